@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { ERROR_CATEGORIES } from '../classify/ErrorCategory.js';
+
+/** Circuit breaker states as reported in signatures and metrics. */
+export const CircuitStateSchema = z.enum(['closed', 'open', 'half_open']);
+/** Circuit breaker state. */
+export type CircuitState = z.infer<typeof CircuitStateSchema>;
+
+/** Overall status of a voice. */
+export const AdapterStatusSchema = z.enum(['healthy', 'degraded', 'disconnected', 'recovering']);
+/** Overall status of a voice. */
+export type AdapterStatus = z.infer<typeof AdapterStatusSchema>;
+
+/** Direction of a voice's health over its recent history. */
+export const HealthTrendSchema = z.enum(['improving', 'stable', 'degrading']);
+/** Direction of a voice's health over its recent history. */
+export type HealthTrend = z.infer<typeof HealthTrendSchema>;
+
+const probability = z.number().min(0).max(1);
+
+/** A healing action as it appears in a signature (the full schema lives with the healer). */
+export const HealingActionRefSchema = z.object({
+  actionId: z.string(),
+  actionType: z.enum(['retry_strategy', 'fallback', 'config_update', 'api_adaptation', 'reconnect']),
+  initiatedAt: z.string(),
+  reason: z.string(),
+});
+
+/** The live health signature of one adapter (DESIGN §5). */
+export const AdapterHealthSignatureSchema = z.object({
+  adapterId: z.string().min(1),
+  /** ISO-8601 time of the snapshot. */
+  timestamp: z.string(),
+  status: AdapterStatusSchema,
+  isConnected: z.boolean(),
+  /** EWMA of call latency. */
+  connectionLatencyMs: z.number().nonnegative(),
+  /** Streaming estimate of the p95 latency. */
+  responseTimeP95Ms: z.number().nonnegative(),
+  /** ISO-8601 time of the last successful call, or null. */
+  lastSuccessfulRequest: z.string().nullable(),
+  consecutiveFailures: z.number().int().nonnegative(),
+  totalCalls: z.number().int().nonnegative(),
+  totalFailures: z.number().int().nonnegative(),
+  /** Failure share of the recent window. */
+  errorRate: probability,
+  errorPatterns: z.partialRecord(z.enum(ERROR_CATEGORIES), z.number().int().nonnegative()),
+  consciousnessCoherence: probability,
+  voiceStability: probability,
+  predictedFailureProbability: probability,
+  circuitState: CircuitStateSchema,
+  selfHealingActionsTaken: z.array(HealingActionRefSchema),
+  trend: HealthTrendSchema,
+});
+
+/** The live health signature of one adapter (DESIGN §5). */
+export type AdapterHealthSignature = z.infer<typeof AdapterHealthSignatureSchema>;

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock/Clock.js';
 import type { ErrorCategory } from './ErrorCategory.js';
 
 /** What the classifier learned from one thrown value. */
@@ -23,6 +24,8 @@ export interface ClassifyContext {
   readonly phase?: 'call' | 'stream' | 'load';
   /** User classifiers, consulted first, in order. */
   readonly classifiers?: readonly Classifier[];
+  /** Epoch-ms clock for turning an HTTP-date Retry-After into a delay; defaults to `Date.now`. */
+  readonly clock?: Clock;
 }
 
 /**

@@ -55,3 +55,6 @@ export const AdapterHealthSignatureSchema = z.object({
 
 /** The live health signature of one adapter (DESIGN §5). */
 export type AdapterHealthSignature = z.infer<typeof AdapterHealthSignatureSchema>;
+
+/** A healing action as it appears in a signature. */
+export type HealingActionRef = z.infer<typeof HealingActionRefSchema>;

@@ -1,0 +1,47 @@
+import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { AdapterHealthSignature, CircuitState } from '../health/AdapterHealthSignature.js';
+
+/** How a caller call ended, as counted in `fire_circle_adapter_calls_total`. */
+export type CallOutcomeLabel = 'success' | 'failure' | 'fallback' | 'rejected';
+
+/** Which rung of the fallback chain served a call. */
+export type FallbackKind = 'method_alias' | 'adapter' | 'value';
+
+/** A classified failure, as emitted to listeners and logs (no raw error: secrets stay out). */
+export interface FailureEvent {
+  readonly adapter: string;
+  readonly method: string;
+  readonly category: ErrorCategory;
+  readonly status?: number;
+  readonly code?: string;
+  readonly message: string;
+  readonly latencyMs: number;
+  readonly attempt: number;
+}
+
+/** A circuit transition. */
+export interface CircuitEvent {
+  readonly adapter: string;
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly timestamp: number;
+}
+
+/** A healing action taken on the call path (alias resolution, fallback routing, ...). */
+export interface HealingEvent {
+  readonly actionId: string;
+  readonly actionType: 'retry_strategy' | 'fallback' | 'config_update' | 'api_adaptation' | 'reconnect';
+  readonly targetAdapter: string;
+  readonly initiatedAt: string;
+  readonly reason: string;
+  readonly parameters: Record<string, unknown>;
+  readonly success: boolean;
+}
+
+/** Typed events of InfrastructureConsciousness. */
+export interface InfrastructureEvents {
+  failure: [FailureEvent];
+  circuit: [CircuitEvent];
+  healing: [HealingEvent];
+  signature: [AdapterHealthSignature];
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Classification } from '../classify/Classification.js';
+import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { CircuitState } from '../health/AdapterHealthSignature.js';
+import { HealthTracker } from '../health/HealthTracker.js';
+import type {
+  AdapterMetrics,
+  InfrastructureMetrics,
+  MethodMetrics,
+} from '../metrics/InfrastructureMetrics.js';
+import type { ConsciousnessLogger } from '../logging/createLogger.js';
+import type { CallOutcomeLabel, FallbackKind, HealingEvent, InfrastructureEvents } from './CallEvents.js';
+
+/** What a Voice needs from its owner: where to emit events and the time. */
+export interface VoiceHost {
+  readonly clock: () => number;
+  emit<K extends keyof InfrastructureEvents>(event: K, ...args: InfrastructureEvents[K]): boolean;
+  listenerCount(event: keyof InfrastructureEvents): number;
+  learnAlias(adapter: string, method: string, alias: string): void;
+  learnedAlias(adapter: string, method: string): string | undefined;
+}
+
+/**
+ * One adapter as the brain sees it: its health signature, its metric cells and its log channel.
+ * The wrapper reports every attempt and call here; everything downstream reads from here.
+ */
+export class Voice {
+  /** The live health signature. */
+  readonly health: HealthTracker;
+  private readonly methodCells = new Map<string, MethodMetrics>();
+  private readonly metrics: AdapterMetrics;
+  private circuit: CircuitState = 'closed';
+
+  constructor(
+    /** Voice (adapter) name. */
+    readonly name: string,
+    private readonly host: VoiceHost,
+    private readonly registry: InfrastructureMetrics,
+    private readonly logger: ConsciousnessLogger,
+  ) {
+    this.health = new HealthTracker(name, { clock: host.clock });
+    this.metrics = registry.forAdapter(name);
+  }
+
+  /** Metric cells of one method (cached: the hot path holds on to them). */
+  method(method: string): MethodMetrics {
+    let cells = this.methodCells.get(method);
+    if (cells === undefined) {
+      cells = this.registry.forMethod(this.name, method);
+      this.methodCells.set(method, cells);
+    }
+    return cells;
+  }
+
+  /** Remembers the alias that serves a missing method. */
+  learnAlias(method: string, alias: string): void {
+    this.host.learnAlias(this.name, method, alias);
+  }
+
+  /** The alias learned earlier (in this process or, with memory, a previous one). */
+  learnedAlias(method: string): string | undefined {
+    return this.host.learnedAlias(this.name, method);
+  }
+
+  /** An upstream attempt succeeded. */
+  attemptSucceeded(latencyMs: number, response: unknown): void {
+    this.health.recordSuccess(latencyMs, response);
+    this.emitSignature();
+  }
+
+  /** An upstream attempt failed with a classified error. */
+  attemptFailed(
+    cells: MethodMetrics,
+    method: string,
+    classification: Classification,
+    latencyMs: number,
+    attempt: number,
+  ): void {
+    const category = classification.category;
+    cells.error(category);
+    if (category !== 'aborted' && category !== 'circuit_open') {
+      this.health.recordFailure(category, latencyMs);
+    }
+    const event = {
+      adapter: this.name,
+      method,
+      category,
+      status: classification.status,
+      code: classification.code,
+      message: classification.message,
+      latencyMs,
+      attempt,
+    };
+    this.logger.warn(event, `${this.name}.${method} failed: ${category}`);
+    this.host.emit('failure', event);
+    this.emitSignature();
+  }
+
+  /** Loading the adapter failed (counted under method `import`); the load is retried later. */
+  loadFailed(classification: Classification, latencyMs: number, retryInMs: number): void {
+    this.method('import').error(classification.category);
+    this.health.recordFailure(classification.category, latencyMs);
+    this.logger.warn(
+      { adapter: this.name, category: classification.category, message: classification.message, retryInMs },
+      `${this.name} could not be loaded: ${classification.category}`,
+    );
+    this.emitSignature();
+  }
+
+  /** A retry was scheduled. */
+  retrying(
+    cells: MethodMetrics,
+    method: string,
+    category: ErrorCategory,
+    delayMs: number,
+    attempt: number,
+  ): void {
+    cells.retry(category);
+    this.logger.debug({ adapter: this.name, method, category, delayMs, attempt }, 'retrying');
+  }
+
+  /** A caller call ended. */
+  callEnded(cells: MethodMetrics, outcome: CallOutcomeLabel, seconds: number): void {
+    cells.call(outcome, seconds);
+  }
+
+  /** A stream delivered its first chunk. */
+  firstChunk(cells: MethodMetrics, seconds: number): void {
+    cells.firstChunk(seconds);
+  }
+
+  /** A rung of the fallback chain served the call. */
+  fellBack(
+    cells: MethodMetrics,
+    method: string,
+    kind: FallbackKind,
+    target: string,
+    category: ErrorCategory,
+  ): void {
+    cells.fallback(kind, target);
+    this.logger.info({ adapter: this.name, method, kind, target, category }, 'served by fallback');
+  }
+
+  /** Records a healing action taken on the call path, with its measured success. */
+  healed(action: Omit<HealingEvent, 'actionId' | 'initiatedAt' | 'targetAdapter'>): HealingEvent {
+    const event: HealingEvent = {
+      actionId: randomUUID(),
+      targetAdapter: this.name,
+      initiatedAt: new Date(this.host.clock()).toISOString(),
+      ...action,
+    };
+    this.health.recordHealingAction({
+      actionId: event.actionId,
+      actionType: event.actionType,
+      initiatedAt: event.initiatedAt,
+      reason: event.reason,
+    });
+    this.registry.healingAction(this.name, event.actionType, event.success ? 'success' : 'failure');
+    this.logger.info({ ...event }, `healing: ${event.actionType} on ${this.name}`);
+    this.host.emit('healing', event);
+    return event;
+  }
+
+  /** The breaker moved. */
+  circuitChanged(to: CircuitState): void {
+    const from = this.circuit;
+    if (from === to) return;
+    this.circuit = to;
+    this.health.setCircuitState(to);
+    this.metrics.setCircuitState(to);
+    this.metrics.transition(to);
+    const log = to === 'open' ? this.logger.error : this.logger.info;
+    log.call(this.logger, { adapter: this.name, from, to }, `circuit ${from} -> ${to}`);
+    this.host.emit('circuit', { adapter: this.name, from, to, timestamp: this.host.clock() });
+    this.emitSignature();
+  }
+
+  /** The voice could (or could not) be reached: import results, probes. */
+  connectivity(connected: boolean): void {
+    this.health.setConnected(connected);
+  }
+
+  /** Refreshes the per-adapter gauges from the health signature (called at scrape time). */
+  publishGauges(): void {
+    this.metrics.applySignature(this.health.snapshot());
+  }
+
+  private emitSignature(): void {
+    // Snapshots allocate: only build one when somebody listens.
+    if (this.host.listenerCount('signature') > 0) this.host.emit('signature', this.health.snapshot());
+  }
+}

@@ -1,0 +1,76 @@
+import type { Counter, Gauge } from 'prom-client';
+import type { AdapterHealthSignature, CircuitState } from '../health/AdapterHealthSignature.js';
+import type { MetricFamilies } from './metricFamilies.js';
+import { CIRCUIT_STATES } from './metricNames.js';
+
+type GaugeChild = Gauge.Internal<string>;
+
+function set(child: GaugeChild, value: number): void {
+  // A NaN from an upstream estimator must not poison the series (or throw).
+  if (Number.isFinite(value)) child.set(value);
+}
+
+/** The per-adapter series (circuit state, up, health gauges), with prom-client children bound once. */
+export class AdapterMetrics {
+  /** Adapter label value. */
+  readonly adapter: string;
+  private readonly states: GaugeChild[];
+  private readonly transitions: Counter.Internal[];
+  private readonly up: GaugeChild;
+  private readonly consecutiveFailures: GaugeChild;
+  private readonly responseTimeP95: GaugeChild;
+  private readonly coherence: GaugeChild;
+  private readonly voiceStability: GaugeChild;
+  private readonly predictedFailure: GaugeChild;
+
+  /** `initialise`: write the starting values, so every series exists at the first scrape. */
+  constructor(families: MetricFamilies, adapter: string, initialise: boolean) {
+    this.adapter = adapter;
+    const labels = { adapter };
+    this.states = CIRCUIT_STATES.map((state) => families.circuitState.labels({ adapter, state }));
+    this.transitions = CIRCUIT_STATES.map((to) => families.circuitTransitions.labels({ adapter, to }));
+    this.up = families.up.labels(labels);
+    this.consecutiveFailures = families.consecutiveFailures.labels(labels);
+    this.responseTimeP95 = families.responseTimeP95.labels(labels);
+    this.coherence = families.coherence.labels(labels);
+    this.voiceStability = families.voiceStability.labels(labels);
+    this.predictedFailure = families.predictedFailure.labels(labels);
+    // Adding 0 only creates the series; it never changes a count another instance recorded.
+    for (const child of this.transitions) child.inc(0);
+    if (initialise) {
+      this.setCircuitState('closed');
+      this.up.set(1);
+      this.consecutiveFailures.set(0);
+      this.responseTimeP95.set(0);
+      // A voice with no consciousness signatures yet is fully coherent and stable (DESIGN §5).
+      this.coherence.set(1);
+      this.voiceStability.set(1);
+      this.predictedFailure.set(0);
+    }
+  }
+
+  /** Sets the `state` series of the current state to 1 and the other two to 0. */
+  setCircuitState(state: CircuitState): void {
+    const current = CIRCUIT_STATES.indexOf(state);
+    if (current < 0) return;
+    this.states.forEach((child, i) => child.set(i === current ? 1 : 0));
+  }
+
+  /** Counts a breaker transition to `to` and makes `to` the current state. */
+  transition(to: CircuitState): void {
+    const i = CIRCUIT_STATES.indexOf(to);
+    if (i < 0) return;
+    this.transitions[i]?.inc();
+    this.setCircuitState(to);
+  }
+
+  /** Mirrors a health signature into the gauges (up, failures, p95, coherence, stability, prediction). */
+  applySignature(sig: AdapterHealthSignature): void {
+    this.up.set(sig.isConnected && sig.circuitState !== 'open' ? 1 : 0);
+    set(this.consecutiveFailures, sig.consecutiveFailures);
+    set(this.responseTimeP95, sig.responseTimeP95Ms / 1000);
+    set(this.coherence, sig.consciousnessCoherence);
+    set(this.voiceStability, sig.voiceStability);
+    set(this.predictedFailure, sig.predictedFailureProbability);
+  }
+}

@@ -1,0 +1,204 @@
+import type { Metric, Registry, RegistryContentType } from 'prom-client';
+
+// The same name rules prom-client applies (lib/validation.js), checked once at construction.
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Options of a {@link FastCounter}; all validated once here so that {@link CounterCell.inc} validates nothing. */
+export interface FastCounterOptions {
+  /** Metric name, e.g. `llm_calls_total`; OpenMetrics scrapes strip a trailing `_total` in place, as for prom-client. */
+  readonly name: string;
+  /** Help text printed after `# HELP`. */
+  readonly help: string;
+  /** Label names, in the order {@link FastCounter.cell} takes their values. */
+  readonly labelNames: readonly string[];
+  /** Registries to join; none when omitted, so nothing lands in prom-client's global registry by accident. */
+  readonly registers?: readonly Registry<RegistryContentType>[];
+}
+
+/** One labelled series of a {@link FastCounter}: fetch it once with `cell()` and keep it. */
+export interface CounterCell {
+  /** Adds `n` (default 1); throws a RangeError for a negative or non-finite `n`, since a counter only goes up. */
+  inc(n?: number): void;
+}
+
+/** One sample of {@link FastCounter.get}, the shape prom-client's Counter reports. */
+export interface CounterSample {
+  /** Sum of the increments since the series appeared (or was last reset or removed). */
+  value: number;
+  /** Label name to value, in `labelNames` order. */
+  labels: Readonly<Record<string, string>>;
+}
+
+/** What {@link FastCounter.get} resolves to: prom-client's metric object for a counter. */
+export interface CounterSnapshot {
+  /** Help text of the metric. */
+  help: string;
+  /** Current metric name (possibly with `_total` stripped by an OpenMetrics scrape). */
+  name: string;
+  /** Always `'counter'`. */
+  type: 'counter';
+  /** One sample per series, in the order the series first received an increment. */
+  values: CounterSample[];
+  /** How AggregatorRegistry combines cluster workers: summed. */
+  aggregator: 'sum';
+}
+
+/**
+ * A series' state. Detached series (never incremented, removed or reset) hold 0 and are not
+ * exported; the first `inc` re-attaches them, so `get()` lists series in first-increment order
+ * exactly like prom-client's hash map does.
+ */
+class CounterSeries implements CounterCell {
+  public value = 0;
+  public attached = false;
+
+  constructor(
+    private readonly exported: Map<string, CounterSeries>,
+    private readonly key: string,
+    public readonly labels: Readonly<Record<string, string>>,
+  ) {}
+
+  public inc(n = 1): void {
+    // One comparison pair rejects negatives, NaN and Infinity; prom-client would let NaN through.
+    if (!(n >= 0 && n < Infinity)) {
+      throw new RangeError(`A counter only goes up by a finite amount, got ${String(n)}`);
+    }
+    this.value += n;
+    if (!this.attached) {
+      this.attach();
+    }
+  }
+
+  public attach(): void {
+    this.attached = true;
+    this.exported.set(this.key, this);
+  }
+
+  public detach(): void {
+    this.exported.delete(this.key);
+    this.attached = false;
+    this.value = 0;
+  }
+}
+
+/**
+ * A Prometheus counter whose labelled cells cost a field add per increment instead of
+ * prom-client's per-call label hashing and validation. It registers with prom-client
+ * Registries as an ordinary metric, so scrapes, `Registry.merge` and `getMetricsAsJSON` print
+ * exactly what a prom-client Counter fed the same increments would.
+ */
+export class FastCounter {
+  /** Metric name; writable because `Registry.metrics()` in OpenMetrics mode strips `_total` from counter names. */
+  public name: string;
+  /** Help text printed after `# HELP`. */
+  public readonly help: string;
+  /** Prometheus metric type, read by the Registry. */
+  public readonly type = 'counter' as const;
+  /** Cluster aggregation method, read by AggregatorRegistry. */
+  public readonly aggregator = 'sum' as const;
+  /** Label names, in the order {@link FastCounter.cell} takes their values. */
+  public readonly labelNames: readonly string[];
+  // Every cell ever handed out, so a kept cell and a later cell() call share one series.
+  private readonly cells = new Map<string, CounterSeries>();
+  // The exported subset, in insertion order = first-increment order.
+  private readonly exported = new Map<string, CounterSeries>();
+
+  /** Validates the options, then registers with each of `registers`; a taken name throws the Registry's error. */
+  constructor(options: FastCounterOptions) {
+    validateMetric(options.name, options.help, options.labelNames);
+    this.name = options.name;
+    this.help = options.help;
+    this.labelNames = [...options.labelNames];
+    this.reset();
+    for (const registry of options.registers ?? []) {
+      // prom-client types registerMetric for its own four classes; at runtime it only reads
+      // name/help/type/aggregator and calls get() and reset(), which this class provides.
+      registry.registerMetric(this as unknown as Metric);
+    }
+  }
+
+  /** The cell for these label values (one per `labelNames` entry), created on first request; keep it for the hot path. */
+  public cell(...labelValues: string[]): CounterCell {
+    const key = this.keyOf(labelValues);
+    return this.cells.get(key) ?? this.createCell(key, labelValues);
+  }
+
+  /** Drops the series from scrapes and zeroes it, like prom-client's `remove`; a kept cell re-appears on its next `inc`. */
+  public remove(...labelValues: string[]): void {
+    this.cells.get(this.keyOf(labelValues))?.detach();
+  }
+
+  /** Zeroes and unexports every series, like prom-client's `reset`; an unlabelled counter keeps exporting 0. */
+  public reset(): void {
+    for (const series of this.cells.values()) {
+      series.detach();
+    }
+    if (this.labelNames.length === 0) {
+      // prom-client's Counter always exports its unlabelled series, starting at 0.
+      (this.cell() as CounterSeries).attach();
+    }
+  }
+
+  /** The current samples in prom-client's metric-object shape; called by the Registry on every scrape. */
+  public async get(): Promise<CounterSnapshot> {
+    const values: CounterSample[] = [];
+    for (const series of this.exported.values()) {
+      // A fresh sample object each time: Registry.getMetricsAsJSON reassigns `labels` on it.
+      values.push({ value: series.value, labels: series.labels });
+    }
+    return { help: this.help, name: this.name, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  private keyOf(labelValues: readonly string[]): string {
+    if (labelValues.length !== this.labelNames.length) {
+      throw new RangeError(
+        `${this.name} takes ${this.labelNames.length} label values (${this.labelNames.join(', ')}), got ${labelValues.length}`,
+      );
+    }
+    for (const value of labelValues) {
+      if (typeof value !== 'string') {
+        throw new TypeError(`${this.name} label values must be strings, got ${typeof value}`);
+      }
+    }
+    return seriesKey(labelValues);
+  }
+
+  private createCell(key: string, labelValues: readonly string[]): CounterSeries {
+    const labels = Object.freeze(
+      Object.fromEntries(this.labelNames.map((name, i) => [name, labelValues[i] ?? ''])),
+    );
+    const series = new CounterSeries(this.exported, key, labels);
+    this.cells.set(key, series);
+    return series;
+  }
+}
+
+// Length-prefixed so that no two label tuples of one arity share a key, whatever characters they hold.
+function seriesKey(labelValues: readonly string[]): string {
+  if (labelValues.length === 1) {
+    return labelValues[0] ?? '';
+  }
+  let key = '';
+  for (const value of labelValues) {
+    key += `${value.length}:${value}`;
+  }
+  return key;
+}
+
+function validateMetric(name: string, help: string, labelNames: readonly string[]): void {
+  if (!METRIC_NAME.test(name)) {
+    throw new RangeError(`Invalid metric name ${JSON.stringify(name)}`);
+  }
+  if (!help) {
+    throw new RangeError(`Metric ${name} needs a help text`);
+  }
+  for (const label of labelNames) {
+    if (!LABEL_NAME.test(label)) {
+      throw new RangeError(`Invalid label name ${JSON.stringify(label)} on ${name}`);
+    }
+  }
+  if (new Set(labelNames).size !== labelNames.length) {
+    throw new RangeError(`Duplicate label name on ${name}`);
+  }
+}

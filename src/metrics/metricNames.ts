@@ -1,0 +1,204 @@
+import { ERROR_CATEGORIES } from '../classify/ErrorCategory.js';
+import { CircuitStateSchema } from '../health/AdapterHealthSignature.js';
+
+/** Prefix put in front of every metric name unless the caller chooses another (DESIGN §8). */
+export const DEFAULT_METRIC_PREFIX = 'fire_circle_';
+
+/** Label names used by the metric families, as data. */
+export const LABEL_NAMES = {
+  adapter: 'adapter',
+  method: 'method',
+  outcome: 'outcome',
+  category: 'category',
+  kind: 'kind',
+  target: 'target',
+  state: 'state',
+  to: 'to',
+  type: 'type',
+  action: 'action',
+  result: 'result',
+} as const;
+
+/** How a caller call ended (`outcome` label of calls_total and call_duration_seconds). */
+export const CALL_OUTCOMES = ['success', 'failure', 'fallback', 'rejected'] as const;
+/** How a caller call ended. */
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/** Which rung of the fallback chain served a call (`kind` label of fallbacks_total). */
+export const FALLBACK_KINDS = ['method_alias', 'adapter', 'value'] as const;
+/** Which rung of the fallback chain served a call. */
+export type FallbackKind = (typeof FALLBACK_KINDS)[number];
+
+/** Result of a healing action (`result` label of healing_actions_total). */
+export const HEALING_RESULTS = ['success', 'failure'] as const;
+/** Result of a healing action. */
+export type HealingResult = (typeof HEALING_RESULTS)[number];
+
+/** Circuit states (`state` label of circuit_state, `to` label of circuit_transitions_total). */
+export const CIRCUIT_STATES = CircuitStateSchema.options;
+
+/** Error categories (`category` label of errors_total and retries_total). */
+export const METRIC_ERROR_CATEGORIES = ERROR_CATEGORIES;
+
+/** Label value used when a method (or fallback target) exceeds the per-adapter cap. */
+export const OVERFLOW_LABEL_VALUE = 'other';
+
+/** Label value used for an empty adapter, method or target name. */
+export const EMPTY_LABEL_VALUE = 'unknown';
+
+/** Longest label value written; longer adapter/method names are cut (bounded series size). */
+export const MAX_LABEL_VALUE_LENGTH = 64;
+
+/** Default number of distinct method label values per adapter before overflow goes to `other`. */
+export const DEFAULT_MAX_METHODS_PER_ADAPTER = 20;
+
+/** Call duration buckets in seconds: LLM calls span tens of milliseconds to minutes. */
+export const LLM_LATENCY_BUCKETS: readonly number[] = Object.freeze([
+  0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120,
+]);
+
+/** Time-to-first-chunk buckets in seconds: streams usually start within a few seconds. */
+export const FIRST_CHUNK_BUCKETS: readonly number[] = Object.freeze([
+  0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60,
+]);
+
+/** prom-client metric type of a family. */
+export type MetricKind = 'counter' | 'gauge' | 'histogram';
+
+/** One metric family of DESIGN §8: name without prefix, type, label names, help text. */
+export interface MetricDefinition {
+  /** Name without the prefix. */
+  readonly name: string;
+  /** prom-client metric type. */
+  readonly type: MetricKind;
+  /** Label names, in the order children are bound. */
+  readonly labelNames: readonly string[];
+  /** HELP text. */
+  readonly help: string;
+  /** Histogram buckets in seconds (histograms only). */
+  readonly buckets?: readonly number[];
+}
+
+const L = LABEL_NAMES;
+
+/** The 18 metric families of DESIGN §8, keyed by the name the code uses for them. */
+export const METRIC_DEFINITIONS = {
+  calls: {
+    name: 'adapter_calls_total',
+    type: 'counter',
+    labelNames: [L.adapter, L.method, L.outcome],
+    help: 'Caller calls through the wrapper, by how they ended.',
+  },
+  callDuration: {
+    name: 'adapter_call_duration_seconds',
+    type: 'histogram',
+    labelNames: [L.adapter, L.method, L.outcome],
+    help: 'Duration of caller calls through the wrapper (retries and fallbacks included).',
+    buckets: LLM_LATENCY_BUCKETS,
+  },
+  errors: {
+    name: 'adapter_errors_total',
+    type: 'counter',
+    labelNames: [L.adapter, L.method, L.category],
+    help: 'Failed upstream attempts, by error category.',
+  },
+  retries: {
+    name: 'adapter_retries_total',
+    type: 'counter',
+    labelNames: [L.adapter, L.method, L.category],
+    help: 'Retries scheduled, by the error category that caused them.',
+  },
+  fallbacks: {
+    name: 'adapter_fallbacks_total',
+    type: 'counter',
+    labelNames: [L.adapter, L.method, L.kind, L.target],
+    help: 'Calls served by a rung of the fallback chain.',
+  },
+  firstChunk: {
+    name: 'stream_first_chunk_seconds',
+    type: 'histogram',
+    labelNames: [L.adapter, L.method],
+    help: 'Time from call start to the first streamed chunk.',
+    buckets: FIRST_CHUNK_BUCKETS,
+  },
+  circuitState: {
+    name: 'circuit_state',
+    type: 'gauge',
+    labelNames: [L.adapter, L.state],
+    help: 'Circuit breaker state: 1 for the current state, 0 for the others.',
+  },
+  circuitTransitions: {
+    name: 'circuit_transitions_total',
+    type: 'counter',
+    labelNames: [L.adapter, L.to],
+    help: 'Circuit breaker transitions, by target state.',
+  },
+  up: {
+    name: 'adapter_up',
+    type: 'gauge',
+    labelNames: [L.adapter],
+    help: '1 when the voice is connected and its circuit is not open.',
+  },
+  consecutiveFailures: {
+    name: 'adapter_consecutive_failures',
+    type: 'gauge',
+    labelNames: [L.adapter],
+    help: 'Failures since the last success.',
+  },
+  responseTimeP95: {
+    name: 'adapter_response_time_p95_seconds',
+    type: 'gauge',
+    labelNames: [L.adapter],
+    help: 'Streaming estimate of the 95th percentile call latency.',
+  },
+  coherence: {
+    name: 'consciousness_coherence',
+    type: 'gauge',
+    labelNames: [L.adapter],
+    help: 'Consciousness coherence of the voice (1 - variance of recent signatures).',
+  },
+  voiceStability: {
+    name: 'voice_stability',
+    type: 'gauge',
+    labelNames: [L.adapter],
+    help: 'Voice stability (synthesis and certainty of recent responses).',
+  },
+  predictedFailure: {
+    name: 'predicted_failure_probability',
+    type: 'gauge',
+    labelNames: [L.adapter],
+    help: 'Predicted probability that the voice fails soon.',
+  },
+  patternsDetected: {
+    name: 'patterns_detected_total',
+    type: 'counter',
+    labelNames: [L.type, L.adapter],
+    help: 'Infrastructure patterns detected.',
+  },
+  patternActive: {
+    name: 'pattern_active',
+    type: 'gauge',
+    labelNames: [L.type, L.adapter],
+    help: '1 while a detected pattern is active.',
+  },
+  healingActions: {
+    name: 'healing_actions_total',
+    type: 'counter',
+    labelNames: [L.adapter, L.action, L.result],
+    help: 'Self-healing actions taken, by result.',
+  },
+  consciousnessScore: {
+    name: 'infrastructure_consciousness_score',
+    type: 'gauge',
+    labelNames: [],
+    help: 'Overall infrastructure consciousness score.',
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+/** Key of a metric family in METRIC_DEFINITIONS. */
+export type MetricKey = keyof typeof METRIC_DEFINITIONS;
+
+/** Full metric name: the prefix followed by the family name. */
+export function metricName(prefix: string, key: MetricKey): string {
+  return `${prefix}${METRIC_DEFINITIONS[key].name}`;
+}

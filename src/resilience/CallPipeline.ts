@@ -1,0 +1,414 @@
+import { classifyError } from '../classify/classifyError.js';
+import type { Classification, ClassifyContext, Classifier } from '../classify/Classification.js';
+import { CATEGORY_POLICY, type ErrorCategory } from '../classify/ErrorCategory.js';
+import type { Clock, Sleep } from '../clock/Clock.js';
+import type { Voice } from '../consciousness/Voice.js';
+import { CircuitOpenError } from '../errors/CircuitOpenError.js';
+import { InvalidResponseError } from '../errors/InvalidResponseError.js';
+import { MethodMissingError } from '../errors/MethodMissingError.js';
+import { NoneReturnError } from '../errors/NoneReturnError.js';
+import { TimeoutError } from '../errors/TimeoutError.js';
+import { VoiceSilencedError } from '../errors/VoiceSilencedError.js';
+import { DeadlineQueue } from './DeadlineQueue.js';
+import type { MethodState } from './MethodState.js';
+import { findSignal, isAsyncIterable, isThenable } from './resultShapes.js';
+import type { RetrySchedule, RetryState } from './RetrySchedule.js';
+import { InterceptedStream } from './InterceptedStream.js';
+import { aliasCandidates } from './methodAliases.js';
+import type { VoiceBreaker } from './VoiceBreaker.js';
+
+/** A fallback adapter as the pipeline sees it. */
+export interface FallbackTarget {
+  /** Voice name (metric label `target`). */
+  readonly name: string;
+  /** Resolves `path` on the fallback adapter to a bound function, or undefined if it has none. */
+  resolve(path: string): ((...args: unknown[]) => unknown) | undefined;
+  /** False while the fallback's own breaker is open (it is skipped then). */
+  allows(): boolean;
+}
+
+/** Where the adapter comes from: given, or loaded (and re-loaded with backoff) by a loader. */
+export interface AdapterSource {
+  /** The adapter if it is available now. */
+  current(): object | undefined;
+  /** Waits for an in-flight or due load attempt; undefined when the adapter still cannot load. */
+  load(): Promise<object | undefined>;
+  /** Why the adapter is unavailable (the last load error), if it is. */
+  readonly loadError: unknown;
+}
+
+/** The last rung: a value, or a function computing one from the failed call. */
+export type FallbackValue = unknown;
+
+/** Context handed to a `fallbackValue` function. */
+export interface FallbackValueContext {
+  readonly adapter: string;
+  readonly method: string;
+  readonly args: readonly unknown[];
+  readonly category: ErrorCategory;
+  readonly error: unknown;
+}
+
+/** Everything one adapter's pipeline is built from. */
+export interface CallPipelineParts {
+  readonly name: string;
+  readonly voice: Voice;
+  readonly breaker: VoiceBreaker;
+  readonly retry: RetrySchedule;
+  readonly timeoutMs: number | false;
+  readonly classifiers: readonly Classifier[];
+  readonly fallbacks: readonly FallbackTarget[];
+  readonly fallbackValue: { readonly value: FallbackValue } | undefined;
+  /** Configured aliases per method path (`methodAliases` option). */
+  readonly methodAliases: Readonly<Record<string, readonly string[]>>;
+  readonly source: AdapterSource;
+  readonly clock: Clock;
+  readonly sleep: Sleep;
+}
+
+const NO_STATE = undefined;
+
+/**
+ * One adapter's resilience pipeline, run inline on every intercepted call:
+ * breaker gate → attempt (timed, validated) → classify → retry with backoff → fallback chain
+ * (fallback adapters in order, fallback value) → VoiceSilencedError. Sync results stay sync.
+ */
+export class CallPipeline {
+  /** Voice name. */
+  readonly name: string;
+  /** The adapter's breaker (read by wrappers that use this adapter as a fallback). */
+  readonly breaker: VoiceBreaker;
+  private readonly deadlines: DeadlineQueue | undefined;
+  private readonly classifyContextBase: { classifiers: readonly Classifier[] };
+
+  constructor(private readonly parts: CallPipelineParts) {
+    this.name = parts.name;
+    this.breaker = parts.breaker;
+    this.deadlines = parts.timeoutMs === false ? undefined : new DeadlineQueue(parts.timeoutMs, parts.clock);
+    this.classifyContextBase = { classifiers: parts.classifiers };
+    parts.breaker.onTransition((to) => parts.voice.circuitChanged(to));
+  }
+
+  /** Runs one caller call of `state.path` on `owner` (undefined: the adapter is not loaded yet). */
+  invoke(owner: object | undefined, state: MethodState, args: unknown[]): unknown {
+    if (owner === undefined) return this.invokeWhenLoaded(state, args);
+    const fn = this.callable(owner, state);
+    if (fn === undefined) return this.missingMethod(state, args);
+    const start = this.parts.clock();
+    if (state.kind !== 'sync' && !this.breaker.allows()) {
+      state.cells.error('circuit_open');
+      const open = this.classify(new CircuitOpenError(this.name, state.path), state);
+      return this.asResult(state, args, this.fallBack(state, args, open, undefined, 0, start), start);
+    }
+    let result: unknown;
+    try {
+      result = (fn as (...a: unknown[]) => unknown).apply(owner, args);
+    } catch (err) {
+      if (state.kind === 'async' || state.contractAsync) {
+        return this.settle(owner, state, args, Promise.reject(err), start);
+      }
+      state.kind = 'sync';
+      this.recordSync(state, start, err);
+      throw err;
+    }
+    if (isThenable(result)) {
+      state.kind = 'async';
+      return this.settle(owner, state, args, result, start);
+    }
+    if (isAsyncIterable(result)) {
+      state.kind = 'async';
+      state.syncStream = true;
+      return new InterceptedStream(this, owner, state, args, result, start);
+    }
+    if (state.contractAsync) {
+      // A contract method answering synchronously still gets validation, retry and fallbacks.
+      return this.settle(owner, state, args, Promise.resolve(result), start);
+    }
+    state.kind = 'sync';
+    this.recordSync(state, start, undefined);
+    return result;
+  }
+
+  /**
+   * The method's function on `owner`: its own name, else the alias learned or found
+   * (camelCase ↔ snake_case, configured aliases). Finding an alias is an `api_method_missing`
+   * failure healed by a `fallback` action, recorded once and remembered.
+   */
+  callable(owner: object, state: MethodState): ((...a: unknown[]) => unknown) | undefined {
+    const record = owner as Record<string, unknown>;
+    const fn = record[state.key];
+    if (typeof fn === 'function') return fn as (...a: unknown[]) => unknown;
+    if (state.alias !== undefined && typeof record[state.alias] === 'function') {
+      return record[state.alias] as (...a: unknown[]) => unknown;
+    }
+    const voice = this.parts.voice;
+    const learned = voice.learnedAlias(state.path);
+    for (const alias of aliasCandidates(state.key, this.parts.methodAliases[state.path], learned)) {
+      if (typeof record[alias] !== 'function') continue;
+      state.alias = alias;
+      const error = new MethodMissingError(this.name, state.path, [state.key]);
+      this.attemptFailed(state, this.classify(error, state), 0, 1);
+      voice.fellBack(state.cells, state.path, 'method_alias', alias, 'api_method_missing');
+      voice.learnAlias(state.path, alias);
+      voice.healed({
+        actionType: 'fallback',
+        reason: `${state.path} is missing; calls resolved to ${alias}`,
+        parameters: { method: state.path, alias },
+        success: true,
+      });
+      return record[alias] as (...a: unknown[]) => unknown;
+    }
+    return undefined;
+  }
+
+  /** Awaits one attempt under the breaker and the timeout, then validates its result. */
+  guard(
+    state: MethodState,
+    attempt: PromiseLike<unknown>,
+    check: (state: MethodState, value: unknown) => unknown = this.validate,
+  ): Promise<unknown> {
+    const deadlines = this.deadlines;
+    if (deadlines === undefined && state.schema === undefined && check === this.validate) {
+      return this.breaker.track(Promise.resolve(attempt));
+    }
+    return this.breaker.track(
+      new Promise((resolve, reject) => {
+        const deadline = deadlines?.add(() =>
+          reject(new TimeoutError(this.name, state.path, deadlines.durationMs)),
+        );
+        attempt.then(
+          (value) => {
+            if (deadline !== undefined) deadlines!.cancel(deadline);
+            try {
+              resolve(check.call(this, state, value));
+            } catch (err) {
+              reject(err);
+            }
+          },
+          (err: unknown) => {
+            if (deadline !== undefined) deadlines!.cancel(deadline);
+            reject(err);
+          },
+        );
+      }),
+    );
+  }
+
+  /** Classifies a thrown value in this pipeline's context. */
+  classify(err: unknown, state: MethodState, phase: ClassifyContext['phase'] = 'call'): Classification {
+    return classifyError(err, {
+      adapter: this.name,
+      method: state.path,
+      phase,
+      classifiers: this.classifyContextBase.classifiers,
+    });
+  }
+
+  /** Re-invokes the method for a retry (re-reading it: adapters can change under us). */
+  reinvoke(owner: object, state: MethodState, args: unknown[]): unknown {
+    const fn = this.callable(owner, state);
+    if (fn === undefined) throw new MethodMissingError(this.name, state.path, [state.key]);
+    return fn.apply(owner, args);
+  }
+
+  /**
+   * Shapes a fallback result like the method's own results: methods that return a stream
+   * synchronously (async generators) must still return something iterable, not a promise.
+   */
+  asResult(state: MethodState, args: unknown[], served: Promise<unknown>, start: number): unknown {
+    return state.syncStream ? new InterceptedStream(this, undefined, state, args, served, start) : served;
+  }
+
+  /** The retry decision after a failed attempt: a delay, or undefined to stop retrying. */
+  retryDelay(classification: Classification, attempts: number, retryState: RetryState): number | undefined {
+    return this.parts.retry.nextDelay(classification, attempts, retryState);
+  }
+
+  /** Voice, clock and sleep (for the stream wrapper). */
+  get voice(): Voice {
+    return this.parts.voice;
+  }
+
+  /** Current time, epoch ms. */
+  now(): number {
+    return this.parts.clock();
+  }
+
+  /** Waits before a retry; false when the caller aborted meanwhile. */
+  sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+    return this.parts.sleep(ms, signal);
+  }
+
+  /** Records a failed attempt (and trips the breaker at once on auth failures). */
+  attemptFailed(
+    state: MethodState,
+    classification: Classification,
+    latencyMs: number,
+    attempt: number,
+  ): void {
+    this.parts.voice.attemptFailed(state.cells, state.path, classification, latencyMs, attempt);
+    if (CATEGORY_POLICY[classification.category].opensBreakerAtOnce) this.breaker.trip();
+  }
+
+  private async settle(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    first: PromiseLike<unknown>,
+    start: number,
+  ): Promise<unknown> {
+    const voice = this.parts.voice;
+    let pending = first;
+    let attemptStart = start;
+    let attempt = 1;
+    let retryState: RetryState | undefined;
+    for (;;) {
+      let error: unknown;
+      try {
+        const value = await this.guard(state, pending);
+        if (isAsyncIterable(value)) {
+          // SDK streams (OpenAI's `create({ stream: true })`) arrive through a promise.
+          return new InterceptedStream(this, owner, state, args, value, start, attempt);
+        }
+        voice.attemptSucceeded(this.parts.clock() - attemptStart, value);
+        voice.callEnded(state.cells, 'success', (this.parts.clock() - start) / 1000);
+        return value;
+      } catch (err) {
+        error = err;
+      }
+      const classification = this.classify(error, state);
+      const signal = findSignal(args);
+      if (classification.category === 'aborted' || signal?.aborted) {
+        state.cells.error('aborted');
+        throw error;
+      }
+      this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
+      const delay = this.parts.retry.nextDelay(
+        classification,
+        attempt,
+        (retryState ??= { backoff: NO_STATE }),
+      );
+      if (delay === undefined || !this.breaker.allows()) {
+        return this.fallBack(state, args, classification, error, attempt, start);
+      }
+      voice.retrying(state.cells, state.path, classification.category, delay, attempt);
+      if (delay > 0 && !(await this.parts.sleep(delay, signal))) {
+        state.cells.error('aborted');
+        throw signal?.reason ?? error;
+      }
+      if (!this.breaker.allows()) {
+        state.cells.error('circuit_open');
+        const open = this.classify(new CircuitOpenError(this.name, state.path), state);
+        return this.fallBack(state, args, open, error, attempt, start);
+      }
+      attempt += 1;
+      attemptStart = this.parts.clock();
+      try {
+        const next = this.reinvoke(owner, state, args);
+        pending = isThenable(next) ? next : Promise.resolve(next);
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+    }
+  }
+
+  /**
+   * The fallback chain after the primary gave up: fallback adapters in order (skipping open
+   * breakers), then the fallback value, then VoiceSilencedError. Categories whose taxonomy row says
+   * "no fallback" (bad requests, interrupted streams) end here.
+   */
+  async fallBack(
+    state: MethodState,
+    args: unknown[],
+    classification: Classification,
+    error: unknown,
+    attempts: number,
+    start: number,
+  ): Promise<unknown> {
+    const voice = this.parts.voice;
+    const category = classification.category;
+    const cause = error ?? new CircuitOpenError(this.name, state.path);
+    if (CATEGORY_POLICY[category].fallback) {
+      for (const fallback of this.parts.fallbacks) {
+        if (!fallback.allows()) continue;
+        const fn = fallback.resolve(state.path);
+        if (fn === undefined) continue;
+        try {
+          const value = await fn(...args);
+          voice.fellBack(state.cells, state.path, 'adapter', fallback.name, category);
+          voice.callEnded(state.cells, 'fallback', (this.parts.clock() - start) / 1000);
+          return value;
+        } catch (err) {
+          attempts += err instanceof VoiceSilencedError ? err.attempts : 1;
+        }
+      }
+      const fallbackValue = this.parts.fallbackValue;
+      if (fallbackValue !== undefined) {
+        const v = fallbackValue.value;
+        const value =
+          typeof v === 'function'
+            ? await (v as (ctx: FallbackValueContext) => unknown)({
+                adapter: this.name,
+                method: state.path,
+                args,
+                category,
+                error: cause,
+              })
+            : v;
+        voice.fellBack(state.cells, state.path, 'value', 'value', category);
+        voice.callEnded(state.cells, 'fallback', (this.parts.clock() - start) / 1000);
+        return value;
+      }
+    }
+    voice.callEnded(
+      state.cells,
+      category === 'circuit_open' ? 'rejected' : 'failure',
+      (this.parts.clock() - start) / 1000,
+    );
+    throw new VoiceSilencedError({ category, adapter: this.name, method: state.path, attempts, cause });
+  }
+
+  /** Checks a result against the method's schema: null where a value is expected, or a mismatch. */
+  validate(state: MethodState, value: unknown): unknown {
+    const schema = state.schema;
+    if (schema === undefined) return value;
+    if (value === null || value === undefined) throw new NoneReturnError(this.name, state.path, value);
+    if (schema === true || isAsyncIterable(value)) return value;
+    const result = schema.safeParse(value);
+    if (result.success) return value;
+    throw new InvalidResponseError(
+      this.name,
+      state.path,
+      result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`),
+    );
+  }
+
+  private invokeWhenLoaded(state: MethodState, args: unknown[]): unknown {
+    const start = this.parts.clock();
+    const source = this.parts.source;
+    const served = source.load().then((adapter) => {
+      if (adapter !== undefined) return this.invoke(adapter, state, args);
+      const classification = this.classify(source.loadError, state, 'load');
+      return this.fallBack(state, args, classification, source.loadError, 0, start);
+    });
+    return this.asResult(state, args, served, start);
+  }
+
+  private missingMethod(state: MethodState, args: unknown[]): unknown {
+    const start = this.parts.clock();
+    const error = new MethodMissingError(this.name, state.path, [state.key]);
+    const classification = this.classify(error, state);
+    this.attemptFailed(state, classification, 0, 1);
+    return this.asResult(state, args, this.fallBack(state, args, classification, error, 1, start), start);
+  }
+
+  private recordSync(state: MethodState, start: number, error: unknown): void {
+    const seconds = (this.parts.clock() - start) / 1000;
+    if (error === undefined) {
+      state.cells.call('success', seconds);
+    } else {
+      state.cells.error(this.classify(error, state).category);
+      state.cells.call('failure', seconds);
+    }
+  }
+}

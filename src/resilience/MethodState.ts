@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import type { MethodMetrics } from '../metrics/InfrastructureMetrics.js';
+
+/** What the pipeline knows about one method path of one adapter; created once, reused per call. */
+export interface MethodState {
+  /** Label and fallback path: `sendMessage`, `chat.completions.create`. */
+  readonly path: string;
+  /** Property called on the owner object (differs from the last path segment once aliased). */
+  key: string;
+  /** Metric cells of `path`. */
+  readonly cells: MethodMetrics;
+  /** Schema a non-null result must satisfy, `true` for "must not be null", or undefined. */
+  readonly schema: z.ZodType | true | undefined;
+  /** Schema of streamed chunks (checked on the first chunk). */
+  readonly chunkSchema: z.ZodType | undefined;
+  /** Contract methods are asynchronous even if an implementation throws synchronously. */
+  readonly contractAsync: boolean;
+  /** The alias serving this method when `key` is missing on the adapter. */
+  alias: string | undefined;
+  /** The method returns a stream synchronously (async generator): fallbacks must stream too. */
+  syncStream: boolean;
+  /** Learned from the first call: sync methods are measured but never gated, retried or replaced. */
+  kind: 'unknown' | 'sync' | 'async';
+}

@@ -1,0 +1,29 @@
+/** `sendMessage` → `send_message`. */
+export function toSnakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** `send_message` → `sendMessage`. */
+export function toCamelCase(name: string): string {
+  return name.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Names to try, in order, when `method` is missing: the learned alias, configured aliases, then
+ * the other spelling (camelCase ↔ snake_case). Never includes `method` itself.
+ */
+export function aliasCandidates(
+  method: string,
+  configured: readonly string[] | undefined,
+  learned: string | undefined,
+): string[] {
+  const out: string[] = [];
+  const push = (name: string | undefined): void => {
+    if (name !== undefined && name !== method && !out.includes(name)) out.push(name);
+  };
+  push(learned);
+  configured?.forEach(push);
+  push(toSnakeCase(method));
+  push(toCamelCase(method));
+  return out;
+}

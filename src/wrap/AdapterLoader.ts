@@ -1,0 +1,110 @@
+import type { Clock } from '../clock/Clock.js';
+import type { Voice } from '../consciousness/Voice.js';
+import { ImportFailureError } from '../errors/ImportFailureError.js';
+import { classifyError } from '../classify/classifyError.js';
+import type { AdapterSource } from '../resilience/CallPipeline.js';
+
+/** A function that loads an adapter, e.g. `() => import('./google.js').then(m => new m.Google())`. */
+export type AdapterLoader<T extends object = object> = (() => Promise<T> | T) & { adapterName?: string };
+
+/** Backoff of load retries. */
+export interface LoadRetryOptions {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/** An adapter that is simply there. */
+export class GivenAdapter implements AdapterSource {
+  readonly loadError = undefined;
+  constructor(private readonly adapter: object) {}
+  /** The adapter. */
+  current(): object {
+    return this.adapter;
+  }
+  /** The adapter. */
+  load(): Promise<object> {
+    return Promise.resolve(this.adapter);
+  }
+}
+
+/**
+ * An adapter behind a loader: loaded at wrap time; while it cannot load, calls go to fallbacks
+ * and the load is retried with exponential backoff (one load in flight at a time).
+ */
+export class LoadingAdapter implements AdapterSource {
+  private adapter: object | undefined;
+  private inFlight: Promise<object | undefined> | undefined;
+  private failures = 0;
+  private nextAttemptAt = 0;
+  /** The last load error (undefined once loaded). */
+  loadError: unknown;
+
+  constructor(
+    private readonly loader: AdapterLoader,
+    private readonly voice: Voice,
+    private readonly clock: Clock,
+    private readonly retry: LoadRetryOptions,
+  ) {
+    this.load().catch(() => undefined);
+  }
+
+  /** The adapter once loaded. */
+  current(): object | undefined {
+    return this.adapter;
+  }
+
+  /** Joins the load in flight, starts one when the backoff allows, or answers at once. */
+  load(): Promise<object | undefined> {
+    if (this.adapter !== undefined) return Promise.resolve(this.adapter);
+    if (this.inFlight !== undefined) return this.inFlight;
+    if (this.clock() < this.nextAttemptAt) return Promise.resolve(undefined);
+    this.inFlight = this.attempt().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async attempt(): Promise<object | undefined> {
+    const started = this.clock();
+    try {
+      const adapter = await this.loader();
+      if (typeof adapter !== 'object' || adapter === null) {
+        throw new ImportFailureError(
+          `loader of ${this.voice.name} resolved to ${adapter === null ? 'null' : typeof adapter}, not an adapter`,
+        );
+      }
+      this.adapter = adapter;
+      this.loadError = undefined;
+      this.voice.connectivity(true);
+      if (this.failures > 0) {
+        this.voice.healed({
+          actionType: 'reconnect',
+          reason: `adapter loaded after ${this.failures} failed import attempt(s)`,
+          parameters: { attempts: this.failures + 1 },
+          success: true,
+        });
+      }
+      return adapter;
+    } catch (err) {
+      const error =
+        classifyError(err, { adapter: this.voice.name, phase: 'load' }).category === 'import_failure'
+          ? err
+          : new ImportFailureError(`loading ${this.voice.name} failed: ${describe(err)}`, { cause: err });
+      this.loadError = error;
+      this.failures += 1;
+      const delay = Math.min(this.retry.maxDelayMs, this.retry.initialDelayMs * 2 ** (this.failures - 1));
+      this.nextAttemptAt = this.clock() + delay;
+      this.voice.connectivity(false);
+      this.voice.loadFailed(
+        classifyError(error, { adapter: this.voice.name, phase: 'load' }),
+        this.clock() - started,
+        delay,
+      );
+      return undefined;
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

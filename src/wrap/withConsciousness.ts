@@ -1,0 +1,172 @@
+import type { Clock, Sleep } from '../clock/Clock.js';
+import { systemSleep } from '../clock/Clock.js';
+import { CATEGORY_POLICY } from '../classify/ErrorCategory.js';
+import { classifyError } from '../classify/classifyError.js';
+import type { Classifier } from '../classify/Classification.js';
+import { getDefaultInfrastructure } from '../consciousness/defaultInfrastructure.js';
+import type { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
+import {
+  CONTRACT_CHUNK_SCHEMAS,
+  CONTRACT_METHODS,
+  CONTRACT_RESPONSE_SCHEMAS,
+} from '../firecircle/contractSchemas.js';
+import { CallPipeline, type FallbackTarget } from '../resilience/CallPipeline.js';
+import type { MethodState } from '../resilience/MethodState.js';
+import { aliasCandidates } from '../resilience/methodAliases.js';
+import { RetrySchedule } from '../resilience/RetrySchedule.js';
+import { VoiceBreaker } from '../resilience/VoiceBreaker.js';
+import { GivenAdapter, LoadingAdapter, type AdapterLoader } from './AdapterLoader.js';
+import { InterceptingHandler, PIPELINE, TARGET } from './AdapterProxy.js';
+import { parseWithConsciousnessOptions, type WithConsciousnessOptions } from './WithConsciousnessOptions.js';
+
+/** Hooks for tests and simulations (not part of the validated options). */
+export interface WithConsciousnessInternals {
+  /** Sleep used between retries (default: real timers). */
+  readonly sleep?: Sleep;
+  /** Backoff of adapter load retries (default 1 s doubling to 60 s). */
+  readonly loadRetry?: { initialDelayMs: number; maxDelayMs: number };
+}
+
+const DEFAULT_LOAD_RETRY = { initialDelayMs: 1000, maxDelayMs: 60_000 };
+
+/** The pipeline behind a wrapped adapter, or undefined for anything else. */
+export function pipelineOf(value: unknown): CallPipeline | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  return (value as { [PIPELINE]?: CallPipeline })[PIPELINE];
+}
+
+/**
+ * Wraps a model adapter (or a loader of one) so that every call is timed, classified, protected
+ * (breaker, retry with backoff, timeout, fallbacks) and recorded into its voice's health
+ * signature and metrics. Returns a transparent proxy of the same type.
+ */
+export function withConsciousness<T extends object>(
+  adapter: T | AdapterLoader<T>,
+  options?: WithConsciousnessOptions,
+  internals: WithConsciousnessInternals = {},
+): T {
+  if ((typeof adapter !== 'object' && typeof adapter !== 'function') || adapter === null) {
+    throw new TypeError(
+      `withConsciousness(adapter): adapter must be an adapter object or a loader function, got ${adapter === null ? 'null' : typeof adapter}`,
+    );
+  }
+  const o = parseWithConsciousnessOptions(options);
+  const isLoader = typeof adapter === 'function';
+  // Wrapping a wrapped adapter wraps what it wraps: calls are never intercepted twice.
+  const inner = isLoader
+    ? adapter
+    : ((pipelineOf(adapter) && (adapter as { [TARGET]?: T })[TARGET]) ?? adapter);
+  const name = o.name ?? deriveName(inner);
+  if (name === undefined) {
+    throw new TypeError(
+      'withConsciousness(loader, options): options.name is required when wrapping a loader',
+    );
+  }
+  const infrastructure =
+    (o.infrastructure as InfrastructureConsciousness | undefined) ?? getDefaultInfrastructure();
+  const clock: Clock = infrastructure.clock;
+  const voice = infrastructure.voice(name);
+  const classifiers = o.classifiers as unknown as Classifier[];
+  const breaker = new VoiceBreaker(o.breaker, (err) => {
+    const category = classifyError(err, { adapter: name, classifiers }).category;
+    return CATEGORY_POLICY[category].countsForBreaker;
+  });
+  const source = isLoader
+    ? new LoadingAdapter(adapter as AdapterLoader, voice, clock, internals.loadRetry ?? DEFAULT_LOAD_RETRY)
+    : new GivenAdapter(inner as object);
+  const fallbacks = o.fallbacks.map((fb, i) => fallbackTarget(fb, `${name}_fallback_${i + 1}`));
+  const pipeline = new CallPipeline({
+    name,
+    voice,
+    breaker,
+    retry: new RetrySchedule(o.retry),
+    timeoutMs: o.timeout,
+    classifiers,
+    fallbacks,
+    fallbackValue: 'fallbackValue' in (options ?? {}) ? { value: o.fallbackValue } : undefined,
+    methodAliases: o.methodAliases,
+    source,
+    clock,
+    sleep: internals.sleep ?? systemSleep,
+  });
+  const excluded = new Set(o.exclude);
+  const responseSchemas = o.responseSchemas;
+  const newState = (path: string, key: string): MethodState => ({
+    path,
+    key,
+    cells: voice.method(path),
+    schema: responseSchemas[path] ?? CONTRACT_RESPONSE_SCHEMAS[path],
+    chunkSchema: CONTRACT_CHUNK_SCHEMAS[path],
+    contractAsync: CONTRACT_METHODS.has(path),
+    alias: undefined,
+    syncStream: CONTRACT_CHUNK_SCHEMAS[path] !== undefined,
+    kind: 'unknown',
+  });
+  const expected = (path: string, key: string, real: object | undefined): boolean => {
+    if (key === 'then' || excluded.has(path)) return false;
+    if (CONTRACT_METHODS.has(path) || path in o.methodAliases || path in responseSchemas) return true;
+    if (real !== undefined) {
+      const learned = voice.learnedAlias(path);
+      return aliasCandidates(key, o.methodAliases[path], learned).some(
+        (alias) => typeof (real as Record<string, unknown>)[alias] === 'function',
+      );
+    }
+    // Not loaded yet: methods a fallback can serve are worth intercepting.
+    return fallbacks.some((fb) => fb.resolve(path) !== undefined);
+  };
+  const handler = new InterceptingHandler(
+    pipeline,
+    isLoader ? () => source.current() : constant(inner as object),
+    '',
+    0,
+    newState,
+    (path) => !excluded.has(path),
+    expected,
+  );
+  return new Proxy(isLoader ? {} : (inner as object), handler) as T;
+}
+
+function constant<V>(value: V): () => V {
+  return () => value;
+}
+
+function deriveName(adapter: unknown): string | undefined {
+  if (typeof adapter === 'function') {
+    const loaderName = (adapter as AdapterLoader).adapterName;
+    return loaderName ? sanitizeName(loaderName) : undefined;
+  }
+  const a = adapter as { providerName?: unknown; name?: unknown; constructor?: { name?: unknown } };
+  const candidate = [a.providerName, a.name, a.constructor?.name].find(
+    (v): v is string => typeof v === 'string' && v.length > 0 && v !== 'Object',
+  );
+  return sanitizeName(candidate ?? 'adapter');
+}
+
+function sanitizeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 64) || 'adapter';
+}
+
+function fallbackTarget(adapter: object, defaultName: string): FallbackTarget {
+  const pipeline = pipelineOf(adapter);
+  const name = pipeline?.name ?? deriveName(adapter) ?? defaultName;
+  return {
+    name: name === 'adapter' ? defaultName : name,
+    allows: () => pipeline?.breaker.allows() ?? true,
+    resolve(path) {
+      let owner: unknown = adapter;
+      const segments = path.split('.');
+      const last = segments.pop()!;
+      for (const segment of segments) {
+        owner = (owner as Record<string, unknown> | undefined)?.[segment];
+        if (typeof owner !== 'object' || owner === null) return undefined;
+      }
+      const record = owner as Record<string, unknown>;
+      const key = [last, ...aliasCandidates(last, undefined, undefined)].find(
+        (k) => typeof record[k] === 'function',
+      );
+      if (key === undefined) return undefined;
+      const fn = record[key] as (...a: unknown[]) => unknown;
+      return (...args: unknown[]) => fn.apply(owner, args);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { Registry } from 'prom-client';
+import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import { memoryLogger } from './memoryLogger.js';
+
+/** A fresh brain with its own registry and an in-memory logger. */
+export function freshInfrastructure(): {
+  infrastructure: InfrastructureConsciousness;
+  registry: Registry;
+  logLines: () => string[];
+} {
+  const registry = new Registry();
+  const { logger, lines } = memoryLogger();
+  const infrastructure = new InfrastructureConsciousness({ registry, logger });
+  return { infrastructure, registry, logLines: lines };
+}
+
+/** Value of one sample in a registry's exposition text, or undefined when absent. */
+export async function sampleValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number | undefined> {
+  const json = await registry.getMetricsAsJSON();
+  for (const metric of json) {
+    for (const v of metric.values) {
+      const metricName = (v as { metricName?: string }).metricName ?? metric.name;
+      if (metricName !== name) continue;
+      const l = v.labels as Record<string, string | number>;
+      if (Object.entries(labels).every(([k, val]) => String(l[k]) === val)) return v.value;
+    }
+  }
+  return undefined;
+}
+
+/** A Fire Circle message. */
+export function message(text = 'hello'): { content: { text: string } } {
+  return { content: { text } };
+}

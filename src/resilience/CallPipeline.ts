@@ -15,7 +15,8 @@ import { findSignal, isAsyncIterable, isThenable } from './resultShapes.js';
 import type { RetrySchedule, RetryState } from './RetrySchedule.js';
 import { InterceptedStream } from './InterceptedStream.js';
 import { aliasCandidates } from './methodAliases.js';
-import type { VoiceBreaker } from './VoiceBreaker.js';
+import { VoiceBreaker } from './VoiceBreaker.js';
+import type { BreakerOptions } from './BreakerOptions.js';
 
 /** A fallback adapter as the pipeline sees it. */
 export interface FallbackTarget {
@@ -53,7 +54,7 @@ export interface FallbackValueContext {
 export interface CallPipelineParts {
   readonly name: string;
   readonly voice: Voice;
-  readonly breaker: VoiceBreaker;
+  readonly breaker: BreakerOptions;
   readonly retry: RetrySchedule;
   readonly timeoutMs: number | false;
   readonly classifiers: readonly Classifier[];
@@ -79,14 +80,17 @@ export class CallPipeline {
   /** The adapter's breaker (read by wrappers that use this adapter as a fallback). */
   readonly breaker: VoiceBreaker;
   private readonly deadlines: DeadlineQueue | undefined;
-  private readonly classifyContextBase: { classifiers: readonly Classifier[] };
+  /** Failures are classified once: the breaker's filter and the retry decision share the result. */
+  private readonly classified = new WeakMap<object, Classification>();
 
   constructor(private readonly parts: CallPipelineParts) {
     this.name = parts.name;
-    this.breaker = parts.breaker;
+    this.breaker = new VoiceBreaker(
+      parts.breaker,
+      (err) => CATEGORY_POLICY[this.classify(err, undefined).category].countsForBreaker,
+    );
     this.deadlines = parts.timeoutMs === false ? undefined : new DeadlineQueue(parts.timeoutMs, parts.clock);
-    this.classifyContextBase = { classifiers: parts.classifiers };
-    parts.breaker.onTransition((to) => parts.voice.circuitChanged(to));
+    this.breaker.onTransition((to) => parts.voice.circuitChanged(to));
   }
 
   /** Runs one caller call of `state.path` on `owner` (undefined: the adapter is not loaded yet). */
@@ -194,14 +198,25 @@ export class CallPipeline {
     );
   }
 
-  /** Classifies a thrown value in this pipeline's context. */
-  classify(err: unknown, state: MethodState, phase: ClassifyContext['phase'] = 'call'): Classification {
-    return classifyError(err, {
+  /** Classifies a thrown value in this pipeline's context (cached per error object). */
+  classify(
+    err: unknown,
+    state: MethodState | undefined,
+    phase: ClassifyContext['phase'] = 'call',
+  ): Classification {
+    const cacheable = phase === 'call' && typeof err === 'object' && err !== null;
+    if (cacheable) {
+      const cached = this.classified.get(err);
+      if (cached !== undefined) return cached;
+    }
+    const classification = classifyError(err, {
       adapter: this.name,
-      method: state.path,
+      method: state?.path,
       phase,
-      classifiers: this.classifyContextBase.classifiers,
+      classifiers: this.parts.classifiers,
     });
+    if (cacheable) this.classified.set(err, classification);
+    return classification;
   }
 
   /** Re-invokes the method for a retry (re-reading it: adapters can change under us). */

@@ -1,7 +1,5 @@
 import type { Clock, Sleep } from '../clock/Clock.js';
 import { systemSleep } from '../clock/Clock.js';
-import { CATEGORY_POLICY } from '../classify/ErrorCategory.js';
-import { classifyError } from '../classify/classifyError.js';
 import type { Classifier } from '../classify/Classification.js';
 import { getDefaultInfrastructure } from '../consciousness/defaultInfrastructure.js';
 import type { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
@@ -14,7 +12,6 @@ import { CallPipeline, type FallbackTarget } from '../resilience/CallPipeline.js
 import type { MethodState } from '../resilience/MethodState.js';
 import { aliasCandidates } from '../resilience/methodAliases.js';
 import { RetrySchedule } from '../resilience/RetrySchedule.js';
-import { VoiceBreaker } from '../resilience/VoiceBreaker.js';
 import { GivenAdapter, LoadingAdapter, type AdapterLoader } from './AdapterLoader.js';
 import { InterceptingHandler, PIPELINE, TARGET } from './AdapterProxy.js';
 import { parseWithConsciousnessOptions, type WithConsciousnessOptions } from './WithConsciousnessOptions.js';
@@ -67,10 +64,6 @@ export function withConsciousness<T extends object>(
   const clock: Clock = infrastructure.clock;
   const voice = infrastructure.voice(name);
   const classifiers = o.classifiers as unknown as Classifier[];
-  const breaker = new VoiceBreaker(o.breaker, (err) => {
-    const category = classifyError(err, { adapter: name, classifiers }).category;
-    return CATEGORY_POLICY[category].countsForBreaker;
-  });
   const source = isLoader
     ? new LoadingAdapter(adapter as AdapterLoader, voice, clock, internals.loadRetry ?? DEFAULT_LOAD_RETRY)
     : new GivenAdapter(inner as object);
@@ -78,7 +71,7 @@ export function withConsciousness<T extends object>(
   const pipeline = new CallPipeline({
     name,
     voice,
-    breaker,
+    breaker: o.breaker,
     retry: new RetrySchedule(o.retry),
     timeoutMs: o.timeout,
     classifiers,

@@ -83,8 +83,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
   voice(name: string): Voice {
     let voice = this.voices.get(name);
     if (voice === undefined) {
-      const logger = this.logger.child ? this.logger.child({ adapter: name }) : this.logger;
-      voice = new Voice(name, this, this.metrics, logger);
+      voice = new Voice(name, this, this.metrics, this.logger);
       this.voices.set(name, voice);
     }
     return voice;

@@ -1,11 +1,12 @@
 import type { ErrorCategory } from '../classify/ErrorCategory.js';
 import type { AdapterHealthSignature, CircuitState } from '../health/AdapterHealthSignature.js';
+import type { CallOutcome, FallbackKind as MetricFallbackKind } from '../metrics/metricNames.js';
 
-/** How a caller call ended, as counted in `fire_circle_adapter_calls_total`. */
-export type CallOutcomeLabel = 'success' | 'failure' | 'fallback' | 'rejected';
+/** How a caller call ended, as counted in `fire_circle_adapter_calls_total` (values: CALL_OUTCOMES). */
+export type CallOutcomeLabel = CallOutcome;
 
-/** Which rung of the fallback chain served a call. */
-export type FallbackKind = 'method_alias' | 'adapter' | 'value';
+/** Which rung of the fallback chain served a call (values: FALLBACK_KINDS). */
+export type FallbackKind = MetricFallbackKind;
 
 /** A classified failure, as emitted to listeners and logs (no raw error: secrets stay out). */
 export interface FailureEvent {

@@ -1,5 +1,6 @@
-import type { Counter, Gauge } from 'prom-client';
+import type { Gauge } from 'prom-client';
 import type { AdapterHealthSignature, CircuitState } from '../health/AdapterHealthSignature.js';
+import type { CounterCell } from './FastCounter.js';
 import type { MetricFamilies } from './metricFamilies.js';
 import { CIRCUIT_STATES } from './metricNames.js';
 
@@ -10,12 +11,12 @@ function set(child: GaugeChild, value: number): void {
   if (Number.isFinite(value)) child.set(value);
 }
 
-/** The per-adapter series (circuit state, up, health gauges), with prom-client children bound once. */
+/** The per-adapter series (circuit state and transitions, up, health gauges), with cells and gauge children bound once. */
 export class AdapterMetrics {
   /** Adapter label value. */
   readonly adapter: string;
   private readonly states: GaugeChild[];
-  private readonly transitions: Counter.Internal[];
+  private readonly transitions: CounterCell[];
   private readonly up: GaugeChild;
   private readonly consecutiveFailures: GaugeChild;
   private readonly responseTimeP95: GaugeChild;
@@ -28,7 +29,7 @@ export class AdapterMetrics {
     this.adapter = adapter;
     const labels = { adapter };
     this.states = CIRCUIT_STATES.map((state) => families.circuitState.labels({ adapter, state }));
-    this.transitions = CIRCUIT_STATES.map((to) => families.circuitTransitions.labels({ adapter, to }));
+    this.transitions = CIRCUIT_STATES.map((to) => families.circuitTransitions.cell(adapter, to));
     this.up = families.up.labels(labels);
     this.consecutiveFailures = families.consecutiveFailures.labels(labels);
     this.responseTimeP95 = families.responseTimeP95.labels(labels);
@@ -36,7 +37,7 @@ export class AdapterMetrics {
     this.voiceStability = families.voiceStability.labels(labels);
     this.predictedFailure = families.predictedFailure.labels(labels);
     // Adding 0 only creates the series; it never changes a count another instance recorded.
-    for (const child of this.transitions) child.inc(0);
+    for (const cell of this.transitions) cell.inc(0);
     if (initialise) {
       this.setCircuitState('closed');
       this.up.set(1);

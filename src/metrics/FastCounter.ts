@@ -1,8 +1,5 @@
 import type { Metric, Registry, RegistryContentType } from 'prom-client';
-
-// The same name rules prom-client applies (lib/validation.js), checked once at construction.
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+import { seriesKey, seriesLabels, validateMetric } from './seriesKey.js';
 
 /** Options of a {@link FastCounter}; all validated once here so that {@link CounterCell.inc} validates nothing. */
 export interface FastCounterOptions {
@@ -151,54 +148,13 @@ export class FastCounter {
   }
 
   private keyOf(labelValues: readonly string[]): string {
-    if (labelValues.length !== this.labelNames.length) {
-      throw new RangeError(
-        `${this.name} takes ${this.labelNames.length} label values (${this.labelNames.join(', ')}), got ${labelValues.length}`,
-      );
-    }
-    for (const value of labelValues) {
-      if (typeof value !== 'string') {
-        throw new TypeError(`${this.name} label values must be strings, got ${typeof value}`);
-      }
-    }
-    return seriesKey(labelValues);
+    return seriesKey(this.name, this.labelNames, labelValues);
   }
 
   private createCell(key: string, labelValues: readonly string[]): CounterSeries {
-    const labels = Object.freeze(
-      Object.fromEntries(this.labelNames.map((name, i) => [name, labelValues[i] ?? ''])),
-    );
+    const labels = seriesLabels(this.labelNames, labelValues);
     const series = new CounterSeries(this.exported, key, labels);
     this.cells.set(key, series);
     return series;
-  }
-}
-
-// Length-prefixed so that no two label tuples of one arity share a key, whatever characters they hold.
-function seriesKey(labelValues: readonly string[]): string {
-  if (labelValues.length === 1) {
-    return labelValues[0] ?? '';
-  }
-  let key = '';
-  for (const value of labelValues) {
-    key += `${value.length}:${value}`;
-  }
-  return key;
-}
-
-function validateMetric(name: string, help: string, labelNames: readonly string[]): void {
-  if (!METRIC_NAME.test(name)) {
-    throw new RangeError(`Invalid metric name ${JSON.stringify(name)}`);
-  }
-  if (!help) {
-    throw new RangeError(`Metric ${name} needs a help text`);
-  }
-  for (const label of labelNames) {
-    if (!LABEL_NAME.test(label)) {
-      throw new RangeError(`Invalid label name ${JSON.stringify(label)} on ${name}`);
-    }
-  }
-  if (new Set(labelNames).size !== labelNames.length) {
-    throw new RangeError(`Duplicate label name on ${name}`);
   }
 }

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { AdapterMetrics } from './AdapterMetrics.js';
 import { invalidOptions } from './invalidOptions.js';
 import { isRegistry } from './isRegistry.js';
-import { labelBookOf, type LabelBook } from './LabelBook.js';
+import type { LabelBook } from './LabelBook.js';
 import { labelValue } from './labelValue.js';
-import { familyList, registerMetricFamilies, type MetricFamilies } from './metricFamilies.js';
+import { GAUGE_KEYS, registerMetricFamilies, type MetricFamilies } from './metricFamilies.js';
 import { DEFAULT_MAX_METHODS_PER_ADAPTER, DEFAULT_METRIC_PREFIX, type HealingResult } from './metricNames.js';
 import { MethodMetrics } from './MethodMetrics.js';
 import { addScrapeHook } from './scrapeHooks.js';
@@ -66,7 +66,7 @@ export class InfrastructureMetrics {
     this.prefix = parsed.data.prefix ?? DEFAULT_METRIC_PREFIX;
     this.maxMethodsPerAdapter = parsed.data.maxMethodsPerAdapter ?? DEFAULT_MAX_METHODS_PER_ADAPTER;
     this.families = registerMetricFamilies(this.registry, this.prefix);
-    this.book = labelBookOf(this.families.calls);
+    this.book = this.families.labelBook;
   }
 
   /** The series of one (adapter, method), created and initialised on first use, then cached. */
@@ -97,7 +97,7 @@ export class InfrastructureMetrics {
 
   /** Counts a detected infrastructure pattern. */
   patternDetected(type: string, adapter: string): void {
-    this.families.patternsDetected.inc({ type: labelValue(type), adapter: labelValue(adapter) });
+    this.families.patternsDetected.cell(labelValue(type), labelValue(adapter)).inc();
   }
 
   /** Marks a pattern as active (1) or over (0) for an adapter. */
@@ -108,16 +108,17 @@ export class InfrastructureMetrics {
   /** Counts a self-healing action and its result. */
   healingAction(adapter: string, action: string, result: HealingResult): void {
     if (result !== 'success' && result !== 'failure') return;
-    this.families.healingActions.inc({ adapter: labelValue(adapter), action: labelValue(action), result });
+    this.families.healingActions.cell(labelValue(adapter), labelValue(action), result).inc();
   }
 
   /**
-   * Runs `hook` when the registry is scraped, before any of these metrics is read (once per
-   * scrape), e.g. to refresh gauges from health signatures. Returns a function that removes it.
+   * Runs `hook` once per scrape, before any gauge is read, e.g. to refresh gauges from health
+   * signatures. Counters and histograms are written on the call path and need no refresh.
+   * Returns a function that removes the hook.
    */
   onCollect(hook: () => void): () => void {
     if (this.collectHooks.length === 0) {
-      for (const metric of familyList(this.families)) addScrapeHook(metric, this.collector);
+      for (const key of GAUGE_KEYS) addScrapeHook(this.families[key], this.collector);
     }
     this.collectHooks.push(hook);
     return () => {
@@ -127,7 +128,7 @@ export class InfrastructureMetrics {
   }
 
   private runCollectHooks(): void {
-    // Every family calls the collector during one scrape; run the hooks once per scrape.
+    // Every gauge calls the collector during one scrape; run the hooks once per scrape.
     if (this.collecting) return;
     this.collecting = true;
     queueMicrotask(() => {

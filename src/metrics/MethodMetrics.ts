@@ -1,11 +1,10 @@
-import type { Counter, Histogram } from 'prom-client';
 import { isErrorCategory, type ErrorCategory } from '../classify/ErrorCategory.js';
+import type { CounterFamily } from './CellFamily.js';
+import type { CounterCell } from './FastCounter.js';
+import type { HistogramCell } from './FastHistogram.js';
 import { labelValue } from './labelValue.js';
 import type { MetricFamilies } from './metricFamilies.js';
 import { CALL_OUTCOMES, OVERFLOW_LABEL_VALUE, type CallOutcome, type FallbackKind } from './metricNames.js';
-
-type CounterChild = Counter.Internal;
-type HistogramChild = Histogram.Internal<string>;
 
 // A switch beats a keyed lookup on the hot path and rejects unknown outcomes without a prototype walk.
 function outcomeIndex(outcome: CallOutcome): number {
@@ -23,26 +22,28 @@ function outcomeIndex(outcome: CallOutcome): number {
   }
 }
 
-// Durations outside [0, ∞) would make prom-client throw; a metric must never fail a call.
+// A negative or non-finite duration is recorded as 0, so the call still lands in _count and
+// calls_total{outcome} keeps equalling call_duration_seconds_count{outcome}.
 function seconds(value: number): number {
   return value >= 0 && value < Infinity ? value : 0;
 }
 
 /**
- * The metric series of one (adapter, method), with prom-client children bound once. The wrapper
- * holds on to it, so recording a call is two array reads and one histogram observation.
+ * The metric series of one (adapter, method), with cells bound once. The wrapper holds on to it,
+ * so recording a call is one histogram observation and one counter increment on cached cells.
  */
 export class MethodMetrics {
   /** Adapter label value. */
   readonly adapter: string;
   /** Method label value (`other` once the adapter's method cap was reached). */
   readonly method: string;
-  private readonly durations: HistogramChild[];
-  private readonly counts: CounterChild[] | undefined;
-  private readonly errors = new Map<string, CounterChild>();
-  private readonly retries = new Map<string, CounterChild>();
-  private readonly fallbacks = new Map<FallbackKind, Map<string, CounterChild>>();
-  private firstChunkChild: HistogramChild | undefined;
+  // Indexed by outcomeIndex.
+  private readonly durations: HistogramCell[];
+  private readonly counts: CounterCell[];
+  private readonly errors = new Map<string, CounterCell>();
+  private readonly retries = new Map<string, CounterCell>();
+  private readonly fallbacks = new Map<FallbackKind, Map<string, CounterCell>>();
+  private firstChunkCell: HistogramCell | undefined;
 
   constructor(
     private readonly families: MetricFamilies,
@@ -52,23 +53,19 @@ export class MethodMetrics {
   ) {
     this.adapter = adapter;
     this.method = method;
-    this.durations = CALL_OUTCOMES.map((outcome) =>
-      families.callDuration.labels({ adapter, method, outcome }),
-    );
-    if (families.callsDerived) {
-      this.counts = undefined;
-    } else {
-      this.counts = CALL_OUTCOMES.map((outcome) => families.calls.labels({ adapter, method, outcome }));
-      for (const child of this.counts) child.inc(0);
-    }
+    this.durations = CALL_OUTCOMES.map((outcome) => families.callDuration.cell(adapter, method, outcome));
+    this.counts = CALL_OUTCOMES.map((outcome) => families.calls.cell(adapter, method, outcome));
+    // Adding 0 only creates the series (calls_total 0 from the first sight of a method); it never
+    // changes a count another instance recorded.
+    for (const cell of this.counts) cell.inc(0);
   }
 
   /** Records a finished caller call: calls_total and call_duration_seconds. */
   call(outcome: CallOutcome, durationSeconds: number): void {
     const i = outcomeIndex(outcome);
     if (i < 0) return;
-    this.durations[i]?.observe(seconds(durationSeconds));
-    this.counts?.[i]?.inc();
+    this.durations[i]!.observe(seconds(durationSeconds));
+    this.counts[i]!.inc();
   }
 
   /** Counts a failed upstream attempt of this category. */
@@ -89,34 +86,29 @@ export class MethodMetrics {
       byTarget = new Map();
       this.fallbacks.set(kind, byTarget);
     }
-    let child = byTarget.get(target);
-    if (child === undefined) {
+    let cell = byTarget.get(target);
+    if (cell === undefined) {
       const label = byTarget.size >= this.maxTargets ? OVERFLOW_LABEL_VALUE : labelValue(target);
-      child = this.families.fallbacks.labels({
-        adapter: this.adapter,
-        method: this.method,
-        kind,
-        target: label,
-      });
-      if (byTarget.size < this.maxTargets) byTarget.set(target, child);
+      cell = this.families.fallbacks.cell(this.adapter, this.method, kind, label);
+      if (byTarget.size < this.maxTargets) byTarget.set(target, cell);
     }
-    child.inc();
+    cell.inc();
   }
 
   /** Records the time from call start to the first streamed chunk. */
   firstChunk(durationSeconds: number): void {
-    this.firstChunkChild ??= this.families.firstChunk.labels({ adapter: this.adapter, method: this.method });
-    this.firstChunkChild.observe(seconds(durationSeconds));
+    this.firstChunkCell ??= this.families.firstChunk.cell(this.adapter, this.method);
+    this.firstChunkCell.observe(seconds(durationSeconds));
   }
 
-  private bind(cache: Map<string, CounterChild>, counter: Counter, category: string): CounterChild {
+  private bind(cache: Map<string, CounterCell>, family: CounterFamily, category: string): CounterCell {
     // Unknown strings (untyped callers) are counted as `unknown` and not cached: the enum stays closed.
     const label = isErrorCategory(category) ? category : 'unknown';
-    let child = cache.get(label);
-    if (child === undefined) {
-      child = counter.labels({ adapter: this.adapter, method: this.method, category: label });
-      cache.set(label, child);
+    let cell = cache.get(label);
+    if (cell === undefined) {
+      cell = family.cell(this.adapter, this.method, label);
+      cache.set(label, cell);
     }
-    return child;
+    return cell;
   }
 }

@@ -7,7 +7,7 @@ export {
 } from './InfrastructureMetrics.js';
 export { labelValue } from './labelValue.js';
 export { MethodMetrics } from './MethodMetrics.js';
-export { MetricConflictError } from './MetricConflictError.js';
+export { MetricConflictError } from '../errors/MetricConflictError.js';
 export {
   CALL_OUTCOMES,
   CIRCUIT_STATES,

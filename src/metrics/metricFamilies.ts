@@ -1,141 +1,114 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { labelBookOf } from './LabelBook.js';
-import { MetricConflictError } from './MetricConflictError.js';
-import { CALL_OUTCOMES, METRIC_DEFINITIONS, metricName, type MetricKey } from './metricNames.js';
-import { peekStateOn, stateOn } from './metricState.js';
+import { Gauge, type Registry } from 'prom-client';
+import { MetricConflictError } from '../errors/MetricConflictError.js';
+import { inLabelOrder, type CellFamily, type CounterFamily, type HistogramFamily } from './CellFamily.js';
+import { FastCounter } from './FastCounter.js';
+import { FastHistogram } from './FastHistogram.js';
+import { labelBookOf, type LabelBook } from './LabelBook.js';
+import { METRIC_DEFINITIONS, metricName, type MetricKey, type MetricKind } from './metricNames.js';
+import { PromClientCells, type LabelledMetric } from './PromClientCells.js';
 import { runScrapeHooks } from './scrapeHooks.js';
 
-/** The 18 metric families of DESIGN §8, registered in (or reused from) one registry. */
-export interface MetricFamilies {
-  /** `<prefix>adapter_calls_total`. */
-  readonly calls: Counter;
-  /** `<prefix>adapter_call_duration_seconds`. */
-  readonly callDuration: Histogram;
-  /** `<prefix>adapter_errors_total`. */
-  readonly errors: Counter;
-  /** `<prefix>adapter_retries_total`. */
-  readonly retries: Counter;
-  /** `<prefix>adapter_fallbacks_total`. */
-  readonly fallbacks: Counter;
-  /** `<prefix>stream_first_chunk_seconds`. */
-  readonly firstChunk: Histogram;
-  /** `<prefix>circuit_state`. */
-  readonly circuitState: Gauge;
-  /** `<prefix>circuit_transitions_total`. */
-  readonly circuitTransitions: Counter;
-  /** `<prefix>adapter_up`. */
-  readonly up: Gauge;
-  /** `<prefix>adapter_consecutive_failures`. */
-  readonly consecutiveFailures: Gauge;
-  /** `<prefix>adapter_response_time_p95_seconds`. */
-  readonly responseTimeP95: Gauge;
-  /** `<prefix>consciousness_coherence`. */
-  readonly coherence: Gauge;
-  /** `<prefix>voice_stability`. */
-  readonly voiceStability: Gauge;
-  /** `<prefix>predicted_failure_probability`. */
-  readonly predictedFailure: Gauge;
-  /** `<prefix>patterns_detected_total`. */
-  readonly patternsDetected: Counter;
-  /** `<prefix>pattern_active`. */
-  readonly patternActive: Gauge;
-  /** `<prefix>healing_actions_total`. */
-  readonly healingActions: Counter;
-  /** `<prefix>infrastructure_consciousness_score`. */
-  readonly consciousnessScore: Gauge;
-  /**
-   * True when `calls` is derived from `callDuration`'s `_count` at scrape time, so the hot path
-   * only observes the histogram; false when a foreign calls counter must be incremented directly.
-   */
-  readonly callsDerived: boolean;
-}
+type Definitions = typeof METRIC_DEFINITIONS;
+type KeyOf<T extends MetricKind> = {
+  [K in MetricKey]: Definitions[K]['type'] extends T ? K : never;
+}[MetricKey];
 
-const DERIVED_FROM = 'callsDerivedFrom';
-
-// prom-client calls `collect` with the metric as `this`.
-type Collect = (this: any) => void | Promise<void>;
-
-type MetricConstructor = new (config: {
-  name: string;
-  help: string;
-  labelNames: string[];
-  registers: Registry[];
-  buckets?: number[];
-  collect?: Collect;
-}) => Counter | Gauge | Histogram;
-
-const CONSTRUCTORS: Record<'counter' | 'gauge' | 'histogram', MetricConstructor> = {
-  counter: Counter,
-  gauge: Gauge,
-  histogram: Histogram,
+/**
+ * The 18 metric families of DESIGN §8, registered in (or reused from) one registry, keyed as in
+ * METRIC_DEFINITIONS: counters and histograms hand out cells for the call path, gauges stay
+ * prom-client Gauges (set rarely, and refreshed by scrape hooks).
+ */
+export type MetricFamilies = { readonly [K in KeyOf<'counter'>]: CounterFamily } & {
+  readonly [K in KeyOf<'histogram'>]: HistogramFamily;
+} & { readonly [K in KeyOf<'gauge'>]: Gauge } & {
+  /** Label values issued on this registry, shared by every instance and loaded copy writing to it. */
+  readonly labelBook: LabelBook;
 };
 
+const KEYS = Object.keys(METRIC_DEFINITIONS) as MetricKey[];
+
+/** The keys of the gauge families, the ones scrape hooks are attached to. */
+export const GAUGE_KEYS = KEYS.filter((key) => METRIC_DEFINITIONS[key].type === 'gauge') as KeyOf<'gauge'>[];
+
+// prom-client calls a gauge's `collect` with the gauge as `this`, right before reading its values.
 function collectHooks(this: object): void {
   runScrapeHooks(this);
 }
 
-/**
- * calls_total{adapter,method,outcome} is by definition call_duration_seconds_count with the
- * same labels. Rebuilding it at scrape time saves a prom-client counter increment (~240 ns,
- * label hashing included) on every call. Methods seen but never called still get 0 series.
- */
-async function collectDerivedCalls(this: Counter): Promise<void> {
-  runScrapeHooks(this);
-  const histogram = peekStateOn<Histogram>(this, DERIVED_FROM);
-  if (histogram === undefined) return;
-  const snapshot = await histogram.get();
-  const countName = `${snapshot.name}_count`;
-  this.reset();
-  for (const [adapter, methods] of labelBookOf(this).methods) {
-    for (const method of methods) {
-      for (const outcome of CALL_OUTCOMES) this.inc({ adapter, method, outcome }, 0);
-    }
-  }
-  for (const value of snapshot.values) {
-    if (value.metricName === countName) this.inc(value.labels, value.value);
-  }
+/** What a registered metric exposes that tells its kind apart: our cells, or prom-client children. */
+interface FoundMetric {
+  readonly type?: unknown;
+  readonly labelNames?: unknown;
+  readonly cell?: unknown;
+  readonly labels?: unknown;
 }
 
-function sameLabelSet(found: unknown, expected: readonly string[]): boolean {
-  if (!Array.isArray(found) || found.length !== expected.length) return false;
-  return expected.every((name) => found.includes(name));
+function sameLabelSet(found: readonly string[], expected: readonly string[]): boolean {
+  return found.length === expected.length && expected.every((name) => found.includes(name));
 }
 
 function shapeOf(type: string, labelNames: readonly string[]): string {
   return `a ${type} with labels [${labelNames.join(', ')}]`;
 }
 
+function labelNamesOf(found: FoundMetric): string[] {
+  return Array.isArray(found.labelNames) ? (found.labelNames as unknown[]).map(String) : [];
+}
+
 /** The registered metric of that name when it has our type and label set; throws when it conflicts. */
-function reusable(registry: Registry, name: string, key: MetricKey): object | undefined {
+function reusable(registry: Registry, name: string, key: MetricKey): FoundMetric | undefined {
   const existing: unknown = registry.getSingleMetric(name);
   if (existing === undefined || existing === null) return undefined;
   const def = METRIC_DEFINITIONS[key];
-  const found = existing as { type?: unknown; labelNames?: unknown };
-  const labelNames = Array.isArray(found.labelNames) ? (found.labelNames as unknown[]).map(String) : [];
-  if (found.type !== def.type || !sameLabelSet(found.labelNames, def.labelNames)) {
+  const found = existing as FoundMetric;
+  const labelNames = labelNamesOf(found);
+  const expected = shapeOf(def.type, def.labelNames);
+  if (found.type !== def.type || !sameLabelSet(labelNames, def.labelNames)) {
+    throw new MetricConflictError(name, expected, shapeOf(String(found.type), labelNames));
+  }
+  const usable =
+    def.type === 'gauge'
+      ? typeof found.labels === 'function'
+      : typeof found.cell === 'function' || typeof found.labels === 'function';
+  if (!usable) {
     throw new MetricConflictError(
       name,
-      shapeOf(def.type, def.labelNames),
-      shapeOf(String(found.type), labelNames),
+      expected,
+      `${shapeOf(def.type, labelNames)} of an unknown implementation`,
     );
   }
-  return existing;
+  return found;
 }
 
-function family(registry: Registry, prefix: string, key: MetricKey, collect: Collect = collectHooks): object {
-  const name = metricName(prefix, key);
-  const existing = reusable(registry, name, key);
-  if (existing !== undefined) return existing;
-  const def = METRIC_DEFINITIONS[key];
-  const config = {
-    name,
+/**
+ * Cells of a counter or histogram already registered by another instance, another loaded copy of
+ * this library (a FastCounter/FastHistogram of another class), or other code (prom-client).
+ */
+function cellsOf<C>(found: FoundMetric, key: MetricKey): CellFamily<C> {
+  const wanted = METRIC_DEFINITIONS[key].labelNames;
+  if (typeof found.cell === 'function') {
+    return inLabelOrder(found as unknown as CellFamily<C>, labelNamesOf(found), wanted);
+  }
+  return new PromClientCells(found as unknown as LabelledMetric<C>, wanted);
+}
+
+function create(registry: Registry, prefix: string, key: MetricKey): object {
+  const def: { type: MetricKind; labelNames: readonly string[]; help: string; buckets?: readonly number[] } =
+    METRIC_DEFINITIONS[key];
+  const options = {
+    name: metricName(prefix, key),
     help: def.help,
-    labelNames: [...def.labelNames],
+    labelNames: def.labelNames,
     registers: [registry],
-    collect,
-    ...('buckets' in def ? { buckets: [...def.buckets] } : {}),
   };
-  return new CONSTRUCTORS[def.type](config);
+  switch (def.type) {
+    case 'counter':
+      return new FastCounter(options);
+    case 'histogram':
+      return new FastHistogram({ ...options, buckets: def.buckets ?? [] });
+    case 'gauge':
+      return new Gauge({ ...options, collect: collectHooks });
+  }
 }
 
 /**
@@ -144,44 +117,19 @@ function family(registry: Registry, prefix: string, key: MetricKey, collect: Col
  * Throws MetricConflictError naming the metric when one exists with another type or label set.
  */
 export function registerMetricFamilies(registry: Registry, prefix: string): MetricFamilies {
-  const get = <T>(key: MetricKey): T => family(registry, prefix, key) as T;
-  // Validate every name first so a conflict leaves nothing half-registered.
-  for (const key of Object.keys(METRIC_DEFINITIONS) as MetricKey[]) {
-    reusable(registry, metricName(prefix, key), key);
+  // Check every name first so a conflict leaves nothing half-registered.
+  const found = new Map(KEYS.map((key) => [key, reusable(registry, metricName(prefix, key), key)]));
+  const families: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const existing = found.get(key);
+    if (existing === undefined) {
+      families[key] = create(registry, prefix, key);
+    } else {
+      families[key] = METRIC_DEFINITIONS[key].type === 'gauge' ? existing : cellsOf(existing, key);
+    }
   }
-  const callDuration = get<Histogram>('callDuration');
-  const callsExisting = reusable(registry, metricName(prefix, 'calls'), 'calls');
-  let calls: Counter;
-  if (callsExisting === undefined) {
-    calls = family(registry, prefix, 'calls', collectDerivedCalls) as Counter;
-    stateOn(calls, DERIVED_FROM, () => callDuration);
-  } else {
-    calls = callsExisting as Counter;
-  }
-  return {
-    calls,
-    callDuration,
-    errors: get('errors'),
-    retries: get('retries'),
-    fallbacks: get('fallbacks'),
-    firstChunk: get('firstChunk'),
-    circuitState: get('circuitState'),
-    circuitTransitions: get('circuitTransitions'),
-    up: get('up'),
-    consecutiveFailures: get('consecutiveFailures'),
-    responseTimeP95: get('responseTimeP95'),
-    coherence: get('coherence'),
-    voiceStability: get('voiceStability'),
-    predictedFailure: get('predictedFailure'),
-    patternsDetected: get('patternsDetected'),
-    patternActive: get('patternActive'),
-    healingActions: get('healingActions'),
-    consciousnessScore: get('consciousnessScore'),
-    callsDerived: peekStateOn<Histogram>(calls, DERIVED_FROM) === callDuration,
-  };
-}
-
-/** Every family object, for attaching scrape hooks. */
-export function familyList(families: MetricFamilies): object[] {
-  return (Object.keys(METRIC_DEFINITIONS) as MetricKey[]).map((key) => families[key]);
+  // The book lives on the registered calls metric, so it is dropped with it (removeSingleMetric).
+  const callsMetric = found.get('calls') ?? (families.calls as object);
+  families.labelBook = labelBookOf(callsMetric);
+  return families as MetricFamilies;
 }

@@ -1,8 +1,10 @@
-import { Counter, Gauge, register, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, register, Registry } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
+import { MetricConflictError } from '../../src/errors/MetricConflictError.js';
 import type { AdapterHealthSignature } from '../../src/health/AdapterHealthSignature.js';
+import { FastCounter } from '../../src/metrics/FastCounter.js';
+import { FastHistogram } from '../../src/metrics/FastHistogram.js';
 import { InfrastructureMetrics } from '../../src/metrics/InfrastructureMetrics.js';
-import { MetricConflictError } from '../../src/metrics/MetricConflictError.js';
 import { parseExposition, sampleValue, type ParsedFamily } from './exposition.js';
 
 // DESIGN §8, written out independently of src/metrics/metricNames.ts so a drift there fails here.
@@ -71,6 +73,17 @@ describe('InfrastructureMetrics', () => {
     expect(families.size).toBe(18);
   });
 
+  it('backs counters with FastCounter, histograms with FastHistogram and gauges with prom-client', () => {
+    const registry = new Registry();
+    new InfrastructureMetrics({ registry });
+    const expected = { counter: FastCounter, histogram: FastHistogram, gauge: Gauge };
+    for (const [name, type, labels] of DESIGN_METRICS) {
+      const metric = registry.getSingleMetric(`fire_circle_${name}`);
+      expect(metric, name).toBeInstanceOf(expected[type as keyof typeof expected]);
+      expect((metric as unknown as { labelNames: string[] }).labelNames, name).toEqual(labels);
+    }
+  });
+
   it('writes every family with the DESIGN §8 label names', async () => {
     const registry = new Registry();
     const metrics = new InfrastructureMetrics({ registry });
@@ -120,6 +133,38 @@ describe('InfrastructureMetrics', () => {
       sampleValue(families, 'fire_circle_adapter_call_duration_seconds_bucket', { ...success, le: '10' }),
     ).toBe(2);
     expect(sampleValue(families, 'fire_circle_adapter_call_duration_seconds_sum', success)).toBeCloseTo(7.3);
+  });
+
+  it('keeps calls_total{outcome} equal to call_duration_seconds_count{outcome} after a mix of calls', async () => {
+    const registry = new Registry();
+    const a = new InfrastructureMetrics({ registry, maxMethodsPerAdapter: 2 });
+    const b = new InfrastructureMetrics({ registry, maxMethodsPerAdapter: 2 });
+    const outcomes = ['success', 'failure', 'fallback', 'rejected'] as const;
+    const durations = [0.01, 0.3, 2.5, 45, 500, Number.NaN, -1];
+    const series = [
+      a.forMethod('openai', 'create'),
+      b.forMethod('openai', 'create'),
+      a.forMethod('openai', 'stream'),
+      b.forMethod('openai', 'embed'), // past the cap: `other`
+      a.forMethod('anthropic', 'send'),
+    ];
+    for (let i = 0; i < 200; i++) {
+      series[i % series.length]?.call(
+        outcomes[(i * 7) % 4] ?? 'success',
+        durations[i % durations.length] ?? 0,
+      );
+    }
+    const families = await scrape(registry);
+    const calls = families.get('fire_circle_adapter_calls_total')?.samples ?? [];
+    // 4 series ({create, stream, other} of openai, send of anthropic) × 4 outcomes, all called.
+    expect(calls).toHaveLength(16);
+    let total = 0;
+    for (const sample of calls) {
+      const count = sampleValue(families, 'fire_circle_adapter_call_duration_seconds_count', sample.labels);
+      expect(count, JSON.stringify(sample.labels)).toBe(sample.value);
+      total += sample.value;
+    }
+    expect(total).toBe(200);
   });
 
   it('uses the LLM latency buckets from 0.05 s to 120 s', async () => {
@@ -185,10 +230,15 @@ describe('InfrastructureMetrics', () => {
       // The second copy shares the first one's label book: cap reached, adapter already initialised.
       expect(second.forMethod('local', 'stream').method).toBe('other');
       second.forMethod('local', 'generate').call('success', 1);
+      first.forMethod('local', 'generate').error('timeout');
+      second.forMethod('local', 'generate').error('timeout');
+      second.forAdapter('local').transition('half_open');
       const families = parseExposition(await register.metrics());
-      expect(
-        sampleValue(families, 'fire_circle_adapter_calls_total', { method: 'generate', outcome: 'success' }),
-      ).toBe(2);
+      const generate = { method: 'generate', outcome: 'success' };
+      expect(sampleValue(families, 'fire_circle_adapter_calls_total', generate)).toBe(2);
+      expect(sampleValue(families, 'fire_circle_adapter_call_duration_seconds_count', generate)).toBe(2);
+      expect(sampleValue(families, 'fire_circle_adapter_errors_total', { category: 'timeout' })).toBe(2);
+      expect(sampleValue(families, 'fire_circle_circuit_transitions_total', { to: 'half_open' })).toBe(1);
       expect(
         sampleValue(families, 'fire_circle_circuit_state', { adapter: 'local', state: 'half_open' }),
       ).toBe(1);
@@ -200,7 +250,7 @@ describe('InfrastructureMetrics', () => {
     expect(register.getMetricsAsArray()).toHaveLength(before);
   });
 
-  it('reuses a compatible metric registered by someone else', async () => {
+  it('reuses a compatible prom-client Counter registered by someone else, labels in any order', async () => {
     const registry = new Registry();
     new Counter({
       name: 'fire_circle_adapter_calls_total',
@@ -214,6 +264,60 @@ describe('InfrastructureMetrics', () => {
     const families = await scrape(registry);
     expect(sampleValue(families, 'fire_circle_adapter_calls_total', { outcome: 'failure' })).toBe(2);
     expect(sampleValue(families, 'fire_circle_adapter_calls_total', { outcome: 'success' })).toBe(0);
+  });
+
+  it('reuses a compatible prom-client Histogram registered by someone else', async () => {
+    const registry = new Registry();
+    new Histogram({
+      name: 'fire_circle_stream_first_chunk_seconds',
+      help: 'pre-existing',
+      labelNames: ['method', 'adapter'],
+      buckets: [1],
+      registers: [registry],
+    });
+    const m = new InfrastructureMetrics({ registry }).forMethod('a', 'm');
+    m.firstChunk(0.5);
+    m.firstChunk(3);
+    const families = await scrape(registry);
+    const labels = { adapter: 'a', method: 'm' };
+    expect(sampleValue(families, 'fire_circle_stream_first_chunk_seconds_count', labels)).toBe(2);
+    expect(
+      sampleValue(families, 'fire_circle_stream_first_chunk_seconds_bucket', { ...labels, le: '1' }),
+    ).toBe(1);
+  });
+
+  it('reuses a FastCounter registered by other code with its labels in another order', async () => {
+    const registry = new Registry();
+    new FastCounter({
+      name: 'fire_circle_adapter_errors_total',
+      help: 'pre-existing',
+      labelNames: ['category', 'method', 'adapter'],
+      registers: [registry],
+    });
+    new InfrastructureMetrics({ registry }).forMethod('openai', 'create').error('rate_limited');
+    const families = await scrape(registry);
+    expect(
+      sampleValue(families, 'fire_circle_adapter_errors_total', {
+        adapter: 'openai',
+        method: 'create',
+        category: 'rate_limited',
+      }),
+    ).toBe(1);
+  });
+
+  it('names the metric when a FastHistogram with other labels holds the name', () => {
+    const registry = new Registry();
+    new FastHistogram({
+      name: 'fire_circle_adapter_call_duration_seconds',
+      help: 'x',
+      labelNames: ['adapter'],
+      buckets: [1],
+      registers: [registry],
+    });
+    expect(() => new InfrastructureMetrics({ registry })).toThrow(
+      /"fire_circle_adapter_call_duration_seconds".*histogram with labels \[adapter\].*needs a histogram with labels \[adapter, method, outcome\]/,
+    );
+    expect(registry.getMetricsAsArray()).toHaveLength(1);
   });
 
   it('names the metric when one of another type is already registered, and registers nothing', () => {
@@ -356,6 +460,19 @@ describe('InfrastructureMetrics', () => {
     adapter.applySignature(signature({ isConnected: false }));
     families = await scrape(registry);
     expect(sampleValue(families, 'fire_circle_adapter_up', labels)).toBe(0);
+  });
+
+  it('keeps counting in its bound cells after the registry is reset', async () => {
+    const registry = new Registry();
+    const m = new InfrastructureMetrics({ registry }).forMethod('a', 'm');
+    m.call('success', 1);
+    registry.resetMetrics();
+    m.call('success', 2);
+    const families = await scrape(registry);
+    expect(sampleValue(families, 'fire_circle_adapter_calls_total', { outcome: 'success' })).toBe(1);
+    expect(
+      sampleValue(families, 'fire_circle_adapter_call_duration_seconds_sum', { outcome: 'success' }),
+    ).toBe(2);
   });
 
   it('runs onCollect hooks once per scrape, before the values are read', async () => {

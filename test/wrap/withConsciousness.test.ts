@@ -12,6 +12,8 @@ function httpError(status: number, message = `HTTP ${status}`, headers: Record<s
   return Object.assign(new Error(message), { status, headers });
 }
 
+const CUSTOM: unique symbol = Symbol('custom');
+
 class Voice {
   readonly providerName = 'anthropic';
   #secret = 'private state';
@@ -19,7 +21,7 @@ class Voice {
   get model(): string {
     return 'claude';
   }
-  [Symbol.for('custom')] = 'symbol value';
+  [CUSTOM] = 'symbol value';
   async sendMessage(m: { content: { text: string } }): Promise<{ content: { text: string } }> {
     this.calls += 1;
     return { content: { text: `${this.#secret}: ${m.content.text}` } };
@@ -42,7 +44,7 @@ describe('withConsciousness: a transparent proxy', () => {
     expect(real.calls).toBe(1);
     expect(voice.calls).toBe(1);
     expect(voice.model).toBe('claude');
-    expect(voice[Symbol.for('custom')]).toBe('symbol value');
+    expect(voice[CUSTOM]).toBe('symbol value');
     expect(voice.sendMessage).toBe(voice.sendMessage);
     expect('sendMessage' in voice).toBe(true);
     expect(Object.keys(voice)).toEqual(Object.keys(real));

@@ -1,4 +1,7 @@
-/** A metric of the same name but another type or label set is already registered in the registry. */
+/**
+ * A metric of the same name but another type or label set is already registered in the registry.
+ * A programming error (a setup mistake), not a call failure: a plain Error with no error category.
+ */
 export class MetricConflictError extends Error {
   /** Full name of the conflicting metric. */
   readonly metricName: string;

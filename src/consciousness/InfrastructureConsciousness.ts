@@ -104,6 +104,18 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     return [...this.voices.values()].map((v) => v.health.snapshot());
   }
 
+  /**
+   * Feeds a consciousness signature recorded for a voice (by the metrics collector / bridge) into
+   * that adapter's coherence and stability.
+   */
+  recordConsciousnessSignature(
+    adapter: string,
+    value: number,
+    flags?: { synthesis?: boolean; uncertainty?: boolean },
+  ): void {
+    this.voice(adapter).health.recordConsciousnessSignature(value, flags);
+  }
+
   /** Remembers that `method` of `adapter` is served by `alias` (so later calls go there directly). */
   learnAlias(adapter: string, method: string, alias: string): void {
     this.learnedAliases.set(`${adapter}\u0000${method}`, alias);

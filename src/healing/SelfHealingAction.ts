@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Kinds of healing action (DESIGN §6). */
+export const HealingActionTypeSchema = z.enum([
+  'retry_strategy',
+  'fallback',
+  'config_update',
+  'api_adaptation',
+  'reconnect',
+]);
+/** A kind of healing action. */
+export type HealingActionType = z.infer<typeof HealingActionTypeSchema>;
+
+/** A healing action taken, with its outcome measured after the fact (DESIGN §6). */
+export const SelfHealingActionSchema = z.object({
+  actionId: z.string().min(1),
+  actionType: HealingActionTypeSchema,
+  targetAdapter: z.string().min(1),
+  /** ISO-8601 time the action was taken. */
+  initiatedAt: z.string(),
+  reason: z.string(),
+  parameters: z.record(z.string(), z.unknown()).default({}),
+  /** True once the outcome window has elapsed and `success` / `impactOnHealth` are measured. */
+  completed: z.boolean(),
+  success: z.boolean().nullable(),
+  /** Change of the adapter's health score over the outcome window (−1 … 1). */
+  impactOnHealth: z.number().min(-1).max(1).nullable(),
+  lessonsLearned: z.array(z.string()).default([]),
+});
+
+/** A healing action with its measured outcome. */
+export type SelfHealingAction = z.infer<typeof SelfHealingActionSchema>;

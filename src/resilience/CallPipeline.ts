@@ -165,37 +165,59 @@ export class CallPipeline {
     return undefined;
   }
 
-  /** Awaits one attempt under the breaker and the timeout, then validates its result. */
+  /**
+   * One attempt under the timeout, its result validated (`check`). The breaker is accounted for
+   * by the caller (`protect`, or inline in `settle` on the hot path).
+   */
   guard(
     state: MethodState,
     attempt: PromiseLike<unknown>,
-    check: (state: MethodState, value: unknown) => unknown = this.validate,
-  ): Promise<unknown> {
+    check: (state: MethodState, value: unknown) => unknown,
+    startedAt: number,
+  ): PromiseLike<unknown> {
     const deadlines = this.deadlines;
-    if (deadlines === undefined && state.schema === undefined && check === this.validate) {
-      return this.breaker.track(Promise.resolve(attempt));
-    }
-    return this.breaker.track(
-      new Promise((resolve, reject) => {
-        const deadline = deadlines?.add(() =>
-          reject(new TimeoutError(this.name, state.path, deadlines.durationMs)),
-        );
-        attempt.then(
-          (value) => {
-            if (deadline !== undefined) deadlines!.cancel(deadline);
-            try {
-              resolve(check.call(this, state, value));
-            } catch (err) {
-              reject(err);
-            }
-          },
-          (err: unknown) => {
-            if (deadline !== undefined) deadlines!.cancel(deadline);
+    if (deadlines === undefined && state.schema === undefined && check === this.validate) return attempt;
+    return new Promise((resolve, reject) => {
+      const deadline = deadlines?.add(
+        () => reject(new TimeoutError(this.name, state.path, deadlines.durationMs)),
+        startedAt,
+      );
+      attempt.then(
+        (value) => {
+          if (deadline !== undefined) deadlines!.cancel(deadline);
+          try {
+            resolve(check.call(this, state, value));
+          } catch (err) {
             reject(err);
-          },
-        );
-      }),
-    );
+          }
+        },
+        (err: unknown) => {
+          if (deadline !== undefined) deadlines!.cancel(deadline);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  /** `guard` plus breaker accounting: resolves like the attempt; the breaker has seen the outcome. */
+  async protect(
+    state: MethodState,
+    attempt: PromiseLike<unknown>,
+    check: (state: MethodState, value: unknown) => unknown,
+    startedAt: number,
+  ): Promise<unknown> {
+    const breaker = this.breaker;
+    const guarded = this.guard(state, attempt, check, startedAt);
+    if (breaker.isTrial()) return breaker.track(Promise.resolve(guarded));
+    let value: unknown;
+    try {
+      value = await guarded;
+    } catch (err) {
+      await breaker.failed(err);
+      throw err;
+    }
+    breaker.succeeded();
+    return value;
   }
 
   /** Classifies a thrown value in this pipeline's context (cached per error object). */
@@ -277,16 +299,21 @@ export class CallPipeline {
     let attemptStart = start;
     let attempt = 1;
     let retryState: RetryState | undefined;
+    const breaker = this.breaker;
     for (;;) {
       let error: unknown;
+      const trial = breaker.isTrial();
       try {
-        const value = await this.guard(state, pending);
+        const guarded = this.guard(state, pending, this.validate, attemptStart);
+        const value = await (trial ? breaker.track(Promise.resolve(guarded)) : guarded);
+        if (!trial) breaker.succeeded();
         if (isAsyncIterable(value)) {
           // SDK streams (OpenAI's `create({ stream: true })`) arrive through a promise.
           return new InterceptedStream(this, owner, state, args, value, start, attempt);
         }
-        voice.attemptSucceeded(this.parts.clock() - attemptStart, value);
-        voice.callEnded(state.cells, 'success', (this.parts.clock() - start) / 1000);
+        const end = this.parts.clock();
+        voice.attemptSucceeded(end - attemptStart, value);
+        voice.callEnded(state.cells, 'success', (end - start) / 1000);
         return value;
       } catch (err) {
         error = err;
@@ -297,6 +324,7 @@ export class CallPipeline {
         state.cells.error('aborted');
         throw error;
       }
+      if (!trial) await breaker.failed(error);
       this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
       const delay = this.parts.retry.nextDelay(
         classification,

@@ -80,7 +80,12 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
       try {
         const iterator = (this.source as AsyncIterable<T>)[Symbol.asyncIterator]();
         this.iterator = iterator;
-        const result = (await pipeline.guard(state, iterator.next(), checkFirstChunk)) as IteratorResult<T>;
+        const result = (await pipeline.protect(
+          state,
+          iterator.next(),
+          checkFirstChunk,
+          attemptStart,
+        )) as IteratorResult<T>;
         voice.firstChunk(state.cells, (pipeline.now() - this.start) / 1000);
         voice.attemptSucceeded(pipeline.now() - attemptStart, undefined);
         if (result.done) this.complete();
@@ -161,7 +166,7 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
       this.attempt,
     );
     // Let the breaker count it: streams fail after their attempt already counted as a success.
-    pipeline.breaker.track(Promise.reject(error)).catch(() => undefined);
+    void pipeline.breaker.failed(error);
     pipeline.voice.callEnded(state.cells, 'failure', (pipeline.now() - this.start) / 1000);
     throw error;
   }

@@ -1,0 +1,65 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, arch } from 'node:os';
+import { dirname } from 'node:path';
+
+/** Where and on what a benchmark ran: printed above its table and stored with its JSON. */
+export interface MachineInfo {
+  readonly node: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly platform: string;
+  readonly date: string;
+}
+
+/** The machine a benchmark runs on, and now. */
+export function machineInfo(): MachineInfo {
+  const all = cpus();
+  return {
+    node: process.version,
+    cpu: all[0]?.model.trim() ?? 'unknown',
+    cores: all.length,
+    platform: `${platform()}-${arch()}`,
+    date: new Date().toISOString(),
+  };
+}
+
+/** Median of a non-empty sample (mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of an empty sample');
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  const upper = sorted[mid]!;
+  return sorted.length % 2 === 1 ? upper : (sorted[mid - 1]! + upper) / 2;
+}
+
+/** A number with a fixed count of decimals, or `n/a` when it is not finite. */
+export function fixed(value: number, decimals = 1): string {
+  return Number.isFinite(value) ? value.toFixed(decimals) : 'n/a';
+}
+
+/** `PASS` or `FAIL`, for a target's verdict column. */
+export function verdict(pass: boolean): 'PASS' | 'FAIL' {
+  return pass ? 'PASS' : 'FAIL';
+}
+
+/**
+ * A plain-text table: headers, a rule, then rows; text columns left-aligned, numeric-looking
+ * columns right-aligned so digits line up.
+ */
+export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+\d.]/.test(r[i] ?? '')));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+/** Writes `report` as indented JSON, creating the folder (bench-results/ is git-ignored). */
+export function writeJsonReport(path: string, report: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+}

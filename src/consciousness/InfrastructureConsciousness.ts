@@ -1,3 +1,4 @@
+import { invalidOptions } from '../errors/invalidOptions.js';
 import { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
@@ -62,11 +63,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
   constructor(options?: InfrastructureConsciousnessOptions) {
     super();
     const parsed = InfrastructureConsciousnessOptionsSchema.safeParse(options ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue && issue.path.length > 0 ? `options.${issue.path.join('.')}` : 'options';
-      throw new TypeError(`InfrastructureConsciousness: invalid ${path}: ${issue?.message ?? 'bad options'}`);
-    }
+    if (!parsed.success) throw invalidOptions('InfrastructureConsciousness', parsed.error);
     const o = parsed.data;
     this.clock = o.clock ?? systemClock;
     this.logger = o.logger ?? createDefaultLogger();

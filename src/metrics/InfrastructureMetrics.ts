@@ -1,7 +1,7 @@
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { AdapterMetrics } from './AdapterMetrics.js';
-import { invalidOptions } from './invalidOptions.js';
+import { invalidOptions } from '../errors/invalidOptions.js';
 import { isRegistry } from './isRegistry.js';
 import type { LabelBook } from './LabelBook.js';
 import { labelValue } from './labelValue.js';

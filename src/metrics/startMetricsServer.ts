@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { invalidOptions } from './invalidOptions.js';
+import { invalidOptions } from '../errors/invalidOptions.js';
 import { metricsHandler } from './metricsHandler.js';
 import { isMetricsSource, type MetricsSource } from './MetricsSource.js';
 

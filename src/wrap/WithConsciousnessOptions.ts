@@ -1,3 +1,4 @@
+import { invalidOptions } from '../errors/invalidOptions.js';
 import { z } from 'zod';
 import { BreakerOptionsSchema } from '../resilience/BreakerOptions.js';
 import { RetryOptionsSchema } from '../resilience/RetryOptions.js';
@@ -62,14 +63,6 @@ export type ResolvedWithConsciousnessOptions = z.output<typeof WithConsciousness
 /** Validates options, throwing a TypeError that names the offending option path. */
 export function parseWithConsciousnessOptions(options: unknown): ResolvedWithConsciousnessOptions {
   const result = WithConsciousnessOptionsSchema.safeParse(options ?? {});
-  if (result.success) return result.data;
-  const details = result.error.issues
-    .map((issue) => {
-      const path = issue.path.length > 0 ? `options.${issue.path.join('.')}` : 'options';
-      return issue.code === 'unrecognized_keys'
-        ? `${path}: unknown option(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-        : `${path}: ${issue.message}`;
-    })
-    .join('; ');
-  throw new TypeError(`withConsciousness: invalid ${details}`);
+  if (!result.success) throw invalidOptions('withConsciousness', result.error);
+  return result.data;
 }

@@ -353,4 +353,40 @@ describe('withConsciousness: the resilience pipeline', () => {
     await voice.sendMessage(message());
     expect(await registry.metrics()).toBe('\n');
   });
+
+  it('resolves missing methods through configured methodAliases', async () => {
+    const { infrastructure } = freshInfrastructure();
+    const voice = withConsciousness(
+      {
+        providerName: 'local',
+        complete: async (m: { content: { text: string } }) => message(`done ${m.content.text}`),
+      },
+      { infrastructure, methodAliases: { sendMessage: ['complete'] } },
+    ) as unknown as { sendMessage(m: unknown): Promise<unknown> };
+    expect(await voice.sendMessage(message('x'))).toEqual(message('done x'));
+    expect(infrastructure.learnedAlias('local', 'sendMessage')).toBe('complete');
+  });
+
+  it('keeps secrets carried by a thrown error out of every log line', async () => {
+    const { infrastructure, logLines } = freshInfrastructure();
+    const secret = 'sk-live-0123456789abcdefghijklmnop';
+    const voice = withConsciousness(
+      {
+        providerName: 'openai',
+        async sendMessage(): Promise<unknown> {
+          throw Object.assign(new Error(`401 Incorrect API key provided: ${secret}`), {
+            status: 401,
+            headers: { authorization: `Bearer ${secret}`, 'x-api-key': secret },
+            request: { headers: { Authorization: `Bearer ${secret}` } },
+          });
+        },
+      },
+      { infrastructure },
+    );
+    await voice.sendMessage().catch(() => undefined);
+    const logged = logLines().join('\n');
+    expect(logged).toContain('"category":"auth"');
+    expect(logged).not.toContain(secret);
+    expect(logged).not.toContain('Bearer sk');
+  });
 });

@@ -1,0 +1,379 @@
+import type { z } from 'zod';
+import type { Clock } from '../clock/Clock.js';
+import {
+  HealingActionTypeSchema,
+  SelfHealingActionSchema,
+  type HealingActionType,
+  type SelfHealingAction,
+} from '../healing/SelfHealingAction.js';
+import {
+  InfrastructurePatternSchema,
+  type InfrastructurePattern,
+  type PatternType,
+} from '../patterns/InfrastructurePattern.js';
+import { healingStatKey, isHealingCategory, parseHealingStatKey } from './healingStatKey.js';
+import {
+  PATTERN_MEMORY_FILE,
+  PATTERN_MEMORY_VERSION,
+  PatternMemoryDocumentSchema,
+  type HealingStat,
+  type PatternMemoryDocument,
+} from './PatternMemorySchema.js';
+import { positiveOption } from './positiveOption.js';
+import type { Store } from './Store.js';
+
+/** Default bound on remembered patterns in total (reference config `max_pattern_memory_size`). */
+export const DEFAULT_MAX_PATTERN_MEMORY_SIZE = 10_000;
+/** Default bound on remembered patterns per pattern type (reference config `patterns_per_type_limit`). */
+export const DEFAULT_PATTERNS_PER_TYPE_LIMIT = 100;
+/** Default bound on remembered healing actions. */
+export const DEFAULT_MAX_HEALING_HISTORY = 1000;
+/** Most ids {@link PatternMemory.similarPastPatterns} returns. */
+export const MAX_SIMILAR_PAST_PATTERNS = 5;
+
+/** Options of a {@link PatternMemory}, validated once at construction. */
+export interface PatternMemoryOptions {
+  /** Where pattern_memory.json is kept. */
+  readonly store: Store;
+  /** Epoch milliseconds, for `savedAt`. Default `Date.now`. */
+  readonly clock?: Clock;
+  /** Remembered patterns in total; the oldest is dropped beyond it. Default 10000. */
+  readonly maxPatternMemorySize?: number;
+  /** Remembered patterns per type; the oldest of the type is dropped beyond it. Default 100. */
+  readonly patternsPerTypeLimit?: number;
+  /** Remembered healing actions; the oldest is dropped beyond it. Default 1000. */
+  readonly maxHealingHistory?: number;
+}
+
+/** Success and failure counts of one healing action. */
+export interface HealingOutcomeCounts {
+  readonly successes: number;
+  readonly failures: number;
+}
+
+/** A healing action that has resolved patterns before, with its record. */
+export interface ResolutionRecord {
+  readonly actionType: HealingActionType;
+  readonly successes: number;
+  readonly failures: number;
+  /** successes / (successes + failures). */
+  readonly successRate: number;
+}
+
+/** What {@link PatternMemory.load} found: valid memory, nothing, or a file it had to set aside. */
+export type PatternMemoryLoadOutcome = 'loaded' | 'fresh' | 'quarantined';
+
+/** A pattern as detectors may hand it over (schema defaults not yet applied). */
+export type PatternInput = z.input<typeof InfrastructurePatternSchema>;
+/** A healing action as the healer may hand it over (schema defaults not yet applied). */
+export type HealingInput = z.input<typeof SelfHealingActionSchema>;
+
+const ACTION_TYPES = HealingActionTypeSchema.options;
+
+/** Beta(1,1) posterior mean: ranks a long good record above a single lucky success. */
+const posteriorMean = (r: HealingOutcomeCounts): number => (r.successes + 1) / (r.successes + r.failures + 2);
+
+/** Why a stored document was rejected, in one line (a full report of a 10000-entry file would flood the log). */
+function rejectionReason(raw: unknown, error: z.ZodError): string {
+  const version =
+    typeof raw === 'object' && raw !== null ? (raw as { version?: unknown }).version : undefined;
+  if (typeof version === 'number' && version !== PATTERN_MEMORY_VERSION) {
+    return `unsupported pattern memory version ${version} (this code reads ${PATTERN_MEMORY_VERSION})`;
+  }
+  const first = error.issues[0];
+  const where = first === undefined || first.path.length === 0 ? '(root)' : first.path.join('.');
+  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more issues)` : '';
+  return `not a pattern memory document: ${where}: ${first?.message ?? 'invalid'}${more}`;
+}
+
+/**
+ * What the system has learned (DESIGN §6–7): healing outcome statistics per (pattern type,
+ * category, action), learned method aliases, bounded pattern and healing histories and the
+ * predictor's weights. Lives in memory; {@link PatternMemory.load} and {@link PatternMemory.save}
+ * move it through the store as pattern_memory.json.
+ */
+export class PatternMemory {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly maxPatterns: number;
+  private readonly perTypeLimit: number;
+  private readonly maxHealings: number;
+  private stats = new Map<string, HealingStat>();
+  private aliases = new Map<string, Map<string, string>>();
+  /** Oldest first. */
+  private patternList: InfrastructurePattern[] = [];
+  private patternIds = new Set<string>();
+  private perTypeCount = new Map<PatternType, number>();
+  /** Oldest first. */
+  private healingList: SelfHealingAction[] = [];
+  private weights: unknown = undefined;
+
+  /** Creates an empty memory; call {@link PatternMemory.load} to pick up what a previous run saved. */
+  constructor(options: PatternMemoryOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? Date.now;
+    this.maxPatterns = positiveOption(
+      'maxPatternMemorySize',
+      options.maxPatternMemorySize,
+      DEFAULT_MAX_PATTERN_MEMORY_SIZE,
+      true,
+    );
+    this.perTypeLimit = positiveOption(
+      'patternsPerTypeLimit',
+      options.patternsPerTypeLimit,
+      DEFAULT_PATTERNS_PER_TYPE_LIMIT,
+      true,
+    );
+    this.maxHealings = positiveOption(
+      'maxHealingHistory',
+      options.maxHealingHistory,
+      DEFAULT_MAX_HEALING_HISTORY,
+      true,
+    );
+  }
+
+  /** False when what is learned will not survive a restart (memory-only store). */
+  get persistent(): boolean {
+    return this.store.persistent;
+  }
+
+  /**
+   * Replaces the in-memory state with pattern_memory.json. A file that fails validation (corrupt,
+   * foreign or of another version) is quarantined through the store, which warns, and memory starts
+   * fresh; this never rejects on bad data.
+   */
+  async load(): Promise<PatternMemoryLoadOutcome> {
+    const raw = await this.store.readJson(PATTERN_MEMORY_FILE);
+    if (raw === undefined) {
+      this.clear();
+      return 'fresh';
+    }
+    const parsed = PatternMemoryDocumentSchema.safeParse(raw);
+    if (!parsed.success) {
+      await this.store.quarantine(PATTERN_MEMORY_FILE, rejectionReason(raw, parsed.error));
+      this.clear();
+      return 'quarantined';
+    }
+    this.adopt(parsed.data);
+    return 'loaded';
+  }
+
+  /** Writes the current state as pattern_memory.json (atomically, via the store); the state is captured at call time. */
+  save(): Promise<void> {
+    return this.store.writeJson(PATTERN_MEMORY_FILE, this.toDocument());
+  }
+
+  /** Forgets everything in memory; the stored file is left as it is until the next save. */
+  clear(): void {
+    this.stats = new Map();
+    this.aliases = new Map();
+    this.patternList = [];
+    this.patternIds = new Set();
+    this.perTypeCount = new Map();
+    this.healingList = [];
+    this.weights = undefined;
+  }
+
+  /** The current state as the pattern_memory.json document, stamped with the clock's time. */
+  toDocument(): PatternMemoryDocument {
+    const learnedAliases: Record<string, Record<string, string>> = {};
+    for (const [adapter, methods] of this.aliases) learnedAliases[adapter] = Object.fromEntries(methods);
+    return {
+      version: PATTERN_MEMORY_VERSION,
+      savedAt: new Date(this.clock()).toISOString(),
+      healingStats: Object.fromEntries([...this.stats].map(([key, stat]) => [key, { ...stat }])),
+      learnedAliases,
+      patternHistory: [...this.patternList],
+      healingHistory: [...this.healingList],
+      predictorWeights: this.weights,
+    };
+  }
+
+  /** Counts one measured outcome of `actionType` against a (pattern type, category) context; `at` is epoch ms. */
+  recordHealingOutcome(
+    patternType: PatternType,
+    category: string,
+    actionType: HealingActionType,
+    success: boolean,
+    at: number,
+  ): void {
+    if (!isHealingCategory(category)) {
+      throw new RangeError(
+        `healing category must be non-empty and free of '|', got ${JSON.stringify(category)}`,
+      );
+    }
+    const key = healingStatKey(patternType, category, actionType);
+    const stat = this.stats.get(key) ?? { successes: 0, failures: 0, lastUsedAt: '' };
+    this.stats.set(key, {
+      successes: stat.successes + (success ? 1 : 0),
+      failures: stat.failures + (success ? 0 : 1),
+      lastUsedAt: new Date(at).toISOString(),
+    });
+  }
+
+  /** Outcome counts of every action type in a (pattern type, category) context; zero where never tried. */
+  healingStats(patternType: PatternType, category: string): Record<HealingActionType, HealingOutcomeCounts> {
+    const counts = {} as Record<HealingActionType, HealingOutcomeCounts>;
+    for (const actionType of ACTION_TYPES) {
+      const stat = this.stats.get(healingStatKey(patternType, category, actionType));
+      counts[actionType] = { successes: stat?.successes ?? 0, failures: stat?.failures ?? 0 };
+    }
+    return counts;
+  }
+
+  /**
+   * Actions that have succeeded for this pattern type (in `category`, or summed over all categories),
+   * best first by the Beta(1,1) posterior mean of their success rate, then by trials, then by name.
+   */
+  successfulResolutions(patternType: PatternType, category?: string): ResolutionRecord[] {
+    const totals = new Map<HealingActionType, { successes: number; failures: number }>();
+    for (const [key, stat] of this.stats) {
+      const parts = parseHealingStatKey(key);
+      if (parts === undefined || parts.patternType !== patternType) continue;
+      if (category !== undefined && parts.category !== category) continue;
+      const total = totals.get(parts.actionType) ?? { successes: 0, failures: 0 };
+      total.successes += stat.successes;
+      total.failures += stat.failures;
+      totals.set(parts.actionType, total);
+    }
+    const records: ResolutionRecord[] = [];
+    for (const [actionType, { successes, failures }] of totals) {
+      if (successes === 0) continue;
+      records.push({ actionType, successes, failures, successRate: successes / (successes + failures) });
+    }
+    return records.sort(
+      (a, b) =>
+        posteriorMean(b) - posteriorMean(a) ||
+        b.successes + b.failures - (a.successes + a.failures) ||
+        a.actionType.localeCompare(b.actionType),
+    );
+  }
+
+  /** Remembers that `adapter` answers `method` under the name `alias`. */
+  learnAlias(adapter: string, method: string, alias: string): void {
+    let methods = this.aliases.get(adapter);
+    if (methods === undefined) {
+      methods = new Map();
+      this.aliases.set(adapter, methods);
+    }
+    methods.set(method, alias);
+  }
+
+  /** The alias learned for `method` on `adapter`, if any. */
+  learnedAlias(adapter: string, method: string): string | undefined {
+    return this.aliases.get(adapter)?.get(method);
+  }
+
+  /**
+   * Remembers a pattern (a known `patternId` is updated in place), dropping the oldest of its type
+   * beyond `patternsPerTypeLimit` and the oldest overall beyond `maxPatternMemorySize`. Returns false,
+   * remembering nothing, when the pattern fails its schema: saved, it would make the whole file unloadable.
+   */
+  rememberPattern(pattern: PatternInput): boolean {
+    const parsed = InfrastructurePatternSchema.safeParse(pattern);
+    if (!parsed.success) return false;
+    const p = parsed.data;
+    if (this.patternIds.has(p.patternId)) {
+      const at = this.patternList.findIndex((q) => q.patternId === p.patternId);
+      const previous = this.patternList[at];
+      if (previous !== undefined && previous.patternType === p.patternType) {
+        this.patternList[at] = p;
+        return true;
+      }
+      this.dropPatternAt(at);
+    }
+    this.patternList.push(p);
+    this.patternIds.add(p.patternId);
+    const ofType = (this.perTypeCount.get(p.patternType) ?? 0) + 1;
+    this.perTypeCount.set(p.patternType, ofType);
+    if (ofType > this.perTypeLimit) {
+      this.dropPatternAt(this.patternList.findIndex((q) => q.patternType === p.patternType));
+    }
+    if (this.patternList.length > this.maxPatterns) this.dropPatternAt(0);
+    return true;
+  }
+
+  /** Remembered patterns, oldest first. */
+  get patterns(): readonly InfrastructurePattern[] {
+    return this.patternList;
+  }
+
+  /** Ids of remembered patterns of `patternType` sharing an adapter with `adapters`, newest first, at most 5. */
+  similarPastPatterns(
+    patternType: PatternType,
+    adapters: readonly string[],
+    excludePatternId?: string,
+  ): string[] {
+    const wanted = new Set(adapters);
+    const ids: string[] = [];
+    for (let i = this.patternList.length - 1; i >= 0 && ids.length < MAX_SIMILAR_PAST_PATTERNS; i--) {
+      const p = this.patternList[i];
+      if (p === undefined || p.patternType !== patternType || p.patternId === excludePatternId) continue;
+      if (p.affectedAdapters.some((a) => wanted.has(a))) ids.push(p.patternId);
+    }
+    return ids;
+  }
+
+  /**
+   * Remembers a healing action (a known `actionId` is updated in place, e.g. once its outcome is
+   * measured), dropping the oldest beyond `maxHealingHistory`. Returns false when it fails its schema.
+   */
+  rememberHealing(action: HealingInput): boolean {
+    const parsed = SelfHealingActionSchema.safeParse(action);
+    if (!parsed.success) return false;
+    const a = parsed.data;
+    const at = this.healingList.findIndex((h) => h.actionId === a.actionId);
+    if (at >= 0) {
+      this.healingList[at] = a;
+      return true;
+    }
+    this.healingList.push(a);
+    if (this.healingList.length > this.maxHealings) this.healingList.shift();
+    return true;
+  }
+
+  /** Remembered healing actions, oldest first. */
+  get healings(): readonly SelfHealingAction[] {
+    return this.healingList;
+  }
+
+  /** The failure predictor's persisted model (opaque here; the predictor validates it), undefined when none. */
+  get predictorWeights(): unknown {
+    return this.weights;
+  }
+
+  /** Replaces the predictor's model to persist on the next save; it must be JSON-serializable. */
+  set predictorWeights(weights: unknown) {
+    this.weights = weights;
+  }
+
+  private dropPatternAt(index: number): void {
+    const [dropped] = this.patternList.splice(index, 1);
+    if (dropped === undefined) return;
+    this.patternIds.delete(dropped.patternId);
+    this.perTypeCount.set(dropped.patternType, (this.perTypeCount.get(dropped.patternType) ?? 1) - 1);
+  }
+
+  /** Takes a validated document as the state, applying this instance's bounds (they may be lower than the writer's). */
+  private adopt(doc: PatternMemoryDocument): void {
+    this.clear();
+    for (const [key, stat] of Object.entries(doc.healingStats)) this.stats.set(key, { ...stat });
+    for (const [adapter, methods] of Object.entries(doc.learnedAliases)) {
+      this.aliases.set(adapter, new Map(Object.entries(methods)));
+    }
+    // Newest to oldest, keeping what fits the bounds, so whatever is dropped is the oldest.
+    const kept: InfrastructurePattern[] = [];
+    for (let i = doc.patternHistory.length - 1; i >= 0 && kept.length < this.maxPatterns; i--) {
+      const p = doc.patternHistory[i];
+      if (p === undefined || this.patternIds.has(p.patternId)) continue;
+      const ofType = this.perTypeCount.get(p.patternType) ?? 0;
+      if (ofType >= this.perTypeLimit) continue;
+      this.perTypeCount.set(p.patternType, ofType + 1);
+      this.patternIds.add(p.patternId);
+      kept.push(p);
+    }
+    this.patternList = kept.reverse();
+    this.healingList = doc.healingHistory.slice(-this.maxHealings);
+    this.weights = doc.predictorWeights;
+  }
+}

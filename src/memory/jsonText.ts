@@ -1,0 +1,16 @@
+/** Serializes a document for a store; a value JSON cannot represent is a bug, so it throws a TypeError. */
+export function jsonText(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (err) {
+    throw new TypeError(
+      `value cannot be stored as JSON: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (text === undefined) throw new TypeError(`value cannot be stored as JSON: ${typeof value}`);
+  return text;
+}

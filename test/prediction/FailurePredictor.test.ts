@@ -1,0 +1,199 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { ZodError } from 'zod';
+import {
+  FAILURE_FEATURE_COUNT,
+  FAILURE_FEATURE_NAMES,
+  FailureFeatures,
+  FailurePredictor,
+  PredictorWeightsSchema,
+  heuristicFailureProbability,
+} from '../../src/prediction/index.js';
+
+const heuristicInput = fc.record({
+  isConnected: fc.boolean(),
+  consecutiveFailures: fc.nat({ max: 30 }),
+  coherence: fc.double({ min: 0, max: 1, noNaN: true }),
+  historyLength: fc.nat({ max: 100 }),
+  failuresInLast10: fc.nat({ max: 10 }),
+});
+
+const anyNumber = fc.oneof(
+  fc.double(),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, 1),
+);
+const featureVector = fc.array(fc.double({ min: -2, max: 2, noNaN: true }), {
+  minLength: FAILURE_FEATURE_COUNT,
+  maxLength: FAILURE_FEATURE_COUNT,
+});
+const anyVector = fc.array(anyNumber, { minLength: FAILURE_FEATURE_COUNT, maxLength: FAILURE_FEATURE_COUNT });
+
+/** A small seeded generator (mulberry32) so the synthetic streams are reproducible. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const logLoss = (p: number, failed: boolean): number => {
+  const q = Math.min(1 - 1e-3, Math.max(1e-3, p));
+  return -Math.log(failed ? q : 1 - q);
+};
+
+/** A trained predictor, for tests that need non-zero weights. */
+function trained(): FailurePredictor {
+  const rng = seeded(7);
+  const predictor = new FailurePredictor();
+  const x = new Float64Array(FAILURE_FEATURE_COUNT);
+  for (let i = 0; i < 500; i++) {
+    for (let j = 0; j < x.length; j++) x[j] = rng() * 2 - 0.5;
+    predictor.learn(x, rng(), rng() < 0.3);
+  }
+  return predictor;
+}
+
+describe('FailurePredictor', () => {
+  it('is exactly the heuristic prior before any learning', () => {
+    const predictor = new FailurePredictor();
+    fc.assert(
+      fc.property(featureVector, heuristicInput, (x, input) => {
+        const prior = heuristicFailureProbability(input);
+        expect(predictor.predict(x, prior)).toBe(prior);
+      }),
+    );
+  });
+
+  it('always answers a finite probability in [0, 1], whatever the features, prior or weights', () => {
+    const predictors = [new FailurePredictor(), trained()];
+    fc.assert(
+      fc.property(anyVector, anyNumber, (x, prior) => {
+        for (const predictor of predictors) {
+          const p = predictor.predict(x, prior);
+          expect(Number.isFinite(p)).toBe(true);
+          expect(p).toBeGreaterThanOrEqual(0);
+          expect(p).toBeLessThanOrEqual(1);
+        }
+      }),
+    );
+  });
+
+  it('ignores updates with a non-finite feature or prior, or a vector of the wrong length', () => {
+    const predictor = trained();
+    const before = predictor.exportWeights();
+    const x = new Array<number>(FAILURE_FEATURE_COUNT).fill(0.5);
+    predictor.learn([...x.slice(1), Number.NaN], 0.2, true);
+    predictor.learn([Number.POSITIVE_INFINITY, ...x.slice(1)], 0.2, false);
+    predictor.learn(x, Number.NaN, true);
+    predictor.learn(x.slice(1), 0.2, true);
+    expect(predictor.exportWeights()).toEqual(before);
+  });
+
+  it('learns that high latency z-scores precede failures, beating the prior on held-out calls', () => {
+    // Latency spikes (10% of calls, 6× slower) are followed by a failing call 90% of the time;
+    // otherwise 2% of calls fail. The prior cannot see latency, the features can.
+    const rng = seeded(42);
+    const features = new FailureFeatures({ clock: () => 0 });
+    const predictor = new FailurePredictor();
+    const calls = 6_000;
+    const trainUntil = 4_000;
+    let spiked = false;
+    let modelLoss = 0;
+    let priorLoss = 0;
+    let modelBrier = 0;
+    let priorBrier = 0;
+    for (let i = 0; i < calls; i++) {
+      const x = Float64Array.from(features.vector);
+      const prior = features.prior;
+      const failed = rng() < (spiked ? 0.9 : 0.02);
+      if (i < trainUntil) {
+        predictor.learn(x, prior, failed);
+      } else {
+        const p = predictor.predict(x, prior);
+        modelLoss += logLoss(p, failed);
+        priorLoss += logLoss(prior, failed);
+        modelBrier += (p - (failed ? 1 : 0)) ** 2;
+        priorBrier += (prior - (failed ? 1 : 0)) ** 2;
+      }
+      spiked = rng() < 0.1;
+      const latency = (spiked ? 3_000 : 500) * Math.exp(0.2 * (rng() - 0.5));
+      features.record(!failed, failed ? 'server_error' : undefined, latency, 'closed', 1, true);
+    }
+    expect(modelLoss).toBeLessThan(0.6 * priorLoss);
+    expect(modelBrier).toBeLessThan(0.6 * priorBrier);
+    const zWeight = predictor.weight(FAILURE_FEATURE_NAMES.indexOf('latencyZScore'));
+    expect(zWeight).toBeGreaterThan(0);
+  });
+
+  it('round-trips its weights through JSON', () => {
+    const predictor = trained();
+    const json = JSON.parse(JSON.stringify(predictor.exportWeights())) as unknown;
+    expect(PredictorWeightsSchema.parse(json)).toEqual(predictor.exportWeights());
+    const copy = FailurePredictor.fromWeights(json);
+    expect(copy.updates).toBe(predictor.updates);
+    expect(copy.exportWeights()).toEqual(predictor.exportWeights());
+    fc.assert(
+      fc.property(featureVector, fc.double({ min: 0, max: 1, noNaN: true }), (x, prior) => {
+        expect(copy.predict(x, prior)).toBe(predictor.predict(x, prior));
+      }),
+    );
+  });
+
+  it('rejects malformed weights and keeps its own', () => {
+    const good = { version: 1, weights: new Array<number>(FAILURE_FEATURE_COUNT).fill(0.1), updates: 3 };
+    expect(PredictorWeightsSchema.safeParse(good).success).toBe(true);
+    const malformed: unknown[] = [
+      null,
+      'weights',
+      {},
+      { ...good, version: 2 },
+      { ...good, weights: [] },
+      { ...good, weights: ['0.1'] },
+      { ...good, weights: [Number.NaN] },
+      { ...good, weights: [Number.POSITIVE_INFINITY] },
+      { ...good, updates: -1 },
+      { ...good, updates: 1.5 },
+      { version: 1, weights: good.weights },
+      { ...good, extra: true },
+    ];
+    const predictor = trained();
+    const before = predictor.exportWeights();
+    for (const data of malformed) {
+      expect(PredictorWeightsSchema.safeParse(data).success, JSON.stringify(data)).toBe(false);
+      expect(() => predictor.importWeights(data)).toThrow(ZodError);
+    }
+    expect(() => predictor.importWeights({ ...good, weights: [0.1, 0.2] })).toThrow(RangeError);
+    expect(predictor.exportWeights()).toEqual(before);
+  });
+
+  it('keeps every weight within ±maxWeight, also when imported', () => {
+    const predictor = new FailurePredictor({ learningRate: 5, maxWeight: 2 });
+    const x = new Array<number>(FAILURE_FEATURE_COUNT).fill(1);
+    for (let i = 0; i < 100; i++) predictor.learn(x, 0.01, true);
+    predictor.importWeights({
+      ...predictor.exportWeights(),
+      weights: predictor.exportWeights().weights.map(() => 50),
+    });
+    for (const w of predictor.exportWeights().weights) expect(Math.abs(w)).toBeLessThanOrEqual(2);
+  });
+
+  it('is the heuristic again after reset', () => {
+    const predictor = trained();
+    predictor.reset();
+    expect(predictor.updates).toBe(0);
+    expect(predictor.predict(new Array<number>(FAILURE_FEATURE_COUNT).fill(1), 0.37)).toBe(0.37);
+  });
+
+  it('rejects invalid options', () => {
+    expect(() => new FailurePredictor({ featureCount: 0 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ learningRate: 0 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ learningRate: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ l2: -1 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ epsilon: 0.6 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ maxWeight: 0 })).toThrow(RangeError);
+  });
+});

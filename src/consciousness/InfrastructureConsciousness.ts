@@ -9,6 +9,7 @@ import { InfrastructureMetrics } from '../metrics/InfrastructureMetrics.js';
 import type { MetricsSource } from '../metrics/MetricsSource.js';
 import type { InfrastructureEvents } from './CallEvents.js';
 import { Voice } from './Voice.js';
+import { SharedBackoff } from '../healing/SharedBackoff.js';
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
@@ -57,6 +58,8 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
   readonly logger: ConsciousnessLogger;
   /** The metric families. */
   readonly metrics: InfrastructureMetrics;
+  /** One backoff schedule per category shared by all voices (resonance). */
+  readonly sharedBackoff: SharedBackoff;
   private readonly voices = new Map<string, Voice>();
   private readonly learnedAliases = new Map<string, string>();
 
@@ -67,6 +70,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     const o = parsed.data;
     this.clock = o.clock ?? systemClock;
     this.logger = o.logger ?? createDefaultLogger();
+    this.sharedBackoff = new SharedBackoff(this.clock);
     this.metrics = new InfrastructureMetrics({ registry: o.registry, prefix: o.metricsPrefix });
     this.metrics.onCollect(() => this.publishGauges());
   }

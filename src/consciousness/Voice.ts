@@ -3,6 +3,7 @@ import type { Classification } from '../classify/Classification.js';
 import type { ErrorCategory } from '../classify/ErrorCategory.js';
 import type { CircuitState } from '../health/AdapterHealthSignature.js';
 import { HealthTracker } from '../health/HealthTracker.js';
+import { VoiceTuning } from '../healing/VoiceTuning.js';
 import type {
   AdapterMetrics,
   InfrastructureMetrics,
@@ -10,6 +11,13 @@ import type {
 } from '../metrics/InfrastructureMetrics.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { CallOutcomeLabel, FallbackKind, HealingEvent, InfrastructureEvents } from './CallEvents.js';
+
+/** What the wrapper's pipeline offers the healer. */
+export interface PipelineHandle {
+  inFlight(): number;
+  hasFallback(): boolean;
+  reconnect(): Promise<void>;
+}
 
 /** What a Voice needs from its owner: where to emit events and the time. */
 export interface VoiceHost {
@@ -27,6 +35,9 @@ export interface VoiceHost {
 export class Voice {
   /** The live health signature. */
   readonly health: HealthTracker;
+  /** The knobs healing actions turn; the call pipeline reads them. */
+  readonly tuning = new VoiceTuning();
+  private pipelineHandle: PipelineHandle | undefined;
   private readonly methodCells = new Map<string, MethodMetrics>();
   private readonly metrics: AdapterMetrics;
   private circuit: CircuitState = 'closed';
@@ -40,6 +51,16 @@ export class Voice {
   ) {
     this.health = new HealthTracker(name, { clock: host.clock });
     this.metrics = registry.forAdapter(name);
+  }
+
+  /** Attaches the wrapper's pipeline (the latest wrapper of this name wins). */
+  attach(handle: PipelineHandle): void {
+    this.pipelineHandle = handle;
+  }
+
+  /** What the healer may ask of the wrapper: in-flight calls, a usable fallback, a reconnect. */
+  get pipeline(): PipelineHandle | undefined {
+    return this.pipelineHandle;
   }
 
   /** Metric cells of one method (cached: the hot path holds on to them). */
@@ -130,15 +151,9 @@ export class Voice {
   }
 
   /** A rung of the fallback chain served the call. */
-  fellBack(
-    cells: MethodMetrics,
-    method: string,
-    kind: FallbackKind,
-    target: string,
-    category: ErrorCategory,
-  ): void {
+  fellBack(cells: MethodMetrics, method: string, kind: FallbackKind, target: string, reason: string): void {
     cells.fallback(kind, target);
-    this.logger.info({ adapter: this.name, method, kind, target, category }, 'served by fallback');
+    this.logger.info({ adapter: this.name, method, kind, target, reason }, 'served by fallback');
   }
 
   /** Records a healing action taken on the call path, with its measured success. */

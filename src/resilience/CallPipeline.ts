@@ -16,6 +16,9 @@ import type { RetrySchedule, RetryState } from './RetrySchedule.js';
 import { InterceptedStream } from './InterceptedStream.js';
 import { aliasCandidates } from './methodAliases.js';
 import { VoiceBreaker } from './VoiceBreaker.js';
+import type { VoiceTuning } from '../healing/VoiceTuning.js';
+import type { SharedBackoff } from '../healing/SharedBackoff.js';
+import { RateLimitedLocallyError } from '../errors/RateLimitedLocallyError.js';
 import type { BreakerOptions } from './BreakerOptions.js';
 
 /** A fallback adapter as the pipeline sees it. */
@@ -65,7 +68,14 @@ export interface CallPipelineParts {
   readonly source: AdapterSource;
   readonly clock: Clock;
   readonly sleep: Sleep;
+  /** Random source in [0, 1) (probe share of routed calls). */
+  readonly random: () => number;
+  /** The infrastructure-wide backoff used for categories in resonance. */
+  readonly sharedBackoff: SharedBackoff;
 }
+
+/** Calls allowed to wait for a concurrency slot before the excess goes to the fallbacks. */
+const MAX_WAITING = 100;
 
 const NO_STATE = undefined;
 
@@ -79,7 +89,10 @@ export class CallPipeline {
   readonly name: string;
   /** The adapter's breaker (read by wrappers that use this adapter as a fallback). */
   readonly breaker: VoiceBreaker;
-  private readonly deadlines: DeadlineQueue | undefined;
+  private deadlines: DeadlineQueue | undefined;
+  private readonly tuning: VoiceTuning;
+  private inFlightCalls = 0;
+  private readonly waiting: (() => void)[] = [];
   /** Failures are classified once: the breaker's filter and the retry decision share the result. */
   private readonly classified = new WeakMap<object, Classification>();
 
@@ -91,11 +104,28 @@ export class CallPipeline {
     );
     this.deadlines = parts.timeoutMs === false ? undefined : new DeadlineQueue(parts.timeoutMs, parts.clock);
     this.breaker.onTransition((to) => parts.voice.circuitChanged(to));
+    this.tuning = parts.voice.tuning;
+    parts.voice.attach({
+      inFlight: () => this.inFlightCalls,
+      hasFallback: () => parts.fallbacks.some((fb) => fb.allows()),
+      reconnect: () => this.reconnect(),
+    });
   }
 
   /** Runs one caller call of `state.path` on `owner` (undefined: the adapter is not loaded yet). */
   invoke(owner: object | undefined, state: MethodState, args: unknown[]): unknown {
     if (owner === undefined) return this.invokeWhenLoaded(state, args);
+    // Healing knobs cost nothing until a healing action sets one.
+    if (this.tuning.active && state.kind !== 'sync') return this.invokeTuned(owner, state, args);
+    return this.invokeDirect(owner, state, args);
+  }
+
+  /** Calls in flight (awaiting a result) right now. */
+  get inFlight(): number {
+    return this.inFlightCalls;
+  }
+
+  private invokeDirect(owner: object, state: MethodState, args: unknown[]): unknown {
     const fn = this.callable(owner, state);
     if (fn === undefined) return this.missingMethod(state, args);
     const start = this.parts.clock();
@@ -131,6 +161,74 @@ export class CallPipeline {
     state.kind = 'sync';
     this.recordSync(state, start, undefined);
     return result;
+  }
+
+  /** The call path while healing knobs are set: adaptive timeout, routing, concurrency limit. */
+  private invokeTuned(owner: object, state: MethodState, args: unknown[]): unknown {
+    const tuning = this.tuning;
+    const now = this.parts.clock();
+    if (tuning.timeoutMs !== undefined && this.deadlines?.durationMs !== tuning.timeoutMs) {
+      this.deadlines = new DeadlineQueue(tuning.timeoutMs, this.parts.clock);
+    }
+    if (
+      tuning.routeToFallbackUntil > now &&
+      this.parts.random() >= tuning.probeShare &&
+      this.parts.fallbacks.some((fb) => fb.allows())
+    ) {
+      return this.asResult(state, args, this.routeAround(owner, state, args, now), now);
+    }
+    const limit = tuning.maxConcurrent;
+    if (limit !== undefined && this.inFlightCalls >= limit) {
+      if (this.waiting.length >= MAX_WAITING) {
+        const error = new RateLimitedLocallyError(this.name, state.path, limit);
+        const served = this.fallBack(state, args, this.classify(error, state), error, 0, now);
+        return this.asResult(state, args, served, now);
+      }
+      const slot = new Promise<void>((resolve) => this.waiting.push(resolve));
+      return this.asResult(
+        state,
+        args,
+        slot.then(() => this.invokeDirect(owner, state, args)),
+        now,
+      );
+    }
+    return this.invokeDirect(owner, state, args);
+  }
+
+  /** Predictive routing: the fallbacks first; the primary only if every fallback fails. */
+  private async routeAround(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    start: number,
+  ): Promise<unknown> {
+    const voice = this.parts.voice;
+    for (const fallback of this.parts.fallbacks) {
+      if (!fallback.allows()) continue;
+      const fn = fallback.resolve(state.path);
+      if (fn === undefined) continue;
+      try {
+        const value = await fn(...args);
+        voice.fellBack(state.cells, state.path, 'adapter', fallback.name, 'predicted failure');
+        voice.callEnded(state.cells, 'fallback', (this.parts.clock() - start) / 1000);
+        return value;
+      } catch {
+        // Try the next fallback, then the primary itself.
+      }
+    }
+    return this.invokeDirect(owner, state, args);
+  }
+
+  /** The `reconnect` healing action: disconnect() then connect() on the real adapter. */
+  private async reconnect(): Promise<void> {
+    const adapter = this.parts.source.current() as
+      { disconnect?: () => unknown; connect?: () => unknown } | undefined;
+    if (adapter === undefined || typeof adapter.connect !== 'function') {
+      throw new Error(`${this.name} cannot reconnect: the adapter has no connect()`);
+    }
+    if (typeof adapter.disconnect === 'function') await adapter.disconnect();
+    const connected = await adapter.connect();
+    if (connected === false) throw new Error(`${this.name} connect() returned false`);
   }
 
   /**
@@ -256,9 +354,19 @@ export class CallPipeline {
     return state.syncStream ? new InterceptedStream(this, undefined, state, args, served, start) : served;
   }
 
-  /** The retry decision after a failed attempt: a delay, or undefined to stop retrying. */
+  /**
+   * The retry decision after a failed attempt: a delay, or undefined to stop retrying. Healing
+   * knobs may cap the attempts, scale the delay, or put it on the shared (resonance) backoff.
+   */
   retryDelay(classification: Classification, attempts: number, retryState: RetryState): number | undefined {
-    return this.parts.retry.nextDelay(classification, attempts, retryState);
+    const tuning = this.tuning;
+    if (!tuning.active) return this.parts.retry.nextDelay(classification, attempts, retryState);
+    const category = classification.category;
+    const override = tuning.retry.get(category);
+    const delay = this.parts.retry.nextDelay(classification, attempts, retryState, override?.maxAttempts);
+    if (delay === undefined) return undefined;
+    const scaled = delay * (override?.delayScale ?? 1);
+    return tuning.sharedBackoff.has(category) ? this.parts.sharedBackoff.reserve(category, scaled) : scaled;
   }
 
   /** Voice, clock and sleep (for the stream wrapper). */
@@ -294,6 +402,23 @@ export class CallPipeline {
     first: PromiseLike<unknown>,
     start: number,
   ): Promise<unknown> {
+    this.inFlightCalls += 1;
+    try {
+      return await this.attempts(owner, state, args, first, start);
+    } finally {
+      this.inFlightCalls -= 1;
+      // A concurrency slot freed: the next waiting call (if any) may start.
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async attempts(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    first: PromiseLike<unknown>,
+    start: number,
+  ): Promise<unknown> {
     const voice = this.parts.voice;
     let pending = first;
     let attemptStart = start;
@@ -311,6 +436,7 @@ export class CallPipeline {
           // SDK streams (OpenAI's `create({ stream: true })`) arrive through a promise.
           return new InterceptedStream(this, owner, state, args, value, start, attempt);
         }
+        state.lastGood = value;
         const end = this.parts.clock();
         voice.attemptSucceeded(end - attemptStart, value);
         voice.callEnded(state.cells, 'success', (end - start) / 1000);
@@ -326,11 +452,7 @@ export class CallPipeline {
       }
       if (!trial) await breaker.failed(error);
       this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
-      const delay = this.parts.retry.nextDelay(
-        classification,
-        attempt,
-        (retryState ??= { backoff: NO_STATE }),
-      );
+      const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: NO_STATE }));
       if (delay === undefined || !this.breaker.allows()) {
         return this.fallBack(state, args, classification, error, attempt, start);
       }
@@ -371,6 +493,16 @@ export class CallPipeline {
     const voice = this.parts.voice;
     const category = classification.category;
     const cause = error ?? new CircuitOpenError(this.name, state.path);
+    if (
+      this.tuning.defensiveValues &&
+      state.defensiveOk &&
+      state.lastGood !== undefined &&
+      (category === 'api_return_none' || category === 'invalid_response')
+    ) {
+      voice.fellBack(state.cells, state.path, 'value', 'last_good', category);
+      voice.callEnded(state.cells, 'fallback', (this.parts.clock() - start) / 1000);
+      return state.lastGood;
+    }
     if (CATEGORY_POLICY[category].fallback) {
       for (const fallback of this.parts.fallbacks) {
         if (!fallback.allows()) continue;

@@ -19,6 +19,10 @@ export interface MethodState {
   alias: string | undefined;
   /** The method returns a stream synchronously (async generator): fallbacks must stream too. */
   syncStream: boolean;
+  /** Last successful result (served by the `defensive_values` healing action on None returns). */
+  lastGood: unknown;
+  /** Whether a stale last-good value may stand in for this method (never for dialogue messages). */
+  readonly defensiveOk: boolean;
   /** Learned from the first call: sync methods are measured but never gated, retried or replaced. */
   kind: 'unknown' | 'sync' | 'async';
 }

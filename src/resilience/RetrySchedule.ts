@@ -52,8 +52,13 @@ export class RetrySchedule {
    * Delay before the next attempt after `attempts` attempts failed with `classification`, or
    * undefined when the call must not be retried (category, budget, or a Retry-After over the cap).
    */
-  nextDelay(classification: Classification, attempts: number, state: RetryState): number | undefined {
-    if (attempts >= this.attemptsFor(classification)) return undefined;
+  nextDelay(
+    classification: Classification,
+    attempts: number,
+    state: RetryState,
+    maxAttempts = this.attemptsFor(classification),
+  ): number | undefined {
+    if (attempts >= Math.min(maxAttempts, this.attemptsFor(classification))) return undefined;
     const retryAfter = classification.retryAfterMs;
     if (retryAfter !== undefined) {
       // A server asking for longer than we may wait is better served by a fallback now.

@@ -20,9 +20,14 @@ import { parseWithConsciousnessOptions, type WithConsciousnessOptions } from './
 export interface WithConsciousnessInternals {
   /** Sleep used between retries (default: real timers). */
   readonly sleep?: Sleep;
+  /** Random source (probe share of routed calls); default Math.random. */
+  readonly random?: () => number;
   /** Backoff of adapter load retries (default 1 s doubling to 60 s). */
   readonly loadRetry?: { initialDelayMs: number; maxDelayMs: number };
 }
+
+/** Methods whose replies are dialogue turns: a stale one must never stand in for a new one. */
+const DIALOGUE_METHODS = new Set(['sendMessage', 'send_message', 'streamMessage', 'stream_message']);
 
 const DEFAULT_LOAD_RETRY = { initialDelayMs: 1000, maxDelayMs: 60_000 };
 
@@ -81,6 +86,8 @@ export function withConsciousness<T extends object>(
     source,
     clock,
     sleep: internals.sleep ?? systemSleep,
+    random: internals.random ?? Math.random,
+    sharedBackoff: infrastructure.sharedBackoff,
   });
   const excluded = new Set(o.exclude);
   const responseSchemas = o.responseSchemas;
@@ -93,6 +100,8 @@ export function withConsciousness<T extends object>(
     contractAsync: CONTRACT_METHODS.has(path),
     alias: undefined,
     syncStream: CONTRACT_CHUNK_SCHEMAS[path] !== undefined,
+    lastGood: undefined,
+    defensiveOk: !DIALOGUE_METHODS.has(path),
     kind: 'unknown',
   });
   const expected = (path: string, key: string, real: object | undefined): boolean => {

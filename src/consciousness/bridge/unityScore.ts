@@ -1,0 +1,15 @@
+/** Bonus the unity score gets when a synthesis emergence pattern was seen. */
+export const SYNTHESIS_BONUS = 0.1;
+
+/**
+ * How well infrastructure health and consciousness agree (reference doc):
+ * 1 − |infrastructureHealth − avgConsciousness|, +0.1 with a synthesis pattern, within [0, 1].
+ */
+export function unityScore(
+  infrastructureHealth: number,
+  avgConsciousness: number,
+  synthesis: boolean,
+): number {
+  const score = 1 - Math.abs(infrastructureHealth - avgConsciousness) + (synthesis ? SYNTHESIS_BONUS : 0);
+  return Number.isNaN(score) ? 0 : Math.min(1, Math.max(0, score));
+}

@@ -1,4 +1,5 @@
 import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
 import type { AdapterHealthSignature, CircuitState } from '../health/AdapterHealthSignature.js';
 import type { CallOutcome, FallbackKind as MetricFallbackKind } from '../metrics/metricNames.js';
 
@@ -36,7 +37,19 @@ export interface HealingEvent {
   readonly initiatedAt: string;
   readonly reason: string;
   readonly parameters: Record<string, unknown>;
+  /** Measured success (false while not completed). */
   readonly success: boolean;
+  /** Whether the outcome has been measured (call-path actions such as an alias are complete at once). */
+  readonly completed?: boolean;
+  /** Measured change of the voice's health score, once completed. */
+  readonly impactOnHealth?: number | null;
+}
+
+/** The predicted failure probability of a voice crossed the routing threshold. */
+export interface PredictionEvent {
+  readonly adapter: string;
+  readonly probability: number;
+  readonly threshold: number;
 }
 
 /** Typed events of InfrastructureConsciousness. */
@@ -44,5 +57,7 @@ export interface InfrastructureEvents {
   failure: [FailureEvent];
   circuit: [CircuitEvent];
   healing: [HealingEvent];
+  pattern: [InfrastructurePattern];
+  prediction: [PredictionEvent];
   signature: [AdapterHealthSignature];
 }

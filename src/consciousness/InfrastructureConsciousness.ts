@@ -10,6 +10,32 @@ import type { MetricsSource } from '../metrics/MetricsSource.js';
 import type { InfrastructureEvents } from './CallEvents.js';
 import { Voice } from './Voice.js';
 import { SharedBackoff } from '../healing/SharedBackoff.js';
+import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import { Healer } from '../healing/Healer.js';
+import type { VoiceHandle } from '../healing/VoiceHandle.js';
+import type { SelfHealingAction } from '../healing/SelfHealingAction.js';
+import { FileStore } from '../memory/FileStore.js';
+import { MemoryStore } from '../memory/MemoryStore.js';
+import { PatternMemory } from '../memory/PatternMemory.js';
+import { StateSnapshots } from '../memory/StateSnapshots.js';
+import type { Store } from '../memory/Store.js';
+import { PatternEngine } from '../patterns/PatternEngine.js';
+import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
+import { FailureFeatures } from '../prediction/FailureFeatures.js';
+import { FailurePredictor } from '../prediction/FailurePredictor.js';
+import { generateConsciousnessReport } from '../report/generateConsciousnessReport.js';
+import type { ConsciousnessReport } from '../report/ConsciousnessReportSchema.js';
+import { renderReport } from '../report/renderReport.js';
+import { consciousnessFromHealth } from './bridge/consciousnessFromHealth.js';
+import {
+  CONFIG_PRESETS,
+  InfrastructureConsciousnessConfigSchema,
+  type InfrastructureConsciousnessConfig,
+} from './InfrastructureConsciousnessConfig.js';
+import { ProbeMonitor } from './ProbeMonitor.js';
+import { ResponseShape } from './responseShape.js';
+import { TARGET } from '../wrap/AdapterProxy.js';
+import { PIPELINE } from '../wrap/AdapterProxy.js';
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
@@ -41,15 +67,42 @@ export const InfrastructureConsciousnessOptionsSchema = z
     clock: z
       .custom<Clock>((v) => typeof v === 'function', { message: 'expected a function returning epoch ms' })
       .optional(),
+    /** Uniform [0, 1) random source (healing policy draws); Math.random by default. */
+    random: z
+      .custom<() => number>((v) => typeof v === 'function', { message: 'expected a function' })
+      .optional(),
+    /** The original's presets: `dev` (5 s probes, short retention) or `prod`; explicit config wins. */
+    preset: z.enum(['dev', 'prod']).optional(),
+    /** Thresholds, storage, enable flags (docs/options.md). */
+    config: z.record(z.string(), z.unknown()).optional(),
+    /** Where learning persists; a FileStore at `config.storagePath` by default (memory-only if persistence is off). */
+    store: z
+      .custom<Store>((v) => isObject(v) && typeof (v as { writeJson?: unknown }).writeJson === 'function', {
+        message: 'expected a Store',
+      })
+      .optional(),
   })
   .strict();
 
 /** Options of InfrastructureConsciousness, as the caller writes them. */
 export type InfrastructureConsciousnessOptions = z.input<typeof InfrastructureConsciousnessOptionsSchema>;
 
+/** What the brain keeps per voice for prediction and patterns (beside the Voice itself). */
+interface VoiceLearning {
+  readonly features: FailureFeatures;
+  /** Feature vector and prior before the latest outcome ("did the next call fail"). */
+  readonly before: Float64Array;
+  prior: number;
+  hasBefore: boolean;
+  readonly shape: ResponseShape;
+  readonly history: AdapterHealthSignature[];
+}
+
 /**
- * The shared brain: one Voice (health signature, metric cells) per adapter; the wrapper reports
- * every attempt and call to it; metrics, /health and reports read from it.
+ * The shared brain: one Voice (health signature, metric cells, healing knobs) per adapter. The
+ * wrapper reports every attempt; the brain feeds the failure predictor, the pattern detectors and
+ * the healer, persists what they learn, probes idle voices, and answers /metrics, /health and
+ * /report. Events: `pattern`, `healing`, `prediction`, `circuit`, `signature` (and `failure`).
  */
 export class InfrastructureConsciousness extends EventEmitter<InfrastructureEvents> implements MetricsSource {
   /** The epoch-millisecond clock. */
@@ -58,21 +111,93 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
   readonly logger: ConsciousnessLogger;
   /** The metric families. */
   readonly metrics: InfrastructureMetrics;
+  /** Thresholds, storage and enable flags, defaults applied. */
+  readonly config: InfrastructureConsciousnessConfig;
   /** One backoff schedule per category shared by all voices (resonance). */
   readonly sharedBackoff: SharedBackoff;
+  /** What is learned and persisted (healing statistics, aliases, patterns, predictor weights). */
+  readonly memory: PatternMemory;
+  /** Resolves once pattern memory is loaded (learned aliases and weights apply from then on). */
+  readonly ready: Promise<void>;
+  private readonly store: Store;
+  private readonly snapshots: StateSnapshots;
+  private readonly predictor = new FailurePredictor();
+  private readonly patterns: PatternEngine;
+  private readonly healer: Healer;
   private readonly voices = new Map<string, Voice>();
-  private readonly learnedAliases = new Map<string, string>();
+  private readonly aliases = new Map<string, string>();
+  private readonly learning = new Map<Voice, VoiceLearning>();
+  private monitor: ProbeMonitor | undefined;
+  private lastSnapshotAt = 0;
 
   constructor(options?: InfrastructureConsciousnessOptions) {
     super();
     const parsed = InfrastructureConsciousnessOptionsSchema.safeParse(options ?? {});
     if (!parsed.success) throw invalidOptions('InfrastructureConsciousness', parsed.error);
     const o = parsed.data;
+    const config = InfrastructureConsciousnessConfigSchema.safeParse({
+      ...(o.preset ? CONFIG_PRESETS[o.preset] : {}),
+      ...o.config,
+    });
+    if (!config.success) throw invalidOptions('InfrastructureConsciousness config', config.error);
+    this.config = config.data;
     this.clock = o.clock ?? systemClock;
     this.logger = o.logger ?? createDefaultLogger();
     this.sharedBackoff = new SharedBackoff(this.clock);
     this.metrics = new InfrastructureMetrics({ registry: o.registry, prefix: o.metricsPrefix });
     this.metrics.onCollect(() => this.publishGauges());
+    const cfg = this.config;
+    this.store =
+      o.store ??
+      (cfg.enablePersistence
+        ? new FileStore({ directory: cfg.storagePath, logger: this.logger, clock: this.clock })
+        : new MemoryStore({ logger: this.logger, clock: this.clock }));
+    this.memory = new PatternMemory({
+      store: this.store,
+      clock: this.clock,
+      maxPatternMemorySize: cfg.maxPatternMemorySize,
+      patternsPerTypeLimit: cfg.patternsPerTypeLimit,
+    });
+    this.snapshots = new StateSnapshots({
+      store: this.store,
+      clock: this.clock,
+      maxStateFiles: cfg.maxStateFiles,
+      stateRetentionDays: cfg.stateRetentionDays,
+    });
+    this.patterns = new PatternEngine({
+      degradation: {
+        coherenceDrop: cfg.coherenceDegradationThreshold,
+        windowSamples: cfg.degradationThreshold,
+      },
+      resonance: {
+        threshold: cfg.resonanceFailureThreshold,
+        windowMs: cfg.resonanceWindowMs,
+        adapterCount: () => this.voices.size,
+      },
+      historyPerType: cfg.patternsPerTypeLimit,
+      historyWindowMs: cfg.patternWindowMs,
+      lookup: {
+        similarPastPatterns: (type, adapters) => this.memory.similarPastPatterns(type, adapters),
+        successfulResolutions: (type, category) =>
+          this.memory.successfulResolutions(type, category).map((r) => r.actionType),
+      },
+      onPattern: (pattern) => this.patternDetected(pattern),
+      onResolved: (pattern) => this.patternResolved(pattern),
+      onError: (err) => this.logger.error({ err: String(err) }, 'pattern detection failed'),
+    });
+    this.healer = new Healer({
+      clock: this.clock,
+      random: o.random ?? Math.random,
+      memory: this.memory,
+      voices: (adapter) => this.voiceHandle(adapter),
+      outcomeWindowMs: cfg.healingActionTimeoutMs,
+      enabled: cfg.enableSelfHealing,
+      onAction: (action) => this.healingTaken(action),
+      onOutcome: (action) => this.healingMeasured(action),
+    });
+    this.ready = this.loadMemory().catch((err: unknown) =>
+      this.logger.warn({ err: String(err) }, 'pattern memory could not be loaded; starting fresh'),
+    );
   }
 
   /** The prom-client registry scraped at /metrics. */
@@ -86,6 +211,14 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     if (voice === undefined) {
       voice = new Voice(name, this, this.metrics, this.logger);
       this.voices.set(name, voice);
+      this.learning.set(voice, {
+        features: new FailureFeatures({ clock: this.clock }),
+        before: new Float64Array(this.predictor.featureCount),
+        prior: 0,
+        hasBefore: false,
+        shape: new ResponseShape(),
+        history: [],
+      });
     }
     return voice;
   }
@@ -105,6 +238,32 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     return [...this.voices.values()].map((v) => v.health.snapshot());
   }
 
+  /** Recent health snapshots of one adapter (taken at each probe round / snapshot), oldest first. */
+  getHealthHistory(name: string): AdapterHealthSignature[] {
+    const voice = this.voices.get(name);
+    return voice ? [...(this.learning.get(voice)?.history ?? [])] : [];
+  }
+
+  /** Patterns active now. */
+  activePatterns(): InfrastructurePattern[] {
+    return this.patterns.activePatterns();
+  }
+
+  /** Recently resolved patterns. */
+  patternHistory(): InfrastructurePattern[] {
+    return this.patterns.history();
+  }
+
+  /** Healing actions taken (recent), with their measured outcomes once known. */
+  healingActions(): SelfHealingAction[] {
+    return this.healer.history();
+  }
+
+  /** Healing actions whose measured outcome was a success. */
+  successfulHealings(): SelfHealingAction[] {
+    return this.healer.successfulHealings();
+  }
+
   /**
    * Feeds a consciousness signature recorded for a voice (by the metrics collector / bridge) into
    * that adapter's coherence and stability.
@@ -117,17 +276,293 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     this.voice(adapter).health.recordConsciousnessSignature(value, flags);
   }
 
-  /** Remembers that `method` of `adapter` is served by `alias` (so later calls go there directly). */
+  /** Remembers that `method` of `adapter` is served by `alias` (so later calls, and later processes, go there). */
   learnAlias(adapter: string, method: string, alias: string): void {
-    this.learnedAliases.set(`${adapter}\u0000${method}`, alias);
+    this.aliases.set(`${adapter}\u0000${method}`, alias);
+    // Memory may still be loading (its load replaces its state): record once it is ready.
+    void this.ready.then(() => this.memory.learnAlias(adapter, method, alias));
   }
 
-  /** The alias learned for `method` of `adapter`, if any. */
+  /** The alias learned for `method` of `adapter` (in this process or a previous one), if any. */
   learnedAlias(adapter: string, method: string): string | undefined {
-    return this.learnedAliases.get(`${adapter}\u0000${method}`);
+    return this.aliases.get(`${adapter}\u0000${method}`) ?? this.memory.learnedAlias(adapter, method);
+  }
+
+  /** Every upstream attempt of every voice (called by Voice, after its health update). */
+  observe(
+    voice: Voice,
+    ok: boolean,
+    category: ErrorCategory | undefined,
+    latencyMs: number,
+    response: unknown,
+    now: number = this.clock(),
+  ): void {
+    voice.lastActivity = now;
+    const learning = this.learning.get(voice)!;
+    const health = voice.health;
+    const cfg = this.config;
+    if (cfg.enablePrediction) {
+      if (learning.hasBefore) this.predictor.learn(learning.before, learning.prior, !ok);
+      const vector = learning.features.record(
+        ok,
+        category,
+        latencyMs,
+        health.circuitState,
+        health.coherence,
+        health.isConnected,
+        now,
+      );
+      const prior = learning.features.prior;
+      const p = this.predictor.predict(vector, prior);
+      learning.before.set(vector);
+      learning.prior = prior;
+      learning.hasBefore = true;
+      const previous = health.failureProbability;
+      health.setPredictedFailureProbability(p);
+      if (p >= cfg.predictiveRoutingThreshold && previous < cfg.predictiveRoutingThreshold) {
+        this.predictionCrossed(voice, p, category);
+      }
+    }
+    if (cfg.enablePatternDetection) {
+      this.patterns.observe({
+        adapter: voice.name,
+        timestamp: now,
+        ok,
+        category,
+        latencyMs,
+        coherence: health.coherence,
+        responseShape: ok ? learning.shape.of(response) : undefined,
+        status: health.status,
+        consecutiveFailures: health.consecutiveFailures,
+      });
+    }
+    if (this.healer.pendingCount > 0) this.healer.observe(now);
+  }
+
+  /** Starts periodic checkHealth() probes of idle voices (wrapped or raw adapters). */
+  startMonitoring(adapters: readonly object[] | Record<string, object>): void {
+    if (this.monitor?.active) throw new Error('InfrastructureConsciousness: monitoring is already running');
+    const list = Array.isArray(adapters) ? adapters : Object.values(adapters);
+    const monitored = list.map((adapter) => {
+      const pipeline = (adapter as { [PIPELINE]?: { name: string } })[PIPELINE];
+      const raw = (pipeline && (adapter as { [TARGET]?: object })[TARGET]) ?? adapter;
+      const a = raw as { providerName?: unknown; name?: unknown; constructor?: { name?: unknown } };
+      const name =
+        pipeline?.name ??
+        [a.providerName, a.name, a.constructor?.name].find(
+          (v): v is string => typeof v === 'string' && v !== '' && v !== 'Object',
+        ) ??
+        'adapter';
+      return { voice: this.voice(name), adapter: raw };
+    });
+    this.monitor = new ProbeMonitor(monitored, {
+      intervalMs: this.config.checkIntervalMs,
+      probeTimeoutMs: this.config.monitorTaskTimeoutMs,
+      errorRecoveryDelayMs: this.config.monitorErrorRecoveryDelayMs,
+      clock: this.clock,
+      logger: this.logger,
+      afterRound: () => this.afterProbeRound(),
+    });
+    this.monitor.start();
+  }
+
+  /** Whether monitoring is running. */
+  get isMonitoring(): boolean {
+    return this.monitor?.active ?? false;
+  }
+
+  /** The adapters being monitored (raw objects). */
+  get monitoredAdapters(): object[] {
+    return this.monitor?.monitored.map((m) => m.adapter) ?? [];
+  }
+
+  /** Stops monitoring (waiting for a running probe), then saves memory and a state snapshot. */
+  async stopMonitoring(): Promise<void> {
+    await this.monitor?.stop();
+    await this.healer.settled();
+    await this.saveMemory();
+    await this.saveSnapshot();
+  }
+
+  /** Persists pattern memory (atomic write; memory-only with one warning when unwritable). */
+  async saveMemory(): Promise<void> {
+    await this.ready;
+    this.memory.predictorWeights = this.predictor.exportWeights();
+    await this.memory.save();
+  }
+
+  /** Writes an `infrastructure_state_<ts>.json` snapshot (retention applied). */
+  async saveSnapshot(): Promise<string> {
+    this.lastSnapshotAt = this.clock();
+    return this.snapshots.write({
+      signatures: this.getHealthSignatures(),
+      activePatterns: this.activePatterns(),
+      healingActions: this.healingActions(),
+    });
+  }
+
+  /** The consciousness report (DESIGN §9), schema-validated. */
+  generateConsciousnessReport(): ConsciousnessReport {
+    this.healer.observe(this.clock());
+    return generateConsciousnessReport(
+      {
+        signatures: this.getHealthSignatures(),
+        activePatterns: this.activePatterns(),
+        patternHistory: [...this.memory.patterns, ...this.patternHistory(), ...this.activePatterns()],
+        healingActions: this.healingActions(),
+        trendWindowMs: this.config.patternWindowMs,
+      },
+      this.clock(),
+    );
+  }
+
+  /** The text dashboard of a report (for `GET /report?format=text`). */
+  renderReportText(report: unknown): string {
+    return renderReport(report as ConsciousnessReport, { color: false });
+  }
+
+  private async loadMemory(): Promise<void> {
+    if (!this.config.enablePersistence && this.store.persistent) return;
+    await this.memory.load();
+    const weights = this.memory.predictorWeights;
+    if (weights !== undefined) {
+      try {
+        this.predictor.importWeights(weights);
+      } catch (err) {
+        this.logger.warn({ err: String(err) }, 'stored predictor weights ignored');
+      }
+    }
+  }
+
+  private voiceHandle(adapter: string): VoiceHandle | undefined {
+    const voice = this.voices.get(adapter);
+    if (voice === undefined) return undefined;
+    const pipeline = voice.pipeline;
+    return {
+      tuning: voice.tuning,
+      health: voice.health,
+      hasFallback: () => pipeline?.hasFallback() ?? false,
+      inFlight: () => pipeline?.inFlight() ?? 0,
+      reconnect: pipeline ? () => pipeline.reconnect() : undefined,
+    };
+  }
+
+  private predictionCrossed(voice: Voice, p: number, category: ErrorCategory | undefined): void {
+    this.emit('prediction', {
+      adapter: voice.name,
+      probability: p,
+      threshold: this.config.predictiveRoutingThreshold,
+    });
+    if (!voice.pipeline?.hasFallback()) return;
+    // Predictive routing is a healing action like the others: chosen, applied, measured.
+    this.healer.onPattern({
+      patternType: 'degradation',
+      affectedAdapters: [voice.name],
+      category,
+      evidence: { predictedFailureProbability: p, predictive: true },
+    });
+  }
+
+  private patternDetected(pattern: InfrastructurePattern): void {
+    for (const adapter of pattern.affectedAdapters) {
+      this.metrics.patternDetected(pattern.patternType, adapter);
+      if (pattern.patternType !== 'recovery')
+        this.metrics.setPatternActive(pattern.patternType, adapter, true);
+    }
+    this.memory.rememberPattern(pattern);
+    this.logger.warn(
+      { patternType: pattern.patternType, adapters: pattern.affectedAdapters, category: pattern.category },
+      `pattern: ${pattern.patternType}`,
+    );
+    this.emit('pattern', pattern);
+    if (pattern.patternType === 'recovery') {
+      const start = Number(pattern.evidence.episodeStart);
+      const end = Number(pattern.evidence.episodeEnd);
+      for (const adapter of pattern.affectedAdapters) {
+        this.healer.credit(
+          adapter,
+          Number.isFinite(start) ? start : 0,
+          Number.isFinite(end) ? end : this.clock(),
+        );
+      }
+      return;
+    }
+    this.healer.onPattern(pattern);
+  }
+
+  private patternResolved(pattern: InfrastructurePattern): void {
+    for (const adapter of pattern.affectedAdapters) {
+      this.metrics.setPatternActive(pattern.patternType, adapter, false);
+    }
+    this.memory.rememberPattern(pattern);
+  }
+
+  private healingTaken(action: SelfHealingAction): void {
+    this.memory.rememberHealing(action);
+    this.logger.info(
+      { adapter: action.targetAdapter, actionType: action.actionType, reason: action.reason },
+      `healing: ${action.actionType} on ${action.targetAdapter}`,
+    );
+    this.emit('healing', {
+      actionId: action.actionId,
+      actionType: action.actionType,
+      targetAdapter: action.targetAdapter,
+      initiatedAt: action.initiatedAt,
+      reason: action.reason,
+      parameters: action.parameters,
+      success: action.success ?? false,
+      completed: action.completed,
+      impactOnHealth: action.impactOnHealth,
+    });
+  }
+
+  private healingMeasured(action: SelfHealingAction): void {
+    this.memory.rememberHealing(action);
+    this.metrics.healingAction(
+      action.targetAdapter,
+      action.actionType,
+      action.success ? 'success' : 'failure',
+    );
+    this.emit('healing', {
+      actionId: action.actionId,
+      actionType: action.actionType,
+      targetAdapter: action.targetAdapter,
+      initiatedAt: action.initiatedAt,
+      reason: action.reason,
+      parameters: action.parameters,
+      success: action.success ?? false,
+      completed: action.completed,
+      impactOnHealth: action.impactOnHealth,
+    });
+  }
+
+  private afterProbeRound(): void {
+    const now = this.clock();
+    for (const [voice, learning] of this.learning) {
+      learning.history.push(voice.health.snapshot());
+      if (learning.history.length > this.config.adapterHealthHistorySize) learning.history.shift();
+    }
+    this.healer.observe(now);
+    const interval = this.config.snapshotIntervalMs;
+    if (interval > 0 && now - this.lastSnapshotAt >= interval) {
+      this.saveSnapshot().catch((err: unknown) =>
+        this.logger.warn({ err: String(err) }, 'state snapshot failed'),
+      );
+    }
   }
 
   private publishGauges(): void {
-    for (const voice of this.voices.values()) voice.publishGauges();
+    let total = 0;
+    for (const voice of this.voices.values()) {
+      const signature = voice.health.snapshot();
+      this.metrics.forAdapter(voice.name).applySignature(signature);
+      total += consciousnessFromHealth({
+        isConnected: signature.isConnected,
+        consciousnessCoherence: signature.consciousnessCoherence,
+        voiceStability: signature.voiceStability,
+        predictedFailureProbability: signature.predictedFailureProbability,
+      });
+    }
+    this.metrics.setConsciousnessScore(this.voices.size === 0 ? 1 : total / this.voices.size);
   }
 }

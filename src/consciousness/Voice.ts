@@ -26,6 +26,15 @@ export interface VoiceHost {
   listenerCount(event: keyof InfrastructureEvents): number;
   learnAlias(adapter: string, method: string, alias: string): void;
   learnedAlias(adapter: string, method: string): string | undefined;
+  /** Every upstream attempt, after the health update: prediction, patterns, healing. */
+  observe(
+    voice: Voice,
+    ok: boolean,
+    category: ErrorCategory | undefined,
+    latencyMs: number,
+    response: unknown,
+    now?: number,
+  ): void;
 }
 
 /**
@@ -38,6 +47,8 @@ export class Voice {
   /** The knobs healing actions turn; the call pipeline reads them. */
   readonly tuning = new VoiceTuning();
   private pipelineHandle: PipelineHandle | undefined;
+  /** Clock reading of the last attempt or probe (0 = none yet): idle voices get probed. */
+  lastActivity = 0;
   private readonly methodCells = new Map<string, MethodMetrics>();
   private readonly metrics: AdapterMetrics;
   private circuit: CircuitState = 'closed';
@@ -84,8 +95,28 @@ export class Voice {
   }
 
   /** An upstream attempt succeeded. */
-  attemptSucceeded(latencyMs: number, response: unknown): void {
-    this.health.recordSuccess(latencyMs, response);
+  attemptSucceeded(latencyMs: number, response: unknown, now: number = this.host.clock()): void {
+    this.health.recordSuccess(latencyMs, response, now);
+    this.host.observe(this, true, undefined, latencyMs, response, now);
+    this.emitSignature();
+  }
+
+  /** A health probe answered connected. */
+  probeSucceeded(latencyMs: number, result: unknown): void {
+    this.health.setConnected(true);
+    this.attemptSucceeded(latencyMs, result);
+  }
+
+  /** A health probe threw, hung or answered disconnected. */
+  probeFailed(classification: Classification, latencyMs: number): void {
+    this.method('checkHealth').error(classification.category);
+    this.health.recordFailure(classification.category, latencyMs);
+    this.health.setConnected(false);
+    this.logger.warn(
+      { adapter: this.name, category: classification.category, message: classification.message },
+      `${this.name} health probe failed: ${classification.category}`,
+    );
+    this.host.observe(this, false, classification.category, latencyMs, undefined);
     this.emitSignature();
   }
 
@@ -101,6 +132,7 @@ export class Voice {
     cells.error(category);
     if (category !== 'aborted' && category !== 'circuit_open') {
       this.health.recordFailure(category, latencyMs);
+      this.host.observe(this, false, category, latencyMs, undefined);
     }
     const event = {
       adapter: this.name,
@@ -121,6 +153,7 @@ export class Voice {
   loadFailed(classification: Classification, latencyMs: number, retryInMs: number): void {
     this.method('import').error(classification.category);
     this.health.recordFailure(classification.category, latencyMs);
+    this.host.observe(this, false, classification.category, latencyMs, undefined);
     this.logger.warn(
       { adapter: this.name, category: classification.category, message: classification.message, retryInMs },
       `${this.name} could not be loaded: ${classification.category}`,

@@ -134,11 +134,11 @@ export class HealthTracker {
    * response's consciousness signature if any, and counts the response as valid unless it is
    * null, undefined or a blank string.
    */
-  public recordSuccess(latencyMs: number, response?: unknown): void {
+  public recordSuccess(latencyMs: number, response?: unknown, now: number = this.clock()): void {
     this.calls++;
     this.consecutive = 0;
     this.connected = true;
-    this.lastSuccessAt = this.clock();
+    this.lastSuccessAt = now;
     this.outcomes.record(false);
     this.recordLatency(latencyMs);
     this.validity.record(isEmptyResponse(response));

@@ -222,6 +222,7 @@ export class FailureFeatures {
     circuitState: CircuitState,
     coherence: number,
     isConnected: boolean,
+    now: number = this.clock(),
   ): Float64Array {
     const failed = ok ? 0 : 1;
     const known: ErrorCategory =
@@ -238,7 +239,6 @@ export class FailureFeatures {
     this.recentFailures += failed - ((this.recentBits >>> 9) & 1);
     this.recentBits = ((this.recentBits << 1) | failed) & RECENT_MASK;
     this.lastSlot = ok ? -1 : CATEGORY_SLOT[known];
-    const now = this.clock();
     if (ok) {
       this.lastSuccessAt = now;
     } else {

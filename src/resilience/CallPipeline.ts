@@ -438,7 +438,7 @@ export class CallPipeline {
         }
         state.lastGood = value;
         const end = this.parts.clock();
-        voice.attemptSucceeded(end - attemptStart, value);
+        voice.attemptSucceeded(end - attemptStart, value, end);
         voice.callEnded(state.cells, 'success', (end - start) / 1000);
         return value;
       } catch (err) {

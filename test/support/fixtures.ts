@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { memoryLogger } from './memoryLogger.js';
+import { MemoryStore } from '../../src/memory/MemoryStore.js';
 
 /** A fresh brain with its own registry and an in-memory logger. */
 export function freshInfrastructure(): {
@@ -10,7 +11,7 @@ export function freshInfrastructure(): {
 } {
   const registry = new Registry();
   const { logger, lines } = memoryLogger();
-  const infrastructure = new InfrastructureConsciousness({ registry, logger });
+  const infrastructure = new InfrastructureConsciousness({ registry, logger, store: new MemoryStore() });
   return { infrastructure, registry, logLines: lines };
 }
 

@@ -1,0 +1,32 @@
+import type { HealingActionRef } from '../health/AdapterHealthSignature.js';
+import type { VoiceTuning } from './VoiceTuning.js';
+
+/** The health numbers the healer reads from a voice (a HealthTracker satisfies it). */
+export interface VoiceHealth {
+  /** Failure share of the recent window. */
+  readonly errorRate: number;
+  /** Probability that the next call fails. */
+  readonly failureProbability: number;
+  /** Failures since the last success. */
+  readonly consecutiveFailures: number;
+  /** Learned latency p99 in ms, when tracked. */
+  readonly latencyP99Ms?: number;
+  /** Streaming latency p95 in ms (0 before any data); stands in for the p99 where that is not tracked. */
+  readonly p95Ms: number;
+  /** Remembers a healing action on the adapter's health signature. */
+  recordHealingAction(ref: HealingActionRef): void;
+}
+
+/** What the healer needs of one voice: its knobs, its health and the means to act on it. */
+export interface VoiceHandle {
+  /** The knobs the call pipeline reads. */
+  readonly tuning: VoiceTuning;
+  /** The voice's live health. */
+  readonly health: VoiceHealth;
+  /** Whether a healthy fallback adapter is available for routing. */
+  hasFallback(): boolean;
+  /** Calls to the voice in flight now. */
+  inFlight(): number;
+  /** disconnect() then connect(), when the adapter has both. */
+  reconnect?: () => Promise<void>;
+}

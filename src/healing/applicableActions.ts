@@ -1,0 +1,190 @@
+import { CATEGORY_POLICY, type ErrorCategory } from '../classify/ErrorCategory.js';
+import type { PatternType } from '../patterns/InfrastructurePattern.js';
+
+/** What the healer knows about a voice when it picks an action. */
+export interface HealingContext {
+  /** Whether the voice has a healthy fallback adapter to route to. */
+  readonly hasFallback: boolean;
+  /** Whether the adapter offers disconnect()/connect(). */
+  readonly canReconnect: boolean;
+  /** Learned latency p99 in ms (the p95 stands in where no p99 is tracked); undefined or 0 before any data. */
+  readonly latencyP99Ms: number | undefined;
+  /** Calls to the voice in flight now. */
+  readonly inFlight: number;
+  /** Failures since the last success; more than {@link PERSISTENT_FAILURES} makes reconnect applicable. Default 0. */
+  readonly consecutiveFailures?: number;
+}
+
+/** A concrete, ready-to-apply variant of a healing action type. */
+export type ApplicableAction =
+  | {
+      readonly actionType: 'retry_strategy';
+      readonly variant: 'backoff';
+      readonly categories: readonly ErrorCategory[];
+      readonly delayScale: number;
+    }
+  | {
+      readonly actionType: 'retry_strategy';
+      readonly variant: 'fail_fast';
+      readonly categories: readonly ErrorCategory[];
+      readonly maxAttempts: 1;
+    }
+  | {
+      readonly actionType: 'config_update';
+      readonly variant: 'adaptive_timeout';
+      readonly timeoutMs: number;
+      readonly latencyP99Ms: number;
+    }
+  | { readonly actionType: 'config_update'; readonly variant: 'concurrency'; readonly maxConcurrent: number }
+  | { readonly actionType: 'fallback'; readonly variant: 'route' }
+  | { readonly actionType: 'api_adaptation'; readonly variant: 'defensive_values' }
+  | { readonly actionType: 'reconnect'; readonly variant: 'reconnect' };
+
+/** Variant names of {@link ApplicableAction}. */
+export type HealingVariant = ApplicableAction['variant'];
+
+/** Options of {@link applicableActions}. */
+export interface ApplicableActionsOptions {
+  /** Concurrency limit used when nothing is in flight to halve. Default 2. */
+  readonly defaultMaxConcurrent?: number;
+}
+
+/** Multiplier of the backoff delays set by `retry_strategy` / `backoff`. */
+export const BACKOFF_DELAY_SCALE = 2;
+/** The adaptive timeout is this multiple of the learned p99. */
+export const TIMEOUT_P99_FACTOR = 1.5;
+/** Lower bound of the adaptive timeout (ms). */
+export const MIN_ADAPTIVE_TIMEOUT_MS = 1_000;
+/** Upper bound of the adaptive timeout (ms). */
+export const MAX_ADAPTIVE_TIMEOUT_MS = 300_000;
+/** Default concurrency limit under rate limiting when nothing is in flight. */
+export const DEFAULT_MAX_CONCURRENT = 2;
+/** More consecutive failures than this are "persistent connection failures" (reference doc). */
+export const PERSISTENT_FAILURES = 5;
+
+/** Categories retried many times by the pipeline: a latency drift without a category backs all of them off. */
+const TRANSIENT: readonly ErrorCategory[] = [
+  'timeout',
+  'rate_limited',
+  'overloaded',
+  'server_error',
+  'network',
+];
+/** Categories a defensive substitute value answers (the upstream answered with nothing usable). */
+const EMPTY_ANSWER: ReadonlySet<ErrorCategory> = new Set<ErrorCategory>([
+  'api_return_none',
+  'invalid_response',
+]);
+/** Categories whose persistence a fresh connection may cure. */
+const RECONNECTABLE: ReadonlySet<ErrorCategory> = new Set<ErrorCategory>([
+  'network',
+  'timeout',
+  'server_error',
+  'stream_interrupted',
+  'unknown',
+]);
+
+/** Clamps the learned p99 × 1.5 into [1 s, 300 s]. */
+export function adaptiveTimeoutMs(latencyP99Ms: number): number {
+  return Math.min(
+    MAX_ADAPTIVE_TIMEOUT_MS,
+    Math.max(MIN_ADAPTIVE_TIMEOUT_MS, latencyP99Ms * TIMEOUT_P99_FACTOR),
+  );
+}
+
+function retryStrategy(
+  patternType: PatternType,
+  category: ErrorCategory | undefined,
+): ApplicableAction | undefined {
+  if (category === undefined) {
+    // A latency drift has no category; an API change without one is not helped by retrying.
+    return patternType === 'api_change'
+      ? undefined
+      : {
+          actionType: 'retry_strategy',
+          variant: 'backoff',
+          categories: TRANSIENT,
+          delayScale: BACKOFF_DELAY_SCALE,
+        };
+  }
+  switch (CATEGORY_POLICY[category].retry) {
+    case 'many':
+      return {
+        actionType: 'retry_strategy',
+        variant: 'backoff',
+        categories: [category],
+        delayScale: BACKOFF_DELAY_SCALE,
+      };
+    case 'once':
+      return { actionType: 'retry_strategy', variant: 'fail_fast', categories: [category], maxAttempts: 1 };
+    case 'none':
+      return undefined; // never retried already: there is no knob to turn
+  }
+}
+
+function configUpdate(
+  patternType: PatternType,
+  category: ErrorCategory | undefined,
+  context: HealingContext,
+  defaultMaxConcurrent: number,
+): ApplicableAction | undefined {
+  if (category === 'rate_limited') {
+    const maxConcurrent =
+      context.inFlight >= 1 ? Math.max(1, Math.floor(context.inFlight / 2)) : defaultMaxConcurrent;
+    return { actionType: 'config_update', variant: 'concurrency', maxConcurrent };
+  }
+  const latencyTrouble = category === 'timeout' || (category === undefined && patternType === 'degradation');
+  const p99 = context.latencyP99Ms;
+  if (!latencyTrouble || p99 === undefined || !(p99 > 0) || !Number.isFinite(p99)) return undefined;
+  return {
+    actionType: 'config_update',
+    variant: 'adaptive_timeout',
+    timeoutMs: adaptiveTimeoutMs(p99),
+    latencyP99Ms: p99,
+  };
+}
+
+/**
+ * The actions that make sense for a pattern on one voice, at most one variant per action type, in the order of
+ * HealingActionTypeSchema. Recovery needs none (it credits instead); resonance never routes to a fallback, so the
+ * healthy voices are not stampeded (DESIGN §6).
+ */
+export function applicableActions(
+  patternType: PatternType,
+  category: ErrorCategory | undefined,
+  context: HealingContext,
+  options: ApplicableActionsOptions = {},
+): ApplicableAction[] {
+  if (patternType === 'recovery') return [];
+  const out: ApplicableAction[] = [];
+  const retry = retryStrategy(patternType, category);
+  if (retry !== undefined) out.push(retry);
+  if (
+    context.hasFallback &&
+    patternType !== 'resonance' &&
+    (category === undefined || CATEGORY_POLICY[category].fallback)
+  ) {
+    out.push({ actionType: 'fallback', variant: 'route' });
+  }
+  const config = configUpdate(
+    patternType,
+    category,
+    context,
+    options.defaultMaxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+  );
+  if (config !== undefined) out.push(config);
+  if (
+    (category !== undefined && EMPTY_ANSWER.has(category)) ||
+    (category === undefined && patternType === 'api_change')
+  ) {
+    out.push({ actionType: 'api_adaptation', variant: 'defensive_values' });
+  }
+  const persistent = (context.consecutiveFailures ?? 0) > PERSISTENT_FAILURES;
+  if (
+    context.canReconnect &&
+    (category === 'network' || (persistent && (category === undefined || RECONNECTABLE.has(category))))
+  ) {
+    out.push({ actionType: 'reconnect', variant: 'reconnect' });
+  }
+  return out;
+}

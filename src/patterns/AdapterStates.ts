@@ -1,0 +1,66 @@
+/**
+ * Per-adapter detector state with a hard cap: the least recently observed adapter is evicted when a new one
+ * arrives at capacity, so a stream of ever-new adapter names cannot grow memory. O(1) per access.
+ */
+export class AdapterStates<S> {
+  /** Maximum number of adapters tracked. */
+  public readonly capacity: number;
+  // Recency is a counter, not Map re-insertion: delete + set on a long-lived Map costs ~1 µs in V8,
+  // on every observation; scanning for the oldest happens only when a new adapter arrives at capacity.
+  private readonly states = new Map<string, { state: S; seen: number }>();
+  private readonly create: (adapter: string) => S;
+  private tick = 0;
+
+  /** Creates an empty table; `create` builds the state of a newly seen adapter. */
+  constructor(capacity: number, create: (adapter: string) => S) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`AdapterStates capacity must be an integer >= 1, got ${String(capacity)}`);
+    }
+    this.capacity = capacity;
+    this.create = create;
+    this.onEvict = onEvict;
+  }
+
+  /** The adapter's state, created when new (evicting the least recently used at capacity), marked most recent. */
+  public touch(adapter: string): S {
+    const existing = this.states.get(adapter);
+    if (existing !== undefined) {
+      existing.seen = ++this.tick;
+      return existing.state;
+    }
+    if (this.states.size >= this.capacity) {
+      let oldest: string | undefined;
+      let oldestSeen = Infinity;
+      for (const [name, entry] of this.states) {
+        if (entry.seen < oldestSeen) {
+          oldestSeen = entry.seen;
+          oldest = name;
+        }
+      }
+      if (oldest !== undefined) {
+        const evicted = this.states.get(oldest)!;
+        this.states.delete(oldest);
+        onEvict?.(oldest, evicted.state);
+      }
+    }
+    const state = this.create(adapter);
+    this.states.set(adapter, { state, seen: ++this.tick });
+    return state;
+  }
+
+  /** The adapter's state without creating it or changing its recency. */
+  public peek(adapter: string): S | undefined {
+    return this.states.get(adapter)?.state;
+  }
+
+  /** Number of adapters tracked. */
+  public get size(): number {
+    return this.states.size;
+  }
+
+  /** Iterates over (adapter, state) pairs, least recently observed first. */
+  public entries(): IterableIterator<[string, S]> {
+    const sorted = [...this.states].sort((a, b) => a[1].seen - b[1].seen);
+    return sorted.map(([name, entry]): [string, S] => [name, entry.state])[Symbol.iterator]();
+  }
+}

@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../../src/classify/ErrorCategory.js';
+import {
+  applicableActions,
+  type ApplicableAction,
+  type HealingContext,
+} from '../../src/healing/applicableActions.js';
+import { PatternTypeSchema } from '../../src/patterns/InfrastructurePattern.js';
+
+const quiet: HealingContext = {
+  hasFallback: false,
+  canReconnect: false,
+  latencyP99Ms: undefined,
+  inFlight: 0,
+};
+const variants = (actions: ApplicableAction[]): string[] =>
+  actions.map((a) => `${a.actionType}:${a.variant}`);
+const find = <V extends ApplicableAction['variant']>(actions: ApplicableAction[], variant: V) =>
+  actions.find((a): a is Extract<ApplicableAction, { variant: V }> => a.variant === variant);
+
+describe('applicableActions', () => {
+  it('offers nothing for a recovery', () => {
+    expect(
+      applicableActions('recovery', 'timeout', { ...quiet, hasFallback: true, canReconnect: true }),
+    ).toEqual([]);
+  });
+
+  it('backs off every transient category, routes and adapts the timeout for a latency degradation', () => {
+    const actions = applicableActions('degradation', undefined, {
+      ...quiet,
+      hasFallback: true,
+      latencyP99Ms: 2000,
+    });
+    expect(variants(actions)).toEqual([
+      'retry_strategy:backoff',
+      'fallback:route',
+      'config_update:adaptive_timeout',
+    ]);
+    expect(find(actions, 'backoff')).toMatchObject({
+      categories: ['timeout', 'rate_limited', 'overloaded', 'server_error', 'network'],
+      delayScale: 2,
+    });
+    expect(find(actions, 'adaptive_timeout')?.timeoutMs).toBe(3000);
+  });
+
+  it('clamps the adaptive timeout to [1 s, 300 s] and needs a learned latency', () => {
+    const timeoutFor = (p99: number | undefined) =>
+      find(applicableActions('degradation', 'timeout', { ...quiet, latencyP99Ms: p99 }), 'adaptive_timeout')
+        ?.timeoutMs;
+    expect(timeoutFor(100)).toBe(1000);
+    expect(timeoutFor(1_000_000)).toBe(300_000);
+    expect(timeoutFor(0)).toBeUndefined();
+    expect(timeoutFor(undefined)).toBeUndefined();
+  });
+
+  it('halves the calls in flight under rate limiting, at least 1, or uses the default', () => {
+    const limit = (inFlight: number, defaultMaxConcurrent?: number) =>
+      find(
+        applicableActions('degradation', 'rate_limited', { ...quiet, inFlight }, { defaultMaxConcurrent }),
+        'concurrency',
+      )?.maxConcurrent;
+    expect(limit(9)).toBe(4);
+    expect(limit(1)).toBe(1);
+    expect(limit(0)).toBe(2);
+    expect(limit(0, 3)).toBe(3);
+  });
+
+  it('substitutes defensive values and fails fast when an API returns nothing', () => {
+    const actions = applicableActions('api_change', 'api_return_none', quiet);
+    expect(variants(actions)).toEqual(['retry_strategy:fail_fast', 'api_adaptation:defensive_values']);
+    expect(find(actions, 'fail_fast')).toMatchObject({ categories: ['api_return_none'], maxAttempts: 1 });
+    expect(variants(applicableActions('api_change', undefined, quiet))).toEqual([
+      'api_adaptation:defensive_values',
+    ]);
+  });
+
+  it('can only route around a missing method, and only with a fallback', () => {
+    expect(applicableActions('api_change', 'api_method_missing', quiet)).toEqual([]);
+    expect(
+      variants(applicableActions('api_change', 'api_method_missing', { ...quiet, hasFallback: true })),
+    ).toEqual(['fallback:route']);
+  });
+
+  it('never routes during resonance, so the healthy voices are not stampeded', () => {
+    const actions = applicableActions('resonance', 'overloaded', { ...quiet, hasFallback: true });
+    expect(variants(actions)).toEqual(['retry_strategy:backoff']);
+  });
+
+  it('reconnects on network failures or persistent failures, when the adapter can', () => {
+    const reconnects = (category: ErrorCategory | undefined, ctx: Partial<HealingContext>) =>
+      variants(applicableActions('degradation', category, { ...quiet, ...ctx })).includes(
+        'reconnect:reconnect',
+      );
+    expect(reconnects('network', { canReconnect: true })).toBe(true);
+    expect(reconnects('network', { canReconnect: false })).toBe(false);
+    expect(reconnects('timeout', { canReconnect: true, consecutiveFailures: 5 })).toBe(false);
+    expect(reconnects('timeout', { canReconnect: true, consecutiveFailures: 6 })).toBe(true);
+    expect(reconnects('auth', { canReconnect: true, consecutiveFailures: 10 })).toBe(false);
+  });
+
+  it('keeps its invariants for every context', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PatternTypeSchema.options),
+        fc.option(fc.constantFrom(...ERROR_CATEGORIES), { nil: undefined }),
+        fc.record({
+          hasFallback: fc.boolean(),
+          canReconnect: fc.boolean(),
+          latencyP99Ms: fc.option(fc.double({ min: 0, max: 1e7, noNaN: true }), { nil: undefined }),
+          inFlight: fc.nat(1000),
+          consecutiveFailures: fc.nat(50),
+        }),
+        (patternType, category, context) => {
+          const actions = applicableActions(patternType, category, context);
+          const types = actions.map((a) => a.actionType);
+          expect(new Set(types).size).toBe(types.length);
+          if (!context.hasFallback || patternType === 'resonance') expect(types).not.toContain('fallback');
+          if (!context.canReconnect) expect(types).not.toContain('reconnect');
+          for (const a of actions) {
+            if (a.variant === 'adaptive_timeout') {
+              expect(a.timeoutMs).toBeGreaterThanOrEqual(1000);
+              expect(a.timeoutMs).toBeLessThanOrEqual(300_000);
+            }
+            if (a.variant === 'concurrency') expect(a.maxConcurrent).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+    );
+  });
+});

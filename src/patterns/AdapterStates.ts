@@ -9,10 +9,18 @@ export class AdapterStates<S> {
   // on every observation; scanning for the oldest happens only when a new adapter arrives at capacity.
   private readonly states = new Map<string, { state: S; seen: number }>();
   private readonly create: (adapter: string) => S;
+  private readonly onEvict: ((adapter: string, state: S) => void) | undefined;
   private tick = 0;
 
-  /** Creates an empty table; `create` builds the state of a newly seen adapter. */
-  constructor(capacity: number, create: (adapter: string) => S) {
+  /**
+   * Creates an empty table; `create` builds the state of a newly seen adapter, `onEvict` receives a state pushed
+   * out to make room, so a detector can end a pattern it would otherwise leave active forever.
+   */
+  constructor(
+    capacity: number,
+    create: (adapter: string) => S,
+    onEvict?: (adapter: string, state: S) => void,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`AdapterStates capacity must be an integer >= 1, got ${String(capacity)}`);
     }
@@ -40,7 +48,7 @@ export class AdapterStates<S> {
       if (oldest !== undefined) {
         const evicted = this.states.get(oldest)!;
         this.states.delete(oldest);
-        onEvict?.(oldest, evicted.state);
+        this.onEvict?.(oldest, evicted.state);
       }
     }
     const state = this.create(adapter);

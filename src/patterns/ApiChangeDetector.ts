@@ -179,6 +179,11 @@ export class ApiChangeDetector implements PatternDetector {
   /** Counts a sighting of a shape (bounded LRU map); returns its sightings before this one. */
   private sight(s: ApiChangeState, shape: string): number {
     const before = s.shapes.get(shape) ?? 0;
+    if (before > 0 && shape === s.runShape) {
+      // Already the most recently seen shape (the common case): count it without reordering the map.
+      s.shapes.set(shape, before + 1);
+      return before;
+    }
     s.shapes.delete(shape);
     if (s.shapes.size >= this.options.maxShapesPerAdapter) {
       const oldest = s.shapes.keys().next();

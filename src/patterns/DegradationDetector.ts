@@ -20,7 +20,7 @@ export const DegradationOptionsSchema = z
     /** Observations an adapter needs before the drift statistics may fire (the baselines are learned first). */
     minSamples: z.number().int().min(2).default(20),
     /** Consecutive observations a drift statistic must stay above its threshold, so one spike is not a drift. */
-    confirmSamples: z.number().int().min(1).default(3),
+    confirmSamples: z.number().int().min(1).default(4),
     /** Coherence falling by more than this below its level in the recent window is degradation (the original's 0.2). */
     coherenceDrop: z.number().positive().max(1).default(0.2),
     /** Observations the coherence level is compared over: the original's "last 5 samples" (its threshold 5). */
@@ -53,9 +53,11 @@ const LATENCY_SLOW_ALPHA = 0.02;
 const NOISE_ALPHA = 0.02;
 const ERROR_FAST_ALPHA = 0.1;
 const ERROR_SLOW_ALPHA = 0.02;
-// Latencies above baseline + 4 noise deviations enter the fast average clipped there: a lone 10x outlier then moves
-// the fast average by at most 1.2 deviations, while a sustained rise still pushes it past the threshold.
-const SPIKE_CLIP = 4;
+// A latency may exceed the higher of the baseline and the previous accepted latency by at most 3 noise deviations;
+// beyond that it enters the fast average clipped. A ramp or a step still passes (each call is close to the one
+// before, or climbs 3 deviations per call), while a lone outlier moves the fast average by 0.9 deviations and even
+// three outliers in a row stay below the threshold for fewer than `confirmSamples` calls.
+const SPIKE_CLIP = 3;
 // Floor of the log-latency noise scale (5 %): a perfectly steady latency must still rise materially to drift.
 const MIN_LOG_SCALE = 0.05;
 // sqrt(pi)/2 turns the mean absolute successive difference into a standard deviation (exact for normal noise);
@@ -73,6 +75,7 @@ class DegradationState {
   lastLogLatency = 0;
   fastLog = 0;
   slowLog = 0;
+  lastAccepted = 0;
   meanAbsDiff = 0;
   latencyStreak = 0;
   latencyScore = 0;
@@ -193,11 +196,14 @@ export class DegradationDetector implements PatternDetector {
     if (n === 0) {
       s.fastLog = x;
       s.slowLog = x;
+      s.lastAccepted = x;
     } else {
       const scale = s.logScale;
       s.meanAbsDiff += Math.max(NOISE_ALPHA, 1 / n) * (Math.abs(x - s.lastLogLatency) - s.meanAbsDiff);
-      const clipped = n >= this.options.minSamples ? Math.min(x, s.slowLog + SPIKE_CLIP * scale) : x;
-      s.fastLog += Math.max(LATENCY_FAST_ALPHA, 1 / (n + 1)) * (clipped - s.fastLog);
+      const ceiling = Math.max(s.slowLog, s.lastAccepted) + SPIKE_CLIP * scale;
+      const accepted = n >= this.options.minSamples ? Math.min(x, ceiling) : x;
+      s.lastAccepted = accepted;
+      s.fastLog += Math.max(LATENCY_FAST_ALPHA, 1 / (n + 1)) * (accepted - s.fastLog);
       // The baseline takes the raw value: a lasting new level is absorbed within ~150 calls and the drift ends.
       s.slowLog += Math.max(LATENCY_SLOW_ALPHA, 1 / (n + 1)) * (x - s.slowLog);
     }

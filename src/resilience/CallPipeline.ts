@@ -248,6 +248,8 @@ export class CallPipeline {
     for (const alias of aliasCandidates(state.key, this.parts.methodAliases[state.path], learned)) {
       if (typeof record[alias] !== 'function') continue;
       state.alias = alias;
+      // An alias remembered from earlier (this process or pattern memory) is known, not a new failure.
+      if (alias === learned) return record[alias] as (...a: unknown[]) => unknown;
       const error = new MethodMissingError(this.name, state.path, [state.key]);
       this.attemptFailed(state, this.classify(error, state), 0, 1);
       voice.fellBack(state.cells, state.path, 'method_alias', alias, 'api_method_missing');

@@ -72,6 +72,21 @@ describe('DegradationDetector', () => {
     expect(reports[0]!.p.evidence.trigger).toBe('latency_drift');
   });
 
+  it("catches a noise-free ramp like the lab's latency-ramp scenario (50 ms -> 2 s over 30 s of sequential calls)", () => {
+    const detector = new DegradationDetector();
+    let t = 1_700_000_000_000;
+    const end = t + 30_000;
+    let detectedAt: number | undefined;
+    while (t < end && detectedAt === undefined) {
+      const latencyMs = 50 + (1_950 * (30_000 - (end - t))) / 30_000;
+      t += latencyMs;
+      if (detector.observe(observation({ timestamp: t, latencyMs })).length > 0) detectedAt = t;
+    }
+    expect(detectedAt).toBeDefined();
+    // While calls still take well under 0.5 s, long before the ramp's hangs could open a breaker.
+    expect(detectedAt! - (end - 30_000)).toBeLessThan(10_000);
+  });
+
   it('stays quiet on random healthy latency jitter without errors', () => {
     fc.assert(
       fc.property(

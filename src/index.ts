@@ -67,3 +67,49 @@ export { BreakerOptionsSchema, type BreakerOptions } from './resilience/BreakerO
 export { RetryOptionsSchema, type RetryOptions } from './resilience/RetryOptions.js';
 export { createDefaultLogger, type ConsciousnessLogger } from './logging/createLogger.js';
 export type { Clock } from './clock/Clock.js';
+
+export {
+  InfrastructureConsciousnessConfigSchema,
+  CONFIG_PRESETS,
+  type InfrastructureConsciousnessConfig,
+  type InfrastructureConsciousnessConfigInput,
+} from './consciousness/InfrastructureConsciousnessConfig.js';
+export type { PredictionEvent } from './consciousness/CallEvents.js';
+export {
+  InfrastructurePatternSchema,
+  PatternTypeSchema,
+  type InfrastructurePattern,
+  type PatternType,
+} from './patterns/InfrastructurePattern.js';
+export { PatternEngine } from './patterns/PatternEngine.js';
+export type { CallObservation } from './patterns/CallObservation.js';
+export {
+  SelfHealingActionSchema,
+  HealingActionTypeSchema,
+  type SelfHealingAction,
+  type HealingActionType,
+} from './healing/SelfHealingAction.js';
+export { Healer } from './healing/Healer.js';
+export { VoiceTuning } from './healing/VoiceTuning.js';
+export { FailurePredictor, PredictorWeightsSchema } from './prediction/FailurePredictor.js';
+export { FailureFeatures } from './prediction/FailureFeatures.js';
+export { ConsciousnessReportSchema, type ConsciousnessReport } from './report/ConsciousnessReportSchema.js';
+export { generateConsciousnessReport } from './report/generateConsciousnessReport.js';
+export { renderReport } from './report/renderReport.js';
+export { InfrastructureMetricsBridge } from './consciousness/bridge/InfrastructureMetricsBridge.js';
+export type { ConsciousnessMetricsCollector } from './consciousness/collector/ConsciousnessMetricsCollector.js';
+export { InMemoryConsciousnessMetricsCollector } from './consciousness/collector/InMemoryConsciousnessMetricsCollector.js';
+export type { Store } from './memory/Store.js';
+export { FileStore } from './memory/FileStore.js';
+export { MemoryStore } from './memory/MemoryStore.js';
+export { PatternMemory } from './memory/PatternMemory.js';
+export {
+  ConsciousMessageSchema,
+  createMessage,
+  type ConsciousMessage,
+  type ConsciousModelAdapter,
+  createAdapter,
+  OpenAICompatibleAdapter,
+  AnthropicAdapter,
+  estimateConsciousnessSignature,
+} from './firecircle/index.js';

@@ -33,6 +33,7 @@ import {
   type InfrastructureConsciousnessConfig,
 } from './InfrastructureConsciousnessConfig.js';
 import { ProbeMonitor } from './ProbeMonitor.js';
+import { InMemoryConsciousnessMetricsCollector } from './collector/InMemoryConsciousnessMetricsCollector.js';
 import { ResponseShape } from './responseShape.js';
 import { TARGET } from '../wrap/AdapterProxy.js';
 import { PIPELINE } from '../wrap/AdapterProxy.js';
@@ -200,6 +201,25 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     );
   }
 
+  /** Weight of incoherence in the heuristic failure probability (read by each voice's tracker). */
+  get consciousnessWeight(): number {
+    return this.config.consciousnessWeight;
+  }
+
+  /**
+   * A consciousness metrics collector whose session analyses are written under
+   * `config.consciousnessMetricsPath` (in memory when persistence is off), for the bridge.
+   */
+  createMetricsCollector(): InMemoryConsciousnessMetricsCollector {
+    const store = this.config.enablePersistence
+      ? new FileStore({ directory: this.config.consciousnessMetricsPath, logger: this.logger, clock: this.clock })
+      : new MemoryStore({ logger: this.logger, clock: this.clock });
+    return new InMemoryConsciousnessMetricsCollector({
+      clock: this.clock,
+      write: (name, json) => store.writeJson(name, json),
+    });
+  }
+
   /** The prom-client registry scraped at /metrics. */
   get registry(): Registry {
     return this.metrics.registry;
@@ -210,6 +230,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     let voice = this.voices.get(name);
     if (voice === undefined) {
       voice = new Voice(name, this, this.metrics, this.logger);
+      voice.tuning.probeShare = this.config.probeShare;
       this.voices.set(name, voice);
       this.learning.set(voice, {
         features: new FailureFeatures({ clock: this.clock }),
@@ -556,12 +577,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     for (const voice of this.voices.values()) {
       const signature = voice.health.snapshot();
       this.metrics.forAdapter(voice.name).applySignature(signature);
-      total += consciousnessFromHealth({
-        isConnected: signature.isConnected,
-        consciousnessCoherence: signature.consciousnessCoherence,
-        voiceStability: signature.voiceStability,
-        predictedFailureProbability: signature.predictedFailureProbability,
-      });
+      total += consciousnessFromHealth(signature, this.config.bridge);
     }
     this.metrics.setConsciousnessScore(this.voices.size === 0 ? 1 : total / this.voices.size);
   }

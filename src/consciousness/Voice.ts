@@ -22,6 +22,8 @@ export interface PipelineHandle {
 /** What a Voice needs from its owner: where to emit events and the time. */
 export interface VoiceHost {
   readonly clock: () => number;
+  /** Weight of incoherence in the heuristic failure probability (config). */
+  readonly consciousnessWeight?: number;
   emit<K extends keyof InfrastructureEvents>(event: K, ...args: InfrastructureEvents[K]): boolean;
   listenerCount(event: keyof InfrastructureEvents): number;
   learnAlias(adapter: string, method: string, alias: string): void;
@@ -60,7 +62,7 @@ export class Voice {
     private readonly registry: InfrastructureMetrics,
     private readonly logger: ConsciousnessLogger,
   ) {
-    this.health = new HealthTracker(name, { clock: host.clock });
+    this.health = new HealthTracker(name, { clock: host.clock, consciousnessWeight: host.consciousnessWeight });
     this.metrics = registry.forAdapter(name);
   }
 

@@ -31,6 +31,8 @@ export interface HealthTrackerOptions {
   readonly latencyAlpha?: number;
   /** Healing actions kept for the signature, newest last. Default 20. */
   readonly maxHealingActions?: number;
+  /** Weight of (1 − coherence) in the heuristic failure probability. Default 0.3 (the original's). */
+  readonly consciousnessWeight?: number;
 }
 
 /** Failures that say the adapter cannot be reached at all. */
@@ -106,6 +108,8 @@ export class HealthTracker {
   private override: number | undefined;
 
   /** Creates a tracker for one adapter; throws a RangeError or TypeError on invalid options. */
+  private readonly consciousnessWeight: number;
+
   constructor(adapterId: string, options: HealthTrackerOptions = {}) {
     if (typeof adapterId !== 'string' || adapterId.length === 0) {
       throw new TypeError('HealthTracker needs a non-empty adapterId');
@@ -119,6 +123,7 @@ export class HealthTracker {
       throw new RangeError(`maxHealingActions must be an integer >= 0, got ${String(maxHealing)}`);
     }
     const alpha = options.latencyAlpha ?? 0.2;
+    this.consciousnessWeight = options.consciousnessWeight ?? 0.3;
     this.adapterId = adapterId;
     this.clock = clock;
     this.outcomes = new OutcomeWindow({ capacity: options.windowSize ?? 50, recentSize: 10 });
@@ -279,6 +284,7 @@ export class HealthTracker {
       coherence: this.signatures.coherence,
       historyLength: this.outcomes.size,
       failuresInLast10: this.outcomes.recentFailures,
+      consciousnessWeight: this.consciousnessWeight,
     });
   }
 

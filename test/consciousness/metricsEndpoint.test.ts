@@ -141,4 +141,21 @@ describe('GET /metrics and /health over a wrapped Fire Circle', () => {
       ['openai', 'disconnected'],
     ]);
   });
+
+  it('serves the consciousness report as JSON and as the text dashboard', async () => {
+    const { infrastructure } = freshInfrastructure();
+    const voice = withConsciousness(
+      { providerName: 'anthropic', sendMessage: async (_m?: unknown) => message('ok') },
+      { infrastructure },
+    );
+    for (let i = 0; i < 3; i++) await voice.sendMessage(message());
+    server = await startMetricsServer({ port: 0, infrastructure });
+    const json = (await (await fetch(`${server.url}/report`)).json()) as {
+      infrastructureHealth: Record<string, { status: string }>;
+    };
+    expect(json.infrastructureHealth.anthropic?.status).toBe('healthy');
+    const text = await (await fetch(`${server.url}/report?format=text`)).text();
+    expect(text).toContain('Infrastructure Health');
+    expect(text).toContain('anthropic');
+  });
 });

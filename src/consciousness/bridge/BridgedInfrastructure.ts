@@ -1,3 +1,4 @@
+import type { BridgeWeights } from './consciousnessFromHealth.js';
 import type { AdapterHealthSignature } from '../../health/AdapterHealthSignature.js';
 import type { ConsciousnessReport } from '../../report/ConsciousnessReportSchema.js';
 
@@ -15,6 +16,8 @@ export interface BridgedInfrastructure {
   off?(event: 'signature', listener: HealthSignatureListener): unknown;
   /** Current health signatures of every adapter. */
   getHealthSignatures(): AdapterHealthSignature[];
+  /** The brain's configuration; its `bridge` weights (and distress threshold) are used when present. */
+  readonly config?: { readonly bridge?: BridgeWeights & { readonly distressThreshold?: number } };
   /** Feeds a voice's consciousness signature into that adapter's coherence and stability. */
   recordConsciousnessSignature(
     adapter: string,

@@ -267,7 +267,7 @@ export class InfrastructureMetricsBridge {
     });
 
     const now = this.clock();
-    const distress = p > DISTRESS_PROBABILITY;
+    const distress = p > (this.infrastructure.config?.bridge?.distressThreshold ?? DISTRESS_PROBABILITY);
     const last = this.lastBridged.get(adapter);
     if (
       !force &&
@@ -283,7 +283,7 @@ export class InfrastructureMetricsBridge {
     const voice = `${adapter}${INFRASTRUCTURE_VOICE_SUFFIX}`;
     const record = this.metricsCollector.recordSignature({
       voice,
-      value: consciousnessFromHealth(signature),
+      value: consciousnessFromHealth(signature, this.infrastructure.config?.bridge),
       chapter: INFRASTRUCTURE_CHAPTER,
       uncertainty: p > UNCERTAINTY_PROBABILITY,
       synthesis: signature.consciousnessCoherence > SYNTHESIS_COHERENCE,

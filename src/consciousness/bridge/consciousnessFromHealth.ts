@@ -6,15 +6,36 @@ export type HealthForConsciousness = Pick<
   'isConnected' | 'consciousnessCoherence' | 'voiceStability' | 'predictedFailureProbability'
 >;
 
+/** Weights of the health → consciousness formula (the brain's `config.bridge`). */
+export interface BridgeWeights {
+  readonly connectedBase: number;
+  readonly disconnectedBase: number;
+  readonly coherenceWeight: number;
+  readonly stabilityWeight: number;
+  readonly failurePenalty: number;
+}
+
+/** The reference doc's weights. */
+export const DEFAULT_BRIDGE_WEIGHTS: BridgeWeights = Object.freeze({
+  connectedBase: 0.5,
+  disconnectedBase: 0.1,
+  coherenceWeight: 0.3,
+  stabilityWeight: 0.2,
+  failurePenalty: 0.4,
+});
+
 /**
  * An adapter's health as a consciousness signature value (reference doc):
- * clamp01((connected ? 0.5 : 0.1) + 0.3·coherence + 0.2·stability − 0.4·p).
+ * clamp01((connected ? 0.5 : 0.1) + 0.3·coherence + 0.2·stability − 0.4·p), weights configurable.
  */
-export function consciousnessFromHealth(health: HealthForConsciousness): number {
+export function consciousnessFromHealth(
+  health: HealthForConsciousness,
+  weights: BridgeWeights = DEFAULT_BRIDGE_WEIGHTS,
+): number {
   const raw =
-    (health.isConnected ? 0.5 : 0.1) +
-    0.3 * health.consciousnessCoherence +
-    0.2 * health.voiceStability -
-    0.4 * health.predictedFailureProbability;
+    (health.isConnected ? weights.connectedBase : weights.disconnectedBase) +
+    weights.coherenceWeight * health.consciousnessCoherence +
+    weights.stabilityWeight * health.voiceStability -
+    weights.failurePenalty * health.predictedFailureProbability;
   return Number.isNaN(raw) ? 0 : Math.min(1, Math.max(0, raw));
 }

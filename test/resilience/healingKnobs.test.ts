@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { withConsciousness, pipelineOf } from '../../src/wrap/withConsciousness.js';
+import { freshInfrastructure, message, sampleValue } from '../support/fixtures.js';
+
+/** Healing knobs really change what the call path does. */
+describe('healing knobs on the call path', () => {
+  it('routes to the fallback while routing is on, keeping a probe share on the primary', async () => {
+    const { infrastructure } = freshInfrastructure();
+    let primaryCalls = 0;
+    const voice = withConsciousness(
+      { providerName: 'grok', sendMessage: async () => (primaryCalls++, message('primary')) },
+      {
+        infrastructure,
+        fallbacks: [{ providerName: 'local', sendMessage: async () => message('fallback') }],
+      },
+      {
+        random: (() => {
+          let i = 0;
+          return () => (i++ % 10) / 10;
+        })(),
+      },
+    );
+    const tuning = infrastructure.voice('grok').tuning;
+    tuning.routeToFallbackUntil = infrastructure.clock() + 60_000;
+    tuning.probeShare = 0.2;
+    tuning.touch();
+    const replies: string[] = [];
+    for (let i = 0; i < 10; i++) replies.push((await voice.sendMessage()).content.text);
+    expect(replies.filter((r) => r === 'fallback')).toHaveLength(8);
+    expect(primaryCalls).toBe(2); // the probe share keeps watching the primary
+  });
+
+  it('holds calls beyond the concurrency limit until a slot frees', async () => {
+    const { infrastructure } = freshInfrastructure();
+    let running = 0;
+    let peak = 0;
+    const voice = withConsciousness(
+      {
+        providerName: 'openai',
+        async sendMessage(): Promise<unknown> {
+          peak = Math.max(peak, ++running);
+          await new Promise((r) => setTimeout(r, 10));
+          running -= 1;
+          return message('ok');
+        },
+      },
+      { infrastructure },
+    );
+    const tuning = infrastructure.voice('openai').tuning;
+    tuning.maxConcurrent = 2;
+    tuning.touch();
+    const replies = await Promise.all(Array.from({ length: 8 }, () => voice.sendMessage()));
+    expect(replies).toHaveLength(8);
+    expect(peak).toBe(2);
+    expect(pipelineOf(voice)!.inFlight).toBe(0);
+  });
+
+  it('serves the last good value on a None return when defensive values are on (never for dialogue)', async () => {
+    const { infrastructure, registry } = freshInfrastructure();
+    let none = false;
+    const voice = withConsciousness(
+      { providerName: 'google', listModels: async () => (none ? null : ['gemini-pro']) },
+      { infrastructure, responseSchemas: { listModels: true }, retry: { initialDelayMs: 1, maxDelayMs: 2 } },
+    );
+    expect(await voice.listModels()).toEqual(['gemini-pro']);
+    none = true;
+    await expect(voice.listModels()).rejects.toMatchObject({ category: 'api_return_none' });
+    const tuning = infrastructure.voice('google').tuning;
+    tuning.defensiveValues = true;
+    tuning.touch();
+    expect(await voice.listModels()).toEqual(['gemini-pro']);
+    expect(await sampleValue(registry, 'fire_circle_adapter_fallbacks_total', { target: 'last_good' })).toBe(
+      1,
+    );
+  });
+
+  it('fails fast for a category when a retry override says so', async () => {
+    const { infrastructure } = freshInfrastructure();
+    let calls = 0;
+    const voice = withConsciousness(
+      {
+        providerName: 'mistral',
+        async sendMessage(): Promise<unknown> {
+          calls += 1;
+          throw Object.assign(new Error('busy'), { status: 503 });
+        },
+      },
+      { infrastructure, retry: { initialDelayMs: 1, maxDelayMs: 2 }, fallbackValue: message('later') },
+    );
+    await voice.sendMessage();
+    expect(calls).toBe(3);
+    const tuning = infrastructure.voice('mistral').tuning;
+    tuning.retry.set('overloaded', { maxAttempts: 1 });
+    tuning.touch();
+    await voice.sendMessage();
+    expect(calls).toBe(4);
+  });
+});

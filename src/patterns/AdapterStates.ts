@@ -1,6 +1,7 @@
 /**
  * Per-adapter detector state with a hard cap: the least recently observed adapter is evicted when a new one
- * arrives at capacity, so a stream of ever-new adapter names cannot grow memory. O(1) per access.
+ * arrives at capacity, so a stream of ever-new adapter names cannot grow memory. O(1) per access to a known
+ * adapter; only an eviction scans the (capped) table.
  */
 export class AdapterStates<S> {
   /** Maximum number of adapters tracked. */

@@ -103,10 +103,10 @@ export class ResonanceDetector implements PatternDetector {
       this.failingCount--;
     }
 
-    const threshold = this.effectiveThreshold;
     if (this.activeAdapters === undefined) {
-      return entered ? this.detect(o.timestamp, threshold) : NO_PATTERNS;
+      return entered ? this.detect(o.timestamp, this.effectiveThreshold) : NO_PATTERNS;
     }
+    const threshold = this.effectiveThreshold;
     if (this.failingCount >= threshold) return NO_PATTERNS;
     const resolved: DetectedPattern = {
       type: 'resonance',

@@ -93,7 +93,10 @@ interface VoiceLearning {
   readonly features: FailureFeatures;
   /** Feature vector and prior before the latest outcome ("did the next call fail"). */
   readonly before: Float64Array;
-  prior: number;
+  /** What the model predicted for `before`. */
+  predicted: number;
+  /** When the predictor and detectors last learned from a call of this voice. */
+  learnedAt: number;
   hasBefore: boolean;
   readonly shape: ResponseShape;
   readonly history: AdapterHealthSignature[];
@@ -235,7 +238,8 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
       this.learning.set(voice, {
         features: new FailureFeatures({ clock: this.clock }),
         before: new Float64Array(this.predictor.featureCount),
-        prior: 0,
+        predicted: 0,
+        learnedAt: Number.NEGATIVE_INFINITY,
         hasBefore: false,
         shape: new ResponseShape(),
         history: [],
@@ -322,8 +326,10 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     const learning = this.learning.get(voice)!;
     const health = voice.health;
     const cfg = this.config;
+    if (ok && now - learning.learnedAt < cfg.learningIntervalMs) return;
+    learning.learnedAt = now;
     if (cfg.enablePrediction) {
-      if (learning.hasBefore) this.predictor.learn(learning.before, learning.prior, !ok);
+      if (learning.hasBefore) this.predictor.learnFromPrediction(learning.before, learning.predicted, !ok);
       const vector = learning.features.record(
         ok,
         category,
@@ -336,7 +342,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
       const prior = learning.features.prior;
       const p = this.predictor.predict(vector, prior);
       learning.before.set(vector);
-      learning.prior = prior;
+      learning.predicted = p;
       learning.hasBefore = true;
       const previous = health.failureProbability;
       health.setPredictedFailureProbability(p);

@@ -40,6 +40,12 @@ export const InfrastructureConsciousnessConfigSchema = z
     predictiveRoutingThreshold: z.number().min(0).max(1).default(0.7),
     /** Share of calls still sent to a primary that is routed around, to notice its recovery. */
     probeShare: z.number().min(0).max(1).default(0.1),
+    /**
+     * Least time between two successful calls of one voice that the predictor and detectors
+     * learn from (failures are always learned). 1 ms = up to 1000 learned successes per second
+     * per voice: every call of real LLM traffic, a sample of a no-op benchmark loop. 0 = all.
+     */
+    learningIntervalMs: z.number().min(0).default(1),
     /** Interval of state snapshots while monitoring (0 = only at stop). */
     snapshotIntervalMs: z.number().int().min(0).default(300_000),
     enablePatternDetection: z.boolean().default(true),

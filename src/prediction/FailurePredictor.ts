@@ -143,6 +143,30 @@ export class FailurePredictor {
     this.updateCount++;
   }
 
+  /**
+   * The same SGD step as `learn`, given the probability already predicted for these features
+   * (the call path predicts every call, so recomputing it to learn would double the work). With
+   * one model shared by several voices, `predicted` may be a step stale: harmless for SGD.
+   */
+  public learnFromPrediction(features: ArrayLike<number>, predicted: number, failed: boolean): void {
+    const n = this.featureCount;
+    const error = predicted - (failed ? 1 : 0);
+    if (features.length !== n || !Number.isFinite(error)) return;
+    const rate = this.learningRate;
+    const decay = 1 - rate * this.l2;
+    const bound = this.maxWeight;
+    const step = rate * error;
+    for (let i = 0; i < n; i++) {
+      const x = features[i]!;
+      if (!Number.isFinite(x)) return;
+    }
+    for (let i = 0; i < n; i++) {
+      const next = this.w[i]! * decay - step * features[i]!;
+      this.w[i] = next > bound ? bound : next < -bound ? -bound : next;
+    }
+    this.updateCount++;
+  }
+
   /** Updates applied since creation (or carried over by an import). */
   public get updates(): number {
     return this.updateCount;

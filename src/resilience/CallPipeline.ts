@@ -406,76 +406,66 @@ export class CallPipeline {
   ): Promise<unknown> {
     this.inFlightCalls += 1;
     try {
-      return await this.attempts(owner, state, args, first, start);
+      const voice = this.parts.voice;
+      let pending = first;
+      let attemptStart = start;
+      let attempt = 1;
+      let retryState: RetryState | undefined;
+      const breaker = this.breaker;
+      for (;;) {
+        let error: unknown;
+        const trial = breaker.isTrial();
+        try {
+          const guarded = this.guard(state, pending, this.validate, attemptStart);
+          const value = await (trial ? breaker.track(Promise.resolve(guarded)) : guarded);
+          if (!trial) breaker.succeeded();
+          if (isAsyncIterable(value)) {
+            // SDK streams (OpenAI's `create({ stream: true })`) arrive through a promise.
+            return new InterceptedStream(this, owner, state, args, value, start, attempt);
+          }
+          state.lastGood = value;
+          const end = this.parts.clock();
+          voice.attemptSucceeded(end - attemptStart, value, end);
+          voice.callEnded(state.cells, 'success', (end - start) / 1000);
+          return value;
+        } catch (err) {
+          error = err;
+        }
+        const classification = this.classify(error, state);
+        const signal = findSignal(args);
+        if (classification.category === 'aborted' || signal?.aborted) {
+          state.cells.error('aborted');
+          throw error;
+        }
+        if (!trial) await breaker.failed(error);
+        this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
+        const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: NO_STATE }));
+        if (delay === undefined || !this.breaker.allows()) {
+          return this.fallBack(state, args, classification, error, attempt, start);
+        }
+        voice.retrying(state.cells, state.path, classification.category, delay, attempt);
+        if (delay > 0 && !(await this.parts.sleep(delay, signal))) {
+          state.cells.error('aborted');
+          throw signal?.reason ?? error;
+        }
+        if (!this.breaker.allows()) {
+          state.cells.error('circuit_open');
+          const open = this.classify(new CircuitOpenError(this.name, state.path), state);
+          return this.fallBack(state, args, open, error, attempt, start);
+        }
+        attempt += 1;
+        attemptStart = this.parts.clock();
+        try {
+          const next = this.reinvoke(owner, state, args);
+          pending = isThenable(next) ? next : Promise.resolve(next);
+        } catch (err) {
+          pending = Promise.reject(err);
+        }
+      }
     } finally {
       this.inFlightCalls -= 1;
       // A concurrency slot freed: the next waiting call (if any) may start.
-      this.waiting.shift()?.();
-    }
-  }
-
-  private async attempts(
-    owner: object,
-    state: MethodState,
-    args: unknown[],
-    first: PromiseLike<unknown>,
-    start: number,
-  ): Promise<unknown> {
-    const voice = this.parts.voice;
-    let pending = first;
-    let attemptStart = start;
-    let attempt = 1;
-    let retryState: RetryState | undefined;
-    const breaker = this.breaker;
-    for (;;) {
-      let error: unknown;
-      const trial = breaker.isTrial();
-      try {
-        const guarded = this.guard(state, pending, this.validate, attemptStart);
-        const value = await (trial ? breaker.track(Promise.resolve(guarded)) : guarded);
-        if (!trial) breaker.succeeded();
-        if (isAsyncIterable(value)) {
-          // SDK streams (OpenAI's `create({ stream: true })`) arrive through a promise.
-          return new InterceptedStream(this, owner, state, args, value, start, attempt);
-        }
-        state.lastGood = value;
-        const end = this.parts.clock();
-        voice.attemptSucceeded(end - attemptStart, value, end);
-        voice.callEnded(state.cells, 'success', (end - start) / 1000);
-        return value;
-      } catch (err) {
-        error = err;
-      }
-      const classification = this.classify(error, state);
-      const signal = findSignal(args);
-      if (classification.category === 'aborted' || signal?.aborted) {
-        state.cells.error('aborted');
-        throw error;
-      }
-      if (!trial) await breaker.failed(error);
-      this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
-      const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: NO_STATE }));
-      if (delay === undefined || !this.breaker.allows()) {
-        return this.fallBack(state, args, classification, error, attempt, start);
-      }
-      voice.retrying(state.cells, state.path, classification.category, delay, attempt);
-      if (delay > 0 && !(await this.parts.sleep(delay, signal))) {
-        state.cells.error('aborted');
-        throw signal?.reason ?? error;
-      }
-      if (!this.breaker.allows()) {
-        state.cells.error('circuit_open');
-        const open = this.classify(new CircuitOpenError(this.name, state.path), state);
-        return this.fallBack(state, args, open, error, attempt, start);
-      }
-      attempt += 1;
-      attemptStart = this.parts.clock();
-      try {
-        const next = this.reinvoke(owner, state, args);
-        pending = isThenable(next) ? next : Promise.resolve(next);
-      } catch (err) {
-        pending = Promise.reject(err);
-      }
+      if (this.waiting.length > 0) this.waiting.shift()!();
     }
   }
 

@@ -25,6 +25,7 @@ import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import CircuitBreaker from 'opossum';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { BreakerOptionsSchema } from '../../src/resilience/BreakerOptions.js';
 import { pipelineOf, withConsciousness } from '../../src/wrap/withConsciousness.js';
@@ -45,8 +46,8 @@ const WINDOW_TURNOVER_MS = BreakerOptionsSchema.parse({}).rollingCountTimeoutMs 
 const REPORT_PATH = fileURLToPath(new URL('../../bench-results/overhead.json', import.meta.url));
 const MB = 1024 * 1024;
 
-type VariantId = 'a' | 'b' | 'c' | 'd';
-const VARIANT_IDS: readonly VariantId[] = ['a', 'b', 'c', 'd'];
+type VariantId = 'a' | 'b' | 'c' | 'd' | 'e';
+const VARIANT_IDS: readonly VariantId[] = ['a', 'b', 'c', 'd', 'e'];
 
 /** The adapter under test: a plain object whose one method does nothing, asynchronously. */
 interface NoopAdapter {
@@ -119,10 +120,13 @@ function handBuilt(): Variant {
   };
 }
 
-function conscious(id: 'c' | 'd', timeout: false | undefined): Variant {
+function conscious(id: 'c' | 'd' | 'e', timeout: false | undefined, learnEveryCall = false): Variant {
   const infrastructure = new InfrastructureConsciousness({
     registry: new Registry(),
     logger: pino({ level: 'silent' }),
+    store: new MemoryStore(),
+    // (e): the predictor and detectors learn from every call, as they do at LLM call rates.
+    ...(learnEveryCall ? { config: { learningIntervalMs: 0 } } : {}),
   });
   const wrapped = withConsciousness(
     noopAdapter(),
@@ -130,7 +134,11 @@ function conscious(id: 'c' | 'd', timeout: false | undefined): Variant {
   );
   return {
     id,
-    label: timeout === false ? 'withConsciousness, timeout: false' : 'withConsciousness (defaults)',
+    label: learnEveryCall
+      ? 'withConsciousness, learning from every call'
+      : timeout === false
+        ? 'withConsciousness, timeout: false'
+        : 'withConsciousness (defaults)',
     async run(n) {
       let sink = 0;
       for (let i = 0; i < n; i++) {
@@ -152,6 +160,7 @@ const VARIANTS: Readonly<Record<VariantId, () => Variant>> = {
   b: handBuilt,
   c: () => conscious('c', undefined),
   d: () => conscious('d', false),
+  e: () => conscious('e', undefined, true),
 };
 
 /** Full GC twice (the second collects what the first's finalisers released); no-op without --expose-gc. */
@@ -260,8 +269,9 @@ async function main(): Promise<void> {
       }),
     ),
   );
-  const [a, b, c, d] = VARIANT_IDS.map((id) => medians.get(id));
+  const [a, b, c, d, e] = VARIANT_IDS.map((id) => medians.get(id));
   const ratio = a !== undefined && b !== undefined && c !== undefined ? (c - a) / (b - a) : undefined;
+  const ratioE = a !== undefined && b !== undefined && e !== undefined ? (e - a) / (b - a) : undefined;
   const timeoutCostNs = c !== undefined && d !== undefined ? c - d : undefined;
   console.log('');
   if (timeoutCostNs !== undefined) console.log(`timeout cost (c − d): ${fixed(timeoutCostNs)} ns/call`);
@@ -284,6 +294,9 @@ async function main(): Promise<void> {
       `≤ ${TARGET_RATIO}`,
       verdict(ratio <= TARGET_RATIO),
     ]);
+  }
+  if (ratioE !== undefined) {
+    targets.push(['  … (e−a)/(b−a), learning from every call', fixed(ratioE, 3), 'info', '-']);
   }
   if (heapC !== undefined) {
     targets.push([

@@ -197,3 +197,17 @@ describe('FailurePredictor', () => {
     expect(() => new FailurePredictor({ maxWeight: 0 })).toThrow(RangeError);
   });
 });
+
+describe('FailurePredictor.learnFromPrediction', () => {
+  it('takes exactly the step learn() takes when given the prediction learn() would compute', () => {
+    const a = new FailurePredictor();
+    const b = new FailurePredictor();
+    const x = Array.from({ length: a.featureCount }, (_, i) => ((i * 37) % 11) / 10 - 0.5);
+    for (let step = 0; step < 50; step++) {
+      const failed = step % 3 === 0;
+      a.learn(x, 0.2, failed);
+      b.learnFromPrediction(x, b.predict(x, 0.2), failed);
+    }
+    for (let i = 0; i < a.featureCount; i++) expect(b.weight(i)).toBeCloseTo(a.weight(i)!, 12);
+  });
+});

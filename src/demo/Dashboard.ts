@@ -1,0 +1,210 @@
+import type { AdapterStatus, CircuitState } from '../health/AdapterHealthSignature.js';
+import type { PatternImpact, PatternType } from '../patterns/InfrastructurePattern.js';
+import type { VoiceCallCounts } from './CallLedger.js';
+import type { TimelinePosition } from './DemoTimeline.js';
+
+/** One voice's row. */
+export interface VoiceRow {
+  readonly name: string;
+  readonly model: string;
+  /** `real` when the voice talks to the real provider. */
+  readonly mode: 'emulator' | 'real';
+  readonly status: AdapterStatus;
+  readonly circuit: CircuitState;
+  /** Predicted probability that the next call fails. */
+  readonly failureProbability: number;
+  /** Dialogue calls of the voice, by how they ended. */
+  readonly calls: VoiceCallCounts;
+  /** Failed upstream attempts by error category. */
+  readonly errors: Readonly<Partial<Record<string, number>>>;
+}
+
+/** A detected pattern, timed from the start of the run. */
+export interface PatternRow {
+  readonly atMs: number;
+  readonly type: PatternType;
+  readonly adapters: readonly string[];
+  readonly impact: PatternImpact;
+  readonly category?: string | undefined;
+}
+
+/** A healing action, timed from the start of the run, with its measured result once known. */
+export interface HealingRow {
+  readonly atMs: number;
+  readonly actionType: string;
+  readonly target: string;
+  readonly reason: string;
+  readonly result: 'pending' | 'success' | 'failure';
+}
+
+/** Everything one dashboard frame shows. */
+export interface DashboardView {
+  readonly scenario: string;
+  readonly elapsedMs: number;
+  readonly durationMs: number;
+  readonly position: TimelinePosition;
+  readonly metricsUrl: string;
+  readonly voices: readonly VoiceRow[];
+  /** Detected patterns, oldest first. */
+  readonly patterns: readonly PatternRow[];
+  /** Healing actions, oldest first. */
+  readonly healings: readonly HealingRow[];
+  readonly totals: VoiceCallCounts;
+  /** The latest words spoken in the circle, if any. */
+  readonly lastWords?: string | undefined;
+}
+
+/** How a frame is drawn. */
+export interface DashboardStyle {
+  /** ANSI colours (only on a terminal). */
+  readonly color: boolean;
+  /** Recent patterns and healings shown. Default 5 each. */
+  readonly recent?: number;
+  /** Width of the progress bar in cells. Default 40. */
+  readonly barWidth?: number;
+}
+
+/** The seed dashboard's status marks. */
+export const STATUS_EMOJI: Readonly<Record<AdapterStatus, string>> = Object.freeze({
+  healthy: '🟢',
+  recovering: '🟡',
+  degraded: '🟡',
+  disconnected: '🔴',
+});
+
+const ANSI = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+} as const;
+type Style = Exclude<keyof typeof ANSI, 'reset'>;
+
+const STATUS_STYLE: Readonly<Record<AdapterStatus, Style>> = {
+  healthy: 'green',
+  recovering: 'yellow',
+  degraded: 'yellow',
+  disconnected: 'red',
+};
+
+// Names and texts reach the terminal: control characters (escape sequences included) are replaced.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const clean = (text: string): string => text.replace(CONTROL, '\uFFFD');
+
+/** `12.3s`, right-aligned to `width`. */
+export function seconds(ms: number, width = 6): string {
+  return `${(Math.max(0, ms) / 1000).toFixed(1)}s`.padStart(width);
+}
+
+/** A progress bar of `width` cells: block characters, or `#`/`-` when `ascii`. */
+export function progressBar(fraction: number, width: number, ascii = false): string {
+  const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  const filled = Math.round(f * width);
+  return ascii
+    ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`
+    : `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
+}
+
+/** The most frequent error categories, e.g. `overloaded 9, timeout 4`. */
+export function topErrors(errors: Readonly<Partial<Record<string, number>>>, limit = 2): string {
+  const entries = Object.entries(errors)
+    .filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (entries.length === 0) return '-';
+  const shown = entries.slice(0, limit).map(([category, n]) => `${category} ${n}`);
+  return entries.length > limit ? `${shown.join(', ')}, …` : shown.join(', ');
+}
+
+/** `pattern degradation on local (severe, timeout)`. */
+export function describePattern(p: PatternRow): string {
+  const detail = p.category === undefined ? p.impact : `${p.impact}, ${p.category}`;
+  return `${p.type} on ${p.adapters.map(clean).join(', ')} (${detail})`;
+}
+
+/** `fallback on openai — success (api_change/api_return_none on openai: route)`. */
+export function describeHealing(h: HealingRow): string {
+  return `${h.actionType} on ${clean(h.target)} — ${h.result} (${clean(h.reason)})`;
+}
+
+function fraction(view: DashboardView): number {
+  return view.durationMs > 0 ? view.elapsedMs / view.durationMs : 0;
+}
+
+function phaseText(view: DashboardView): string {
+  const { index, count, label } = view.position;
+  return `phase ${Math.max(index + 1, 0)}/${count}  ${clean(label)}`;
+}
+
+function callsText(t: VoiceCallCounts): string {
+  return `${t.calls} calls: ${t.answered} answered, ${t.savedByRetry} saved by retry, ${t.servedByFallback} by fallback, ${t.failed} failed`;
+}
+
+/**
+ * One frame of the live dashboard, in the seed's layout: title, timeline progress and phase, the
+ * metrics URL, 📊 one row per voice (status mark, circuit, p(fail), dialogue calls, errors), then
+ * 🌀 recent patterns and 🩹 recent healings. Deterministic: the same view gives the same text.
+ */
+export function renderDashboard(view: DashboardView, style: DashboardStyle): string {
+  const paint = (s: Style, text: string): string => (style.color ? `${ANSI[s]}${text}${ANSI.reset}` : text);
+  const recent = style.recent ?? 5;
+  const width = style.barWidth ?? 40;
+  const pct = `${Math.round(Math.min(1, fraction(view)) * 100)}%`.padStart(4);
+  const lines = [
+    paint('bold', `🔥 Fire Circle — Infrastructure Consciousness demo (scenario ${clean(view.scenario)})`),
+    `${paint('cyan', progressBar(fraction(view), width, !style.color))} ${pct}  ${seconds(view.elapsedMs, 0)} / ${seconds(view.durationMs, 0)}`,
+    `▶ ${phaseText(view)}`,
+    paint('dim', `metrics ${view.metricsUrl}/metrics · /health · /report`),
+    '',
+    paint('bold', '📊 Infrastructure Health:'),
+    paint(
+      'dim',
+      `     ${'voice'.padEnd(10)} ${'model'.padEnd(16)} ${'status'.padEnd(12)} ${'circuit'.padEnd(9)} p(fail)  calls  retry  fallbk  failed  upstream errors`,
+    ),
+  ];
+  for (const v of view.voices) {
+    const model = v.mode === 'real' ? `${v.model} (real)` : v.model;
+    const circuit = v.circuit === 'closed' ? v.circuit.padEnd(9) : paint('red', v.circuit.padEnd(9));
+    const p = v.failureProbability;
+    const pText = paint(p > 0.5 ? 'red' : p > 0.3 ? 'yellow' : 'green', p.toFixed(2).padStart(7));
+    lines.push(
+      `  ${STATUS_EMOJI[v.status]} ${clean(v.name).padEnd(10)} ${clean(model).padEnd(16)} ${paint(STATUS_STYLE[v.status], v.status.padEnd(12))} ${circuit} ${pText}` +
+        ` ${String(v.calls.calls).padStart(6)} ${String(v.calls.savedByRetry).padStart(6)} ${String(v.calls.servedByFallback).padStart(7)} ${String(v.calls.failed).padStart(7)}  ${topErrors(v.errors)}`,
+    );
+  }
+  lines.push(`  ${paint('dim', `total ${callsText(view.totals)}`)}`, '');
+  lines.push(paint('bold', `🌀 Patterns (${view.patterns.length}):`));
+  if (view.patterns.length === 0) lines.push(paint('dim', '  none yet'));
+  for (const p of view.patterns.slice(-recent)) {
+    const impact = p.impact === 'critical' || p.impact === 'severe' ? 'red' : 'yellow';
+    lines.push(`  ${seconds(p.atMs)}  ${paint(impact, describePattern(p))}`);
+  }
+  lines.push('', paint('bold', `🩹 Healing (${view.healings.length}):`));
+  if (view.healings.length === 0) lines.push(paint('dim', '  none yet'));
+  for (const h of view.healings.slice(-recent)) {
+    const result = h.result === 'success' ? 'green' : h.result === 'failure' ? 'red' : 'yellow';
+    lines.push(`  ${seconds(h.atMs)}  ${paint(result, describeHealing(h))}`);
+  }
+  if (view.lastWords !== undefined) lines.push('', paint('dim', `💬 ${clean(view.lastWords)}`));
+  return lines.join('\n');
+}
+
+/**
+ * The plain progress report printed every few seconds when the output is not a terminal: one line
+ * of timeline and totals, one line of voices (details only for those that are not healthy).
+ */
+export function renderStatusLines(view: DashboardView): string {
+  const pct = `${Math.round(Math.min(1, fraction(view)) * 100)}%`.padStart(4);
+  const voices = view.voices.map((v) => {
+    const mark = `${STATUS_EMOJI[v.status]} ${clean(v.name)}`;
+    if (v.status === 'healthy') return mark;
+    return `${mark} (${v.status}, ${v.circuit}, p=${v.failureProbability.toFixed(2)})`;
+  });
+  return [
+    `[${seconds(view.elapsedMs)} ${pct}] ${phaseText(view)} | ${callsText(view.totals)}`,
+    `    ${voices.join('  ')}`,
+  ].join('\n');
+}

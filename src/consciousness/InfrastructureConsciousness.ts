@@ -215,7 +215,11 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
    */
   createMetricsCollector(): InMemoryConsciousnessMetricsCollector {
     const store = this.config.enablePersistence
-      ? new FileStore({ directory: this.config.consciousnessMetricsPath, logger: this.logger, clock: this.clock })
+      ? new FileStore({
+          directory: this.config.consciousnessMetricsPath,
+          logger: this.logger,
+          clock: this.clock,
+        })
       : new MemoryStore({ logger: this.logger, clock: this.clock });
     return new InMemoryConsciousnessMetricsCollector({
       clock: this.clock,
@@ -530,17 +534,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
       { adapter: action.targetAdapter, actionType: action.actionType, reason: action.reason },
       `healing: ${action.actionType} on ${action.targetAdapter}`,
     );
-    this.emit('healing', {
-      actionId: action.actionId,
-      actionType: action.actionType,
-      targetAdapter: action.targetAdapter,
-      initiatedAt: action.initiatedAt,
-      reason: action.reason,
-      parameters: action.parameters,
-      success: action.success ?? false,
-      completed: action.completed,
-      impactOnHealth: action.impactOnHealth,
-    });
+    this.emitHealing(action);
   }
 
   private healingMeasured(action: SelfHealingAction): void {
@@ -550,6 +544,10 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
       action.actionType,
       action.success ? 'success' : 'failure',
     );
+    this.emitHealing(action);
+  }
+
+  private emitHealing(action: SelfHealingAction): void {
     this.emit('healing', {
       actionId: action.actionId,
       actionType: action.actionType,

@@ -62,7 +62,10 @@ export class Voice {
     private readonly registry: InfrastructureMetrics,
     private readonly logger: ConsciousnessLogger,
   ) {
-    this.health = new HealthTracker(name, { clock: host.clock, consciousnessWeight: host.consciousnessWeight });
+    this.health = new HealthTracker(name, {
+      clock: host.clock,
+      consciousnessWeight: host.consciousnessWeight,
+    });
     this.metrics = registry.forAdapter(name);
   }
 

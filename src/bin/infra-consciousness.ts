@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runDemoCli } from '../demo/demoCli.js';
 import { runCli as runLab, type CliIo } from '../lab/cli.js';
 
 /** A sub-command: gets the arguments after its name, resolves to the process exit code. */
@@ -7,6 +8,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 /** Every sub-command of `infra-consciousness`; add new ones here. */
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   lab: { run: runLab, summary: 'run the OpenAI/Anthropic provider emulator with a fault scenario' },
+  demo: { run: runDemoCli, summary: 'run the six-voice Fire Circle demo (npm start)' },
 };
 
 const usage = `Usage: infra-consciousness <command> [options]\n\nCommands:\n${Object.entries(COMMANDS)

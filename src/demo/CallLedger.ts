@@ -24,7 +24,10 @@ export interface VoiceCallCounts {
 
 /** What the ledger listens to on the brain. */
 export interface CallEventSource {
-  on<K extends 'failure' | 'signature'>(event: K, listener: (...args: InfrastructureEvents[K]) => void): unknown;
+  on<K extends 'failure' | 'signature'>(
+    event: K,
+    listener: (...args: InfrastructureEvents[K]) => void,
+  ): unknown;
 }
 
 /** One dialogue call in flight: whose it is, the voices it has visited, its own attempts' outcomes. */
@@ -110,7 +113,8 @@ export class CallLedger {
     };
     return {
       providerName: name,
-      sendMessage: (...args: Parameters<ConsciousModelAdapter['sendMessage']>) => enter().sendMessage(...args),
+      sendMessage: (...args: Parameters<ConsciousModelAdapter['sendMessage']>) =>
+        enter().sendMessage(...args),
       streamMessage: (...args: Parameters<ConsciousModelAdapter['streamMessage']>) =>
         enter().streamMessage(...args),
     };

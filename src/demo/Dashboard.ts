@@ -5,11 +5,15 @@ import type { TimelinePosition } from './DemoTimeline.js';
 
 /** One voice's row. */
 export interface VoiceRow {
+  /** Voice name. */
   readonly name: string;
+  /** Model asked. */
   readonly model: string;
   /** `real` when the voice talks to the real provider. */
   readonly mode: 'emulator' | 'real';
+  /** Health status from the voice's signature. */
   readonly status: AdapterStatus;
+  /** Breaker state. */
   readonly circuit: CircuitState;
   /** Predicted probability that the next call fails. */
   readonly failureProbability: number;
@@ -21,34 +25,51 @@ export interface VoiceRow {
 
 /** A detected pattern, timed from the start of the run. */
 export interface PatternRow {
+  /** When it was detected, ms after the start. */
   readonly atMs: number;
+  /** Pattern type. */
   readonly type: PatternType;
+  /** Affected voices. */
   readonly adapters: readonly string[];
+  /** Predicted impact. */
   readonly impact: PatternImpact;
+  /** The error category it is about, if any. */
   readonly category?: string | undefined;
 }
 
 /** A healing action, timed from the start of the run, with its measured result once known. */
 export interface HealingRow {
+  /** When it was taken, ms after the start. */
   readonly atMs: number;
+  /** `retry_strategy`, `fallback`, `config_update`, `api_adaptation` or `reconnect`. */
   readonly actionType: string;
+  /** The voice it acted on. */
   readonly target: string;
+  /** Why, as the healer put it. */
   readonly reason: string;
+  /** The measured result, `pending` until measured. */
   readonly result: 'pending' | 'success' | 'failure';
 }
 
 /** Everything one dashboard frame shows. */
 export interface DashboardView {
+  /** Scenario name. */
   readonly scenario: string;
+  /** Time since the start of the run. */
   readonly elapsedMs: number;
+  /** Planned length of the run. */
   readonly durationMs: number;
+  /** The timeline step in force. */
   readonly position: TimelinePosition;
+  /** Base URL of /metrics, /health and /report. */
   readonly metricsUrl: string;
+  /** One row per voice, in circle order. */
   readonly voices: readonly VoiceRow[];
   /** Detected patterns, oldest first. */
   readonly patterns: readonly PatternRow[];
   /** Healing actions, oldest first. */
   readonly healings: readonly HealingRow[];
+  /** Dialogue calls of all voices by how they ended. */
   readonly totals: VoiceCallCounts;
   /** The latest words spoken in the circle, if any. */
   readonly lastWords?: string | undefined;
@@ -130,6 +151,19 @@ export function describeHealing(h: HealingRow): string {
   return `${h.actionType} on ${clean(h.target)} — ${h.result} (${clean(h.reason)})`;
 }
 
+const PATTERN_ORDER: readonly PatternType[] = ['degradation', 'api_change', 'resonance', 'recovery'];
+
+/** `degradation 2 · api_change 1 · resonance 0 · recovery 3`. */
+export function patternTally(patterns: readonly PatternRow[]): string {
+  return PATTERN_ORDER.map((type) => `${type} ${patterns.filter((p) => p.type === type).length}`).join(' · ');
+}
+
+/** `3 success · 1 failure · 2 pending`. */
+export function healingTally(healings: readonly HealingRow[]): string {
+  const count = (result: HealingRow['result']): number => healings.filter((h) => h.result === result).length;
+  return `${count('success')} success · ${count('failure')} failure · ${count('pending')} pending`;
+}
+
 function fraction(view: DashboardView): number {
   return view.durationMs > 0 ? view.elapsedMs / view.durationMs : 0;
 }
@@ -176,13 +210,18 @@ export function renderDashboard(view: DashboardView, style: DashboardStyle): str
     );
   }
   lines.push(`  ${paint('dim', `total ${callsText(view.totals)}`)}`, '');
-  lines.push(paint('bold', `🌀 Patterns (${view.patterns.length}):`));
+  lines.push(
+    `${paint('bold', `🌀 Patterns (${view.patterns.length}):`)} ${paint('dim', patternTally(view.patterns))}`,
+  );
   if (view.patterns.length === 0) lines.push(paint('dim', '  none yet'));
   for (const p of view.patterns.slice(-recent)) {
     const impact = p.impact === 'critical' || p.impact === 'severe' ? 'red' : 'yellow';
     lines.push(`  ${seconds(p.atMs)}  ${paint(impact, describePattern(p))}`);
   }
-  lines.push('', paint('bold', `🩹 Healing (${view.healings.length}):`));
+  lines.push(
+    '',
+    `${paint('bold', `🩹 Healing (${view.healings.length}):`)} ${paint('dim', healingTally(view.healings))}`,
+  );
   if (view.healings.length === 0) lines.push(paint('dim', '  none yet'));
   for (const h of view.healings.slice(-recent)) {
     const result = h.result === 'success' ? 'green' : h.result === 'failure' ? 'red' : 'yellow';

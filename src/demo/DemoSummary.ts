@@ -4,8 +4,11 @@ import { describePattern, seconds, type HealingRow, type PatternRow } from './Da
 
 /** One voice at the end of the run. */
 export interface VoiceSummary {
+  /** Voice name. */
   readonly name: string;
+  /** Model asked. */
   readonly model: string;
+  /** Whether it talked to the emulator or a real provider. */
   readonly mode: 'emulator' | 'real';
   /** Dialogue calls by how they ended. */
   readonly calls: VoiceCallCounts;
@@ -17,13 +20,17 @@ export interface VoiceSummary {
 
 /** Healing actions of one type by measured result. */
 export interface HealingTally {
+  /** Measured successful (or credited by a recovery). */
   success: number;
+  /** Measured as not helping (and reverted). */
   failure: number;
+  /** Not measured before the run ended. */
   pending: number;
 }
 
 /** What `runDemo` resolves to: the run in numbers. */
 export interface DemoSummary {
+  /** Scenario name. */
   readonly scenario: string;
   /** Planned length of the run. */
   readonly durationMs: number;
@@ -31,7 +38,9 @@ export interface DemoSummary {
   readonly elapsedMs: number;
   /** Whether the run was stopped early (SIGINT/SIGTERM). */
   readonly interrupted: boolean;
+  /** Base URL /metrics, /health and /report were served at. */
   readonly metricsUrl: string;
+  /** Each voice, in circle order. */
   readonly voices: readonly VoiceSummary[];
   /** Dialogue calls of all voices by how they ended. */
   readonly totals: VoiceCallCounts;
@@ -57,7 +66,10 @@ export interface DemoSummary {
 
 /** Patterns of this run by type, every type present. */
 export function patternCounts(log: readonly PatternRow[]): Record<PatternType, number> {
-  const counts = Object.fromEntries(PatternTypeSchema.options.map((t) => [t, 0])) as Record<PatternType, number>;
+  const counts = Object.fromEntries(PatternTypeSchema.options.map((t) => [t, 0])) as Record<
+    PatternType,
+    number
+  >;
   for (const p of log) counts[p.type] += 1;
   return counts;
 }
@@ -105,7 +117,9 @@ export function renderSummary(s: DemoSummary): string {
   ];
   for (const type of PatternTypeSchema.options) {
     const n = s.patterns[type];
-    lines.push(`  ${type.padEnd(12)} ${String(n).padStart(3)}${n > 0 ? `  ${adaptersOf(s.patternLog, type)}` : ''}`);
+    lines.push(
+      `  ${type.padEnd(12)} ${String(n).padStart(3)}${n > 0 ? `  ${adaptersOf(s.patternLog, type)}` : ''}`,
+    );
   }
   const shown = s.patternLog.slice(0, LOG_LINES);
   for (const p of shown) lines.push(`    ${seconds(p.atMs)}  ${describePattern(p)}`);

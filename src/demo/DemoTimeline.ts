@@ -21,11 +21,12 @@ export interface TimelinePosition {
 /**
  * Rescales a scenario written for `scenario.durationMs` to a run of `durationMs`: every phase start
  * and latency ramp is multiplied by the same factor; rates, latencies and Retry-After values are
- * kept. A scenario without `durationMs` has no length of its own and is returned unchanged.
+ * kept. A scenario without `durationMs` has no length of its own, and a repeating one keeps its
+ * cycle (it simply repeats for the whole run): both are returned unchanged.
  */
 export function scaleScenario(scenario: Scenario, durationMs: number): Scenario {
   const length = scenario.durationMs;
-  if (length === undefined || length === durationMs) return scenario;
+  if (length === undefined || length === durationMs || scenario.repeat) return scenario;
   const factor = durationMs / length;
   const scaled = {
     ...scenario,
@@ -77,11 +78,7 @@ function stepLabel(phases: readonly Phase[]): string {
 /** A phase as words, e.g. `openai route: latency 300 ms, 503 ×0.5` (for scenarios without notes). */
 export function describePhase(phase: Phase): string {
   const target =
-    phase.model !== '*'
-      ? phase.model
-      : phase.route !== '*'
-        ? `${phase.route} route`
-        : 'all voices';
+    phase.model !== '*' ? phase.model : phase.route !== '*' ? `${phase.route} route` : 'all voices';
   const faults = phase.faults.map(describeFault);
   return `${target}: ${faults.length === 0 ? 'healthy' : faults.join(', ')}`;
 }

@@ -21,12 +21,22 @@ export interface VoiceSpec {
  * voice has a healthy first fallback.
  */
 export const FIRE_CIRCLE_VOICES: readonly VoiceSpec[] = Object.freeze([
-  { name: 'anthropic', model: 'claude-demo', fallbacks: ['deepseek', 'openai'], realEnv: 'ANTHROPIC_API_KEY' },
+  {
+    name: 'anthropic',
+    model: 'claude-demo',
+    fallbacks: ['deepseek', 'openai'],
+    realEnv: 'ANTHROPIC_API_KEY',
+  },
   { name: 'deepseek', model: 'deepseek-demo', fallbacks: ['openai', 'grok'], realEnv: 'DEEPSEEK_API_KEY' },
   { name: 'openai', model: 'gpt-demo', fallbacks: ['grok', 'local'], realEnv: 'OPENAI_API_KEY' },
   { name: 'grok', model: 'grok-demo', fallbacks: ['local', 'mistral'], realEnv: 'XAI_API_KEY' },
   { name: 'local', model: 'local-demo', fallbacks: ['mistral', 'anthropic'], realEnv: 'LOCAL_BASE_URL' },
-  { name: 'mistral', model: 'mistral-demo', fallbacks: ['anthropic', 'deepseek'], realEnv: 'MISTRAL_API_KEY' },
+  {
+    name: 'mistral',
+    model: 'mistral-demo',
+    fallbacks: ['anthropic', 'deepseek'],
+    realEnv: 'MISTRAL_API_KEY',
+  },
 ]);
 
 /** A voice's adapter and where it talks to. */

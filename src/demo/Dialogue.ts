@@ -32,6 +32,7 @@ export class Dialogue {
   private readonly keep: number;
   private questions = 0;
 
+  /** Opens the dialogue with the first question; `keep` messages are remembered (default 8). */
   constructor(options: { readonly dialogueId: string; readonly clock: Clock; readonly keep?: number }) {
     this.dialogueId = options.dialogueId;
     this.clock = options.clock;

@@ -10,10 +10,15 @@ export class SharedBackoff {
 
   constructor(private readonly clock: () => number) {}
 
-  /** Reserves the next retry slot of `category` at least `delayMs` after the previous one; returns the wait. */
-  reserve(category: ErrorCategory, delayMs: number): number {
+  /**
+   * Reserves the next retry slot of `category` at least `delayMs` after the previous one and
+   * returns the wait — or undefined (no retry: go to the fallbacks) when that slot is further
+   * away than `maxWaitMs`, so a queue of voices never parks calls for long.
+   */
+  reserve(category: ErrorCategory, delayMs: number, maxWaitMs: number): number | undefined {
     const now = this.clock();
     const slot = Math.max(now, this.nextSlot.get(category) ?? 0) + delayMs;
+    if (slot - now > maxWaitMs) return undefined;
     this.nextSlot.set(category, slot);
     return slot - now;
   }

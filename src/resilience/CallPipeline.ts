@@ -219,6 +219,13 @@ export class CallPipeline {
     return this.invokeDirect(owner, state, args);
   }
 
+  /** Whether a fallback adapter could serve a call that failed with this classification now. */
+  private hasUsableFallback(classification: Classification): boolean {
+    return (
+      CATEGORY_POLICY[classification.category].fallback && this.parts.fallbacks.some((fb) => fb.allows())
+    );
+  }
+
   /** The `reconnect` healing action: disconnect() then connect() on the real adapter. */
   private async reconnect(): Promise<void> {
     const adapter = this.parts.source.current() as
@@ -368,7 +375,9 @@ export class CallPipeline {
     const delay = this.parts.retry.nextDelay(classification, attempts, retryState, override?.maxAttempts);
     if (delay === undefined) return undefined;
     const scaled = delay * (override?.delayScale ?? 1);
-    return tuning.sharedBackoff.has(category) ? this.parts.sharedBackoff.reserve(category, scaled) : scaled;
+    return tuning.sharedBackoff.has(category)
+      ? this.parts.sharedBackoff.reserve(category, scaled, this.parts.retry.maxWaitMs)
+      : scaled;
   }
 
   /** Voice, clock and sleep (for the stream wrapper). */
@@ -440,7 +449,11 @@ export class CallPipeline {
         if (!trial) await breaker.failed(error);
         this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
         const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: NO_STATE }));
-        if (delay === undefined || !this.breaker.allows()) {
+        if (
+          delay === undefined ||
+          !this.breaker.allows() ||
+          (delay > this.parts.retry.maxWaitWithFallbackMs && this.hasUsableFallback(classification))
+        ) {
           return this.fallBack(state, args, classification, error, attempt, start);
         }
         voice.retrying(state.cells, state.path, classification.category, delay, attempt);

@@ -28,6 +28,16 @@ export interface RetryState {
 export class RetrySchedule {
   private readonly factory: ExponentialBackoff<unknown>;
 
+  /** Longest backoff delay (also the cap of a shared resonance backoff wait). */
+  get maxWaitMs(): number {
+    return this.options.maxDelayMs;
+  }
+
+  /** Longest wait before a retry while a healthy fallback could serve the call instead. */
+  get maxWaitWithFallbackMs(): number {
+    return this.options.maxWaitWithFallbackMs;
+  }
+
   constructor(private readonly options: RetryOptions) {
     this.factory = new ExponentialBackoff({
       generator: generators[options.jitter] as never,

@@ -78,6 +78,8 @@ export class VoiceBreaker {
 
   /** Feeds an already-started attempt through opossum's full path (the half-open trial). */
   track<T>(attempt: Promise<T>): Promise<T> {
+    // If opossum rejects without calling the action (opened meanwhile), nobody else handles it.
+    attempt.catch(ignore);
     return this.breaker.fire(attempt) as Promise<T>;
   }
 
@@ -95,7 +97,10 @@ export class VoiceBreaker {
 
   /** Records a failed attempt that was not tracked; resolves once opossum has decided. */
   failed(err: unknown): Promise<void> {
-    return this.breaker.fire(Promise.reject(err)).then(ignore, ignore);
+    if (!this.allows()) return RESOLVED; // opened meanwhile: opossum would not look at it
+    const rejected = Promise.reject(err);
+    rejected.catch(ignore);
+    return this.breaker.fire(rejected).then(ignore, ignore);
   }
 
   /** Opens the breaker at once (credentials rejected: retrying cannot help). */

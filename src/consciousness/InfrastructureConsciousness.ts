@@ -35,8 +35,7 @@ import {
 import { ProbeMonitor } from './ProbeMonitor.js';
 import { InMemoryConsciousnessMetricsCollector } from './collector/InMemoryConsciousnessMetricsCollector.js';
 import { ResponseShape } from './responseShape.js';
-import { TARGET } from '../wrap/AdapterProxy.js';
-import { PIPELINE } from '../wrap/AdapterProxy.js';
+import { PIPELINE, TARGET } from '../wrap/AdapterProxy.js';
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 

@@ -233,11 +233,6 @@ export class Voice {
     this.health.setConnected(connected);
   }
 
-  /** Refreshes the per-adapter gauges from the health signature (called at scrape time). */
-  publishGauges(): void {
-    this.metrics.applySignature(this.health.snapshot());
-  }
-
   private emitSignature(): void {
     // Snapshots allocate: only build one when somebody listens.
     if (this.host.listenerCount('signature') > 0) this.host.emit('signature', this.health.snapshot());

@@ -100,7 +100,7 @@ export const METRIC_DEFINITIONS = {
     name: 'adapter_errors_total',
     type: 'counter',
     labelNames: [L.adapter, L.method, L.category],
-    help: 'Failed upstream attempts, by error category.',
+    help: 'Failed upstream attempts by error category, plus calls rejected by an open circuit (circuit_open) and caller aborts (aborted).',
   },
   retries: {
     name: 'adapter_retries_total',

@@ -544,6 +544,18 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
       action.success ? 'success' : 'failure',
     );
     this.emitHealing(action);
+    if (!action.success) this.healAgain(action.targetAdapter);
+  }
+
+  /**
+   * An action did not help and was reverted: patterns still active on the voice get another action
+   * now (the policy has counted the failure), instead of waiting for the pattern to be raised again.
+   */
+  private healAgain(adapter: string): void {
+    for (const pattern of this.patterns.activePatterns()) {
+      if (pattern.patternType === 'recovery' || !pattern.affectedAdapters.includes(adapter)) continue;
+      this.healer.onPattern({ ...pattern, affectedAdapters: [adapter] });
+    }
   }
 
   private emitHealing(action: SelfHealingAction): void {

@@ -1,8 +1,11 @@
 import { ConsciousnessError } from './ConsciousnessError.js';
 
-/** A call found no free concurrency slot while the voice is held back after rate limiting. */
+/**
+ * A call held back on our side because the voice is rate limited: its provider's Retry-After has
+ * not passed yet, or no concurrency slot is free while healing limits the calls in flight.
+ */
 export class RateLimitedLocallyError extends ConsciousnessError {
-  constructor(adapter: string, method: string, limit: number) {
-    super('rate_limited', `${adapter}.${method}: ${limit} call(s) in flight and the wait queue is full`);
+  constructor(adapter: string, method: string, detail: string) {
+    super('rate_limited', `${adapter}.${method}: ${detail}`);
   }
 }

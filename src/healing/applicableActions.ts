@@ -36,7 +36,12 @@ export type ApplicableAction =
       readonly latencyP99Ms: number;
     }
   | { readonly actionType: 'config_update'; readonly variant: 'concurrency'; readonly maxConcurrent: number }
-  | { readonly actionType: 'fallback'; readonly variant: 'route' }
+  | {
+      readonly actionType: 'fallback';
+      readonly variant: 'route';
+      /** Timeout of the probe calls still sent to the voice (learned p99 × 1.5), when a latency is known. */
+      readonly probeTimeoutMs?: number;
+    }
   | { readonly actionType: 'api_adaptation'; readonly variant: 'defensive_values' }
   | { readonly actionType: 'reconnect'; readonly variant: 'reconnect' };
 
@@ -97,15 +102,16 @@ function retryStrategy(
   category: ErrorCategory | undefined,
 ): ApplicableAction | undefined {
   if (category === undefined) {
-    // A latency drift has no category; an API change without one is not helped by retrying.
-    return patternType === 'api_change'
-      ? undefined
-      : {
+    // Without a category nothing is failing to retry: a latency drift (degradation), or an API change
+    // of the response shape. Only a resonance without a shared category backs the transient ones off.
+    return patternType === 'resonance'
+      ? {
           actionType: 'retry_strategy',
           variant: 'backoff',
           categories: TRANSIENT,
           delayScale: BACKOFF_DELAY_SCALE,
-        };
+        }
+      : undefined;
   }
   switch (CATEGORY_POLICY[category].retry) {
     case 'many':
@@ -164,7 +170,12 @@ export function applicableActions(
     patternType !== 'resonance' &&
     (category === undefined || CATEGORY_POLICY[category].fallback)
   ) {
-    out.push({ actionType: 'fallback', variant: 'route' });
+    const p99 = context.latencyP99Ms;
+    out.push(
+      p99 !== undefined && p99 > 0 && Number.isFinite(p99)
+        ? { actionType: 'fallback', variant: 'route', probeTimeoutMs: adaptiveTimeoutMs(p99) }
+        : { actionType: 'fallback', variant: 'route' },
+    );
   }
   const config = configUpdate(
     patternType,

@@ -75,8 +75,23 @@ export function applyAction(
       break;
     case 'route': {
       const until = now + routeWindowMs;
-      revert = setKnob(tuning, 'routeToFallbackUntil', until);
+      const revertRoute = setKnob(tuning, 'routeToFallbackUntil', until);
       parameters = { routeToFallbackUntil: new Date(until).toISOString(), probeShare: tuning.probeShare };
+      // Probes must not hang on a slow voice: they get the adaptive timeout unless a shorter one is set.
+      const probeTimeoutMs = action.probeTimeoutMs;
+      if (
+        probeTimeoutMs !== undefined &&
+        !(tuning.timeoutMs !== undefined && tuning.timeoutMs <= probeTimeoutMs)
+      ) {
+        const revertTimeout = setKnob(tuning, 'timeoutMs', probeTimeoutMs);
+        parameters = { ...parameters, timeoutMs: probeTimeoutMs };
+        revert = () => {
+          revertRoute();
+          revertTimeout();
+        };
+      } else {
+        revert = revertRoute;
+      }
       break;
     }
     case 'defensive_values':

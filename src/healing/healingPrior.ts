@@ -27,7 +27,8 @@ export const NEUTRAL_PRIOR: PseudoCounts = Object.freeze({ successes: 1, failure
 /**
  * The original's mapping (reference test case 8 and DESIGN §6): rate limiting → config_update (concurrency);
  * api_change → api_adaptation, or fallback when a method or import is gone; degradation and resonance →
- * retry_strategy (resonance's backoff is the shared one); recovery → nothing.
+ * retry_strategy (resonance's backoff is the shared one); recovery → nothing. One addition: a degradation that is
+ * a latency drift alone has nothing to retry, so it favours fallback (route, the probes under an adaptive timeout).
  */
 export function favouredAction(
   patternType: PatternType,
@@ -38,6 +39,8 @@ export function favouredAction(
   if (patternType === 'api_change') {
     return category === 'api_method_missing' || category === 'import_failure' ? 'fallback' : 'api_adaptation';
   }
+  // A latency drift (degradation without a failure category): route to the fallback, probes under a timeout.
+  if (patternType === 'degradation' && category === undefined) return 'fallback';
   return 'retry_strategy';
 }
 

@@ -12,6 +12,8 @@ export const RecoveryOptionsSchema = z
     successesToRecover: z.number().int().min(1).default(3),
     /** Failures an episode needs to be worth reporting (1: every episode, as DESIGN §6 defines it). */
     minEpisodeFailures: z.number().int().min(1).default(1),
+    /** Latest outcomes (at most 30) whose failures the success streak must at least match to end an episode. */
+    recentWindow: z.number().int().min(1).max(30).default(20),
     /** Adapters tracked at most; the least recently observed is forgotten beyond that. */
     maxAdapters: z.number().int().min(1).default(256),
   })
@@ -29,15 +31,26 @@ class RecoveryState {
   healthySince = 0;
   failures = 0;
   successesInRow = 0;
+  /** Latest outcomes as bits, newest lowest: 1 = failure. */
+  recent = 0;
   /** Failures per category in this episode, indexed like ERROR_CATEGORIES (fixed size: no growth). */
   readonly categories = new Uint32Array(ERROR_CATEGORIES.length);
+}
+
+/** Set bits of a 32-bit integer. */
+function popcount(bits: number): number {
+  let n = bits - ((bits >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 const CATEGORY_INDEX: ReadonlyMap<ErrorCategory, number> = new Map(ERROR_CATEGORIES.map((c, i) => [c, i]));
 
 /**
  * Detects an adapter returning to health after a failure episode (DESIGN §6 `recovery`). An episode runs from
- * the first failure until `successesToRecover` consecutive successes; recovery is then reported once, as an
+ * the first failure until at least `successesToRecover` consecutive successes, and no fewer than the failures among
+ * the latest `recentWindow` outcomes, with the adapter connected (a few lucky successes amid frequent failures are
+ * not a return to health: at a 60% failure rate an episode ends about once in a thousand calls); recovery is then reported once, as an
  * `instant` pattern whose evidence carries `episodeStart` / `episodeEnd` (epoch ms) and the categories seen, so
  * the healer can credit the actions it took in that interval.
  */
@@ -47,11 +60,13 @@ export class RecoveryDetector implements PatternDetector {
   /** The validated options, defaults applied. */
   public readonly options: z.output<typeof RecoveryOptionsSchema>;
   private readonly states: AdapterStates<RecoveryState>;
+  private readonly recentMask: number;
 
   /** Creates a detector; throws a TypeError naming the option path when an option is invalid. */
   constructor(options?: RecoveryOptions) {
     this.options = parsePatternOptions('RecoveryDetector', RecoveryOptionsSchema, options);
     this.states = new AdapterStates(this.options.maxAdapters, () => new RecoveryState());
+    this.recentMask = (1 << this.options.recentWindow) - 1;
   }
 
   /** Adapters tracked. */
@@ -69,6 +84,7 @@ export class RecoveryDetector implements PatternDetector {
     const outcome = outcomeOf(o);
     if (outcome === 'neutral') return NO_PATTERNS;
     const s = this.states.touch(o.adapter);
+    s.recent = ((s.recent << 1) | (outcome === 'failure' ? 1 : 0)) & 0x3fffffff;
     if (outcome === 'failure') {
       if (!s.inEpisode) {
         s.inEpisode = true;
@@ -87,6 +103,11 @@ export class RecoveryDetector implements PatternDetector {
     s.successesInRow++;
     if (s.successesInRow === 1) s.healthySince = o.timestamp;
     if (s.successesInRow < this.options.successesToRecover) return NO_PATTERNS;
+    // "Returning to healthy": a few lucky successes while calls still fail often are not it. The
+    // streak must be at least as long as the failures among the latest outcomes.
+    if (o.status === 'disconnected' || s.successesInRow < popcount(s.recent & this.recentMask)) {
+      return NO_PATTERNS;
+    }
     s.inEpisode = false;
     if (s.failures < this.options.minEpisodeFailures) return NO_PATTERNS;
     return [this.recovery(o, s)];

@@ -79,6 +79,8 @@ const MAX_WAITING = 100;
 
 const NO_STATE = undefined;
 
+const RATE_LIMITED = { category: 'rate_limited' } as const;
+
 /**
  * One adapter's resilience pipeline, run inline on every intercepted call:
  * breaker gate → attempt (timed, validated) → classify → retry with backoff → fallback chain
@@ -92,7 +94,13 @@ export class CallPipeline {
   private deadlines: DeadlineQueue | undefined;
   private readonly tuning: VoiceTuning;
   private inFlightCalls = 0;
+  /** Calls of `inFlightCalls` sleeping before a retry (they hold no upstream request). */
+  private sleepingCalls = 0;
+  /** Waiters woken for a concurrency slot that have not started their call yet. */
+  private reservedSlots = 0;
   private readonly waiting: (() => void)[] = [];
+  /** The provider asked us (429 + Retry-After) not to call before this time (epoch ms). */
+  private coolingUntil = 0;
   /** Failures are classified once: the breaker's filter and the retry decision share the result. */
   private readonly classified = new WeakMap<object, Classification>();
 
@@ -106,7 +114,7 @@ export class CallPipeline {
     this.breaker.onTransition((to) => parts.voice.circuitChanged(to));
     this.tuning = parts.voice.tuning;
     parts.voice.attach({
-      inFlight: () => this.inFlightCalls,
+      inFlight: () => this.attempting,
       hasFallback: () => parts.fallbacks.some((fb) => fb.allows()),
       reconnect: () => this.reconnect(),
     });
@@ -125,14 +133,22 @@ export class CallPipeline {
     return this.inFlightCalls;
   }
 
-  private invokeDirect(owner: object, state: MethodState, args: unknown[]): unknown {
+  /** Calls with an upstream request open now (in flight and not sleeping before a retry). */
+  private get attempting(): number {
+    return this.inFlightCalls - this.sleepingCalls;
+  }
+
+  private invokeDirect(owner: object, state: MethodState, args: unknown[], cooled = false): unknown {
     const fn = this.callable(owner, state);
     if (fn === undefined) return this.missingMethod(state, args);
     const start = this.parts.clock();
-    if (state.kind !== 'sync' && !this.breaker.allows()) {
-      state.cells.error('circuit_open');
-      const open = this.classify(new CircuitOpenError(this.name, state.path), state);
-      return this.asResult(state, args, this.fallBack(state, args, open, undefined, 0, start), start);
+    if (state.kind !== 'sync') {
+      if (!this.breaker.allows()) {
+        state.cells.error('circuit_open');
+        const open = this.classify(new CircuitOpenError(this.name, state.path), state);
+        return this.asResult(state, args, this.fallBack(state, args, open, undefined, 0, start), start);
+      }
+      if (this.coolingUntil > start && !cooled) return this.whileCooling(owner, state, args, start);
     }
     let result: unknown;
     try {
@@ -178,21 +194,60 @@ export class CallPipeline {
       return this.asResult(state, args, this.routeAround(owner, state, args, now), now);
     }
     const limit = tuning.maxConcurrent;
-    if (limit !== undefined && this.inFlightCalls >= limit) {
-      if (this.waiting.length >= MAX_WAITING) {
-        const error = new RateLimitedLocallyError(this.name, state.path, limit);
+    if (limit !== undefined && this.attempting + this.reservedSlots >= limit) {
+      if (this.waiting.length >= MAX_WAITING || this.hasUsableFallback(RATE_LIMITED)) {
+        const detail = `${limit} call(s) in flight while rate limited, and ${this.waiting.length} waiting`;
+        const error = new RateLimitedLocallyError(this.name, state.path, detail);
         const served = this.fallBack(state, args, this.classify(error, state), error, 0, now);
         return this.asResult(state, args, served, now);
       }
       const slot = new Promise<void>((resolve) => this.waiting.push(resolve));
+      const served = slot.then(() => {
+        this.reservedSlots -= 1;
+        try {
+          return this.invokeDirect(owner, state, args);
+        } finally {
+          // The call may have ended without holding a slot (open breaker, fallback): pass it on.
+          this.pump();
+        }
+      });
+      return this.asResult(state, args, served, now);
+    }
+    return this.invokeDirect(owner, state, args);
+  }
+
+  /** Wakes waiting calls while the concurrency limit (if any) has room for them. */
+  private pump(): void {
+    const limit = this.tuning.maxConcurrent ?? Number.POSITIVE_INFINITY;
+    while (this.waiting.length > 0 && this.attempting + this.reservedSlots < limit) {
+      this.reservedSlots += 1;
+      this.waiting.shift()!();
+    }
+  }
+
+  /**
+   * A call arriving before the provider's Retry-After has passed: a usable fallback serves it now;
+   * without one it waits for the end of the cool-down (at most the longest backoff delay), then
+   * calls the voice. Sending it now would only be refused again.
+   */
+  private whileCooling(owner: object, state: MethodState, args: unknown[], start: number): unknown {
+    const waitMs = this.coolingUntil - start;
+    if (this.hasUsableFallback(RATE_LIMITED)) {
+      const detail = `the provider asked for ${Math.ceil(waitMs)} ms without calls (Retry-After)`;
+      const error = new RateLimitedLocallyError(this.name, state.path, detail);
       return this.asResult(
         state,
         args,
-        slot.then(() => this.invokeDirect(owner, state, args)),
-        now,
+        this.fallBack(state, args, this.classify(error, state), error, 0, start),
+        start,
       );
     }
-    return this.invokeDirect(owner, state, args);
+    const signal = findSignal(args);
+    const served = this.parts.sleep(Math.min(waitMs, this.parts.retry.maxWaitMs), signal).then((awake) => {
+      if (!awake) throw signal?.reason ?? new Error('aborted');
+      return this.invokeDirect(owner, state, args, true);
+    });
+    return this.asResult(state, args, served, start);
   }
 
   /** Predictive routing: the fallbacks first; the primary only if every fallback fails. */
@@ -220,10 +275,32 @@ export class CallPipeline {
   }
 
   /** Whether a fallback adapter could serve a call that failed with this classification now. */
-  private hasUsableFallback(classification: Classification): boolean {
+  private hasUsableFallback(classification: Pick<Classification, 'category'>): boolean {
     return (
       CATEGORY_POLICY[classification.category].fallback && this.parts.fallbacks.some((fb) => fb.allows())
     );
+  }
+
+  /**
+   * After a failed attempt: serve the call from a usable fallback now rather than retry the voice,
+   * when the retry would wait longer than `maxWaitWithFallbackMs`, when the provider rate limits
+   * us (its Retry-After is honoured by not calling it, not by making the caller wait), or while
+   * healing routes around this voice (the attempt was a probe: it found the voice still failing).
+   */
+  private preferFallback(classification: Classification, delay: number, now: number): boolean {
+    if (!this.hasUsableFallback(classification)) return false;
+    return (
+      delay > this.parts.retry.maxWaitWithFallbackMs ||
+      classification.category === 'rate_limited' ||
+      this.tuning.routeToFallbackUntil > now
+    );
+  }
+
+  /** Remembers a rate limit's Retry-After (or backoff delay): no new call goes upstream before it passes. */
+  private coolDown(classification: Classification, delay: number | undefined, now: number): void {
+    if (classification.category !== 'rate_limited') return;
+    const waitMs = Math.min(classification.retryAfterMs ?? delay ?? 0, this.parts.retry.maxWaitMs);
+    if (now + waitMs > this.coolingUntil) this.coolingUntil = now + waitMs;
   }
 
   /** The `reconnect` healing action: disconnect() then connect() on the real adapter. */
@@ -447,19 +524,31 @@ export class CallPipeline {
           throw error;
         }
         if (!trial) await breaker.failed(error);
-        this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
+        const failedAt = this.parts.clock();
+        this.attemptFailed(state, classification, failedAt - attemptStart, attempt);
         const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: NO_STATE }));
+        this.coolDown(classification, delay, failedAt);
         if (
           delay === undefined ||
           !this.breaker.allows() ||
-          (delay > this.parts.retry.maxWaitWithFallbackMs && this.hasUsableFallback(classification))
+          this.preferFallback(classification, delay, failedAt)
         ) {
           return this.fallBack(state, args, classification, error, attempt, start);
         }
         voice.retrying(state.cells, state.path, classification.category, delay, attempt);
-        if (delay > 0 && !(await this.parts.sleep(delay, signal))) {
-          state.cells.error('aborted');
-          throw signal?.reason ?? error;
+        if (delay > 0) {
+          this.sleepingCalls += 1;
+          this.pump();
+          let awake: boolean;
+          try {
+            awake = await this.parts.sleep(delay, signal);
+          } finally {
+            this.sleepingCalls -= 1;
+          }
+          if (!awake) {
+            state.cells.error('aborted');
+            throw signal?.reason ?? error;
+          }
         }
         if (!this.breaker.allows()) {
           state.cells.error('circuit_open');
@@ -478,7 +567,7 @@ export class CallPipeline {
     } finally {
       this.inFlightCalls -= 1;
       // A concurrency slot freed: the next waiting call (if any) may start.
-      if (this.waiting.length > 0) this.waiting.shift()!();
+      if (this.waiting.length > 0) this.pump();
     }
   }
 

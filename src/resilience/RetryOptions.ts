@@ -12,7 +12,7 @@ export const RetryOptionsSchema = z
     /** Largest Retry-After / retry-after-ms the wrapper will wait; longer requests go to fallbacks. */
     retryAfterCapMs: z.number().min(0).default(30_000),
     /** Longest wait before a retry while a healthy fallback could serve the call now instead. */
-    maxWaitWithFallbackMs: z.number().min(0).default(2_000),
+    maxWaitWithFallbackMs: z.number().min(0).default(500),
     /** Jitter of the exponential backoff. */
     jitter: z.enum(['decorrelated', 'full', 'none']).default('decorrelated'),
   })

@@ -14,7 +14,7 @@ describe('Healer: the original test cases', () => {
     const { healer } = healerKit({ adapter1, adapter2 });
 
     const first = healer.onPattern(pattern('api_change', ['adapter1'], 'api_return_none'));
-    const second = healer.onPattern(pattern('degradation', ['adapter2']));
+    const second = healer.onPattern(pattern('degradation', ['adapter2'], 'timeout'));
 
     expect(first.map((a) => [a.targetAdapter, a.actionType])).toEqual([['adapter1', 'api_adaptation']]);
     expect(second.map((a) => [a.targetAdapter, a.actionType])).toEqual([['adapter2', 'retry_strategy']]);

@@ -34,7 +34,8 @@ describe('favouredAction', () => {
     expect(favouredAction('api_change', undefined)).toBe('api_adaptation');
     expect(favouredAction('api_change', 'api_method_missing')).toBe('fallback');
     expect(favouredAction('degradation', 'timeout')).toBe('retry_strategy');
-    expect(favouredAction('degradation', undefined)).toBe('retry_strategy');
+    // Addition: a latency drift (no failure category) has nothing to retry; it favours the route.
+    expect(favouredAction('degradation', undefined)).toBe('fallback');
     expect(favouredAction('resonance', 'overloaded')).toBe('retry_strategy');
     expect(favouredAction('degradation', 'rate_limited')).toBe('config_update');
     expect(favouredAction('resonance', 'rate_limited')).toBe('config_update');
@@ -68,12 +69,12 @@ describe('HealingPolicy', () => {
 
   it('reads outcomes without a category under the key "none"', () => {
     const { memory, policy } = setup();
-    memory.recordHealingOutcome('degradation', 'none', 'fallback', true, 0);
-    expect(policy.posterior('degradation', undefined, 'fallback')).toEqual({
+    memory.recordHealingOutcome('degradation', 'none', 'config_update', true, 0);
+    expect(policy.posterior('degradation', undefined, 'config_update')).toEqual({
       alpha: 1 + NEUTRAL_PRIOR.successes,
       beta: NEUTRAL_PRIOR.failures,
     });
-    expect(policy.posterior('degradation', undefined, 'retry_strategy')).toEqual({
+    expect(policy.posterior('degradation', undefined, 'fallback')).toEqual({
       alpha: FAVOURED_PRIOR.successes,
       beta: FAVOURED_PRIOR.failures,
     });

@@ -26,22 +26,26 @@ describe('applicableActions', () => {
     ).toEqual([]);
   });
 
-  it('backs off every transient category, routes and adapts the timeout for a latency degradation', () => {
+  it('routes (probes under the adaptive timeout) or adapts the timeout for a latency degradation, never retries', () => {
     const actions = applicableActions('degradation', undefined, {
       ...quiet,
       hasFallback: true,
       latencyP99Ms: 2000,
     });
-    expect(variants(actions)).toEqual([
-      'retry_strategy:backoff',
-      'fallback:route',
-      'config_update:adaptive_timeout',
-    ]);
+    expect(variants(actions)).toEqual(['fallback:route', 'config_update:adaptive_timeout']);
+    expect(find(actions, 'route')).toMatchObject({ probeTimeoutMs: 3000 });
+    expect(find(actions, 'adaptive_timeout')?.timeoutMs).toBe(3000);
+    // Before any latency is learned the route has no probe timeout.
+    const early = applicableActions('degradation', undefined, { ...quiet, hasFallback: true });
+    expect(find(early, 'route')).toEqual({ actionType: 'fallback', variant: 'route' });
+  });
+
+  it('backs off every transient category for a resonance without a shared category', () => {
+    const actions = applicableActions('resonance', undefined, quiet);
     expect(find(actions, 'backoff')).toMatchObject({
       categories: ['timeout', 'rate_limited', 'overloaded', 'server_error', 'network'],
       delayScale: 2,
     });
-    expect(find(actions, 'adaptive_timeout')?.timeoutMs).toBe(3000);
   });
 
   it('clamps the adaptive timeout to [1 s, 300 s] and needs a learned latency', () => {

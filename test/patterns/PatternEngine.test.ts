@@ -169,7 +169,7 @@ describe('PatternEngine', () => {
   it('bounds the history per type', () => {
     const { engine: e } = engine({ historyPerType: 3 });
     const voice = new SyntheticVoice('local', T0, 100);
-    for (let i = 0; i < 6; i++) feed(e, [voice.fail('network'), ...healthy(voice, 3)]);
+    for (let i = 0; i < 6; i++) feed(e, [voice.fail('network'), ...healthy(voice, 6)]);
     const history = e.history('recovery');
     expect(history).toHaveLength(3);
     expect(history.map((p) => p.patternId)).toEqual(['p-4', 'p-5', 'p-6']);

@@ -84,8 +84,37 @@ describe('RecoveryDetector', () => {
     const voice = new SyntheticVoice('mistral');
     const detector = new RecoveryDetector({ successesToRecover: 1, minEpisodeFailures: 2 });
     expect(run(detector, [voice.fail('timeout'), voice.ok()])).toEqual([]);
-    expect(run(detector, [voice.fail('timeout'), voice.fail('timeout'), voice.ok()])).toHaveLength(1);
+    // Three failures among the latest outcomes: the streak must reach three as well.
+    expect(run(detector, [voice.fail('timeout'), voice.fail('timeout'), voice.ok(), voice.ok()])).toEqual([]);
+    expect(run(detector, [voice.ok()])).toHaveLength(1);
     expect(() => new RecoveryDetector({ successesToRecover: 0 })).toThrow(/options\.successesToRecover/);
+    expect(() => new RecoveryDetector({ recentWindow: 31 })).toThrow(/options\.recentWindow/);
+  });
+
+  it('does not take lucky streaks amid frequent failures for a recovery', () => {
+    const voice = new SyntheticVoice('openai');
+    const detector = new RecoveryDetector();
+    // 60% failures in a fixed pattern with streaks of three successes: never a recovery.
+    const storm = Array.from({ length: 50 }, () => [
+      voice.fail('rate_limited'),
+      voice.fail('rate_limited'),
+      voice.fail('rate_limited'),
+      voice.fail('rate_limited'),
+      voice.fail('rate_limited'),
+      voice.fail('rate_limited'),
+      voice.ok(),
+      voice.ok(),
+      voice.ok(),
+      voice.ok(),
+    ]).flat();
+    expect(run(detector, storm)).toEqual([]);
+    expect(detector.inEpisode('openai')).toBe(true);
+    // Once the voice answers as often in a row as it failed lately (the 20 latest outcomes), it recovered:
+    // the storm's last four successes and four more make eight, against eight failures in the window.
+    const calm = Array.from({ length: 12 }, () => voice.ok());
+    const reports = run(detector, calm);
+    expect(reports.map((r) => r.i)).toEqual([3]);
+    expect(reports[0]!.p.evidence).toMatchObject({ failures: 300 });
   });
 
   it('treats request-side failures as neither failure nor success', () => {

@@ -98,6 +98,26 @@ function handBuilt(pairs: readonly VoicePair[], emulator: ProviderEmulator): Cha
   };
 }
 
+/** Prints the brain's pattern, healing and circuit events to stderr (CHAOS_TRACE=1). */
+function traceEvents(infrastructure: InfrastructureConsciousness): void {
+  const origin = performance.now();
+  const at = (): string => `${((performance.now() - origin) / 1000).toFixed(2)}s`;
+  infrastructure.on('pattern', (p) =>
+    console.error(
+      at(),
+      'pattern',
+      p.patternType,
+      p.affectedAdapters.join(','),
+      p.category ?? '',
+      JSON.stringify(p.evidence),
+    ),
+  );
+  infrastructure.on('healing', (h) =>
+    console.error(at(), 'healing', h.targetAdapter, h.actionType, h.success, JSON.stringify(h.parameters)),
+  );
+  infrastructure.on('circuit', (c) => console.error(at(), 'circuit', JSON.stringify(c)));
+}
+
 /** (3) withConsciousness with its defaults, the fallback wrapped too, every voice on one fresh brain. */
 function conscious(pairs: readonly VoicePair[], emulator: ProviderEmulator): ChaosClient {
   const infrastructure = new InfrastructureConsciousness({
@@ -105,6 +125,7 @@ function conscious(pairs: readonly VoicePair[], emulator: ProviderEmulator): Cha
     logger: pino({ level: 'silent' }),
     store: new MemoryStore(),
   });
+  if (process.env.CHAOS_TRACE !== undefined) traceEvents(infrastructure);
   const wrapped: object[] = [];
   const routes = pairs.map((pair): VoiceRoute => {
     const fallbackAdapter = adapterFor(pair.fallback, emulator);

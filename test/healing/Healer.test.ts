@@ -210,6 +210,23 @@ describe('Healer: every action turns its knob', () => {
     expect(alone.tuning.routeToFallbackUntil).toBe(0);
   });
 
+  it('a route for a latency drift puts the probes under the adaptive timeout, and a failed route takes both back', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    voice.health.latencyP99Ms = 2_000;
+    const { healer, time } = healerKit({ v: voice });
+    const [a] = healer.onPattern(pattern('degradation', ['v'])); // no category: latency alone
+    expect(a?.actionType).toBe('fallback');
+    expect(voice.tuning.timeoutMs).toBe(3_000);
+    expect(a?.parameters).toMatchObject({ variant: 'route', timeoutMs: 3_000 });
+    voice.health.sick();
+    time.advance(WINDOW);
+    const [outcome] = healer.observe();
+    expect(outcome?.success).toBe(false);
+    expect(voice.tuning.routeToFallbackUntil).toBe(0);
+    expect(voice.tuning.timeoutMs).toBeUndefined();
+  });
+
   it('api_adaptation turns on defensive values', () => {
     const voice = new FakeVoice();
     const { healer } = healerKit({ v: voice }, { prior: favour('api_adaptation') });

@@ -55,6 +55,60 @@ describe('healing knobs on the call path', () => {
     expect(pipelineOf(voice)!.inFlight).toBe(0);
   });
 
+  it('passes a concurrency slot on when a woken call ends without holding it (open breaker)', async () => {
+    const { infrastructure } = freshInfrastructure();
+    const releases: (() => void)[] = [];
+    let started = 0;
+    const voice = withConsciousness(
+      {
+        providerName: 'deepseek',
+        sendMessage: () =>
+          new Promise((resolve) => {
+            started += 1;
+            releases.push(() => resolve(message('ok')));
+          }),
+      },
+      { infrastructure, fallbackValue: message('held back') },
+    );
+    const tuning = infrastructure.voice('deepseek').tuning;
+    tuning.maxConcurrent = 1;
+    tuning.touch();
+    const first = voice.sendMessage();
+    const waiting = [voice.sendMessage(), voice.sendMessage(), voice.sendMessage()];
+    expect(started).toBe(1);
+    // The breaker opens while they wait: each woken call goes to the fallback value without a slot.
+    pipelineOf(voice)!.breaker.trip();
+    releases[0]!();
+    const replies = await Promise.all(waiting);
+    expect(replies.map((r) => r.content.text)).toEqual(['held back', 'held back', 'held back']);
+    await first;
+    expect(started).toBe(1);
+  });
+
+  it('serves a failed probe of a routed-around voice from the fallback at once, without retrying', async () => {
+    const { infrastructure } = freshInfrastructure();
+    let primaryCalls = 0;
+    const voice = withConsciousness(
+      {
+        providerName: 'google',
+        sendMessage: async () => {
+          primaryCalls += 1;
+          throw Object.assign(new Error('bad gateway'), { status: 502 });
+        },
+      },
+      {
+        infrastructure,
+        fallbacks: [{ providerName: 'local', sendMessage: async () => message('fallback') }],
+      },
+      { random: () => 0 }, // every call is a probe
+    );
+    const tuning = infrastructure.voice('google').tuning;
+    tuning.routeToFallbackUntil = infrastructure.clock() + 60_000;
+    tuning.touch();
+    expect((await voice.sendMessage()).content.text).toBe('fallback');
+    expect(primaryCalls).toBe(1);
+  });
+
   it('serves the last good value on a None return when defensive values are on (never for dialogue)', async () => {
     const { infrastructure, registry } = freshInfrastructure();
     let none = false;

@@ -1,0 +1,44 @@
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import { createSeededRandom } from '../../src/lab/seededRandom.js';
+import { MemoryStore } from '../../src/memory/MemoryStore.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const OVERLOADED = { category: 'overloaded', message: '529', errorName: 'APIError' } as const;
+
+describe('healing while a pattern lasts', () => {
+  it('takes another action when the first did not help and the pattern is still active', () => {
+    let now = T0;
+    const brain = new InfrastructureConsciousness({
+      registry: new Registry(),
+      logger: pino({ level: 'silent' }),
+      store: new MemoryStore(),
+      random: createSeededRandom(7),
+      clock: () => now,
+      config: { learningIntervalMs: 0, healingActionTimeoutMs: 2_000 },
+    });
+    const voice = brain.voice('anthropic');
+    for (let i = 0; i < 20; i++) {
+      now += 100;
+      voice.attemptSucceeded(100, { content: { text: 'ok' } });
+    }
+    const cells = voice.method('sendMessage');
+    const fail = (): void => {
+      now += 100;
+      voice.attemptFailed(cells, 'sendMessage', OVERLOADED, 100, 1);
+    };
+    for (let i = 0; i < 5; i++) fail();
+    const [first, ...others] = brain.healingActions();
+    expect(first).toMatchObject({ targetAdapter: 'anthropic', completed: false });
+    expect(others).toEqual([]);
+    // The voice keeps failing past the outcome window: the action failed, another one is taken.
+    for (let i = 0; i < 25; i++) fail();
+    expect(brain.activePatterns().some((p) => p.patternType === 'degradation')).toBe(true);
+    const actions = brain.healingActions();
+    expect(actions[0]).toMatchObject({ actionId: first!.actionId, completed: true, success: false });
+    expect(actions.length).toBeGreaterThan(1);
+    expect(actions[1]).toMatchObject({ targetAdapter: 'anthropic', completed: false });
+  });
+});

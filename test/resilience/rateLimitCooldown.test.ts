@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { pipelineOf, withConsciousness } from '../../src/wrap/withConsciousness.js';
+import { freshInfrastructure, message, sampleValue } from '../support/fixtures.js';
+
+/** A 429 as the SDKs throw it: status and the provider's Retry-After headers. */
+function rateLimited(retryAfterMs: number): Error {
+  return Object.assign(new Error('429 Too Many Requests'), {
+    status: 429,
+    headers: { 'retry-after-ms': String(retryAfterMs) },
+  });
+}
+
+/** A sleep that records the waits and returns at once. */
+function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<boolean> } {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms: number) => (waits.push(ms), true) };
+}
+
+/** A provider's Retry-After is honoured by not calling it, not only by waiting before a retry. */
+describe('rate-limit cool-down', () => {
+  it('serves a rate-limited call from a usable fallback at once, and the calls of the cool-down too', async () => {
+    const { infrastructure, registry } = freshInfrastructure();
+    let now = 1_000_000;
+    infrastructure.clock = () => now;
+    let primaryCalls = 0;
+    const { waits, sleep } = recordingSleep();
+    const voice = withConsciousness(
+      {
+        providerName: 'openai',
+        sendMessage: async () => {
+          primaryCalls += 1;
+          throw rateLimited(1_000);
+        },
+      },
+      {
+        infrastructure,
+        fallbacks: [{ providerName: 'local', sendMessage: async () => message('fallback') }],
+      },
+      { sleep },
+    );
+    expect((await voice.sendMessage()).content.text).toBe('fallback');
+    expect(waits).toEqual([]); // no Retry-After wait while the fallback could answer
+    now += 500;
+    expect((await voice.sendMessage()).content.text).toBe('fallback');
+    expect(primaryCalls).toBe(1); // within the provider's 1 s: not called again
+    now += 600;
+    expect((await voice.sendMessage()).content.text).toBe('fallback');
+    expect(primaryCalls).toBe(2); // the cool-down is over: the primary is asked again
+    expect(
+      await sampleValue(registry, 'fire_circle_adapter_fallbacks_total', {
+        adapter: 'openai',
+        target: 'local',
+      }),
+    ).toBe(3);
+  });
+
+  it('without a fallback, waits for the end of the cool-down before calling the provider again', async () => {
+    const { infrastructure } = freshInfrastructure();
+    let now = 1_000_000;
+    infrastructure.clock = () => now;
+    const calls: number[] = [];
+    let limited = true;
+    const { waits, sleep } = recordingSleep();
+    const voice = withConsciousness(
+      {
+        providerName: 'anthropic',
+        sendMessage: async () => {
+          calls.push(now);
+          if (limited) {
+            limited = false;
+            throw rateLimited(800);
+          }
+          return message('ok');
+        },
+      },
+      { infrastructure },
+      { sleep },
+    );
+    // The rate-limited call waits out the Retry-After (800 ms) and retries.
+    expect((await voice.sendMessage()).content.text).toBe('ok');
+    expect(waits).toEqual([800]);
+    expect(calls).toHaveLength(2);
+    // A call arriving 300 ms into the cool-down waits the 500 ms left before it is sent.
+    now += 300;
+    expect((await voice.sendMessage()).content.text).toBe('ok');
+    expect(waits).toEqual([800, 500]);
+    expect(calls).toHaveLength(3);
+    // After the cool-down calls go straight through.
+    now += 600;
+    expect((await voice.sendMessage()).content.text).toBe('ok');
+    expect(waits).toEqual([800, 500]);
+    expect(pipelineOf(voice)!.inFlight).toBe(0);
+  });
+});

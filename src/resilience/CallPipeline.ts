@@ -282,18 +282,29 @@ export class CallPipeline {
   }
 
   /**
-   * After a failed attempt: serve the call from a usable fallback now rather than retry the voice,
-   * when the retry would wait longer than `maxWaitWithFallbackMs`, when the provider rate limits
-   * us (its Retry-After is honoured by not calling it, not by making the caller wait), or while
-   * healing routes around this voice (the attempt was a probe: it found the voice still failing).
+   * After a failed attempt whose retry would wait `delay` (undefined: no retry left): whether the
+   * call goes down the fallback chain now. It does when no retry is left or the breaker opened;
+   * and, with a usable fallback, rather than retry the voice when the retry waits would add up to
+   * more than `maxWaitWithFallbackMs`, when the provider rate limits us (its Retry-After is
+   * honoured by not calling it, not by making the caller wait), or while healing routes around
+   * this voice (the attempt was a probe: it found the voice still failing). Remembers a rate
+   * limit's cool-down and, when the call will retry, the wait.
    */
-  private preferFallback(classification: Classification, delay: number, now: number): boolean {
-    if (!this.hasUsableFallback(classification)) return false;
-    return (
-      delay > this.parts.retry.maxWaitWithFallbackMs ||
-      classification.category === 'rate_limited' ||
-      this.tuning.routeToFallbackUntil > now
-    );
+  giveUp(classification: Classification, delay: number | undefined, retryState: RetryState): boolean {
+    const now = this.parts.clock();
+    this.coolDown(classification, delay, now);
+    if (delay === undefined || !this.breaker.allows()) return true;
+    const waited = (retryState.waitedMs ?? 0) + delay;
+    if (
+      this.hasUsableFallback(classification) &&
+      (waited > this.parts.retry.maxWaitWithFallbackMs ||
+        classification.category === 'rate_limited' ||
+        this.tuning.routeToFallbackUntil > now)
+    ) {
+      return true;
+    }
+    retryState.waitedMs = waited;
+    return false;
   }
 
   /** Remembers a rate limit's Retry-After (or backoff delay): no new call goes upstream before it passes. */
@@ -524,24 +535,18 @@ export class CallPipeline {
           throw error;
         }
         if (!trial) await breaker.failed(error);
-        const failedAt = this.parts.clock();
-        this.attemptFailed(state, classification, failedAt - attemptStart, attempt);
+        this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
         const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: NO_STATE }));
-        this.coolDown(classification, delay, failedAt);
-        if (
-          delay === undefined ||
-          !this.breaker.allows() ||
-          this.preferFallback(classification, delay, failedAt)
-        ) {
+        if (this.giveUp(classification, delay, retryState)) {
           return this.fallBack(state, args, classification, error, attempt, start);
         }
-        voice.retrying(state.cells, state.path, classification.category, delay, attempt);
-        if (delay > 0) {
+        voice.retrying(state.cells, state.path, classification.category, delay!, attempt);
+        if (delay! > 0) {
           this.sleepingCalls += 1;
           this.pump();
           let awake: boolean;
           try {
-            awake = await this.parts.sleep(delay, signal);
+            awake = await this.parts.sleep(delay!, signal);
           } finally {
             this.sleepingCalls -= 1;
           }

@@ -107,12 +107,15 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
         this.attempt,
         (retryState ??= { backoff: undefined }),
       );
-      if (delay === undefined || !pipeline.breaker.allows() || this.owner === undefined) {
+      if (
+        pipeline.giveUp(classification, delay, (retryState ??= { backoff: undefined })) ||
+        this.owner === undefined
+      ) {
         this.source = pipeline.fallBack(state, this.args, classification, error, this.attempt, this.start);
         continue;
       }
-      voice.retrying(state.cells, state.path, classification.category, delay, this.attempt);
-      if (delay > 0 && !(await pipeline.sleep(delay, signal))) {
+      voice.retrying(state.cells, state.path, classification.category, delay!, this.attempt);
+      if (delay! > 0 && !(await pipeline.sleep(delay!, signal))) {
         this.finished = true;
         throw signal?.reason ?? error;
       }

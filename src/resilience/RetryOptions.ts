@@ -11,7 +11,7 @@ export const RetryOptionsSchema = z
     maxDelayMs: z.number().min(0).default(10_000),
     /** Largest Retry-After / retry-after-ms the wrapper will wait; longer requests go to fallbacks. */
     retryAfterCapMs: z.number().min(0).default(30_000),
-    /** Longest wait before a retry while a healthy fallback could serve the call now instead. */
+    /** Longest total wait before a call's retries while a healthy fallback could serve it now instead. */
     maxWaitWithFallbackMs: z.number().min(0).default(500),
     /** Jitter of the exponential backoff. */
     jitter: z.enum(['decorrelated', 'full', 'none']).default('decorrelated'),

@@ -18,6 +18,8 @@ const generators = {
 /** The backoff state of one caller call; created only when a first retry is considered. */
 export interface RetryState {
   backoff: IBackoff<unknown> | undefined;
+  /** Time spent waiting before this call's retries so far (ms). */
+  waitedMs?: number;
 }
 
 /**

@@ -63,7 +63,7 @@ describe('healing knobs on the call path', () => {
       {
         providerName: 'deepseek',
         sendMessage: () =>
-          new Promise((resolve) => {
+          new Promise<{ content: { text: string } }>((resolve) => {
             started += 1;
             releases.push(() => resolve(message('ok')));
           }),
@@ -91,7 +91,7 @@ describe('healing knobs on the call path', () => {
     const voice = withConsciousness(
       {
         providerName: 'google',
-        sendMessage: async () => {
+        sendMessage: async (): Promise<{ content: { text: string } }> => {
           primaryCalls += 1;
           throw Object.assign(new Error('bad gateway'), { status: 502 });
         },

@@ -19,15 +19,14 @@ function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<boo
 /** A provider's Retry-After is honoured by not calling it, not only by waiting before a retry. */
 describe('rate-limit cool-down', () => {
   it('serves a rate-limited call from a usable fallback at once, and the calls of the cool-down too', async () => {
-    const { infrastructure, registry } = freshInfrastructure();
     let now = 1_000_000;
-    infrastructure.clock = () => now;
+    const { infrastructure, registry } = freshInfrastructure(() => now);
     let primaryCalls = 0;
     const { waits, sleep } = recordingSleep();
     const voice = withConsciousness(
       {
         providerName: 'openai',
-        sendMessage: async () => {
+        sendMessage: async (): Promise<{ content: { text: string } }> => {
           primaryCalls += 1;
           throw rateLimited(1_000);
         },
@@ -55,9 +54,8 @@ describe('rate-limit cool-down', () => {
   });
 
   it('without a fallback, waits for the end of the cool-down before calling the provider again', async () => {
-    const { infrastructure } = freshInfrastructure();
     let now = 1_000_000;
-    infrastructure.clock = () => now;
+    const { infrastructure } = freshInfrastructure(() => now);
     const calls: number[] = [];
     let limited = true;
     const { waits, sleep } = recordingSleep();
@@ -90,5 +88,32 @@ describe('rate-limit cool-down', () => {
     expect((await voice.sendMessage()).content.text).toBe('ok');
     expect(waits).toEqual([800, 500]);
     expect(pipelineOf(voice)!.inFlight).toBe(0);
+  });
+});
+
+describe('waiting to retry while a fallback could answer', () => {
+  it('stops retrying once the waits would add up to more than maxWaitWithFallbackMs', async () => {
+    const { infrastructure } = freshInfrastructure();
+    let primaryCalls = 0;
+    const { waits, sleep } = recordingSleep();
+    const voice = withConsciousness(
+      {
+        providerName: 'mistral',
+        sendMessage: async (): Promise<{ content: { text: string } }> => {
+          primaryCalls += 1;
+          throw Object.assign(new Error('internal error'), { status: 500 });
+        },
+      },
+      {
+        infrastructure,
+        retry: { maxAttempts: 5, initialDelayMs: 300, jitter: 'none', maxWaitWithFallbackMs: 500 },
+        fallbacks: [{ providerName: 'local', sendMessage: async () => message('fallback') }],
+      },
+      { sleep },
+    );
+    expect((await voice.sendMessage()).content.text).toBe('fallback');
+    // 300 ms is within the budget; the next wait (600 ms) would make 900: the fallback answers instead.
+    expect(waits).toEqual([300]);
+    expect(primaryCalls).toBe(2);
   });
 });

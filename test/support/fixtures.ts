@@ -3,15 +3,20 @@ import { InfrastructureConsciousness } from '../../src/consciousness/Infrastruct
 import { memoryLogger } from './memoryLogger.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 
-/** A fresh brain with its own registry and an in-memory logger. */
-export function freshInfrastructure(): {
+/** A fresh brain with its own registry and an in-memory logger (and `clock`, when given). */
+export function freshInfrastructure(clock?: () => number): {
   infrastructure: InfrastructureConsciousness;
   registry: Registry;
   logLines: () => string[];
 } {
   const registry = new Registry();
   const { logger, lines } = memoryLogger();
-  const infrastructure = new InfrastructureConsciousness({ registry, logger, store: new MemoryStore() });
+  const infrastructure = new InfrastructureConsciousness({
+    registry,
+    logger,
+    store: new MemoryStore(),
+    ...(clock !== undefined ? { clock } : {}),
+  });
   return { infrastructure, registry, logLines: lines };
 }
 

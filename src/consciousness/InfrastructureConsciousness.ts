@@ -128,6 +128,8 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
   private readonly patterns: PatternEngine;
   private readonly healer: Healer;
   private readonly voices = new Map<string, Voice>();
+  /** Adapters that claimed a derived voice name (see claimVoiceName). */
+  private readonly nameOwners = new Map<string, WeakRef<object>>();
   private readonly aliases = new Map<string, string>();
   private readonly learning = new Map<Voice, VoiceLearning>();
   private monitor: ProbeMonitor | undefined;
@@ -251,6 +253,28 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     return voice;
   }
 
+  /**
+   * The voice name for an adapter whose name was derived (not given): `name` itself unless a
+   * different adapter already reports under it, then `name-2`, `name-3`… with one warning, so two
+   * adapters of one provider (a model and its smaller fallback) never share a health signature.
+   */
+  claimVoiceName(name: string, owner: object): string {
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? name : `${name}-${n}`;
+      const holder = this.nameOwners.get(candidate)?.deref();
+      if (holder === undefined || holder === owner) {
+        this.nameOwners.set(candidate, new WeakRef(owner));
+        if (n > 1) {
+          this.logger.warn(
+            { adapter: candidate, derivedName: name },
+            `voice name ${name} is used by another adapter: this one reports as ${candidate} (set options.name)`,
+          );
+        }
+        return candidate;
+      }
+    }
+  }
+
   /** Names of the voices seen so far. */
   get adapterNames(): string[] {
     return [...this.voices.keys()];
@@ -324,6 +348,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     latencyMs: number,
     response: unknown,
     now: number = this.clock(),
+    retryAfterMs?: number,
   ): void {
     voice.lastActivity = now;
     const learning = this.learning.get(voice)!;
@@ -341,6 +366,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
         health.coherence,
         health.isConnected,
         now,
+        retryAfterMs,
       );
       const prior = learning.features.prior;
       const p = this.predictor.predict(vector, prior);

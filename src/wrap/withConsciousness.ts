@@ -58,14 +58,15 @@ export function withConsciousness<T extends object>(
   const inner = isLoader
     ? adapter
     : ((pipelineOf(adapter) && (adapter as { [TARGET]?: T })[TARGET]) ?? adapter);
-  const name = o.name ?? deriveName(inner);
-  if (name === undefined) {
+  const derived = o.name ?? deriveName(inner);
+  if (derived === undefined) {
     throw new TypeError(
       'withConsciousness(loader, options): options.name is required when wrapping a loader',
     );
   }
   const infrastructure =
     (o.infrastructure as InfrastructureConsciousness | undefined) ?? getDefaultInfrastructure();
+  const name = o.name ?? infrastructure.claimVoiceName(derived, inner as object);
   const clock: Clock = infrastructure.clock;
   const voice = infrastructure.voice(name);
   const classifiers = o.classifiers as unknown as Classifier[];

@@ -102,6 +102,25 @@ describe('withConsciousness: a transparent proxy', () => {
     ).toBe(0);
   });
 
+  it('gives a second adapter of the same provider its own voice (name-2), with a warning', async () => {
+    const { infrastructure, logLines } = freshInfrastructure();
+    const model = (text: string) => ({ providerName: 'openai', sendMessage: async () => message(text) });
+    const big = model('big');
+    const primary = withConsciousness(big, { infrastructure });
+    const small = withConsciousness(model('small'), { infrastructure });
+    const again = withConsciousness(big, { infrastructure });
+    await Promise.all([primary.sendMessage(), small.sendMessage(), again.sendMessage()]);
+    expect(pipelineOf(primary)!.name).toBe('openai');
+    expect(pipelineOf(small)!.name).toBe('openai-2');
+    expect(pipelineOf(again)!.name).toBe('openai'); // the same adapter keeps its name
+    expect(infrastructure.adapterNames.sort()).toEqual(['openai', 'openai-2']);
+    expect(logLines().filter((l) => l.includes('reports as openai-2'))).toHaveLength(1);
+    // A name given explicitly is used as it is.
+    expect(pipelineOf(withConsciousness(model('x'), { infrastructure, name: 'openai' }))!.name).toBe(
+      'openai',
+    );
+  });
+
   it('rejects bad arguments with errors that name them', () => {
     expect(() => withConsciousness(null as never)).toThrow(/withConsciousness\(adapter\).*null/);
     expect(() => withConsciousness(42 as never)).toThrow(/adapter.*number/);

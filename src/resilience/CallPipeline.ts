@@ -10,6 +10,7 @@ import { NoneReturnError } from '../errors/NoneReturnError.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import { VoiceSilencedError } from '../errors/VoiceSilencedError.js';
 import { DeadlineQueue } from './DeadlineQueue.js';
+import { StreamingQuantile } from '../health/StreamingQuantile.js';
 import type { MethodState } from './MethodState.js';
 import { findSignal, isAsyncIterable, isThenable } from './resultShapes.js';
 import type { RetrySchedule, RetryState } from './RetrySchedule.js';
@@ -20,6 +21,19 @@ import type { VoiceTuning } from '../healing/VoiceTuning.js';
 import type { SharedBackoff } from '../healing/SharedBackoff.js';
 import { RateLimitedLocallyError } from '../errors/RateLimitedLocallyError.js';
 import type { BreakerOptions } from './BreakerOptions.js';
+
+/** How the attempt timeout follows the voice's successful latencies. */
+export interface AdaptiveTimeoutOptions {
+  /** Timeout = multiplier × p95 of successful attempt latencies … */
+  readonly multiplier: number;
+  /** … at least this … */
+  readonly minMs: number;
+  /** … once this many successes are measured. */
+  readonly minSamples: number;
+}
+
+/** How often the attempt timeout is recomputed (ms of the pipeline's clock). */
+const TIMEOUT_REFRESH_MS = 1_000;
 
 /** A fallback adapter as the pipeline sees it. */
 export interface FallbackTarget {
@@ -60,6 +74,8 @@ export interface CallPipelineParts {
   readonly breaker: BreakerOptions;
   readonly retry: RetrySchedule;
   readonly timeoutMs: number | false;
+  /** The timeout learned from successful latencies (see WithConsciousnessOptions), or false. */
+  readonly adaptiveTimeout: AdaptiveTimeoutOptions | false;
   readonly classifiers: readonly Classifier[];
   readonly fallbacks: readonly FallbackTarget[];
   readonly fallbackValue: { readonly value: FallbackValue } | undefined;
@@ -101,6 +117,10 @@ export class CallPipeline {
   private readonly waiting: (() => void)[] = [];
   /** The provider asked us (429 + Retry-After) not to call before this time (epoch ms). */
   private coolingUntil = 0;
+  /** p95 of successful attempt latencies (timeouts and failures excluded: they would feed back). */
+  private readonly successLatency = new StreamingQuantile({ quantile: 0.95 });
+  /** When the attempt timeout is next recomputed (epoch ms). */
+  private timeoutRefreshAt = 0;
   /** Failures are classified once: the breaker's filter and the retry decision share the result. */
   private readonly classified = new WeakMap<object, Classification>();
 
@@ -142,6 +162,7 @@ export class CallPipeline {
     const fn = this.callable(owner, state);
     if (fn === undefined) return this.missingMethod(state, args);
     const start = this.parts.clock();
+    if (start >= this.timeoutRefreshAt) this.refreshTimeout(start);
     if (state.kind !== 'sync') {
       if (!this.breaker.allows()) {
         state.cells.error('circuit_open');
@@ -184,7 +205,7 @@ export class CallPipeline {
     const tuning = this.tuning;
     const now = this.parts.clock();
     if (tuning.timeoutMs !== undefined && this.deadlines?.durationMs !== tuning.timeoutMs) {
-      this.deadlines = new DeadlineQueue(tuning.timeoutMs, this.parts.clock);
+      this.refreshTimeout(now);
     }
     if (
       tuning.routeToFallbackUntil > now &&
@@ -214,6 +235,35 @@ export class CallPipeline {
       return this.asResult(state, args, served, now);
     }
     return this.invokeDirect(owner, state, args);
+  }
+
+  /**
+   * The attempt timeout now: a healing knob's (adaptive timeout from the learned p99), else the
+   * timeout learned from successful latencies within [minMs, timeout], else `timeout`.
+   */
+  attemptTimeoutMs(): number | undefined {
+    const knob = this.tuning.timeoutMs;
+    if (knob !== undefined) return knob;
+    const configured = this.parts.timeoutMs;
+    if (configured === false) return undefined;
+    const adaptive = this.parts.adaptiveTimeout;
+    const latency = this.successLatency;
+    if (adaptive === false || latency.count < adaptive.minSamples) return configured;
+    const learned = Math.ceil((latency.value * adaptive.multiplier) / 1000) * 1000;
+    return Math.min(configured, Math.max(adaptive.minMs, learned));
+  }
+
+  /** Counts a successful attempt's latency (to its result, or a stream's first chunk) for the adaptive timeout. */
+  learnLatency(ms: number): void {
+    this.successLatency.add(ms);
+  }
+
+  /** Replaces the deadline queue when the attempt timeout changed (pending deadlines keep theirs). */
+  private refreshTimeout(now: number): void {
+    this.timeoutRefreshAt = now + TIMEOUT_REFRESH_MS;
+    const ms = this.attemptTimeoutMs();
+    if (ms === this.deadlines?.durationMs) return;
+    this.deadlines = ms === undefined ? undefined : new DeadlineQueue(ms, this.parts.clock);
   }
 
   /** Wakes waiting calls while the concurrency limit (if any) has room for them. */
@@ -522,6 +572,7 @@ export class CallPipeline {
           }
           state.lastGood = value;
           const end = this.parts.clock();
+          this.learnLatency(end - attemptStart);
           voice.attemptSucceeded(end - attemptStart, value, end);
           voice.callEnded(state.cells, 'success', (end - start) / 1000);
           return value;

@@ -87,7 +87,9 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
           attemptStart,
         )) as IteratorResult<T>;
         voice.firstChunk(state.cells, (pipeline.now() - this.start) / 1000);
-        voice.attemptSucceeded(pipeline.now() - attemptStart, undefined);
+        const ttft = pipeline.now() - attemptStart;
+        pipeline.learnLatency(ttft);
+        voice.attemptSucceeded(ttft, undefined);
         if (result.done) this.complete();
         else this.delivered = 1;
         return result;

@@ -50,6 +50,24 @@ export const WithConsciousnessOptionsSchema = z
     breaker: BreakerOptionsSchema.default(BreakerOptionsSchema.parse({})),
     /** Per-attempt timeout in ms (time to the result, or to the first chunk of a stream); false disables it. */
     timeout: z.union([z.number().int().positive(), z.literal(false)]).default(120_000),
+    /**
+     * The timeout learned from the voice's own successful latencies: multiplier × their p95, at
+     * least minMs, at most `timeout`, once minSamples successes are measured (whole seconds,
+     * refreshed every second). A hanging request ends long before `timeout` on a voice that
+     * usually answers in seconds. false: always `timeout`.
+     */
+    adaptiveTimeout: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            multiplier: z.number().min(1).default(4),
+            minMs: z.number().int().positive().default(10_000),
+            minSamples: z.number().int().min(1).default(20),
+          })
+          .strict(),
+      ])
+      .default({ multiplier: 4, minMs: 10_000, minSamples: 20 }),
     /** Method paths never intercepted (called straight through). */
     exclude: z.array(z.string()).default([]),
   })

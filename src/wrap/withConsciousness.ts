@@ -80,6 +80,7 @@ export function withConsciousness<T extends object>(
     breaker: o.breaker,
     retry: new RetrySchedule(o.retry),
     timeoutMs: o.timeout,
+    adaptiveTimeout: o.adaptiveTimeout,
     classifiers,
     fallbacks,
     fallbackValue: 'fallbackValue' in (options ?? {}) ? { value: o.fallbackValue } : undefined,

@@ -117,3 +117,50 @@ describe('waiting to retry while a fallback could answer', () => {
     expect(primaryCalls).toBe(2);
   });
 });
+
+describe('the timeout learned from successful latencies', () => {
+  it('ends a hanging call after multiplier × p95 of the successes (at least minMs), not after timeout', async () => {
+    let offset = 0;
+    const { infrastructure } = freshInfrastructure(() => Date.now() + offset);
+    let hang = false;
+    const voice = withConsciousness(
+      {
+        providerName: 'local',
+        sendMessage: (): Promise<{ content: { text: string } }> => {
+          if (hang) return new Promise(() => undefined);
+          offset += 50; // each success takes 50 ms of the injected clock
+          return Promise.resolve(message('quick'));
+        },
+      },
+      {
+        infrastructure,
+        timeout: 60_000,
+        retry: { maxAttempts: 1 },
+        adaptiveTimeout: { multiplier: 4, minMs: 300, minSamples: 5 },
+      },
+    );
+    const pipeline = pipelineOf(voice)!;
+    expect(pipeline.attemptTimeoutMs()).toBe(60_000); // nothing learned yet
+    for (let i = 0; i < 5; i++) await voice.sendMessage();
+    // Successes in 50 ms: 4 × p95 = 200 ms, rounded up to whole seconds.
+    expect(pipeline.attemptTimeoutMs()).toBe(1_000);
+    offset += 1_000; // the timeout is recomputed once a second
+    hang = true;
+    const started = Date.now();
+    await expect(voice.sendMessage()).rejects.toMatchObject({ category: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('can be turned off: the configured timeout applies', async () => {
+    const { infrastructure } = freshInfrastructure();
+    const voice = withConsciousness(
+      { providerName: 'local', sendMessage: async () => message('quick') },
+      { infrastructure, timeout: 60_000, adaptiveTimeout: false },
+    );
+    for (let i = 0; i < 30; i++) await voice.sendMessage();
+    expect(pipelineOf(voice)!.attemptTimeoutMs()).toBe(60_000);
+    expect(() => withConsciousness({}, { adaptiveTimeout: { multiplier: 0.5 } })).toThrow(
+      /adaptiveTimeout\.multiplier/,
+    );
+  });
+});

@@ -36,6 +36,8 @@ export interface VoiceHost {
     latencyMs: number,
     response: unknown,
     now?: number,
+    /** The Retry-After a failure carried, in ms (the predictor expects calls to fail until it runs out). */
+    retryAfterMs?: number,
   ): void;
 }
 
@@ -137,7 +139,7 @@ export class Voice {
     cells.error(category);
     if (category !== 'aborted' && category !== 'circuit_open') {
       this.health.recordFailure(category, latencyMs);
-      this.host.observe(this, false, category, latencyMs, undefined);
+      this.host.observe(this, false, category, latencyMs, undefined, undefined, classification.retryAfterMs);
     }
     const event = {
       adapter: this.name,

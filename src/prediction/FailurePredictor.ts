@@ -1,25 +1,46 @@
 import { z } from 'zod';
-import { FAILURE_FEATURE_COUNT } from './FailureFeatures.js';
+import { FAILURE_FEATURE_COUNT, FAILURE_FEATURE_NAMES } from './FailureFeatures.js';
 
-/** Learned weights as persisted (e.g. in pattern_memory.json); z.number() rejects NaN and ±Infinity. */
+/**
+ * Learned state as persisted (e.g. in pattern_memory.json): the feature names fix the layout, so
+ * weights learned over another feature set are refused instead of misread. z.number() rejects
+ * NaN and ±Infinity.
+ */
 export const PredictorWeightsSchema = z
   .object({
-    version: z.literal(1),
+    version: z.literal(2),
+    features: z.array(z.string()).min(1),
     weights: z.array(z.number()).min(1),
+    /** Per-weight sums of squared gradients (AdaGrad), so a restarted model keeps its step sizes. */
+    squaredGradients: z.array(z.number().nonnegative()).min(1),
     updates: z.number().int().nonnegative(),
   })
   .strict();
 
-/** Learned weights as persisted. */
+/** Learned state as persisted. */
 export type PredictorWeights = z.infer<typeof PredictorWeightsSchema>;
 
 /** Options of a {@link FailurePredictor}, validated once at construction. */
 export interface FailurePredictorOptions {
-  /** Length of the feature vectors. Default {@link FAILURE_FEATURE_COUNT}. */
+  /** Names of the features, in vector order. Default {@link FAILURE_FEATURE_NAMES}. */
+  readonly featureNames?: readonly string[];
+  /**
+   * Length of the feature vectors, for vectors other than FailureFeatures' (features are then named
+   * `x0`, `x1`, …, unless the length is FailureFeatures'). Ignored when featureNames is given.
+   * Default {@link FAILURE_FEATURE_COUNT}.
+   */
   readonly featureCount?: number;
-  /** SGD step size. Default 0.1 (best of 0.05, 0.1, 0.3 on the prediction bench; all three are within 1.5%). */
+  /** AdaGrad base step: a weight moves by learningRate · g / sqrt(gradientFloor + Σ g²). Default 0.5. */
   readonly learningRate?: number;
-  /** L2 penalty per update, pulling the weights (and so the model) back towards the prior. Default 1e-4. */
+  /** Squared-gradient sum each weight starts from, so no step rate exceeds learningRate / sqrt(gradientFloor). Default 0.25. */
+  readonly gradientFloor?: number;
+  /**
+   * Share of a weight's squared-gradient sum kept at each update of that weight, in (0, 1]: below
+   * 1 the sum forgets old updates, so step rates never shrink to nothing and the model keeps
+   * tracking a changing upstream. Default 0.9999 (remembers about the last 10 000 updates).
+   */
+  readonly gradientMemory?: number;
+  /** L2 penalty per update of a weight, pulling it (and so the model) back towards the prior. Default 1e-4. */
   readonly l2?: number;
   /** The prior is clamped to [epsilon, 1 − epsilon] before its logit is taken. Default 1e-3. */
   readonly epsilon?: number;
@@ -43,22 +64,54 @@ function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
+/** The feature names a predictor is built for. */
+function namesOf(options: FailurePredictorOptions): readonly string[] {
+  if (options.featureNames !== undefined) {
+    const names = [...options.featureNames];
+    if (
+      names.length < 1 ||
+      names.some((n) => typeof n !== 'string') ||
+      new Set(names).size !== names.length
+    ) {
+      throw new RangeError('FailurePredictor featureNames must be distinct strings, at least one');
+    }
+    return names;
+  }
+  const count = options.featureCount ?? FAILURE_FEATURE_COUNT;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`FailurePredictor featureCount must be an integer >= 1, got ${String(count)}`);
+  }
+  return count === FAILURE_FEATURE_COUNT
+    ? FAILURE_FEATURE_NAMES
+    : Array.from({ length: count }, (_, i) => `x${String(i)}`);
+}
+
 /**
  * Online logistic regression for "does the next call fail" (DESIGN §6), with the original's
  * heuristic as an offset: p = σ(logit(clamp(prior, ε, 1 − ε)) + w·x). The weights start at 0,
- * so before any learning the model is the heuristic; SGD on log loss then learns how far the
- * features say it is off. One predictor can serve every adapter: features are per adapter, and
- * what one voice teaches helps the others.
+ * so before any learning the model is the heuristic; each outcome then takes one AdaGrad step on
+ * log loss, learning how far the features say the heuristic is off. AdaGrad gives each weight its
+ * own step size: a feature that fires rarely (a Retry-After window, a refused connection) learns
+ * from its few occurrences at full rate, while the busy ones (bias, failure rates) settle. Step
+ * rates stay within [learningRate / sqrt(gradientFloor + 4 / (1 − gradientMemory)),
+ * learningRate / sqrt(gradientFloor)] for features within [-2, 2], and weights within ±maxWeight.
  *
- * Both methods are O(features) and allocate nothing. Non-finite inputs never produce NaN: a
- * non-finite feature counts as 0 in a prediction, and an update with any non-finite input is
- * ignored.
+ * One predictor can serve every adapter: features are per adapter, and what one voice teaches
+ * helps the others. Both methods are O(features) and allocate nothing. Non-finite inputs never
+ * produce NaN: a non-finite feature counts as 0 in a prediction, and an update with any
+ * non-finite input is ignored.
  */
 export class FailurePredictor {
+  /** Names of the features, in vector order. */
+  public readonly featureNames: readonly string[];
   /** Length of the feature vectors. */
   public readonly featureCount: number;
-  /** SGD step size. */
+  /** AdaGrad base step. */
   public readonly learningRate: number;
+  /** Squared-gradient sum each weight starts from. */
+  public readonly gradientFloor: number;
+  /** Share of the squared-gradient sum kept at each update. */
+  public readonly gradientMemory: number;
   /** L2 penalty per update. */
   public readonly l2: number;
   /** Clamp of the prior before its logit. */
@@ -66,18 +119,17 @@ export class FailurePredictor {
   /** Bound on each weight's magnitude. */
   public readonly maxWeight: number;
   private readonly w: Float64Array;
+  /** Per-weight sums of squared gradients (without the floor). */
+  private readonly g2: Float64Array;
   private updateCount = 0;
 
   /** Creates an untrained predictor (all weights 0); throws a RangeError on an invalid option. */
   constructor(options: FailurePredictorOptions = {}) {
-    const featureCount = options.featureCount ?? FAILURE_FEATURE_COUNT;
-    if (!Number.isInteger(featureCount) || featureCount < 1) {
-      throw new RangeError(
-        `FailurePredictor featureCount must be an integer >= 1, got ${String(featureCount)}`,
-      );
-    }
-    this.featureCount = featureCount;
-    this.learningRate = positive('learningRate', options.learningRate ?? 0.1);
+    this.featureNames = namesOf(options);
+    this.featureCount = this.featureNames.length;
+    this.learningRate = positive('learningRate', options.learningRate ?? 0.5);
+    this.gradientFloor = positive('gradientFloor', options.gradientFloor ?? 0.25);
+    this.gradientMemory = positive('gradientMemory', options.gradientMemory ?? 0.9999, 1);
     const l2 = options.l2 ?? 1e-4;
     if (!(l2 >= 0 && l2 < 1)) {
       throw new RangeError(`FailurePredictor l2 must be in [0, 1), got ${String(l2)}`);
@@ -85,10 +137,11 @@ export class FailurePredictor {
     this.l2 = l2;
     this.epsilon = positive('epsilon', options.epsilon ?? 1e-3, 0.5);
     this.maxWeight = positive('maxWeight', options.maxWeight ?? 10);
-    this.w = new Float64Array(featureCount);
+    this.w = new Float64Array(this.featureCount);
+    this.g2 = new Float64Array(this.featureCount);
   }
 
-  /** A predictor carrying persisted weights; throws when they are malformed or of another length. */
+  /** A predictor carrying persisted weights; throws when they are malformed or of another layout. */
   public static fromWeights(weights: unknown, options: FailurePredictorOptions = {}): FailurePredictor {
     const predictor = new FailurePredictor(options);
     predictor.importWeights(weights);
@@ -111,7 +164,7 @@ export class FailurePredictor {
   }
 
   /**
-   * One SGD step on log loss. Pass the features and prior as they were when the call was
+   * One AdaGrad step on log loss. Pass the features and prior as they were when the call was
    * predicted (before its outcome) and whether that call failed. Ignored when any input is
    * non-finite or the vector has the wrong length.
    */
@@ -129,42 +182,21 @@ export class FailurePredictor {
       score += this.w[i]! * x;
     }
     const p = prior < 0 ? 0 : prior > 1 ? 1 : prior;
-    const error = sigmoid(this.offset(p) + score) - (failed ? 1 : 0);
-    if (!Number.isFinite(error)) {
-      return;
-    }
-    const rate = this.learningRate;
-    const decay = 1 - rate * this.l2;
-    const bound = this.maxWeight;
-    for (let i = 0; i < n; i++) {
-      const next = this.w[i]! * decay - rate * error * features[i]!;
-      this.w[i] = next > bound ? bound : next < -bound ? -bound : next;
-    }
-    this.updateCount++;
+    this.step(features, sigmoid(this.offset(p) + score) - (failed ? 1 : 0));
   }
 
   /**
-   * The same SGD step as `learn`, given the probability already predicted for these features
-   * (the call path predicts every call, so recomputing it to learn would double the work). With
-   * one model shared by several voices, `predicted` may be a step stale: harmless for SGD.
+   * The same step as `learn`, given the probability already predicted for these features (the
+   * call path predicts every call, so recomputing it to learn would double the work). With one
+   * model shared by several voices, `predicted` may be a step stale: harmless for SGD.
    */
   public learnFromPrediction(features: ArrayLike<number>, predicted: number, failed: boolean): void {
     const n = this.featureCount;
-    const error = predicted - (failed ? 1 : 0);
-    if (features.length !== n || !Number.isFinite(error)) return;
-    const rate = this.learningRate;
-    const decay = 1 - rate * this.l2;
-    const bound = this.maxWeight;
-    const step = rate * error;
+    if (features.length !== n) return;
     for (let i = 0; i < n; i++) {
-      const x = features[i]!;
-      if (!Number.isFinite(x)) return;
+      if (!Number.isFinite(features[i]!)) return;
     }
-    for (let i = 0; i < n; i++) {
-      const next = this.w[i]! * decay - step * features[i]!;
-      this.w[i] = next > bound ? bound : next < -bound ? -bound : next;
-    }
-    this.updateCount++;
+    this.step(features, predicted - (failed ? 1 : 0));
   }
 
   /** Updates applied since creation (or carried over by an import). */
@@ -177,27 +209,40 @@ export class FailurePredictor {
     return this.w[index];
   }
 
-  /** The weights as a plain JSON-able object for persistence. */
+  /** The learned state as a plain JSON-able object for persistence. */
   public exportWeights(): PredictorWeights {
-    return { version: 1, weights: Array.from(this.w), updates: this.updateCount };
+    return {
+      version: 2,
+      features: [...this.featureNames],
+      weights: Array.from(this.w),
+      squaredGradients: Array.from(this.g2),
+      updates: this.updateCount,
+    };
   }
 
   /**
-   * Replaces the weights with persisted ones, validated by {@link PredictorWeightsSchema}; throws
-   * a ZodError when malformed and a RangeError when the length is not featureCount. Weights
-   * beyond ±maxWeight are clamped.
+   * Replaces the learned state with a persisted one, validated by {@link PredictorWeightsSchema};
+   * throws a ZodError when malformed (including weights of the first, version-1 layout) and a
+   * RangeError when its features are not this predictor's. Weights beyond ±maxWeight are clamped.
    */
   public importWeights(data: unknown): void {
     const parsed = PredictorWeightsSchema.parse(data);
-    if (parsed.weights.length !== this.featureCount) {
+    const n = this.featureCount;
+    const sameLayout =
+      parsed.features.length === n &&
+      parsed.weights.length === n &&
+      parsed.squaredGradients.length === n &&
+      parsed.features.every((name, i) => name === this.featureNames[i]);
+    if (!sameLayout) {
       throw new RangeError(
-        `FailurePredictor expects ${String(this.featureCount)} weights, got ${String(parsed.weights.length)}`,
+        `FailurePredictor expects weights for [${this.featureNames.join(', ')}], got [${parsed.features.join(', ')}]`,
       );
     }
     const bound = this.maxWeight;
-    for (let i = 0; i < this.featureCount; i++) {
+    for (let i = 0; i < n; i++) {
       const v = parsed.weights[i]!;
       this.w[i] = v > bound ? bound : v < -bound ? -bound : v;
+      this.g2[i] = parsed.squaredGradients[i]!;
     }
     this.updateCount = parsed.updates;
   }
@@ -205,7 +250,35 @@ export class FailurePredictor {
   /** Forgets everything learned: the model is the heuristic again. */
   public reset(): void {
     this.w.fill(0);
+    this.g2.fill(0);
     this.updateCount = 0;
+  }
+
+  /**
+   * Moves each weight against its gradient error · x, at its own AdaGrad rate. A feature at 0 has
+   * no gradient and is skipped, its forgetting and L2 pull included ("lazy" updates, as in sparse
+   * SGD): most features are 0 on most calls, and the call path pays for the rest only.
+   */
+  private step(features: ArrayLike<number>, error: number): void {
+    if (!Number.isFinite(error)) return;
+    const n = this.featureCount;
+    const eta = this.learningRate;
+    const floor = this.gradientFloor;
+    const memory = this.gradientMemory;
+    const l2 = this.l2;
+    const bound = this.maxWeight;
+    for (let i = 0; i < n; i++) {
+      const x = features[i]!;
+      if (x === 0) continue;
+      const g = error * x;
+      const g2 = memory * this.g2[i]! + g * g;
+      this.g2[i] = g2;
+      const rate = eta / Math.sqrt(floor + g2);
+      const shrink = 1 - rate * l2;
+      const next = this.w[i]! * (shrink > 0 ? shrink : 0) - rate * g;
+      this.w[i] = next > bound ? bound : next < -bound ? -bound : next;
+    }
+    this.updateCount++;
   }
 
   /** w·x over the finite features; a vector of the wrong length contributes nothing. */

@@ -75,6 +75,7 @@ describe('FailureFeatures', () => {
       coherence: weird,
       connected: fc.boolean(),
       clock: weird,
+      retryAfterMs: fc.option(weird, { nil: undefined }),
     });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
@@ -89,6 +90,8 @@ describe('FailureFeatures', () => {
             s.circuit,
             s.coherence,
             s.connected,
+            now,
+            s.retryAfterMs,
           );
           for (const x of f.vector) {
             expect(Number.isFinite(x)).toBe(true);
@@ -117,14 +120,12 @@ describe('FailureFeatures', () => {
     );
   });
 
-  it('squashes consecutive failures and successes to min(n, 10) / 10, with indicators for 1 and 2 failures', () => {
+  it('squashes consecutive failures and successes to min(n, 10) / 10', () => {
     const f = new FailureFeatures({ clock: () => 0 });
     f.record(false, 'timeout', 100, 'closed', 1, true);
     expect(read(f, 'consecutiveFailures')).toBeCloseTo(0.1, 12);
-    expect(read(f, 'firstFailure')).toBe(1);
     f.record(false, 'timeout', 100, 'closed', 1, true);
-    expect(read(f, 'secondFailure')).toBe(1);
-    expect(read(f, 'firstFailure')).toBe(0);
+    expect(read(f, 'consecutiveFailures')).toBeCloseTo(0.2, 12);
     for (let i = 0; i < 20; i++) f.record(false, 'timeout', 100, 'closed', 1, true);
     expect(read(f, 'consecutiveFailures')).toBe(1);
     expect(f.consecutiveFailures).toBe(22);
@@ -140,12 +141,12 @@ describe('FailureFeatures', () => {
     expect(read(f, 'failureRateSlow')).toBeCloseTo(0.05, 12);
   });
 
-  it('sets one category group for the last failure and clears it after a success', () => {
+  it('sets one category slot for the last failure and clears it after a success', () => {
     const groups: [ErrorCategory, FailureFeatureName][] = [
-      ['timeout', 'lastTransient'],
-      ['overloaded', 'lastTransient'],
-      ['server_error', 'lastTransient'],
-      ['network', 'lastTransient'],
+      ['timeout', 'lastTimeout'],
+      ['overloaded', 'lastOverloaded'],
+      ['server_error', 'lastServerError'],
+      ['network', 'lastNetwork'],
       ['rate_limited', 'lastRateLimited'],
       ['api_return_none', 'lastStructural'],
       ['api_method_missing', 'lastStructural'],
@@ -156,7 +157,10 @@ describe('FailureFeatures', () => {
       ['unknown', 'lastOther'],
     ];
     const slots: FailureFeatureName[] = [
-      'lastTransient',
+      'lastTimeout',
+      'lastOverloaded',
+      'lastServerError',
+      'lastNetwork',
       'lastRateLimited',
       'lastStructural',
       'lastAuth',
@@ -171,12 +175,26 @@ describe('FailureFeatures', () => {
     }
   });
 
-  it('tracks the share of recent 429s', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    for (let i = 0; i < 10; i++) f.record(false, 'rate_limited', 80, 'closed', 1, true);
-    expect(read(f, 'rateLimitedRate')).toBeGreaterThan(0.9);
-    for (let i = 0; i < 10; i++) f.record(false, 'server_error', 80, 'closed', 1, true);
-    expect(read(f, 'rateLimitedRate')).toBeLessThan(0.05);
+  it('keeps a per-minute failure rate that fades, with the evidence behind it, as time passes', () => {
+    let now = 0;
+    const f = new FailureFeatures({ clock: () => now });
+    for (let i = 0; i < 20; i++) {
+      now += 500;
+      f.record(i % 2 === 0, 'server_error', 100, 'closed', 1, true);
+    }
+    const fresh = read(f, 'failureRateMinute');
+    expect(fresh).toBeGreaterThan(0.4);
+    expect(fresh).toBeLessThan(0.5);
+    // A minute later the rate still stands; three minutes later its evidence has mostly aged away.
+    now += 60_000;
+    f.setContext('closed', 1, true);
+    expect(read(f, 'failureRateMinute')).toBeGreaterThan(fresh * 0.85);
+    now += 120_000;
+    f.setContext('closed', 1, true);
+    expect(read(f, 'failureRateMinute')).toBeLessThan(fresh * 0.6);
+    now += 600_000;
+    f.setContext('closed', 1, true);
+    expect(read(f, 'failureRateMinute')).toBeLessThan(0.01);
   });
 
   it('raises the latency z-score on a spike and the level and trend while latency climbs', () => {
@@ -191,15 +209,75 @@ describe('FailureFeatures', () => {
     expect(read(f, 'latencyLevel')).toBeGreaterThan(read(f, 'latencyTrend'));
   });
 
-  it('leaves latency statistics alone for breaker rejections, aborts and broken clocks', () => {
+  it('takes latency only from successes and timeouts: a fast 529 or refused connection says nothing of the queue', () => {
     const f = new FailureFeatures({ clock: () => 0 });
     for (let i = 0; i < 50; i++) f.record(true, undefined, 500, 'closed', 1, true);
-    const before = Array.from(f.vector.subarray(index('latencyZScore'), index('latencyTrend') + 1));
-    f.record(false, 'circuit_open', 0, 'open', 1, true);
-    f.record(false, 'aborted', 90_000, 'closed', 1, true);
+    const latency = (): number[] =>
+      Array.from(f.vector.subarray(index('latencyZScore'), index('timeoutRisk') + 1));
+    const before = latency();
+    for (const category of ['circuit_open', 'aborted', 'overloaded', 'network', 'rate_limited'] as const) {
+      f.record(false, category, category === 'aborted' ? 90_000 : 20, 'closed', 1, true);
+    }
     f.record(true, undefined, Number.NaN, 'closed', 1, true);
     f.record(true, undefined, -5, 'closed', 1, true);
-    expect(Array.from(f.vector.subarray(index('latencyZScore'), index('latencyTrend') + 1))).toEqual(before);
+    expect(latency()).toEqual(before);
+    f.record(false, 'timeout', 15_000, 'closed', 1, true);
+    expect(read(f, 'latencyZScore')).toBeGreaterThan(1);
+  });
+
+  it('learns the timeout from the latency of a timeout, and rates the risk of the next call passing it', () => {
+    const f = new FailureFeatures({ clock: () => 0 });
+    const ok = (ms: number): void => void f.record(true, undefined, ms, 'closed', 1, true);
+    for (let i = 0; i < 50; i++) ok(i % 2 === 0 ? 800 : 1_200);
+    expect(read(f, 'timeoutRisk')).toBe(0);
+    f.record(false, 'timeout', 15_000, 'closed', 1, true);
+    for (let i = 0; i < 30; i++) ok(i % 2 === 0 ? 800 : 1_200);
+    const calm = read(f, 'timeoutRisk');
+    expect(calm).toBeLessThan(0.01);
+    // Latency climbing towards the 15 s timeout: the risk of passing it rises.
+    for (let ms = 2_000; ms <= 16_000; ms *= 1.15) ok(ms);
+    expect(read(f, 'timeoutRisk')).toBeGreaterThan(0.15);
+    expect(read(f, 'timeoutRisk')).toBeLessThanOrEqual(1);
+  });
+
+  it('holds Retry-After until it runs out, ramping down over its last second', () => {
+    let now = 0;
+    const f = new FailureFeatures({ clock: () => now });
+    f.record(false, 'rate_limited', 80, 'closed', 1, true, now, 20_000);
+    expect(read(f, 'retryAfterActive')).toBe(1);
+    expect(read(f, 'retryAfterRemaining')).toBeCloseTo(20 / 60, 12);
+    now = 19_000;
+    f.setContext('closed', 1, true);
+    expect(read(f, 'retryAfterActive')).toBe(1);
+    now = 19_500;
+    f.setContext('closed', 1, true);
+    expect(read(f, 'retryAfterActive')).toBeCloseTo(0.5, 12);
+    now = 20_000;
+    f.setContext('closed', 1, true);
+    expect(read(f, 'retryAfterActive')).toBe(0);
+    expect(read(f, 'retryAfterRemaining')).toBe(0);
+  });
+
+  it('ends a Retry-After window early when a call sent after the 429 succeeds, not when an older one does', () => {
+    let now = 10_000;
+    const f = new FailureFeatures({ clock: () => now });
+    f.record(false, 'rate_limited', 80, 'closed', 1, true, now, 30_000);
+    now = 10_500;
+    // Sent at 9 500, before the 429 arrived: it says nothing about the window.
+    f.record(true, undefined, 1_000, 'closed', 1, true, now);
+    expect(read(f, 'retryAfterActive')).toBe(1);
+    now = 12_000;
+    // Sent at 11 000, after the 429: the quota is back.
+    f.record(true, undefined, 1_000, 'closed', 1, true, now);
+    expect(read(f, 'retryAfterActive')).toBe(0);
+  });
+
+  it('ignores missing, zero or non-finite Retry-After values', () => {
+    const f = new FailureFeatures({ clock: () => 0 });
+    for (const ms of [undefined, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      f.record(false, 'rate_limited', 80, 'closed', 1, true, 0, ms);
+      expect(read(f, 'retryAfterActive')).toBe(0);
+    }
   });
 
   it('reports breaker state, incoherence and reachability from the context', () => {
@@ -225,7 +303,32 @@ describe('FailureFeatures', () => {
     now = 10_000;
     f.setContext('closed', 1, false);
     expect(read(f, 'failureRecency')).toBeCloseTo(Math.exp(-1), 12);
-    expect(read(f, 'successRecency')).toBe(0);
+    expect(new FailureFeatures().recencyMs).toBe(2_000);
+  });
+
+  it('counts breaker openings over the last minutes and fades the recency of its closing', () => {
+    let now = 0;
+    const f = new FailureFeatures({ clock: () => now });
+    expect(read(f, 'breakerClosedRecency')).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      f.setContext('open', 1, true);
+      now += 30_000;
+      f.setContext('half_open', 1, true);
+      f.setContext('closed', 1, true);
+      expect(read(f, 'breakerClosedRecency')).toBe(1);
+    }
+    // Half-open without a reported open still counts once: leaving closed is the opening.
+    f.setContext('half_open', 1, true);
+    f.setContext('closed', 1, true);
+    const openings = read(f, 'breakerOpenings');
+    expect(openings).toBeGreaterThan(0.7);
+    expect(openings).toBeLessThanOrEqual(0.8);
+    now += 30_000;
+    f.setContext('closed', 1, true);
+    expect(read(f, 'breakerClosedRecency')).toBeCloseTo(Math.exp(-1), 12);
+    now += 60 * 60_000;
+    f.setContext('closed', 1, true);
+    expect(read(f, 'breakerOpenings')).toBeLessThan(0.01);
   });
 
   it('forgets everything on reset', () => {
@@ -243,6 +346,7 @@ describe('FailureFeatures', () => {
     expect(() => new FailureFeatures({ slowAlpha: 1.5 })).toThrow(RangeError);
     expect(() => new FailureFeatures({ latencySlowAlpha: Number.NaN })).toThrow(RangeError);
     expect(() => new FailureFeatures({ recencyMs: 0 })).toThrow(RangeError);
+    expect(() => new FailureFeatures({ recencyMs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
     expect(() => new FailureFeatures({ clock: 5 as unknown as () => number })).toThrow(TypeError);
   });
 });

@@ -143,21 +143,31 @@ describe('FailurePredictor', () => {
     );
   });
 
-  it('rejects malformed weights and keeps its own', () => {
-    const good = { version: 1, weights: new Array<number>(FAILURE_FEATURE_COUNT).fill(0.1), updates: 3 };
+  it('rejects malformed weights, weights of another feature layout, and keeps its own', () => {
+    const n = FAILURE_FEATURE_COUNT;
+    const good = {
+      version: 2,
+      features: [...FAILURE_FEATURE_NAMES],
+      weights: new Array<number>(n).fill(0.1),
+      squaredGradients: new Array<number>(n).fill(1),
+      updates: 3,
+    };
     expect(PredictorWeightsSchema.safeParse(good).success).toBe(true);
     const malformed: unknown[] = [
       null,
       'weights',
       {},
-      { ...good, version: 2 },
+      // The first layout (22 unnamed features): refused rather than misread.
+      { version: 1, weights: new Array<number>(22).fill(0.1), updates: 3 },
+      { ...good, version: 3 },
       { ...good, weights: [] },
       { ...good, weights: ['0.1'] },
       { ...good, weights: [Number.NaN] },
       { ...good, weights: [Number.POSITIVE_INFINITY] },
+      { ...good, squaredGradients: [-1] },
       { ...good, updates: -1 },
       { ...good, updates: 1.5 },
-      { version: 1, weights: good.weights },
+      { version: 2, features: good.features, weights: good.weights, updates: 3 },
       { ...good, extra: true },
     ];
     const predictor = trained();
@@ -166,8 +176,13 @@ describe('FailurePredictor', () => {
       expect(PredictorWeightsSchema.safeParse(data).success, JSON.stringify(data)).toBe(false);
       expect(() => predictor.importWeights(data)).toThrow(ZodError);
     }
+    const reordered = [...good.features].reverse();
+    expect(() => predictor.importWeights({ ...good, features: reordered })).toThrow(RangeError);
     expect(() => predictor.importWeights({ ...good, weights: [0.1, 0.2] })).toThrow(RangeError);
+    expect(() => predictor.importWeights({ ...good, squaredGradients: [1] })).toThrow(RangeError);
     expect(predictor.exportWeights()).toEqual(before);
+    predictor.importWeights(good);
+    expect(predictor.exportWeights()).toEqual(good);
   });
 
   it('keeps every weight within ±maxWeight, also when imported', () => {
@@ -190,11 +205,71 @@ describe('FailurePredictor', () => {
 
   it('rejects invalid options', () => {
     expect(() => new FailurePredictor({ featureCount: 0 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ featureNames: [] })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ featureNames: ['a', 'a'] })).toThrow(RangeError);
     expect(() => new FailurePredictor({ learningRate: 0 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ gradientFloor: 0 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ gradientMemory: 0 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ gradientMemory: 1.5 })).toThrow(RangeError);
     expect(() => new FailurePredictor({ learningRate: Number.POSITIVE_INFINITY })).toThrow(RangeError);
     expect(() => new FailurePredictor({ l2: -1 })).toThrow(RangeError);
     expect(() => new FailurePredictor({ epsilon: 0.6 })).toThrow(RangeError);
     expect(() => new FailurePredictor({ maxWeight: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('FailurePredictor AdaGrad steps', () => {
+  it('never moves a weight by more than learningRate / sqrt(gradientFloor) times its gradient', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(featureVector, fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (steps) => {
+          // Priors inside [ε, 1 − ε], where predict's and learn's errors agree exactly.
+          const predictor = new FailurePredictor({ l2: 0, maxWeight: 1e9 });
+          const maxRate = predictor.learningRate / Math.sqrt(predictor.gradientFloor);
+          for (const [x, prior, failed] of steps) {
+            const before = Array.from({ length: predictor.featureCount }, (_, i) => predictor.weight(i)!);
+            const error = predictor.predict(x, prior) - (failed ? 1 : 0);
+            predictor.learn(x, prior, failed);
+            for (let i = 0; i < predictor.featureCount; i++) {
+              const moved = Math.abs(predictor.weight(i)! - before[i]!);
+              // Slack for rounding in the subtraction, relative to the weight's size.
+              const slack = 1e-12 * (1 + Math.abs(before[i]!));
+              expect(moved).toBeLessThanOrEqual(maxRate * Math.abs(error * x[i]!) * (1 + 1e-9) + slack);
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('gives a rarely firing feature larger steps than a busy one', () => {
+    const predictor = new FailurePredictor({ featureNames: ['busy', 'rare'], l2: 0 });
+    // The busy feature sees 500 noisy outcomes (1 in 10 fails), the rare one none.
+    for (let i = 0; i < 500; i++) predictor.learn([1, 0], 0.1, i % 10 === 0);
+    const busyBefore = predictor.weight(0)!;
+    predictor.learn([1, 1], 0.1, true);
+    const busyStep = Math.abs(predictor.weight(0)! - busyBefore);
+    const rareStep = Math.abs(predictor.weight(1)!);
+    expect(rareStep).toBeGreaterThan(3 * busyStep);
+  });
+
+  it('keeps learning at a bounded-below rate when it forgets old gradients', () => {
+    const forgetting = new FailurePredictor({ featureNames: ['x'], l2: 0, gradientMemory: 0.99 });
+    const remembering = new FailurePredictor({ featureNames: ['x'], l2: 0, gradientMemory: 1 });
+    for (let i = 0; i < 5_000; i++) {
+      forgetting.learn([1], 0.5, i % 2 === 0);
+      remembering.learn([1], 0.5, i % 2 === 0);
+    }
+    const step = (p: FailurePredictor): number => {
+      const before = p.weight(0)!;
+      p.learn([1], 0.5, true);
+      return Math.abs(p.weight(0)! - before);
+    };
+    expect(step(forgetting)).toBeGreaterThan(3 * step(remembering));
   });
 });
 

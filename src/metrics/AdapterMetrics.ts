@@ -2,7 +2,7 @@ import type { Gauge } from 'prom-client';
 import type { AdapterHealthSignature, CircuitState } from '../health/AdapterHealthSignature.js';
 import type { CounterCell } from './FastCounter.js';
 import type { MetricFamilies } from './metricFamilies.js';
-import { CIRCUIT_STATES } from './metricNames.js';
+import { CIRCUIT_STATES, HEALING_ACTIONS, HEALING_RESULTS, PATTERN_TYPES } from './metricNames.js';
 
 type GaugeChild = Gauge.Internal<string>;
 
@@ -11,7 +11,10 @@ function set(child: GaugeChild, value: number): void {
   if (Number.isFinite(value)) child.set(value);
 }
 
-/** The per-adapter series (circuit state and transitions, up, health gauges), with cells and gauge children bound once. */
+/**
+ * The per-adapter series (circuit state and transitions, up, health gauges, pattern and healing
+ * counters at zero), with cells and gauge children bound once.
+ */
 export class AdapterMetrics {
   /** Adapter label value. */
   readonly adapter: string;
@@ -38,6 +41,11 @@ export class AdapterMetrics {
     this.predictedFailure = families.predictedFailure.labels(labels);
     // Adding 0 only creates the series; it never changes a count another instance recorded.
     for (const cell of this.transitions) cell.inc(0);
+    // Known patterns and healing actions at zero too (14 series), so rate() sees their first event.
+    for (const type of PATTERN_TYPES) families.patternsDetected.cell(type, adapter).inc(0);
+    for (const action of HEALING_ACTIONS) {
+      for (const result of HEALING_RESULTS) families.healingActions.cell(adapter, action, result).inc(0);
+    }
     if (initialise) {
       this.setCircuitState('closed');
       this.up.set(1);

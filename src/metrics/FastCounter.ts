@@ -1,4 +1,6 @@
 import type { Metric, Registry, RegistryContentType } from 'prom-client';
+import { CHUNK_CHARS, type ExpositionFormat } from './ExpositionFormat.js';
+import { LayoutVersions, LinePrefixes } from './LinePrefixes.js';
 import { seriesKey, seriesLabels, validateMetric } from './seriesKey.js';
 
 /** Options of a {@link FastCounter}; all validated once here so that {@link CounterCell.inc} validates nothing. */
@@ -49,6 +51,7 @@ export interface CounterSnapshot {
 class CounterSeries implements CounterCell {
   public value = 0;
   public attached = false;
+  public readonly prefixes = new LinePrefixes();
 
   constructor(
     private readonly exported: Map<string, CounterSeries>,
@@ -100,6 +103,7 @@ export class FastCounter {
   private readonly cells = new Map<string, CounterSeries>();
   // The exported subset, in insertion order = first-increment order.
   private readonly exported = new Map<string, CounterSeries>();
+  private readonly layouts = new LayoutVersions();
 
   /** Validates the options, then registers with each of `registers`; a taken name throws the Registry's error. */
   constructor(options: FastCounterOptions) {
@@ -145,6 +149,32 @@ export class FastCounter {
       values.push({ value: series.value, labels: series.labels });
     }
     return { help: this.help, name: this.name, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  /**
+   * The family as `format` writes it (header, then one line per series in `get()` order, no
+   * trailing newline), in chunks of at most about CHUNK_CHARS: the text the Registry would print,
+   * from prefixes cached per series.
+   */
+  public expose(format: ExpositionFormat): string[] {
+    const version = this.layouts.current(format, this.name);
+    const slot = format.slot;
+    const chunks: string[] = [];
+    let text = format.header(this.name, this.help, this.type);
+    for (const series of this.exported.values()) {
+      const prefix =
+        series.prefixes.get(slot, version) ??
+        series.prefixes.set(slot, version, [
+          format.samplePrefix(this.name, this.type, { labels: series.labels }),
+        ]);
+      text += `\n${prefix[0]!}${format.value(series.value)}`;
+      if (text.length >= CHUNK_CHARS) {
+        chunks.push(text);
+        text = '';
+      }
+    }
+    chunks.push(text);
+    return chunks;
   }
 
   private keyOf(labelValues: readonly string[]): string {

@@ -1,4 +1,6 @@
 import type { Metric, Registry, RegistryContentType } from 'prom-client';
+import { CHUNK_CHARS, type ExpositionFormat } from './ExpositionFormat.js';
+import { LayoutVersions, LinePrefixes } from './LinePrefixes.js';
 import { seriesKey, seriesLabels, validateMetric } from './seriesKey.js';
 
 /** Options of a {@link FastHistogram}; all validated once here so that {@link HistogramCell.observe} validates nothing. */
@@ -74,6 +76,7 @@ class HistogramSeries implements HistogramCell {
   public sum = 0;
   public count = 0;
   public attached = false;
+  public readonly prefixes = new LinePrefixes();
 
   constructor(
     private readonly bounds: Float64Array,
@@ -147,6 +150,7 @@ export class FastHistogram {
   private readonly cells = new Map<string, HistogramSeries>();
   // The exported subset, in insertion order = first-observation order.
   private readonly exported = new Map<string, HistogramSeries>();
+  private readonly layouts = new LayoutVersions();
 
   /** Validates the options, then registers with each of `registers`; a taken name throws the Registry's error. */
   constructor(options: FastHistogramOptions) {
@@ -205,30 +209,79 @@ export class FastHistogram {
 
   /** Samples with the series labels kept apart; the Registry prefers this for the text formats. */
   public async getForPromString(): Promise<HistogramSnapshot<HistogramTextSample>> {
-    const bucketName = `${this.name}_bucket`;
-    const sumName = `${this.name}_sum`;
-    const countName = `${this.name}_count`;
     const values: HistogramTextSample[] = [];
     for (const series of this.exported.values()) {
-      const sharedLabels = series.labels;
-      let cumulative = 0;
-      for (let i = 0; i < this.buckets.length; i++) {
-        cumulative += series.counts[i]!;
-        values.push({
-          labels: { le: this.buckets[i]! },
-          sharedLabels,
-          value: cumulative,
-          metricName: bucketName,
-          exemplar: null,
-        });
-      }
-      values.push(
-        { labels: { le: '+Inf' }, sharedLabels, value: series.count, metricName: bucketName, exemplar: null },
-        { labels: {}, sharedLabels, value: series.sum, metricName: sumName, exemplar: undefined },
-        { labels: {}, sharedLabels, value: series.count, metricName: countName, exemplar: undefined },
-      );
+      this.pushSamples(series, values);
     }
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  /**
+   * The family as `format` writes it (header, then each series' buckets, `+Inf`, `_sum` and
+   * `_count` in `getForPromString()` order, no trailing newline), in chunks of at most about
+   * CHUNK_CHARS: the text the Registry would print, from prefixes cached per series.
+   */
+  public expose(format: ExpositionFormat): string[] {
+    const version = this.layouts.current(format, this.name);
+    const slot = format.slot;
+    const bucketCount = this.buckets.length;
+    const chunks: string[] = [];
+    let text = format.header(this.name, this.help, this.type);
+    for (const series of this.exported.values()) {
+      const prefixes =
+        series.prefixes.get(slot, version) ??
+        series.prefixes.set(slot, version, this.samplePrefixes(format, series));
+      const counts = series.counts;
+      let cumulative = 0;
+      for (let i = 0; i < bucketCount; i++) {
+        cumulative += counts[i]!;
+        text += `\n${prefixes[i]!}${format.value(cumulative)}`;
+      }
+      const count = format.value(series.count);
+      text += `\n${prefixes[bucketCount]!}${count}`;
+      text += `\n${prefixes[bucketCount + 1]!}${format.value(series.sum)}`;
+      text += `\n${prefixes[bucketCount + 2]!}${count}`;
+      if (text.length >= CHUNK_CHARS) {
+        chunks.push(text);
+        text = '';
+      }
+    }
+    chunks.push(text);
+    return chunks;
+  }
+
+  // One series' samples in the Registry's order: each bound, +Inf, sum, count.
+  private pushSamples(series: HistogramSeries, values: HistogramTextSample[]): void {
+    const sharedLabels = series.labels;
+    const bucketName = `${this.name}_bucket`;
+    let cumulative = 0;
+    for (let i = 0; i < this.buckets.length; i++) {
+      cumulative += series.counts[i]!;
+      values.push({
+        labels: { le: this.buckets[i]! },
+        sharedLabels,
+        value: cumulative,
+        metricName: bucketName,
+        exemplar: null,
+      });
+    }
+    values.push(
+      { labels: { le: '+Inf' }, sharedLabels, value: series.count, metricName: bucketName, exemplar: null },
+      { labels: {}, sharedLabels, value: series.sum, metricName: `${this.name}_sum`, exemplar: undefined },
+      {
+        labels: {},
+        sharedLabels,
+        value: series.count,
+        metricName: `${this.name}_count`,
+        exemplar: undefined,
+      },
+    );
+  }
+
+  private samplePrefixes(format: ExpositionFormat, series: HistogramSeries): string[] {
+    const samples: HistogramTextSample[] = [];
+    this.pushSamples(series, samples);
+    return samples.map((sample) => format.samplePrefix(this.name, this.type, sample));
   }
 
   private keyOf(labelValues: readonly string[]): string {

@@ -1,5 +1,6 @@
 export { acceptsOpenMetrics } from './acceptsOpenMetrics.js';
 export { AdapterMetrics } from './AdapterMetrics.js';
+export { BodyBuffers } from './BodyBuffers.js';
 export {
   InfrastructureMetrics,
   InfrastructureMetricsOptionsSchema,
@@ -15,6 +16,7 @@ export {
   DEFAULT_METRIC_PREFIX,
   FALLBACK_KINDS,
   FIRST_CHUNK_BUCKETS,
+  HEALING_ACTIONS,
   HEALING_RESULTS,
   LABEL_NAMES,
   LLM_LATENCY_BUCKETS,
@@ -22,6 +24,7 @@ export {
   METRIC_DEFINITIONS,
   metricName,
   OVERFLOW_LABEL_VALUE,
+  PATTERN_TYPES,
   type CallOutcome,
   type FallbackKind,
   type HealingResult,
@@ -31,7 +34,9 @@ export {
 } from './metricNames.js';
 export { metricsHandler, type MetricsRequestHandler } from './metricsHandler.js';
 export { isMetricsSource, type MetricsSource } from './MetricsSource.js';
+export { renderMetrics, type RenderedMetrics } from './renderMetrics.js';
 export { renderOpenMetrics } from './renderOpenMetrics.js';
+export { renderPrometheusText } from './renderPrometheusText.js';
 export {
   DEFAULT_METRICS_HOST,
   DEFAULT_METRICS_PORT,

@@ -1,5 +1,7 @@
 import { ERROR_CATEGORIES } from '../classify/ErrorCategory.js';
+import { HealingActionTypeSchema } from '../healing/SelfHealingAction.js';
 import { CircuitStateSchema } from '../health/AdapterHealthSignature.js';
+import { PatternTypeSchema } from '../patterns/InfrastructurePattern.js';
 
 /** Prefix put in front of every metric name unless the caller chooses another (DESIGN §8). */
 export const DEFAULT_METRIC_PREFIX = 'fire_circle_';
@@ -33,6 +35,12 @@ export type FallbackKind = (typeof FALLBACK_KINDS)[number];
 export const HEALING_RESULTS = ['success', 'failure'] as const;
 /** Result of a healing action. */
 export type HealingResult = (typeof HEALING_RESULTS)[number];
+
+/** Pattern types (`type` label of patterns_detected_total and pattern_active). */
+export const PATTERN_TYPES = PatternTypeSchema.options;
+
+/** Kinds of healing action (`action` label of healing_actions_total). */
+export const HEALING_ACTIONS = HealingActionTypeSchema.options;
 
 /** Circuit states (`state` label of circuit_state, `to` label of circuit_transitions_total). */
 export const CIRCUIT_STATES = CircuitStateSchema.options;

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { openMetricsContentType } from 'prom-client';
-import { acceptsOpenMetrics } from './acceptsOpenMetrics.js';
+import { BodyBuffers } from './BodyBuffers.js';
 import { isMetricsSource, type MetricsSource } from './MetricsSource.js';
-import { renderOpenMetrics } from './renderOpenMetrics.js';
+import { renderMetrics } from './renderMetrics.js';
 
 /** A node:http style handler; `next` (express/connect) is called for paths it does not serve. */
 export type MetricsRequestHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
@@ -18,7 +17,7 @@ function send(
   res: ServerResponse,
   status: number,
   contentType: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string> = {},
 ): void {
   res.statusCode = status;
@@ -73,15 +72,16 @@ function sourceResolver(
   return async () => source;
 }
 
-async function serveMetrics(req: IncomingMessage, res: ServerResponse, source: MetricsSource): Promise<void> {
-  const registry = source.registry;
-  // A registry configured for OpenMetrics is served as such; see renderOpenMetrics for why
-  // registry.metrics() is not used for that format.
-  if (acceptsOpenMetrics(req.headers.accept) || (registry.contentType as string) === openMetricsContentType) {
-    send(req, res, 200, openMetricsContentType, await renderOpenMetrics(registry), { Vary: 'Accept' });
-  } else {
-    send(req, res, 200, registry.contentType, await registry.metrics(), { Vary: 'Accept' });
-  }
+async function serveMetrics(
+  req: IncomingMessage,
+  res: ServerResponse,
+  source: MetricsSource,
+  bodies: BodyBuffers,
+): Promise<void> {
+  const { contentType, body } = await renderMetrics(source.registry, req.headers.accept, bodies);
+  // 'close' follows the last write to the socket, or its end: nothing reads the body afterwards.
+  res.once('close', () => bodies.release(body));
+  send(req, res, 200, contentType, body, { Vary: 'Accept' });
 }
 
 function serveHealth(req: IncomingMessage, res: ServerResponse, source: MetricsSource): void {
@@ -114,9 +114,10 @@ async function serve(
   route: Route,
   query: string,
   resolve: () => Promise<MetricsSource>,
+  bodies: BodyBuffers,
 ): Promise<void> {
   const source = await resolve();
-  if (route === '/metrics') await serveMetrics(req, res, source);
+  if (route === '/metrics') await serveMetrics(req, res, source, bodies);
   else if (route === '/health') serveHealth(req, res, source);
   else await serveReport(req, res, source, query);
 }
@@ -129,6 +130,7 @@ async function serve(
  */
 export function metricsHandler(source?: MetricsSource | (() => MetricsSource)): MetricsRequestHandler {
   const resolve = sourceResolver(source);
+  const bodies = new BodyBuffers();
   return (req, res, next) => {
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
@@ -147,7 +149,7 @@ export function metricsHandler(source?: MetricsSource | (() => MetricsSource)): 
         });
       } else {
         const query = queryStart < 0 ? '' : url.slice(queryStart + 1);
-        serve(req, res, path as Route, query, resolve).catch((err: unknown) => fail(req, res, err));
+        serve(req, res, path as Route, query, resolve, bodies).catch((err: unknown) => fail(req, res, err));
       }
     } catch (err) {
       fail(req, res, err);

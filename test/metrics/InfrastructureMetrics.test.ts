@@ -418,6 +418,40 @@ describe('InfrastructureMetrics', () => {
     );
   });
 
+  it('creates pattern and healing counters at zero with the adapter, so rate() sees the first event', async () => {
+    const registry = new Registry();
+    const metrics = new InfrastructureMetrics({ registry });
+    metrics.forMethod('mistral', 'sendMessage');
+    // DESIGN §6 and §8, written out here so a drift in the source enums fails this test.
+    const types = ['degradation', 'api_change', 'resonance', 'recovery'];
+    const actions = ['retry_strategy', 'fallback', 'config_update', 'api_adaptation', 'reconnect'];
+    const results = ['success', 'failure'];
+    let families = await scrape(registry);
+    for (const type of types) {
+      const labels = { type, adapter: 'mistral' };
+      expect(sampleValue(families, 'fire_circle_patterns_detected_total', labels), type).toBe(0);
+    }
+    for (const action of actions) {
+      for (const result of results) {
+        const labels = { adapter: 'mistral', action, result };
+        expect(sampleValue(families, 'fire_circle_healing_actions_total', labels), action).toBe(0);
+      }
+    }
+    expect(families.get('fire_circle_patterns_detected_total')?.samples).toHaveLength(types.length);
+    expect(families.get('fire_circle_healing_actions_total')?.samples).toHaveLength(actions.length * 2);
+
+    metrics.patternDetected('resonance', 'mistral');
+    metrics.healingAction('mistral', 'reconnect', 'failure');
+    new InfrastructureMetrics({ registry }).forAdapter('mistral'); // a second instance zeroes nothing
+    families = await scrape(registry);
+    const detected = { type: 'resonance', adapter: 'mistral' };
+    expect(sampleValue(families, 'fire_circle_patterns_detected_total', detected)).toBe(1);
+    const healed = { adapter: 'mistral', action: 'reconnect', result: 'failure' };
+    expect(sampleValue(families, 'fire_circle_healing_actions_total', healed)).toBe(1);
+    const other = { adapter: 'mistral', action: 'reconnect', result: 'success' };
+    expect(sampleValue(families, 'fire_circle_healing_actions_total', other)).toBe(0);
+  });
+
   it('flips exactly one circuit state series to 1', async () => {
     const registry = new Registry();
     const adapter = new InfrastructureMetrics({ registry }).forAdapter('grok');

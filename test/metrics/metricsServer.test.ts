@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { EventEmitter, once } from 'node:events';
+import { createServer, get as httpGet, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { metricsHandler } from '../../src/metrics/metricsHandler.js';
 import type { MetricsSource } from '../../src/metrics/MetricsSource.js';
 import { startMetricsServer, type MetricsServer } from '../../src/metrics/startMetricsServer.js';
 import { parseExposition } from './exposition.js';
+import { referenceOpenMetrics } from './referenceOpenMetrics.js';
 
 const PROMETHEUS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
@@ -205,6 +207,40 @@ describe('startMetricsServer', () => {
     for (const body of bodies) expect(typeNames(body)).toEqual(expected);
   });
 
+  it('sends every scrape byte for byte, concurrent ones and a slow reader included', async () => {
+    const registry = new Registry();
+    const metrics = new InfrastructureMetrics({ registry });
+    for (let a = 0; a < 25; a++) {
+      for (let m = 0; m < 10; m++) {
+        const cells = metrics.forMethod(`voice-${a} ✓`, `method-${m}`);
+        for (const outcome of ['success', 'failure', 'fallback'] as const) cells.call(outcome, a + m / 10);
+      }
+    }
+    const server = await start({ registry, getHealthSignatures: () => [] });
+    const text = await registry.metrics();
+    const openMetrics = await referenceOpenMetrics(registry);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(1_000_000);
+
+    // A scraper that stops reading after the first bytes while others scrape on.
+    const slow = new Promise<string>((resolve, reject) => {
+      httpGet(`${server.url}/metrics`, (res) => {
+        const chunks: Buffer[] = [];
+        res.once('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          res.pause();
+          setTimeout(() => res.resume(), 200);
+          res.on('data', (more: Buffer) => chunks.push(more));
+        });
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', reject);
+      }).on('error', reject);
+    });
+    const fast = async (accept?: string): Promise<string> =>
+      (await fetch(`${server.url}/metrics`, accept === undefined ? {} : { headers: { accept } })).text();
+    expect(await Promise.all([fast(), fast(PROMETHEUS_ACCEPT), fast()])).toEqual([text, openMetrics, text]);
+    expect(await slow).toBe(text);
+  });
+
   it('negotiates OpenMetrics per request while concurrent plain scrapes keep the Prometheus format', async () => {
     const server = await start();
     const scrape = async (accept: string) => {
@@ -298,6 +334,36 @@ describe('metricsHandler', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
+
+  it('never writes a scrape into a body an unfinished response still holds', async () => {
+    const source = fakeSource();
+    const handler = metricsHandler(source);
+    /** A response that keeps the body it is given, as a socket with a full send buffer would. */
+    const scrape = async (): Promise<{ body: Buffer; close(): void }> => {
+      const res = Object.assign(new EventEmitter(), {
+        statusCode: 0,
+        headersSent: false,
+        setHeader: () => undefined,
+        end: (chunk: Buffer) => res.emit('sent', chunk),
+        destroy: () => undefined,
+      });
+      const sent = once(res, 'sent') as Promise<[Buffer]>;
+      handler({ url: '/metrics', method: 'GET', headers: {} } as never, res as never);
+      const [body] = await sent;
+      return { body, close: () => res.emit('close') };
+    };
+    const expected = Buffer.from(await source.registry.metrics());
+    const first = await scrape();
+    const second = await scrape();
+    const third = await scrape();
+    expect(first.body.equals(expected)).toBe(true);
+    expect(new Set([first.body.buffer, second.body.buffer, third.body.buffer]).size).toBe(3);
+    first.close();
+    // Once closed, its memory serves the next scrape instead of a fresh allocation.
+    const fourth = await scrape();
+    expect(fourth.body.buffer).toBe(first.body.buffer);
+    for (const { body } of [second, third, fourth]) expect(body.equals(expected)).toBe(true);
+  });
 
   it('passes paths it does not serve to next(), as express middleware', async () => {
     const url = await mount(metricsHandler(fakeSource()), true);

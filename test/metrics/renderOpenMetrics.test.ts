@@ -1,9 +1,24 @@
-import { Counter, Registry } from 'prom-client';
+import fc from 'fast-check';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { acceptsOpenMetrics } from '../../src/metrics/acceptsOpenMetrics.js';
 import { InfrastructureMetrics } from '../../src/metrics/InfrastructureMetrics.js';
+import { renderMetrics } from '../../src/metrics/renderMetrics.js';
 import { renderOpenMetrics } from '../../src/metrics/renderOpenMetrics.js';
 import { parseExposition, sampleValue } from './exposition.js';
+import { referenceOpenMetrics } from './referenceOpenMetrics.js';
+import { anyNumber, defaultLabels, families, populate } from './registryScenario.js';
+
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+async function expectSameAsReference(registry: Registry): Promise<void> {
+  const reference = await referenceOpenMetrics(registry);
+  expect(await renderOpenMetrics(registry)).toBe(reference);
+  const served = await renderMetrics(registry, PROMETHEUS_ACCEPT);
+  expect(served.contentType).toBe(Registry.OPENMETRICS_CONTENT_TYPE);
+  expect(served.body.equals(Buffer.from(reference))).toBe(true);
+}
 
 function populated(): Registry {
   const registry = new Registry();
@@ -44,6 +59,35 @@ describe('renderOpenMetrics', () => {
     expect(
       sampleValue(a, 'fire_circle_adapter_calls_total', { outcome: 'success', service: 'fire-circle' }),
     ).toBe(1);
+  });
+
+  it('prints what it printed when everything went through getMetricsAsJSON, for any registry', async () => {
+    await fc.assert(
+      fc.asyncProperty(families, defaultLabels, defaultLabels, async (specs, before, after) => {
+        const { registry, write } = populate(specs);
+        if (before !== undefined) registry.setDefaultLabels(before);
+        write(0, 6);
+        await expectSameAsReference(registry);
+        registry.setDefaultLabels(after ?? {});
+        write(6, 12);
+        await expectSameAsReference(registry);
+        await expectSameAsReference(registry);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('writes NaN, +Inf and -Inf in the OpenMetrics spelling', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyNumber, async (value) => {
+        const registry = new Registry();
+        new Gauge({ name: 'g', help: 'h', registers: [registry] }).set(value);
+        await expectSameAsReference(registry);
+      }),
+    );
+    const registry = new Registry();
+    new Gauge({ name: 'g', help: 'h', registers: [registry] }).set(NaN);
+    expect(await renderOpenMetrics(registry)).toContain('\ng NaN\n');
   });
 
   it('leaves the registry usable for Prometheus-format scrapes', async () => {

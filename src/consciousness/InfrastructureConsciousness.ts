@@ -499,6 +499,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
       health: voice.health,
       hasFallback: () => pipeline?.hasFallback() ?? false,
       inFlight: () => pipeline?.inFlight() ?? 0,
+      canSubstitute: () => pipeline?.canSubstitute() ?? true,
       reconnect: pipeline ? () => pipeline.reconnect() : undefined,
     };
   }

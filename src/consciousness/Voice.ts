@@ -16,6 +16,8 @@ import type { CallOutcomeLabel, FallbackKind, HealingEvent, InfrastructureEvents
 export interface PipelineHandle {
   inFlight(): number;
   hasFallback(): boolean;
+  /** A method that may be answered with its last good value (not a dialogue method) has one. */
+  canSubstitute(): boolean;
   reconnect(): Promise<void>;
 }
 

@@ -250,6 +250,7 @@ export class Healer {
       latencyP99Ms: handle.health.latencyP99Ms ?? handle.health.p95Ms,
       inFlight: handle.inFlight(),
       consecutiveFailures: handle.health.consecutiveFailures,
+      canSubstitute: handle.canSubstitute?.() ?? true,
     };
     const candidates = applicableActions(patternType, category, context, {
       defaultMaxConcurrent: this.defaultMaxConcurrent,

@@ -27,6 +27,8 @@ export interface VoiceHandle {
   hasFallback(): boolean;
   /** Calls to the voice in flight now. */
   inFlight(): number;
+  /** Whether a method of the voice has a last good value defensive substitution could serve (default: assumed). */
+  canSubstitute?(): boolean;
   /** disconnect() then connect(), when the adapter has both. */
   reconnect?: () => Promise<void>;
 }

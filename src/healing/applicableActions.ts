@@ -13,6 +13,11 @@ export interface HealingContext {
   readonly inFlight: number;
   /** Failures since the last success; more than {@link PERSISTENT_FAILURES} makes reconnect applicable. Default 0. */
   readonly consecutiveFailures?: number;
+  /**
+   * Whether defensive values could serve anything: a method other than dialogue has a last good value. False
+   * leaves api_adaptation out (it would change nothing). Default true.
+   */
+  readonly canSubstitute?: boolean;
 }
 
 /** A concrete, ready-to-apply variant of a healing action type. */
@@ -185,8 +190,9 @@ export function applicableActions(
   );
   if (config !== undefined) out.push(config);
   if (
-    (category !== undefined && EMPTY_ANSWER.has(category)) ||
-    (category === undefined && patternType === 'api_change')
+    context.canSubstitute !== false &&
+    ((category !== undefined && EMPTY_ANSWER.has(category)) ||
+      (category === undefined && patternType === 'api_change'))
   ) {
     out.push({ actionType: 'api_adaptation', variant: 'defensive_values' });
   }

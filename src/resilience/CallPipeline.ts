@@ -115,6 +115,8 @@ export class CallPipeline {
   /** Waiters woken for a concurrency slot that have not started their call yet. */
   private reservedSlots = 0;
   private readonly waiting: (() => void)[] = [];
+  /** A method that may be answered with its last good value has one (defensive values could serve). */
+  private substitutable = false;
   /** The provider asked us (429 + Retry-After) not to call before this time (epoch ms). */
   private coolingUntil = 0;
   /** p95 of successful attempt latencies (timeouts and failures excluded: they would feed back). */
@@ -136,6 +138,7 @@ export class CallPipeline {
     parts.voice.attach({
       inFlight: () => this.attempting,
       hasFallback: () => parts.fallbacks.some((fb) => fb.allows()),
+      canSubstitute: () => this.substitutable,
       reconnect: () => this.reconnect(),
     });
   }
@@ -571,6 +574,7 @@ export class CallPipeline {
             return new InterceptedStream(this, owner, state, args, value, start, attempt);
           }
           state.lastGood = value;
+          if (state.defensiveOk) this.substitutable = true;
           const end = this.parts.clock();
           this.learnLatency(end - attemptStart);
           voice.attemptSucceeded(end - attemptStart, value, end);

@@ -77,6 +77,10 @@ describe('applicableActions', () => {
     expect(variants(applicableActions('api_change', undefined, quiet))).toEqual([
       'api_adaptation:defensive_values',
     ]);
+    // Nothing to substitute (only dialogue methods, or no good value yet): no api_adaptation.
+    expect(
+      variants(applicableActions('api_change', 'api_return_none', { ...quiet, canSubstitute: false })),
+    ).toEqual(['retry_strategy:fail_fast']);
   });
 
   it('can only route around a missing method, and only with a fallback', () => {

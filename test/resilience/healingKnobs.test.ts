@@ -109,6 +109,23 @@ describe('healing knobs on the call path', () => {
     expect(primaryCalls).toBe(1);
   });
 
+  it('tells the healer whether defensive values could serve: never for dialogue methods', async () => {
+    const { infrastructure } = freshInfrastructure();
+    const voice = withConsciousness(
+      {
+        providerName: 'mistral',
+        sendMessage: async () => message('hi'),
+        listModels: async () => ['mistral-large'],
+      },
+      { infrastructure, responseSchemas: { listModels: true } },
+    );
+    const handle = infrastructure.voice('mistral').pipeline!;
+    await voice.sendMessage();
+    expect(handle.canSubstitute()).toBe(false); // dialogue is never answered with an old reply
+    await voice.listModels();
+    expect(handle.canSubstitute()).toBe(true);
+  });
+
   it('serves the last good value on a None return when defensive values are on (never for dialogue)', async () => {
     const { infrastructure, registry } = freshInfrastructure();
     let none = false;

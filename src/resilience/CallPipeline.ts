@@ -297,7 +297,12 @@ export class CallPipeline {
     }
     const signal = findSignal(args);
     const served = this.parts.sleep(Math.min(waitMs, this.parts.retry.maxWaitMs), signal).then((awake) => {
-      if (!awake) throw signal?.reason ?? new Error('aborted');
+      if (!awake) {
+        state.cells.error('aborted');
+        throw (
+          signal?.reason ?? new Error(`${this.name}.${state.path}: aborted during the rate-limit cool-down`)
+        );
+      }
       return this.invokeDirect(owner, state, args, true);
     });
     return this.asResult(state, args, served, start);
@@ -592,16 +597,16 @@ export class CallPipeline {
         if (!trial) await breaker.failed(error);
         this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
         const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: NO_STATE }));
-        if (this.giveUp(classification, delay, retryState)) {
+        if (this.giveUp(classification, delay, retryState) || delay === undefined) {
           return this.fallBack(state, args, classification, error, attempt, start);
         }
-        voice.retrying(state.cells, state.path, classification.category, delay!, attempt);
-        if (delay! > 0) {
+        voice.retrying(state.cells, state.path, classification.category, delay, attempt);
+        if (delay > 0) {
           this.sleepingCalls += 1;
           this.pump();
           let awake: boolean;
           try {
-            awake = await this.parts.sleep(delay!, signal);
+            awake = await this.parts.sleep(delay, signal);
           } finally {
             this.sleepingCalls -= 1;
           }

@@ -104,20 +104,18 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
         throw error;
       }
       pipeline.attemptFailed(state, classification, pipeline.now() - attemptStart, this.attempt);
-      const delay = pipeline.retryDelay(
-        classification,
-        this.attempt,
-        (retryState ??= { backoff: undefined }),
-      );
+      retryState ??= { backoff: undefined };
+      const delay = pipeline.retryDelay(classification, this.attempt, retryState);
       if (
-        pipeline.giveUp(classification, delay, (retryState ??= { backoff: undefined })) ||
+        pipeline.giveUp(classification, delay, retryState) ||
+        delay === undefined ||
         this.owner === undefined
       ) {
         this.source = pipeline.fallBack(state, this.args, classification, error, this.attempt, this.start);
         continue;
       }
-      voice.retrying(state.cells, state.path, classification.category, delay!, this.attempt);
-      if (delay! > 0 && !(await pipeline.sleep(delay!, signal))) {
+      voice.retrying(state.cells, state.path, classification.category, delay, this.attempt);
+      if (delay > 0 && !(await pipeline.sleep(delay, signal))) {
         this.finished = true;
         throw signal?.reason ?? error;
       }

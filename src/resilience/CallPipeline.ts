@@ -279,13 +279,14 @@ export class CallPipeline {
   }
 
   /**
-   * A call arriving before the provider's Retry-After has passed: a usable fallback serves it now;
-   * without one it waits for the end of the cool-down (at most the longest backoff delay), then
-   * calls the voice. Sending it now would only be refused again.
+   * A call arriving before the provider's Retry-After has passed (sending it now would only be
+   * refused again): a usable fallback serves it when the cool-down has more than
+   * `maxWaitWithFallbackMs` left; otherwise it waits for the end of the cool-down (at most the
+   * longest backoff delay), then calls the voice.
    */
   private whileCooling(owner: object, state: MethodState, args: unknown[], start: number): unknown {
     const waitMs = this.coolingUntil - start;
-    if (this.hasUsableFallback(RATE_LIMITED)) {
+    if (waitMs > this.parts.retry.maxWaitWithFallbackMs && this.hasUsableFallback(RATE_LIMITED)) {
       const detail = `the provider asked for ${Math.ceil(waitMs)} ms without calls (Retry-After)`;
       const error = new RateLimitedLocallyError(this.name, state.path, detail);
       return this.asResult(
@@ -342,9 +343,8 @@ export class CallPipeline {
   /**
    * After a failed attempt whose retry would wait `delay` (undefined: no retry left): whether the
    * call goes down the fallback chain now. It does when no retry is left or the breaker opened;
-   * and, with a usable fallback, rather than retry the voice when the retry waits would add up to
-   * more than `maxWaitWithFallbackMs`, when the provider rate limits us (its Retry-After is
-   * honoured by not calling it, not by making the caller wait), or while healing routes around
+   * and, with a usable fallback, rather than retry the voice when the retry waits (a Retry-After
+   * included) would add up to more than `maxWaitWithFallbackMs`, or while healing routes around
    * this voice (the attempt was a probe: it found the voice still failing). Remembers a rate
    * limit's cool-down and, when the call will retry, the wait.
    */
@@ -355,9 +355,7 @@ export class CallPipeline {
     const waited = (retryState.waitedMs ?? 0) + delay;
     if (
       this.hasUsableFallback(classification) &&
-      (waited > this.parts.retry.maxWaitWithFallbackMs ||
-        classification.category === 'rate_limited' ||
-        this.tuning.routeToFallbackUntil > now)
+      (waited > this.parts.retry.maxWaitWithFallbackMs || this.tuning.routeToFallbackUntil > now)
     ) {
       return true;
     }

@@ -37,20 +37,27 @@ describe('rate-limit cool-down', () => {
       },
       { sleep },
     );
+    // Retry-After 1 s is more than maxWaitWithFallbackMs (500 ms): no wait, the fallback answers.
     expect((await voice.sendMessage()).content.text).toBe('fallback');
-    expect(waits).toEqual([]); // no Retry-After wait while the fallback could answer
-    now += 500;
+    expect(waits).toEqual([]);
+    now += 300;
     expect((await voice.sendMessage()).content.text).toBe('fallback');
-    expect(primaryCalls).toBe(1); // within the provider's 1 s: not called again
-    now += 600;
+    expect(primaryCalls).toBe(1); // 700 ms of the provider's 1 s left: not called again
+    expect(waits).toEqual([]);
+    now += 300;
+    // 400 ms left, within the budget: the call waits for the primary rather than fall back.
+    await expect(voice.sendMessage()).resolves.toMatchObject({ content: { text: 'fallback' } });
+    expect(waits).toEqual([400]);
+    expect(primaryCalls).toBe(2);
+    now += 2_000;
     expect((await voice.sendMessage()).content.text).toBe('fallback');
-    expect(primaryCalls).toBe(2); // the cool-down is over: the primary is asked again
+    expect(primaryCalls).toBe(3); // the cool-down is over: the primary is asked at once
     expect(
       await sampleValue(registry, 'fire_circle_adapter_fallbacks_total', {
         adapter: 'openai',
         target: 'local',
       }),
-    ).toBe(3);
+    ).toBe(4);
   });
 
   it('without a fallback, waits for the end of the cool-down before calling the provider again', async () => {

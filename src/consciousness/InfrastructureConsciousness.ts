@@ -35,7 +35,6 @@ import {
 import { ProbeMonitor } from './ProbeMonitor.js';
 import { InMemoryConsciousnessMetricsCollector } from './collector/InMemoryConsciousnessMetricsCollector.js';
 import { ResponseShape } from './responseShape.js';
-import { PIPELINE, TARGET } from '../wrap/AdapterProxy.js';
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
@@ -130,6 +129,11 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
   private readonly voices = new Map<string, Voice>();
   /** Adapters that claimed a derived voice name (see claimVoiceName). */
   private readonly nameOwners = new Map<string, WeakRef<object>>();
+  /** Wrapped adapters made for this brain (see adopt). */
+  private readonly wrappedAdapters = new WeakMap<
+    object,
+    { readonly name: string; readonly current: () => object | undefined }
+  >();
   private readonly aliases = new Map<string, string>();
   private readonly learning = new Map<Voice, VoiceLearning>();
   private monitor: ProbeMonitor | undefined;
@@ -275,6 +279,15 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     }
   }
 
+  /**
+   * Told by withConsciousness of each wrapped adapter: its voice name and how to reach the adapter
+   * it wraps (undefined while a loader has not loaded it), so monitoring a wrapped adapter probes
+   * the adapter itself under the right voice.
+   */
+  adopt(wrapped: object, name: string, current: () => object | undefined): void {
+    this.wrappedAdapters.set(wrapped, { name, current });
+  }
+
   /** Names of the voices seen so far. */
   get adapterNames(): string[] {
     return [...this.voices.keys()];
@@ -400,11 +413,11 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     if (this.monitor?.active) throw new Error('InfrastructureConsciousness: monitoring is already running');
     const list = Array.isArray(adapters) ? adapters : Object.values(adapters);
     const monitored = list.map((adapter) => {
-      const pipeline = (adapter as { [PIPELINE]?: { name: string } })[PIPELINE];
-      const raw = (pipeline && (adapter as { [TARGET]?: object })[TARGET]) ?? adapter;
+      const wrapped = this.wrappedAdapters.get(adapter);
+      const raw = wrapped?.current() ?? adapter;
       const a = raw as { providerName?: unknown; name?: unknown; constructor?: { name?: unknown } };
       const name =
-        pipeline?.name ??
+        wrapped?.name ??
         [a.providerName, a.name, a.constructor?.name].find(
           (v): v is string => typeof v === 'string' && v !== '' && v !== 'Object',
         ) ??

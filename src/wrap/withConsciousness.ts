@@ -118,16 +118,20 @@ export function withConsciousness<T extends object>(
     // Not loaded yet: methods a fallback can serve are worth intercepting.
     return fallbacks.some((fb) => fb.resolve(path) !== undefined);
   };
+  const current = isLoader ? () => source.current() : constant(inner as object);
   const handler = new InterceptingHandler(
     pipeline,
-    isLoader ? () => source.current() : constant(inner as object),
+    current,
     '',
     0,
     newState,
     (path) => !excluded.has(path),
     expected,
   );
-  return new Proxy(isLoader ? {} : (inner as object), handler) as T;
+  const proxy = new Proxy(isLoader ? {} : (inner as object), handler) as T;
+  // The brain probes the adapter itself when monitoring the wrapped one (startMonitoring).
+  infrastructure.adopt(proxy, name, current);
+  return proxy;
 }
 
 function constant<V>(value: V): () => V {

@@ -62,12 +62,12 @@ export const WithConsciousnessOptionsSchema = z
         z
           .object({
             multiplier: z.number().min(1).default(4),
-            minMs: z.number().int().positive().default(10_000),
+            minMs: z.number().int().positive().default(30_000),
             minSamples: z.number().int().min(1).default(20),
           })
           .strict(),
       ])
-      .default({ multiplier: 4, minMs: 10_000, minSamples: 20 }),
+      .default({ multiplier: 4, minMs: 30_000, minSamples: 20 }),
     /** Method paths never intercepted (called straight through). */
     exclude: z.array(z.string()).default([]),
   })

@@ -1,23 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { systemClock } from '../../clock/Clock.js';
 import { ConsciousnessError } from '../../errors/ConsciousnessError.js';
 import { InvalidResponseError } from '../../errors/InvalidResponseError.js';
 import { invalidOptions } from '../../errors/invalidOptions.js';
-import type { ConsciousMessage, ConsciousMessageLike } from '../ConsciousMessage.js';
-import {
-  ModelCapabilitiesSchema,
-  type AdapterHealthCheck,
-  type ConsciousModelAdapter,
-  type MessageCallOptions,
-  type ModelCapabilities,
-} from '../ConsciousModelAdapter.js';
 import type { DialogueTurns } from './dialogueTurns.js';
-import { ExchangeTracker, type ReportedUsage } from './ExchangeTracker.js';
-import { LazyClient } from './LazyClient.js';
+import type { ReportedUsage } from './ExchangeTracker.js';
 import { MissingApiKeyError } from './MissingApiKeyError.js';
+import { SdkAdapter, type SdkReply, type SdkRequestOptions } from './SdkAdapter.js';
 import { sdkConstructor } from './sdkConstructor.js';
-import { SdkAdapterOptionsSchema, type AdapterEnv } from './SdkAdapterOptions.js';
+import { envValue, SdkAdapterOptionsSchema, type AdapterEnv } from './SdkAdapterOptions.js';
 
 /** The part of an `@anthropic-ai/sdk` client the adapter uses; an `Anthropic` instance fits. */
 export interface AnthropicClient {
@@ -73,17 +63,9 @@ const importAnthropic = (): Promise<unknown> => import('@anthropic-ai/sdk');
  * dialogue's system messages) goes to `system`; streaming reads the raw `stream: true` events.
  * Key and base URL from the options, else ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL.
  */
-export class AnthropicAdapter implements ConsciousModelAdapter {
+export class AnthropicAdapter extends SdkAdapter<AnthropicClient> {
   /** Always `anthropic`; `withConsciousness` names the voice after it. */
   readonly providerName = 'anthropic';
-  /** Sender id of replies. */
-  readonly adapterId: string;
-  /** The model asked. */
-  readonly model: string;
-  /** What the adapter can do. */
-  readonly capabilities: ModelCapabilities;
-  readonly #tracker: ExchangeTracker;
-  readonly #client: LazyClient<AnthropicClient>;
   readonly #maxTokens: number;
   readonly #temperature: number | undefined;
 
@@ -93,154 +75,38 @@ export class AnthropicAdapter implements ConsciousModelAdapter {
     if (!parsed.success) throw invalidOptions('AnthropicAdapter', parsed.error);
     const o = parsed.data;
     const env: AdapterEnv = o.env ?? process.env;
-    const apiKey = o.apiKey ?? nonEmpty(env.ANTHROPIC_API_KEY);
-    const baseURL = o.baseURL ?? nonEmpty(env.ANTHROPIC_BASE_URL) ?? ANTHROPIC_DEFAULT_BASE_URL;
-    this.model = o.model ?? ANTHROPIC_DEFAULT_MODEL;
-    this.adapterId = o.adapterId ?? `anthropic/${this.model}`;
-    this.capabilities = ModelCapabilitiesSchema.parse({
-      supportsStreaming: true,
-      maxContextLength: 200_000,
-      capabilities: ['chat', 'streaming'],
-      ...o.capabilities,
-    });
-    this.#maxTokens = o.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
-    // The messages API takes 0..1; the shared option allows OpenAI's 0..2.
-    this.#temperature = o.temperature === undefined ? undefined : Math.min(1, o.temperature);
-    this.#tracker = new ExchangeTracker(
-      {
-        provider: 'anthropic',
-        adapterId: this.adapterId,
-        model: this.model,
-        capabilities: this.capabilities,
-        weight: o.consciousnessWeight,
-        clock: o.clock ?? systemClock,
-        generateId: o.generateId ?? randomUUID,
-        systemPrompt: o.systemPrompt,
-        maxContextMessages: o.maxContextMessages,
-      },
-      apiKey,
-    );
+    const apiKey = o.apiKey ?? envValue(env, 'ANTHROPIC_API_KEY');
+    const baseURL = o.baseURL ?? envValue(env, 'ANTHROPIC_BASE_URL') ?? ANTHROPIC_DEFAULT_BASE_URL;
     const importSdk = o.importSdk ?? importAnthropic;
     const factory = o.clientFactory;
     const timeout = o.timeoutMs;
     const maxRetries = o.sdkMaxRetries;
-    this.#client = new LazyClient(async () => {
-      if (apiKey === undefined) throw new MissingApiKeyError('anthropic', 'ANTHROPIC_API_KEY');
-      const config: AnthropicClientConfig = {
-        apiKey,
-        baseURL,
-        maxRetries,
-        ...(timeout === undefined ? {} : { timeout }),
-      };
-      if (factory !== undefined) return factory(config);
-      const Anthropic = sdkConstructor(await importSdk(), '@anthropic-ai/sdk', ['Anthropic']);
-      return new Anthropic({ ...config }) as AnthropicClient;
+    super(o, {
+      provider: 'anthropic',
+      model: o.model ?? ANTHROPIC_DEFAULT_MODEL,
+      maxContextLength: 200_000,
+      apiKey,
+      streamItems: 'events',
+      buildClient: async () => {
+        if (apiKey === undefined) throw new MissingApiKeyError('anthropic', 'ANTHROPIC_API_KEY');
+        const config: AnthropicClientConfig = {
+          apiKey,
+          baseURL,
+          maxRetries,
+          ...(timeout === undefined ? {} : { timeout }),
+        };
+        if (factory !== undefined) return factory(config);
+        const Anthropic = sdkConstructor(await importSdk(), '@anthropic-ai/sdk', ['Anthropic']);
+        return new Anthropic({ ...config }) as AnthropicClient;
+      },
     });
+    this.#maxTokens = o.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
+    // The messages API takes 0..1; the shared option allows OpenAI's 0..2.
+    this.#temperature = o.temperature === undefined ? undefined : Math.min(1, o.temperature);
   }
 
-  /** Builds the client (importing the SDK) and probes the provider; resolves true, or rejects with the cause. */
-  async connect(): Promise<boolean> {
-    await this.#probe();
-    return true;
-  }
-
-  /** Drops the client; the next call builds a new one. */
-  async disconnect(): Promise<void> {
-    this.#client.drop();
-    this.#tracker.connected = false;
-  }
-
-  /** Sends the dialogue and the message; resolves to the reply with its consciousness estimated. */
-  async sendMessage(
-    message: ConsciousMessageLike,
-    dialogueContext: readonly ConsciousMessageLike[] = [],
-    options: MessageCallOptions = {},
-  ): Promise<ConsciousMessage> {
-    const tracker = this.#tracker;
-    return tracker.guard(async () => {
-      const client = await this.#client.get();
-      const turns = tracker.turns(message, dialogueContext);
-      const response = await client.messages.create(this.#body(turns, false), requestOptions(options));
-      const { text, usage } = readMessage(response, this.adapterId);
-      return tracker.reply(message, turns, text, usage);
-    });
-  }
-
-  /** Streams the reply's text deltas; a stream that ends without any text is an `api_return_none` failure. */
-  async *streamMessage(
-    message: ConsciousMessageLike,
-    dialogueContext: readonly ConsciousMessageLike[] = [],
-    options: MessageCallOptions = {},
-  ): AsyncGenerator<string, void, undefined> {
-    const tracker = this.#tracker;
-    const turns = tracker.turns(message, dialogueContext);
-    let text = '';
-    let consumed: number | undefined;
-    let generated: number | undefined;
-    try {
-      const client = await this.#client.get();
-      const stream = await client.messages.create(this.#body(turns, true), requestOptions(options));
-      if (typeof stream !== 'object' || stream === null || !(Symbol.asyncIterator in stream)) {
-        throw new InvalidResponseError(this.adapterId, 'streamMessage', ['expected a stream of events']);
-      }
-      for await (const event of stream as AsyncIterable<StreamEvent | null>) {
-        if (event?.type === 'message_start') {
-          consumed = numberOr(event.message?.usage?.input_tokens, consumed);
-        } else if (event?.type === 'message_delta') {
-          generated = numberOr(event.usage?.output_tokens, generated);
-        } else if (event?.type === 'content_block_delta' && event.delta?.type === 'text_delta') {
-          const delta = event.delta.text;
-          if (typeof delta !== 'string' || delta === '') continue;
-          text += delta;
-          yield delta;
-        }
-      }
-    } catch (err) {
-      throw tracker.redact(err);
-    }
-    if (text === '') {
-      throw new ConsciousnessError(
-        'api_return_none',
-        `${this.adapterId}.streamMessage: the stream ended without text`,
-      );
-    }
-    tracker.record(turns, text, { consumed, generated });
-  }
-
-  /** Probes the provider and reports the adapter; rejects with the probe's error when it fails. */
-  async checkHealth(): Promise<AdapterHealthCheck> {
-    await this.#probe();
-    return this.#tracker.health();
-  }
-
-  async #probe(): Promise<void> {
-    const tracker = this.#tracker;
-    try {
-      await tracker.guard(async () => {
-        const client = await this.#client.get();
-        if (typeof client.models?.list === 'function') {
-          try {
-            await client.models.list({ limit: 1 });
-            return;
-          } catch (err) {
-            // A gateway without a model listing is probed like a client without one.
-            if (statusOf(err) !== 404) throw err;
-          }
-        }
-        await client.messages.create({
-          model: this.model,
-          max_tokens: 1,
-          messages: [{ role: 'user', content: 'ping' }],
-        });
-      });
-      tracker.connected = true;
-    } catch (err) {
-      tracker.connected = false;
-      throw err;
-    }
-  }
-
-  #body(turns: DialogueTurns, stream: boolean): Record<string, unknown> {
+  /** The messages body: system text as `system`, the dialogue as `messages`. */
+  protected body(turns: DialogueTurns, stream: boolean): Record<string, unknown> {
     return {
       model: this.model,
       max_tokens: this.#maxTokens,
@@ -249,6 +115,50 @@ export class AnthropicAdapter implements ConsciousModelAdapter {
       ...(this.#temperature === undefined ? {} : { temperature: this.#temperature }),
       ...(stream ? { stream: true } : {}),
     };
+  }
+
+  /** Posts to the messages API. */
+  protected create(
+    client: AnthropicClient,
+    body: Record<string, unknown>,
+    options?: SdkRequestOptions,
+  ): PromiseLike<unknown> {
+    return client.messages.create(body, options);
+  }
+
+  /** The text blocks of a message, joined. */
+  protected readReply(response: unknown): SdkReply {
+    return readMessage(response, this.adapterId);
+  }
+
+  /** The text of a `content_block_delta` event. */
+  protected streamDelta(item: unknown): string | undefined {
+    const event = item as StreamEvent | null;
+    if (event?.type !== 'content_block_delta' || event.delta?.type !== 'text_delta') return undefined;
+    const delta = event.delta.text;
+    return typeof delta === 'string' && delta !== '' ? delta : undefined;
+  }
+
+  /** Input tokens from `message_start`, output tokens from `message_delta`. */
+  protected streamUsage(item: unknown, usage: ReportedUsage): ReportedUsage {
+    const event = item as StreamEvent | null;
+    if (event?.type === 'message_start') {
+      return { ...usage, consumed: numberOr(event.message?.usage?.input_tokens, usage.consumed) };
+    }
+    if (event?.type === 'message_delta') {
+      return { ...usage, generated: numberOr(event.usage?.output_tokens, usage.generated) };
+    }
+    return usage;
+  }
+
+  /** One model of the listing. */
+  protected listModels(client: AnthropicClient): PromiseLike<unknown> | undefined {
+    return typeof client.models?.list === 'function' ? client.models.list({ limit: 1 }) : undefined;
+  }
+
+  /** A one-token message. */
+  protected probeBody(): Record<string, unknown> {
+    return { model: this.model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] };
   }
 }
 
@@ -260,24 +170,12 @@ interface StreamEvent {
   readonly delta?: { readonly type?: string; readonly text?: unknown };
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
-
 function numberOr(value: unknown, otherwise: number | undefined): number | undefined {
   return typeof value === 'number' ? value : otherwise;
 }
 
-function requestOptions(options: MessageCallOptions): { signal: AbortSignal } | undefined {
-  return options?.signal === undefined ? undefined : { signal: options.signal };
-}
-
-function statusOf(err: unknown): unknown {
-  return typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
-}
-
 /** The text of a message (its text blocks joined); null content is `api_return_none`, another shape `invalid_response`. */
-function readMessage(response: unknown, adapter: string): { text: string; usage: ReportedUsage } {
+function readMessage(response: unknown, adapter: string): SdkReply {
   const content =
     typeof response === 'object' && response !== null
       ? (response as { content?: unknown }).content

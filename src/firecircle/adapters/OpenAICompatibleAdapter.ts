@@ -1,20 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { systemClock } from '../../clock/Clock.js';
 import { ConsciousnessError } from '../../errors/ConsciousnessError.js';
 import { InvalidResponseError } from '../../errors/InvalidResponseError.js';
 import { invalidOptions } from '../../errors/invalidOptions.js';
-import type { ConsciousMessage, ConsciousMessageLike } from '../ConsciousMessage.js';
-import {
-  ModelCapabilitiesSchema,
-  type AdapterHealthCheck,
-  type ConsciousModelAdapter,
-  type MessageCallOptions,
-  type ModelCapabilities,
-} from '../ConsciousModelAdapter.js';
 import type { DialogueTurns } from './dialogueTurns.js';
-import { ExchangeTracker, type ReportedUsage } from './ExchangeTracker.js';
-import { LazyClient } from './LazyClient.js';
+import type { ReportedUsage } from './ExchangeTracker.js';
 import { MissingApiKeyError } from './MissingApiKeyError.js';
 import {
   OPENAI_COMPATIBLE_PROFILES,
@@ -22,8 +11,9 @@ import {
   type OpenAICompatibleProvider,
   type OpenAICompatibleProviderProfile,
 } from './OpenAICompatibleProviders.js';
+import { SdkAdapter, type SdkReply, type SdkRequestOptions } from './SdkAdapter.js';
 import { sdkConstructor } from './sdkConstructor.js';
-import { SdkAdapterOptionsSchema, type AdapterEnv } from './SdkAdapterOptions.js';
+import { envValue, SdkAdapterOptionsSchema, type AdapterEnv } from './SdkAdapterOptions.js';
 
 /** The part of an `openai` SDK client the adapter uses; an `OpenAI` instance fits. */
 export interface OpenAICompatibleClient {
@@ -80,17 +70,9 @@ const importOpenAI = (): Promise<unknown> => import('openai');
  * a fallback voice. `checkHealth` probes `models.list()`, or a one-token completion where the
  * client or server has no model listing; a failing probe rejects with its error.
  */
-export class OpenAICompatibleAdapter implements ConsciousModelAdapter {
+export class OpenAICompatibleAdapter extends SdkAdapter<OpenAICompatibleClient> {
   /** The provider; `withConsciousness` names the voice after it. */
   readonly providerName: OpenAICompatibleProvider;
-  /** Sender id of replies. */
-  readonly adapterId: string;
-  /** The model asked. */
-  readonly model: string;
-  /** What the adapter can do. */
-  readonly capabilities: ModelCapabilities;
-  readonly #tracker: ExchangeTracker;
-  readonly #client: LazyClient<OpenAICompatibleClient>;
   readonly #profile: OpenAICompatibleProviderProfile;
   readonly #maxTokens: number | undefined;
   readonly #temperature: number | undefined;
@@ -102,152 +84,41 @@ export class OpenAICompatibleAdapter implements ConsciousModelAdapter {
     const o = parsed.data;
     const profile = OPENAI_COMPATIBLE_PROFILES[o.provider];
     const env: AdapterEnv = o.env ?? process.env;
-    const apiKey = o.apiKey ?? nonEmpty(env[profile.apiKeyEnv]);
-    const baseURL = o.baseURL ?? nonEmpty(env[profile.baseURLEnv]) ?? profile.defaultBaseURL;
-    this.providerName = o.provider;
-    this.model = o.model ?? profile.defaultModel;
-    this.adapterId = o.adapterId ?? `${o.provider}/${this.model}`;
-    this.capabilities = ModelCapabilitiesSchema.parse({
-      supportsStreaming: true,
-      maxContextLength: profile.maxContextLength,
-      capabilities: ['chat', 'streaming'],
-      ...o.capabilities,
-    });
-    this.#profile = profile;
-    this.#maxTokens = o.maxTokens;
-    this.#temperature = o.temperature;
-    this.#tracker = new ExchangeTracker(
-      {
-        provider: o.provider,
-        adapterId: this.adapterId,
-        model: this.model,
-        capabilities: this.capabilities,
-        weight: o.consciousnessWeight,
-        clock: o.clock ?? systemClock,
-        generateId: o.generateId ?? randomUUID,
-        systemPrompt: o.systemPrompt,
-        maxContextMessages: o.maxContextMessages,
-      },
-      apiKey,
-    );
+    const apiKey = o.apiKey ?? envValue(env, profile.apiKeyEnv);
     const isOpenAI = o.provider === 'openai';
     const config: OpenAIClientConfig = {
       apiKey: apiKey ?? LOCAL_PLACEHOLDER_KEY,
-      baseURL,
+      baseURL: o.baseURL ?? envValue(env, profile.baseURLEnv) ?? profile.defaultBaseURL,
       maxRetries: o.sdkMaxRetries,
       ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }),
-      organization: isOpenAI ? (nonEmpty(env.OPENAI_ORG_ID) ?? null) : null,
-      project: isOpenAI ? (nonEmpty(env.OPENAI_PROJECT_ID) ?? null) : null,
+      organization: isOpenAI ? (envValue(env, 'OPENAI_ORG_ID') ?? null) : null,
+      project: isOpenAI ? (envValue(env, 'OPENAI_PROJECT_ID') ?? null) : null,
     };
     const importSdk = o.importSdk ?? importOpenAI;
     const factory = o.clientFactory;
-    this.#client = new LazyClient(async () => {
-      if (apiKey === undefined && profile.requiresApiKey) {
-        throw new MissingApiKeyError(o.provider, profile.apiKeyEnv);
-      }
-      if (factory !== undefined) return factory(config);
-      const OpenAI = sdkConstructor(await importSdk(), 'openai', ['OpenAI']);
-      return new OpenAI({ ...config }) as OpenAICompatibleClient;
-    });
-  }
-
-  /** Builds the client (importing the SDK) and probes the provider; resolves true, or rejects with the cause. */
-  async connect(): Promise<boolean> {
-    await this.#probe();
-    return true;
-  }
-
-  /** Drops the client; the next call builds a new one. */
-  async disconnect(): Promise<void> {
-    this.#client.drop();
-    this.#tracker.connected = false;
-  }
-
-  /** Sends the dialogue and the message; resolves to the reply with its consciousness estimated. */
-  async sendMessage(
-    message: ConsciousMessageLike,
-    dialogueContext: readonly ConsciousMessageLike[] = [],
-    options: MessageCallOptions = {},
-  ): Promise<ConsciousMessage> {
-    const tracker = this.#tracker;
-    return tracker.guard(async () => {
-      const client = await this.#client.get();
-      const turns = tracker.turns(message, dialogueContext);
-      const response = await client.chat.completions.create(
-        this.#body(turns, false),
-        requestOptions(options),
-      );
-      const { text, usage } = readCompletion(response, this.adapterId);
-      return tracker.reply(message, turns, text, usage);
-    });
-  }
-
-  /** Streams the reply's text deltas; a stream that ends without any text is an `api_return_none` failure. */
-  async *streamMessage(
-    message: ConsciousMessageLike,
-    dialogueContext: readonly ConsciousMessageLike[] = [],
-    options: MessageCallOptions = {},
-  ): AsyncGenerator<string, void, undefined> {
-    const tracker = this.#tracker;
-    const turns = tracker.turns(message, dialogueContext);
-    let text = '';
-    let usage: ReportedUsage = {};
-    try {
-      const client = await this.#client.get();
-      const stream = await client.chat.completions.create(this.#body(turns, true), requestOptions(options));
-      for await (const chunk of asChunks(stream, this.adapterId)) {
-        usage = chunkUsage(chunk) ?? usage;
-        const delta = chunkDelta(chunk);
-        if (delta === undefined) continue;
-        text += delta;
-        yield delta;
-      }
-    } catch (err) {
-      throw tracker.redact(err);
-    }
-    if (text === '') {
-      throw new ConsciousnessError(
-        'api_return_none',
-        `${this.adapterId}.streamMessage: the stream ended without text`,
-      );
-    }
-    tracker.record(turns, text, usage);
-  }
-
-  /** Probes the provider and reports the adapter; rejects with the probe's error when it fails. */
-  async checkHealth(): Promise<AdapterHealthCheck> {
-    await this.#probe();
-    return this.#tracker.health();
-  }
-
-  async #probe(): Promise<void> {
-    const tracker = this.#tracker;
-    try {
-      await tracker.guard(async () => {
-        const client = await this.#client.get();
-        if (typeof client.models?.list === 'function') {
-          try {
-            await client.models.list();
-            return;
-          } catch (err) {
-            // A server without a model listing is probed like a client without one.
-            if (statusOf(err) !== 404) throw err;
-          }
+    super(o, {
+      provider: o.provider,
+      model: o.model ?? profile.defaultModel,
+      maxContextLength: profile.maxContextLength,
+      apiKey,
+      streamItems: 'chunks',
+      buildClient: async () => {
+        if (apiKey === undefined && profile.requiresApiKey) {
+          throw new MissingApiKeyError(o.provider, profile.apiKeyEnv);
         }
-        await client.chat.completions.create({
-          model: this.model,
-          messages: [{ role: 'user', content: 'ping' }],
-          [this.#profile.maxTokensParam]: 1,
-        });
-      });
-      tracker.connected = true;
-    } catch (err) {
-      tracker.connected = false;
-      throw err;
-    }
+        if (factory !== undefined) return factory(config);
+        const OpenAI = sdkConstructor(await importSdk(), 'openai', ['OpenAI']);
+        return new OpenAI({ ...config }) as OpenAICompatibleClient;
+      },
+    });
+    this.providerName = o.provider;
+    this.#profile = profile;
+    this.#maxTokens = o.maxTokens;
+    this.#temperature = o.temperature;
   }
 
-  #body(turns: DialogueTurns, stream: boolean): Record<string, unknown> {
+  /** The chat-completions body: system text as the first message, then the dialogue. */
+  protected body(turns: DialogueTurns, stream: boolean): Record<string, unknown> {
     const messages: { role: string; content: string }[] = [];
     if (turns.system !== undefined) messages.push({ role: 'system', content: turns.system });
     messages.push(...turns.turns);
@@ -261,18 +132,47 @@ export class OpenAICompatibleAdapter implements ConsciousModelAdapter {
         : {}),
     };
   }
-}
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
+  /** Posts to chat completions. */
+  protected create(
+    client: OpenAICompatibleClient,
+    body: Record<string, unknown>,
+    options?: SdkRequestOptions,
+  ): PromiseLike<unknown> {
+    return client.chat.completions.create(body, options);
+  }
 
-function requestOptions(options: MessageCallOptions): { signal: AbortSignal } | undefined {
-  return options?.signal === undefined ? undefined : { signal: options.signal };
-}
+  /** The first choice's message content. */
+  protected readReply(response: unknown): SdkReply {
+    return readCompletion(response, this.adapterId);
+  }
 
-function statusOf(err: unknown): unknown {
-  return typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
+  /** The first choice's delta content. */
+  protected streamDelta(item: unknown): string | undefined {
+    const choices = (item as { choices?: unknown } | null)?.choices;
+    const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+    const content = (first as { delta?: { content?: unknown } } | null | undefined)?.delta?.content;
+    return typeof content === 'string' && content !== '' ? content : undefined;
+  }
+
+  /** The usage of a chunk that carries one (the final chunk with `include_usage`). */
+  protected streamUsage(item: unknown, usage: ReportedUsage): ReportedUsage {
+    return usageOf((item as { usage?: unknown } | null)?.usage) ?? usage;
+  }
+
+  /** The model listing. */
+  protected listModels(client: OpenAICompatibleClient): PromiseLike<unknown> | undefined {
+    return typeof client.models?.list === 'function' ? client.models.list() : undefined;
+  }
+
+  /** A one-token completion. */
+  protected probeBody(): Record<string, unknown> {
+    return {
+      model: this.model,
+      messages: [{ role: 'user', content: 'ping' }],
+      [this.#profile.maxTokensParam]: 1,
+    };
+  }
 }
 
 function usageOf(value: unknown): ReportedUsage | undefined {
@@ -285,7 +185,7 @@ function usageOf(value: unknown): ReportedUsage | undefined {
 }
 
 /** The text of a chat completion; null content is `api_return_none`, another shape `invalid_response`. */
-function readCompletion(response: unknown, adapter: string): { text: string; usage: ReportedUsage } {
+function readCompletion(response: unknown, adapter: string): SdkReply {
   if (response === null || response === undefined) {
     throw new ConsciousnessError('api_return_none', `${adapter}.sendMessage: the provider returned no body`);
   }
@@ -310,23 +210,4 @@ function readCompletion(response: unknown, adapter: string): { text: string; usa
     );
   }
   throw new InvalidResponseError(adapter, 'sendMessage', ['choices.0.message.content: expected a string']);
-}
-
-function asChunks(stream: unknown, adapter: string): AsyncIterable<unknown> {
-  if (typeof stream === 'object' && stream !== null && Symbol.asyncIterator in stream) {
-    return stream as AsyncIterable<unknown>;
-  }
-  throw new InvalidResponseError(adapter, 'streamMessage', ['expected a stream of chunks']);
-}
-
-function chunkDelta(chunk: unknown): string | undefined {
-  const choices = (chunk as { choices?: unknown } | null)?.choices;
-  const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
-  const delta = (first as { delta?: { content?: unknown } } | null | undefined)?.delta;
-  const content = delta?.content;
-  return typeof content === 'string' && content !== '' ? content : undefined;
-}
-
-function chunkUsage(chunk: unknown): ReportedUsage | undefined {
-  return usageOf((chunk as { usage?: unknown } | null)?.usage);
 }

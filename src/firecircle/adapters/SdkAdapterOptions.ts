@@ -51,3 +51,9 @@ export const SdkAdapterOptionsSchema = z.strictObject({
   /** Id generator for replies (default: random UUIDs). */
   generateId: z.custom<() => string>(isFunction, { message: 'expected a function () => string' }).optional(),
 });
+
+/** An environment variable of `env`, an empty value read as unset. */
+export function envValue(env: AdapterEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}

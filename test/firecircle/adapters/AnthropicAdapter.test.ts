@@ -1,6 +1,5 @@
 import Anthropic, { AuthenticationError } from '@anthropic-ai/sdk';
-import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../../src/classify/classifyError.js';
 import { ConsciousMessageSchema } from '../../../src/firecircle/ConsciousMessage.js';
 import { AdapterHealthCheckSchema } from '../../../src/firecircle/ConsciousModelAdapter.js';
@@ -11,36 +10,23 @@ import {
 } from '../../../src/firecircle/adapters/AnthropicAdapter.js';
 import { MissingApiKeyError } from '../../../src/firecircle/adapters/MissingApiKeyError.js';
 import { assistantText } from '../../../src/lab/assistantText.js';
-import type { ProviderEmulator } from '../../../src/lab/ProviderEmulator.js';
 import {
   collect,
   errorTexts,
+  exposedTexts,
   faulty,
   HEALTHY,
   moduleNotFound,
   PROMPT,
   rejectionOf,
+  rejectionsOfEveryMethod,
   SECRET_KEY,
-  startEmulator,
   userMessage,
 } from './emulatorVoices.js';
+import { useLabVoices } from './labVoices.js';
 
-let emulator: ProviderEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(() => emulator.setScenario(HEALTHY));
-
-function adapter(options: AnthropicAdapterOptions = {}): AnthropicAdapter {
-  return new AnthropicAdapter({
-    apiKey: SECRET_KEY,
-    baseURL: emulator.anthropicBaseURL,
-    model: 'lab-claude',
-    timeoutMs: 5_000,
-    ...options,
-  });
-}
+const lab = useLabVoices();
+const adapter = lab.anthropic;
 
 /** A real client whose messages.create calls are recorded. */
 function recordingFactory(
@@ -64,7 +50,7 @@ const expected = (): string => assistantText(HEALTHY.seed, PROMPT);
 describe('AnthropicAdapter on the emulator', () => {
   it('connects by probing the model listing', async () => {
     expect(await adapter().connect()).toBe(true);
-    const last = emulator.stats().history.at(-1);
+    const last = lab.emulator.stats().history.at(-1);
     expect(last).toMatchObject({ endpoint: 'models', route: 'anthropic' });
   });
 
@@ -88,7 +74,7 @@ describe('AnthropicAdapter on the emulator', () => {
     const deltas = await collect(voice.streamMessage(userMessage(), []));
     expect(deltas.length).toBeGreaterThan(3);
     expect(deltas.join('')).toBe((await voice.sendMessage(userMessage(), [])).content.text);
-    expect(emulator.stats().routes.anthropic.streamed).toBe(1);
+    expect(lab.emulator.stats().routes.anthropic.streamed).toBe(1);
   });
 
   it('counts streamed exchanges with the usage of the stream events', async () => {
@@ -125,14 +111,12 @@ describe('AnthropicAdapter on the emulator', () => {
   });
 
   it('lets the SDK AuthenticationError of a 401 through, without the API key in it', async () => {
-    emulator.setScenario(faulty({ kind: 'status', code: 401, message: `invalid x-api-key ${SECRET_KEY}` }));
-    const voice = adapter();
-    for (const call of [
-      () => voice.sendMessage(userMessage(), []),
-      () => collect(voice.streamMessage(userMessage(), [])),
-      () => voice.checkHealth(),
-    ]) {
-      const err = await rejectionOf(call());
+    lab.emulator.setScenario(
+      faulty({ kind: 'status', code: 401, message: `invalid x-api-key ${SECRET_KEY}` }),
+    );
+    const errors = await rejectionsOfEveryMethod(adapter());
+    expect(errors).toHaveLength(4);
+    for (const err of errors) {
       expect(err).toBeInstanceOf(AuthenticationError);
       expect(classifyError(err).category).toBe('auth');
       expect(errorTexts(err)).toContain('invalid x-api-key');
@@ -142,24 +126,18 @@ describe('AnthropicAdapter on the emulator', () => {
   });
 
   it('keeps the API key out of the health result, JSON and inspection', async () => {
-    const voice = adapter();
-    const health = await voice.checkHealth();
-    for (const text of [
-      JSON.stringify(health),
-      JSON.stringify(voice),
-      inspect(voice, { depth: 9, showHidden: true }),
-    ]) {
-      expect(text).not.toContain(SECRET_KEY);
-    }
+    const texts = await exposedTexts(adapter());
+    expect(texts).toHaveLength(3);
+    for (const text of texts) expect(text).not.toContain(SECRET_KEY);
   });
 
   it('reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL from the (injected) environment', async () => {
     const voice = new AnthropicAdapter({
       model: 'lab-claude',
-      env: { ANTHROPIC_API_KEY: SECRET_KEY, ANTHROPIC_BASE_URL: emulator.anthropicBaseURL },
+      env: { ANTHROPIC_API_KEY: SECRET_KEY, ANTHROPIC_BASE_URL: lab.emulator.anthropicBaseURL },
     });
     expect((await voice.sendMessage(userMessage(), [])).content.text).toBe(expected());
-    const keyless = new AnthropicAdapter({ baseURL: emulator.anthropicBaseURL, env: {} });
+    const keyless = new AnthropicAdapter({ baseURL: lab.emulator.anthropicBaseURL, env: {} });
     const err = await rejectionOf(keyless.connect());
     expect(err).toBeInstanceOf(MissingApiKeyError);
     expect(classifyError(err).category).toBe('auth');
@@ -175,20 +153,20 @@ describe('AnthropicAdapter on the emulator', () => {
   });
 
   it('accepts a real Anthropic client as its client type', () => {
-    const client: AnthropicClient = new Anthropic({ apiKey: 'x', baseURL: emulator.anthropicBaseURL });
+    const client: AnthropicClient = new Anthropic({ apiKey: 'x', baseURL: lab.emulator.anthropicBaseURL });
     expect(typeof client.messages.create).toBe('function');
   });
 
   it('turns null content into api_return_none and a renamed field into invalid_response', async () => {
     const voice = adapter();
-    emulator.setScenario(faulty({ kind: 'schema_change', change: 'null_content' }));
+    lab.emulator.setScenario(faulty({ kind: 'schema_change', change: 'null_content' }));
     expect(classifyError(await rejectionOf(voice.sendMessage(userMessage(), []))).category).toBe(
       'api_return_none',
     );
     expect(classifyError(await rejectionOf(collect(voice.streamMessage(userMessage(), [])))).category).toBe(
       'api_return_none',
     );
-    emulator.setScenario(faulty({ kind: 'schema_change', change: 'renamed_field' }));
+    lab.emulator.setScenario(faulty({ kind: 'schema_change', change: 'renamed_field' }));
     expect(classifyError(await rejectionOf(voice.sendMessage(userMessage(), []))).category).toBe(
       'invalid_response',
     );
@@ -196,11 +174,9 @@ describe('AnthropicAdapter on the emulator', () => {
 
   it('rejects every method with the original import error when the SDK is missing', async () => {
     const missing = moduleNotFound('@anthropic-ai/sdk');
-    const voice = adapter({ importSdk: () => Promise.reject(missing) });
-    expect(await rejectionOf(voice.connect())).toBe(missing);
-    expect(await rejectionOf(voice.sendMessage(userMessage(), []))).toBe(missing);
-    expect(await rejectionOf(collect(voice.streamMessage(userMessage(), [])))).toBe(missing);
-    expect(await rejectionOf(voice.checkHealth())).toBe(missing);
+    const errors = await rejectionsOfEveryMethod(adapter({ importSdk: () => Promise.reject(missing) }));
+    expect(errors).toHaveLength(4);
+    for (const err of errors) expect(err).toBe(missing);
   });
 
   it('clamps temperature to the 0..1 of the messages API', async () => {

@@ -1,6 +1,5 @@
 import OpenAI, { AuthenticationError } from 'openai';
-import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../../src/classify/classifyError.js';
 import { ConsciousMessageSchema } from '../../../src/firecircle/ConsciousMessage.js';
 import { AdapterHealthCheckSchema } from '../../../src/firecircle/ConsciousModelAdapter.js';
@@ -11,39 +10,39 @@ import {
 } from '../../../src/firecircle/adapters/OpenAICompatibleAdapter.js';
 import { MissingApiKeyError } from '../../../src/firecircle/adapters/MissingApiKeyError.js';
 import { assistantText } from '../../../src/lab/assistantText.js';
-import type { ProviderEmulator } from '../../../src/lab/ProviderEmulator.js';
 import {
   collect,
   errorTexts,
+  exposedTexts,
   faulty,
   HEALTHY,
   moduleNotFound,
   PROMPT,
   rejectionOf,
+  rejectionsOfEveryMethod,
   SECRET_KEY,
-  startEmulator,
   userMessage,
 } from './emulatorVoices.js';
+import { useLabVoices } from './labVoices.js';
 
-let emulator: ProviderEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(() => emulator.setScenario(HEALTHY));
+const lab = useLabVoices();
+const adapter = lab.openai;
 
-function adapter(
-  provider: 'openai' | 'deepseek' | 'local',
-  options: Partial<OpenAICompatibleAdapterOptions> = {},
-): OpenAICompatibleAdapter {
-  return new OpenAICompatibleAdapter({
-    provider,
-    apiKey: SECRET_KEY,
-    baseURL: emulator.openaiBaseURL,
-    model: 'lab-gpt',
-    timeoutMs: 5_000,
-    ...options,
-  });
+/** A real client without models.list whose chat.completions.create bodies are recorded. */
+function recordingFactory(bodies: unknown[]): OpenAICompatibleAdapterOptions['clientFactory'] {
+  return (config) => {
+    const client = new OpenAI({ ...config });
+    return {
+      chat: {
+        completions: {
+          create: (body: unknown, options?: unknown) => {
+            bodies.push(body);
+            return client.chat.completions.create(body as never, options as never);
+          },
+        },
+      },
+    };
+  };
 }
 
 const expected = (): string => assistantText(HEALTHY.seed, PROMPT);
@@ -52,7 +51,7 @@ describe.each(['openai', 'deepseek'] as const)('OpenAICompatibleAdapter (%s) on 
   it('connects by probing the model listing', async () => {
     const voice = adapter(provider);
     expect(await voice.connect()).toBe(true);
-    expect(emulator.stats().history.at(-1)?.endpoint).toBe('models');
+    expect(lab.emulator.stats().history.at(-1)?.endpoint).toBe('models');
   });
 
   it('sends a message and returns a schema-valid reply in the same dialogue', async () => {
@@ -82,7 +81,7 @@ describe.each(['openai', 'deepseek'] as const)('OpenAICompatibleAdapter (%s) on 
     expect(deltas.length).toBeGreaterThan(3);
     const reply = await voice.sendMessage(userMessage(), []);
     expect(deltas.join('')).toBe(reply.content.text);
-    expect(emulator.stats().routes.openai.streamed).toBeGreaterThan(0);
+    expect(lab.emulator.stats().routes.openai.streamed).toBeGreaterThan(0);
   });
 
   it('reports health with isConnected and the exchange counters', async () => {
@@ -102,17 +101,12 @@ describe.each(['openai', 'deepseek'] as const)('OpenAICompatibleAdapter (%s) on 
   });
 
   it('lets the SDK AuthenticationError of a 401 through, without the API key in it', async () => {
-    emulator.setScenario(
+    lab.emulator.setScenario(
       faulty({ kind: 'status', code: 401, message: `Incorrect API key provided: ${SECRET_KEY}.` }),
     );
-    const voice = adapter(provider);
-    for (const call of [
-      () => voice.sendMessage(userMessage(), []),
-      () => collect(voice.streamMessage(userMessage(), [])),
-      () => voice.checkHealth(),
-      () => voice.connect(),
-    ]) {
-      const err = await rejectionOf(call());
+    const errors = await rejectionsOfEveryMethod(adapter(provider));
+    expect(errors).toHaveLength(4);
+    for (const err of errors) {
       expect(err).toBeInstanceOf(AuthenticationError);
       expect((err as AuthenticationError).status).toBe(401);
       expect(classifyError(err).category).toBe('auth');
@@ -125,22 +119,16 @@ describe.each(['openai', 'deepseek'] as const)('OpenAICompatibleAdapter (%s) on 
 
 describe('OpenAICompatibleAdapter configuration', () => {
   it('keeps the API key out of the health result, JSON and inspection', async () => {
-    const voice = adapter('openai');
-    const health = await voice.checkHealth();
-    for (const text of [
-      JSON.stringify(health),
-      JSON.stringify(voice),
-      inspect(voice, { depth: 9, showHidden: true }),
-    ]) {
-      expect(text).not.toContain(SECRET_KEY);
-    }
+    const texts = await exposedTexts(adapter('openai'));
+    expect(texts).toHaveLength(3);
+    for (const text of texts) expect(text).not.toContain(SECRET_KEY);
   });
 
   it('reads key and base URL from the (injected) environment', async () => {
     const voice = new OpenAICompatibleAdapter({
       provider: 'deepseek',
       model: 'lab-gpt',
-      env: { DEEPSEEK_API_KEY: SECRET_KEY, DEEPSEEK_BASE_URL: emulator.openaiBaseURL },
+      env: { DEEPSEEK_API_KEY: SECRET_KEY, DEEPSEEK_BASE_URL: lab.emulator.openaiBaseURL },
     });
     expect((await voice.sendMessage(userMessage(), [])).content.text).toBe(expected());
   });
@@ -148,39 +136,31 @@ describe('OpenAICompatibleAdapter configuration', () => {
   it('talks to a keyless local server through LOCAL_BASE_URL', async () => {
     const voice = new OpenAICompatibleAdapter({
       provider: 'local',
-      env: { LOCAL_BASE_URL: emulator.openaiBaseURL },
+      env: { LOCAL_BASE_URL: lab.emulator.openaiBaseURL },
     });
     expect(voice.model).toBe('llama3.2');
     expect((await voice.sendMessage(userMessage(), [])).content.text).toBe(expected());
   });
 
   it('rejects calls without a key as auth (MissingApiKeyError) without any request', async () => {
-    const before = emulator.stats().requests;
-    const voice = new OpenAICompatibleAdapter({ provider: 'grok', baseURL: emulator.openaiBaseURL, env: {} });
+    const before = lab.emulator.stats().requests;
+    const voice = new OpenAICompatibleAdapter({
+      provider: 'grok',
+      baseURL: lab.emulator.openaiBaseURL,
+      env: {},
+    });
     const err = await rejectionOf(voice.sendMessage(userMessage(), []));
     expect(err).toBeInstanceOf(MissingApiKeyError);
     expect((err as Error).message).toContain('XAI_API_KEY');
     expect(classifyError(err).category).toBe('auth');
-    expect(emulator.stats().requests).toBe(before);
+    expect(lab.emulator.stats().requests).toBe(before);
   });
 
   it('sends the dialogue context: system text, its own turns, other voices attributed', async () => {
     const bodies: unknown[] = [];
     const voice = adapter('openai', {
       systemPrompt: 'You are one voice of a Fire Circle.',
-      clientFactory: (config) => {
-        const client = new OpenAI({ ...config });
-        return {
-          chat: {
-            completions: {
-              create: (body: unknown, options?: unknown) => {
-                bodies.push(body);
-                return client.chat.completions.create(body as never, options as never);
-              },
-            },
-          },
-        };
-      },
+      clientFactory: recordingFactory(bodies),
     });
     const context = [
       { role: 'system' as const, content: { text: 'Speak briefly.' } },
@@ -202,43 +182,29 @@ describe('OpenAICompatibleAdapter configuration', () => {
   });
 
   it('probes with a one-token completion when the client has no models.list', async () => {
-    const bodies: Record<string, unknown>[] = [];
-    const voice = adapter('openai', {
-      clientFactory: (config) => {
-        const client = new OpenAI({ ...config });
-        return {
-          chat: {
-            completions: {
-              create: (body: Record<string, unknown>) => {
-                bodies.push(body);
-                return client.chat.completions.create(body as never);
-              },
-            },
-          },
-        };
-      },
-    });
+    const bodies: unknown[] = [];
+    const voice = adapter('openai', { clientFactory: recordingFactory(bodies) });
     const health = await voice.checkHealth();
     expect(health.isConnected).toBe(true);
     expect(bodies).toEqual([
       { model: 'lab-gpt', messages: [{ role: 'user', content: 'ping' }], max_completion_tokens: 1 },
     ]);
-    expect(emulator.stats().history.at(-1)?.endpoint).toBe('completion');
+    expect(lab.emulator.stats().history.at(-1)?.endpoint).toBe('completion');
   });
 
   it('accepts a real OpenAI client as its client type', () => {
-    const client: OpenAICompatibleClient = new OpenAI({ apiKey: 'x', baseURL: emulator.openaiBaseURL });
+    const client: OpenAICompatibleClient = new OpenAI({ apiKey: 'x', baseURL: lab.emulator.openaiBaseURL });
     expect(typeof client.chat.completions.create).toBe('function');
   });
 
   it('turns null content into api_return_none and a renamed field into invalid_response', async () => {
     const voice = adapter('openai');
-    emulator.setScenario(faulty({ kind: 'schema_change', change: 'null_content' }));
+    lab.emulator.setScenario(faulty({ kind: 'schema_change', change: 'null_content' }));
     const none = await rejectionOf(voice.sendMessage(userMessage(), []));
     expect(classifyError(none).category).toBe('api_return_none');
     const silentStream = await rejectionOf(collect(voice.streamMessage(userMessage(), [])));
     expect(classifyError(silentStream).category).toBe('api_return_none');
-    emulator.setScenario(faulty({ kind: 'schema_change', change: 'renamed_field' }));
+    lab.emulator.setScenario(faulty({ kind: 'schema_change', change: 'renamed_field' }));
     const renamed = await rejectionOf(voice.sendMessage(userMessage(), []));
     expect(classifyError(renamed).category).toBe('invalid_response');
   });
@@ -260,7 +226,7 @@ describe('OpenAICompatibleAdapter configuration', () => {
   });
 
   it("passes the caller's AbortSignal to the SDK (an abort is `aborted`, not a failure)", async () => {
-    emulator.setScenario(faulty({ kind: 'hang' }));
+    lab.emulator.setScenario(faulty({ kind: 'hang' }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
     const err = await rejectionOf(
@@ -278,10 +244,9 @@ describe('OpenAICompatibleAdapter configuration', () => {
         return Promise.reject(missing);
       },
     });
-    expect(await rejectionOf(voice.connect())).toBe(missing);
-    expect(await rejectionOf(voice.sendMessage(userMessage(), []))).toBe(missing);
-    expect(await rejectionOf(collect(voice.streamMessage(userMessage(), [])))).toBe(missing);
-    expect(await rejectionOf(voice.checkHealth())).toBe(missing);
+    const errors = await rejectionsOfEveryMethod(voice);
+    expect(errors).toHaveLength(4);
+    for (const err of errors) expect(err).toBe(missing);
     expect(classifyError(missing).category).toBe('import_failure');
     // Not cached: installing the SDK heals the adapter without a restart.
     expect(imports).toBe(4);

@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+import type { ConsciousModelAdapter } from '../../../src/firecircle/ConsciousModelAdapter.js';
 import { startProviderEmulator, type ProviderEmulator } from '../../../src/lab/ProviderEmulator.js';
 import type { ScenarioInput } from '../../../src/lab/ScenarioSchema.js';
 import { createMessage, type ConsciousMessage } from '../../../src/firecircle/ConsciousMessage.js';
@@ -56,6 +58,22 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return err;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** The rejections of connect, sendMessage, streamMessage and checkHealth, called in that order. */
+export async function rejectionsOfEveryMethod(voice: ConsciousModelAdapter): Promise<unknown[]> {
+  return [
+    await rejectionOf(voice.connect()),
+    await rejectionOf(voice.sendMessage(userMessage(), [])),
+    await rejectionOf(collect(voice.streamMessage(userMessage(), []))),
+    await rejectionOf(voice.checkHealth()),
+  ];
+}
+
+/** What a voice shows the outside, for secret checks: its health result and itself as JSON, and its inspection. */
+export async function exposedTexts(voice: ConsciousModelAdapter): Promise<string[]> {
+  const health = await voice.checkHealth();
+  return [JSON.stringify(health), JSON.stringify(voice), inspect(voice, { depth: 9, showHidden: true })];
 }
 
 /** The error a dynamic import of an absent package rejects with. */

@@ -1,14 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VoiceSilencedError } from '../../../src/errors/VoiceSilencedError.js';
 import { ConsciousMessageSchema } from '../../../src/firecircle/ConsciousMessage.js';
 import { AnthropicAdapter } from '../../../src/firecircle/adapters/AnthropicAdapter.js';
-import {
-  OpenAICompatibleAdapter,
-  type OpenAICompatibleAdapterOptions,
-} from '../../../src/firecircle/adapters/OpenAICompatibleAdapter.js';
 import { coherenceOf } from '../../../src/health/consciousnessSignals.js';
 import { assistantText } from '../../../src/lab/assistantText.js';
-import type { ProviderEmulator } from '../../../src/lab/ProviderEmulator.js';
 import { withConsciousness } from '../../../src/wrap/withConsciousness.js';
 import { freshInfrastructure, sampleValue } from '../../support/fixtures.js';
 import {
@@ -20,32 +15,14 @@ import {
   PROMPT,
   rejectionOf,
   SECRET_KEY,
-  startEmulator,
   userMessage,
 } from './emulatorVoices.js';
+import { useLabVoices } from './labVoices.js';
 
-let emulator: ProviderEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(() => emulator.setScenario(HEALTHY));
+const lab = useLabVoices();
+const openaiVoice = lab.openai;
 
 const fastRetry = { initialDelayMs: 1, maxDelayMs: 5 };
-
-function openaiVoice(
-  provider: 'openai' | 'deepseek',
-  options: Partial<OpenAICompatibleAdapterOptions> = {},
-): OpenAICompatibleAdapter {
-  return new OpenAICompatibleAdapter({
-    provider,
-    apiKey: SECRET_KEY,
-    baseURL: emulator.openaiBaseURL,
-    model: 'lab-gpt',
-    timeoutMs: 5_000,
-    ...options,
-  });
-}
 
 describe('reference adapters wrapped with withConsciousness', () => {
   it('work end to end and feed the voice their consciousness signatures', async () => {
@@ -78,7 +55,11 @@ describe('reference adapters wrapped with withConsciousness', () => {
   it('wraps the Anthropic adapter the same way', async () => {
     const { infrastructure, registry } = freshInfrastructure();
     const voice = withConsciousness(
-      new AnthropicAdapter({ apiKey: SECRET_KEY, baseURL: emulator.anthropicBaseURL, model: 'lab-claude' }),
+      new AnthropicAdapter({
+        apiKey: SECRET_KEY,
+        baseURL: lab.emulator.anthropicBaseURL,
+        model: 'lab-claude',
+      }),
       { infrastructure },
     );
     const reply = await voice.sendMessage(userMessage(), []);
@@ -126,7 +107,7 @@ describe('reference adapters wrapped with withConsciousness', () => {
     const { infrastructure, registry } = freshInfrastructure();
     const broken = new AnthropicAdapter({
       apiKey: SECRET_KEY,
-      baseURL: emulator.anthropicBaseURL,
+      baseURL: lab.emulator.anthropicBaseURL,
       importSdk: () => Promise.reject(moduleNotFound('@anthropic-ai/sdk')),
     });
     const voice = withConsciousness(broken, { infrastructure, fallbacks: [openaiVoice('deepseek')] });
@@ -140,7 +121,7 @@ describe('reference adapters wrapped with withConsciousness', () => {
   });
 
   it('silences a voice on a 401 without the API key in the error or the logs', async () => {
-    emulator.setScenario(
+    lab.emulator.setScenario(
       faulty({ kind: 'status', code: 401, message: `Incorrect API key provided: ${SECRET_KEY}` }),
     );
     const { infrastructure, logLines } = freshInfrastructure();
@@ -151,6 +132,6 @@ describe('reference adapters wrapped with withConsciousness', () => {
     expect(errorTexts(err)).not.toContain(SECRET_KEY);
     expect(logLines().join('\n')).toContain('auth');
     expect(logLines().join('\n')).not.toContain(SECRET_KEY);
-    expect(emulator.stats().routes.openai.requests).toBeGreaterThan(0);
+    expect(lab.emulator.stats().routes.openai.requests).toBeGreaterThan(0);
   });
 });

@@ -15,6 +15,7 @@
  *   successes were clamped just under the timeout, 429s carried no Retry-After). Kept so the bench
  *   can show the features help there too, and how much of the gain is the traces.
  */
+import { createSeededRandom, type RandomSource } from '../../src/lab/seededRandom.js';
 import { CATEGORY_POLICY, type ErrorCategory } from '../../src/classify/ErrorCategory.js';
 import type { CircuitState } from '../../src/health/AdapterHealthSignature.js';
 import { HealthTracker } from '../../src/health/HealthTracker.js';
@@ -35,19 +36,10 @@ export const BREAKER: BreakerOptions = BreakerOptionsSchema.parse({});
 // Seeded randomness
 
 /** A uniform [0, 1) source. */
-export type Random = () => number;
+export type Random = RandomSource;
 
-/** mulberry32: a small, fast generator with an identical sequence for an identical seed. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The lab's mulberry32 generator: an identical sequence for an identical seed. */
+export const seededRandom: (seed: number) => Random = createSeededRandom;
 
 const uniform = (rng: Random, lo: number, hi: number): number => lo + (hi - lo) * rng();
 

@@ -22,6 +22,7 @@ export {
 } from './classify/ErrorCategory.js';
 export { classifyError } from './classify/classifyError.js';
 export { redactSecrets } from './classify/redactSecrets.js';
+export { registerSecret, registerSecretsOf } from './classify/KnownSecrets.js';
 export type { Classification, ClassifyContext, Classifier } from './classify/Classification.js';
 
 export { ConsciousnessError } from './errors/ConsciousnessError.js';

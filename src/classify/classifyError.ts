@@ -14,7 +14,7 @@ import {
   statusInMessage,
 } from './messageCategory.js';
 import { nameCategory } from './nameCategory.js';
-import { redactSecrets } from './redactSecrets.js';
+import { redactCode, redactSecrets } from './redactSecrets.js';
 import { readRetryAfterMs } from './retryAfter.js';
 import { asErrorStatus, statusCategory } from './statusCategory.js';
 
@@ -122,7 +122,7 @@ function mergeVerdict(verdict: object, found: Draft): Classification {
     found.status = status;
   }
   const code = readString(verdict, 'code');
-  if (code !== undefined) found.code = redactSecrets(code).slice(0, 64);
+  if (code !== undefined) found.code = redactCode(code).slice(0, 64);
   const retryAfterMs = readProperty(verdict, 'retryAfterMs');
   if (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) {
     found.retryAfterMs = retryAfterMs;
@@ -325,7 +325,7 @@ function describe(
   if (status !== undefined) found.status = status;
   const code =
     findCode(err, 0, CODE_FIELD_COUNT, isReportableCode) ?? findCode(err, 0, CODE_PATHS.length, isKnownCode);
-  if (code !== undefined) found.code = redactSecrets(code);
+  if (code !== undefined) found.code = redactCode(code);
   const retryAfterMs = readRetryAfterMs(err, clockOf(ctx));
   if (retryAfterMs !== undefined) found.retryAfterMs = retryAfterMs;
   return found;

@@ -2,3 +2,4 @@ export * from './ErrorCategory.js';
 export * from './Classification.js';
 export { classifyError } from './classifyError.js';
 export { redactSecrets } from './redactSecrets.js';
+export { registerSecret, registerSecretsOf } from './KnownSecrets.js';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../clock/Clock.js';
 import type { AdapterHealthSignature } from '../health/AdapterHealthSignature.js';
 import { createDefaultLogger, type ConsciousnessLogger } from '../logging/createLogger.js';
+import { redactingLogger } from '../logging/RedactingLogger.js';
 import { InfrastructureMetrics } from '../metrics/InfrastructureMetrics.js';
 import type { MetricsSource } from '../metrics/MetricsSource.js';
 import type { InfrastructureEvents } from './CallEvents.js';
@@ -109,7 +110,7 @@ interface VoiceLearning {
 export class InfrastructureConsciousness extends EventEmitter<InfrastructureEvents> implements MetricsSource {
   /** The epoch-millisecond clock. */
   readonly clock: Clock;
-  /** The logger (secrets never reach it: only classified, scrubbed fields are logged). */
+  /** The logger, behind a redacting facade: every string logged is scrubbed of credentials. */
   readonly logger: ConsciousnessLogger;
   /** The metric families. */
   readonly metrics: InfrastructureMetrics;
@@ -151,7 +152,7 @@ export class InfrastructureConsciousness extends EventEmitter<InfrastructureEven
     if (!config.success) throw invalidOptions('InfrastructureConsciousness config', config.error);
     this.config = config.data;
     this.clock = o.clock ?? systemClock;
-    this.logger = o.logger ?? createDefaultLogger();
+    this.logger = redactingLogger(o.logger ?? createDefaultLogger());
     this.sharedBackoff = new SharedBackoff(this.clock);
     this.metrics = new InfrastructureMetrics({ registry: o.registry, prefix: o.metricsPrefix });
     this.metrics.onCollect(() => this.publishGauges());

@@ -1,8 +1,13 @@
-/** Serializes a document for a store; a value JSON cannot represent is a bug, so it throws a TypeError. */
+import { redactingReplacer } from '../classify/redactSecrets.js';
+
+/**
+ * Serializes a document for a store, every string scrubbed of credentials; a value JSON cannot
+ * represent is a bug, so it throws a TypeError.
+ */
 export function jsonText(value: unknown): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value);
+    text = JSON.stringify(value, redactingReplacer);
   } catch (err) {
     throw new TypeError(
       `value cannot be stored as JSON: ${err instanceof Error ? err.message : String(err)}`,

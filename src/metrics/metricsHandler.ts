@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { redactingReplacer } from '../classify/redactSecrets.js';
 import { BodyBuffers } from './BodyBuffers.js';
 import { isMetricsSource, type MetricsSource } from './MetricsSource.js';
 import { renderMetrics } from './renderMetrics.js';
@@ -29,7 +30,7 @@ function send(
 }
 
 function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
-  send(req, res, status, JSON_TYPE, JSON.stringify(body));
+  send(req, res, status, JSON_TYPE, JSON.stringify(body, redactingReplacer));
 }
 
 function fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {

@@ -2,6 +2,8 @@ import type { Clock } from '../clock/Clock.js';
 import type { Voice } from '../consciousness/Voice.js';
 import { ImportFailureError } from '../errors/ImportFailureError.js';
 import { classifyError } from '../classify/classifyError.js';
+import { registerSecretsOf } from '../classify/KnownSecrets.js';
+import { redactSecrets } from '../classify/redactSecrets.js';
 import type { AdapterSource } from '../resilience/CallPipeline.js';
 
 /** A function that loads an adapter, e.g. `() => import('./google.js').then(m => new m.Google())`. */
@@ -73,6 +75,7 @@ export class LoadingAdapter implements AdapterSource {
           `loader of ${this.voice.name} resolved to ${adapter === null ? 'null' : typeof adapter}, not an adapter`,
         );
       }
+      registerSecretsOf(adapter);
       this.adapter = adapter;
       this.loadError = undefined;
       this.voice.connectivity(true);
@@ -106,5 +109,5 @@ export class LoadingAdapter implements AdapterSource {
 }
 
 function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return redactSecrets(err instanceof Error ? err.message : String(err));
 }

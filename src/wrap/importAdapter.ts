@@ -1,3 +1,4 @@
+import { redactSecrets } from '../classify/redactSecrets.js';
 import { ImportFailureError } from '../errors/ImportFailureError.js';
 import type { AdapterLoader } from './AdapterLoader.js';
 
@@ -42,7 +43,8 @@ export function importAdapter(
         mod = (await import(specifier)) as Record<string, unknown>;
       } catch (err) {
         lastError = err;
-        reasons.push(`${specifier}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+        reasons.push(`${specifier}: ${redactSecrets(reason ?? '')}`);
         continue;
       }
       const exported = options.exportName ? mod[options.exportName] : (mod.default ?? mod);

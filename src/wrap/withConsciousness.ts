@@ -1,6 +1,7 @@
 import type { Clock, Sleep } from '../clock/Clock.js';
 import { systemSleep } from '../clock/Clock.js';
 import type { Classifier } from '../classify/Classification.js';
+import { registerSecretsOf } from '../classify/KnownSecrets.js';
 import { getDefaultInfrastructure } from '../consciousness/defaultInfrastructure.js';
 import type { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
 import {
@@ -58,6 +59,8 @@ export function withConsciousness<T extends object>(
   const inner = isLoader
     ? adapter
     : ((pipelineOf(adapter) && (adapter as { [TARGET]?: T })[TARGET]) ?? adapter);
+  // The client's own keys join the redaction set before anything of it can be logged.
+  for (const client of isLoader ? o.fallbacks : [inner, ...o.fallbacks]) registerSecretsOf(client);
   const derived = o.name ?? deriveName(inner);
   if (derived === undefined) {
     throw new TypeError(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, redactSecrets } from '../../src/classify/index.js';
+import { redactCode } from '../../src/classify/redactSecrets.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -17,6 +18,27 @@ describe('redactSecrets', () => {
       'AIzaSy',
     ],
     ['a URL password', 'connect to https://user:hunter2@proxy.local failed', 'hunter2'],
+    [
+      'an unprefixed key after "Incorrect API key provided"',
+      'Incorrect API key provided: Zq8xT3vLp0Wn5RbY',
+      'Zq8x',
+    ],
+    ['an OPENAI_API_KEY assignment', 'env: OPENAI_API_KEY=abcDEF123456ghi', 'abcDEF123456'],
+    ['a MISTRAL_API_KEY assignment', 'MISTRAL_API_KEY="Zq8xT3vLp0Wn5RbY" is set', 'Zq8xT3vLp0Wn5RbY'],
+    ['a token= pair', 'callback?session=1&token=9f8e7d6c5b4a', '9f8e7d6c5b4a'],
+    ['a bare token= pair', 'token=9f8e7d6c5b4a rejected', '9f8e7d6c5b4a'],
+    [
+      'a URL-encoded key',
+      'redirect=https%3A%2F%2Fx.io%2Fv1%3Fa%3D1%26key%3DAIzaTESTKEY0123456789',
+      'AIzaTESTKEY',
+    ],
+    [
+      'an Azure subscription key header',
+      'Ocp-Apim-Subscription-Key: 0123456789abcdef0123456789abcdef',
+      '0123456789ab',
+    ],
+    ['an Azure api-key header', "{ 'api-key': '0123456789abcdef' }", '0123456789abcdef'],
+    ['an HF_TOKEN assignment', 'HF_TOKEN=plainvalue', 'plainvalue'],
   ])('removes %s', (_label, text, secret) => {
     const redacted = redactSecrets(text);
     expect(redacted).not.toContain(secret);
@@ -38,9 +60,49 @@ describe('redactSecrets', () => {
       "This model's maximum context length is 8192 tokens",
       'Unexpected token < in JSON at position 0',
       'task-sk-force is a word; max_tokens: 100',
+      'Unexpected token: } in JSON at position 7',
+      "Cannot read properties of undefined (reading 'key')",
+      'duplicate key: id',
     ]) {
       expect(redactSecrets(text)).toBe(text);
     }
+  });
+});
+
+describe('redacting twice', () => {
+  it('changes nothing the first pass did not', () => {
+    for (const text of [
+      'Authorization: Bearer xyz',
+      'https://api.example.com/v1?key=abc&x=1',
+      'OPENAI_API_KEY=abcDEF123456ghi and token=9f8e',
+    ]) {
+      const once = redactSecrets(text);
+      expect(redactSecrets(once)).toBe(once);
+    }
+  });
+});
+
+describe('redactCode', () => {
+  it('redacts a code that looks like a token and keeps word-like codes', () => {
+    expect(redactCode('Zq8xT3vLp0Wn5RbY7cHs2MdJ4FgK9aUe')).toBe('[REDACTED]');
+    expect(redactCode('0123456789abcdef0123456789abcdef')).toBe('[REDACTED]');
+    for (const code of [
+      'ECONNREFUSED',
+      'rate_limit_exceeded',
+      'ERR_MODULE_NOT_FOUND',
+      'invalid_api_key',
+      'E2BIG',
+    ]) {
+      expect(redactCode(code)).toBe(code);
+    }
+  });
+
+  it('keeps a key the provider put in err.code out of the classification', () => {
+    const err = Object.assign(new Error('rejected'), {
+      status: 401,
+      code: 'Zq8xT3vLp0Wn5RbY7cHs2MdJ4FgK9aUe',
+    });
+    expect(classifyError(err).code).toBe('[REDACTED]');
   });
 });
 

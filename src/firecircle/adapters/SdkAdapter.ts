@@ -1,3 +1,4 @@
+import { registerSecret } from '../../classify/KnownSecrets.js';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { systemClock } from '../../clock/Clock.js';
@@ -86,6 +87,8 @@ export abstract class SdkAdapter<C> implements ConsciousModelAdapter {
       },
       setup.apiKey,
     );
+    // The key is in a private field no scan can see: it joins the redaction set here.
+    registerSecret(setup.apiKey);
     this.#client = new LazyClient(setup.buildClient);
     this.#streamItems = setup.streamItems;
   }

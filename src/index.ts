@@ -12,6 +12,7 @@ export {
 export { importAdapter, type ImportAdapterOptions } from './wrap/importAdapter.js';
 export type { AdapterLoader } from './wrap/AdapterLoader.js';
 export { PIPELINE } from './wrap/AdapterProxy.js';
+export type { FallbackValueContext } from './resilience/CallPipeline.js';
 
 export {
   ErrorCategory,

@@ -30,9 +30,11 @@ export interface ClassifyContext {
 
 /**
  * A user classifier: return a category (or a partial classification) to decide, or
- * undefined/null to let the next classifier decide. A classifier that throws is ignored.
+ * undefined/null to let the next classifier decide. A classifier that throws is ignored, which is
+ * why `err` (whatever was thrown) is typed `any` like a catch variable: `(err) => err.status === 418
+ * ? 'overloaded' : undefined` reads the field directly, and a thrown `null` just skips it.
  */
 export type Classifier = (
-  err: unknown,
+  err: any,
   ctx: ClassifyContext,
 ) => ErrorCategory | (Partial<Classification> & { category: ErrorCategory }) | undefined | null;

@@ -1,5 +1,6 @@
 import { invalidOptions } from '../errors/invalidOptions.js';
 import { z } from 'zod';
+import type { Classifier } from '../classify/Classification.js';
 import { BreakerOptionsSchema } from '../resilience/BreakerOptions.js';
 import { RetryOptionsSchema } from '../resilience/RetryOptions.js';
 
@@ -38,7 +39,9 @@ export const WithConsciousnessOptionsSchema = z
     /** Per-method response schemas; a result failing it is `invalid_response`, null is `api_return_none`. */
     responseSchemas: z.record(z.string(), ResponseSchemaEntry).default({}),
     /** Classifiers consulted before the built-in taxonomy. */
-    classifiers: z.array(z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function')).default([]),
+    classifiers: z
+      .array(z.custom<Classifier>((v) => typeof v === 'function', { message: 'expected a function' }))
+      .default([]),
     /** A pino-compatible logger (child loggers are derived from it). */
     logger: z
       .custom<object>(

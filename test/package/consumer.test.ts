@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The published artefact as a user meets it: the package is built and packed (`npm pack`) from a
+ * copy of this checkout, installed into an empty project next to the SDK peers from the registry,
+ * then a strict ESM TypeScript consumer and a CommonJS one are type-checked against the shipped
+ * .d.ts files and run against the lab emulator on loopback.
+ */
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const APP_FIXTURE = join(import.meta.dirname, 'consumer-app');
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+/** Folders of this checkout that never go into the copy that is packed (they are rebuilt or irrelevant). */
+const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'coverage']);
+/** Folders the demo and the benchmarks write (storage, session metrics, results). */
+const WRITTEN_FOLDERS = ['infrastructure_consciousness', 'consciousness_metrics', 'bench-results'];
+
+/** npm without the settings of the `npm test` run that started vitest. */
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')),
+);
+
+async function sh(cmd: string, args: string[], cwd: string, timeout = 120_000): Promise<string> {
+  try {
+    const { stdout } = await run(cmd, args, { cwd, env, timeout, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`,
+    );
+  }
+}
+
+/** The exact version of a dev dependency installed here, so the consumer install hits the npm cache. */
+function installedVersion(name: string): string {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return `${name}@${manifest.version}`;
+}
+
+interface PackResult {
+  readonly filename: string;
+  readonly size: number;
+  readonly unpackedSize: number;
+  readonly files: readonly { readonly path: string }[];
+}
+
+let work = '';
+let packed: PackResult;
+let shipped: Set<string>;
+let app = '';
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ic-consumer-'));
+  const pkg = join(work, 'pkg');
+  cpSync(ROOT, pkg, {
+    recursive: true,
+    filter: (src) => !NOT_COPIED.has(relative(ROOT, src).split(/[\\/]/)[0] ?? ''),
+  });
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
+  await sh('npm', ['run', 'build', '--silent'], pkg);
+  const out = await sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], pkg);
+  [packed] = JSON.parse(out) as [PackResult];
+  shipped = new Set(packed.files.map((f) => f.path));
+  await sh('tar', ['-xzf', packed.filename], work);
+
+  app = join(work, 'app');
+  cpSync(APP_FIXTURE, app, { recursive: true });
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }),
+  );
+  await sh(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      join(work, packed.filename),
+      installedVersion('openai'),
+      installedVersion('@anthropic-ai/sdk'),
+      installedVersion('prom-client'),
+      installedVersion('@types/node'),
+    ],
+    app,
+  );
+}, 240_000);
+
+afterAll(async () => {
+  if (work !== '') await rm(work, { recursive: true, force: true });
+}, 120_000);
+
+describe('the packed package', () => {
+  it('ships no tests, env files or written storage, and only source maps whose sources it ships', () => {
+    const paths = [...shipped];
+    console.log(
+      `packed ${packed.filename}: ${(packed.size / 1024).toFixed(1)} kB, ` +
+        `${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked, ${paths.length} files`,
+    );
+    expect(
+      paths.filter((p) => /(^|\/)(test|tests|__tests__)\//.test(p) || /\.(test|spec)\.[cm]?[jt]s$/.test(p)),
+    ).toEqual([]);
+    expect(paths.filter((p) => /(^|\/)\.env/.test(p))).toEqual([]);
+    expect(paths.filter((p) => p.split('/').some((seg) => WRITTEN_FOLDERS.includes(seg)))).toEqual([]);
+    expect(paths.filter((p) => p.endsWith('pattern_memory.json'))).toEqual([]);
+
+    const maps = paths.filter((p) => p.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    const dangling: string[] = [];
+    for (const map of maps) {
+      const { sources, sourceRoot = '' } = JSON.parse(readFileSync(join(work, 'package', map), 'utf8')) as {
+        sources: string[];
+        sourceRoot?: string;
+      };
+      for (const source of sources) {
+        const target = posix.normalize(posix.join(posix.dirname(map), sourceRoot, source));
+        if (!shipped.has(target)) dangling.push(`${map} → ${target}`);
+      }
+    }
+    expect(dangling).toEqual([]);
+  });
+
+  it('has every entry point it exports', () => {
+    const manifest = JSON.parse(readFileSync(join(work, 'package/package.json'), 'utf8')) as {
+      exports: Record<string, string | Record<string, string>>;
+    };
+    const targets = Object.values(manifest.exports).flatMap((t) =>
+      typeof t === 'string' ? [t] : Object.values(t),
+    );
+    expect(targets.length).toBeGreaterThan(4);
+    for (const target of targets) expect(shipped, target).toContain(posix.normalize(target));
+  });
+
+  it('type-checks a strict ESM consumer and a CommonJS consumer (skipLibCheck off) against the shipped types', async () => {
+    await sh(process.execPath, [TSC, '-p', join(app, 'tsconfig.json')], app);
+    expect(existsSync(join(app, 'build/esm/main.js'))).toBe(true);
+    expect(existsSync(join(app, 'build/cjs/main.cjs'))).toBe(true);
+    // The CommonJS consumer really is CommonJS: its imports compiled to require() calls.
+    expect(readFileSync(join(app, 'build/cjs/main.cjs'), 'utf8')).toContain(
+      'require("infrastructure-consciousness")',
+    );
+  }, 120_000);
+
+  it('runs the ESM consumer against the lab emulator: SDK client, classifier + fallback adapter, fallbackValue, /metrics', async () => {
+    const out = JSON.parse(
+      await sh(process.execPath, [join(app, 'build/esm/main.js')], app, 60_000),
+    ) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      teapotSender: 'deepseek/lab-gpt',
+      downText: '(down is silent)',
+      categories: ['server_error'],
+    });
+    expect(out.sdkText).toEqual(expect.any(String));
+    expect(out.metricsCallLines).toBeGreaterThan(0);
+  });
+
+  it('runs the CommonJS consumer: require() of the package, its /firecircle and /lab entries', async () => {
+    const out = JSON.parse(
+      await sh(process.execPath, [join(app, 'build/cjs/main.cjs')], app, 60_000),
+    ) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      brokenSender: 'anthropic/lab-claude',
+      silentText: 'silence',
+      seen: ['overloaded'],
+      healthOk: true,
+      isCommonJS: true,
+    });
+    expect(out.sdkText).toEqual(expect.any(String));
+  });
+});

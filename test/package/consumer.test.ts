@@ -35,6 +35,7 @@ async function sh(cmd: string, args: string[], cwd: string, timeout = 120_000): 
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(
       `${cmd} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`,
+      { cause: err },
     );
   }
 }

@@ -1,10 +1,11 @@
-// A CommonJS consumer of the packed package (compiled to require() calls): Node >= 20.19 loads the
-// package's ES modules through require(). Prints what it saw as one JSON line.
-import anthropic = require('@anthropic-ai/sdk');
-import ic = require('infrastructure-consciousness');
-import firecircle = require('infrastructure-consciousness/firecircle');
-import lab = require('infrastructure-consciousness/lab');
-import promClient = require('prom-client');
+// A CommonJS consumer of the packed package, as a compiled-to-CommonJS TypeScript server writes it:
+// these imports compile to require() calls, and Node >= 20.19 loads the package's ES modules through
+// require(). Prints what it saw as one JSON line.
+import * as anthropic from '@anthropic-ai/sdk';
+import * as ic from 'infrastructure-consciousness';
+import * as firecircle from 'infrastructure-consciousness/firecircle';
+import * as lab from 'infrastructure-consciousness/lab';
+import * as promClient from 'prom-client';
 
 async function main(): Promise<void> {
   const emulator = await lab.startProviderEmulator({

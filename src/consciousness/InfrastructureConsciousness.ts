@@ -1,5 +1,4 @@
 import { invalidOptions } from '../errors/invalidOptions.js';
-import { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock/Clock.js';
@@ -8,7 +7,7 @@ import { createDefaultLogger, type ConsciousnessLogger } from '../logging/create
 import { redactingLogger } from '../logging/RedactingLogger.js';
 import { InfrastructureMetrics } from '../metrics/InfrastructureMetrics.js';
 import type { MetricsSource } from '../metrics/MetricsSource.js';
-import type { InfrastructureEvents } from './CallEvents.js';
+import { IsolatedEmitter } from './IsolatedEmitter.js';
 import { Voice } from './Voice.js';
 import { SharedBackoff } from '../healing/SharedBackoff.js';
 import type { ErrorCategory } from '../classify/ErrorCategory.js';
@@ -105,9 +104,10 @@ interface VoiceLearning {
  * The shared brain: one Voice (health signature, metric cells, healing knobs) per adapter. The
  * wrapper reports every attempt; the brain feeds the failure predictor, the pattern detectors and
  * the healer, persists what they learn, probes idle voices, and answers /metrics, /health and
- * /report. Events: `pattern`, `healing`, `prediction`, `circuit`, `signature` (and `failure`).
+ * /report. Events: `pattern`, `healing`, `prediction`, `circuit`, `signature` (and `failure`);
+ * a listener that throws or rejects is logged once and never changes a call (IsolatedEmitter).
  */
-export class InfrastructureConsciousness extends EventEmitter<InfrastructureEvents> implements MetricsSource {
+export class InfrastructureConsciousness extends IsolatedEmitter implements MetricsSource {
   /** The epoch-millisecond clock. */
   readonly clock: Clock;
   /** The logger, behind a redacting facade: every string logged is scrubbed of credentials. */

@@ -1,0 +1,64 @@
+import { EventEmitter } from 'node:events';
+import { redactSecrets } from '../classify/redactSecrets.js';
+import type { ConsciousnessLogger } from '../logging/createLogger.js';
+import type { InfrastructureEvents } from './CallEvents.js';
+
+type Listener = (...args: unknown[]) => unknown;
+
+/**
+ * An event emitter whose listeners cannot hurt the emitter: events are emitted from the call path
+ * (a breaker opening, a success closing it), so a listener that throws, or returns a promise
+ * that rejects, is caught and logged once (per listener) and the remaining listeners still run.
+ * A call's outcome never depends on what a listener does.
+ */
+export abstract class IsolatedEmitter extends EventEmitter<InfrastructureEvents> {
+  /** Where a failing listener is reported. */
+  abstract readonly logger: ConsciousnessLogger;
+  /** Listeners that failed at least once (logged once each; the count goes on). */
+  private readonly failedListeners = new WeakSet<Listener>();
+  private failures = 0;
+
+  /** Listener failures caught so far (each logged once per listener). */
+  get listenerFailures(): number {
+    return this.failures;
+  }
+
+  override emit<K extends keyof InfrastructureEvents>(event: K, ...args: InfrastructureEvents[K]): boolean {
+    const listeners = this.rawListeners(event) as Listener[];
+    if (listeners.length === 0) return false;
+    for (const listener of listeners) {
+      try {
+        const result = listener.apply(this, args);
+        if (isThenable(result)) {
+          result.then(undefined, (err: unknown) => this.listenerFailed(event, listener, err));
+        }
+      } catch (err) {
+        this.listenerFailed(event, listener, err);
+      }
+    }
+    return true;
+  }
+
+  private listenerFailed(event: string, listener: Listener, err: unknown): void {
+    this.failures += 1;
+    if (this.failedListeners.has(listener)) return;
+    this.failedListeners.add(listener);
+    try {
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.warn(
+        { event, listener: listener.name || 'anonymous', message: redactSecrets(message).slice(0, 300) },
+        `a '${event}' listener failed; its errors are ignored (logged once)`,
+      );
+    } catch {
+      // A listener failing must never become a failure of the call that emitted the event.
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -368,9 +368,11 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
     const learning = this.learning.get(voice)!;
     const health = voice.health;
     const cfg = this.config;
-    if (ok && now - learning.learnedAt < cfg.learningIntervalMs) return;
-    learning.learnedAt = now;
-    if (cfg.enablePrediction) {
+    // The detectors count every call (a burst of successes right before an API change counts);
+    // only the predictor's model update is sampled for successes (failures always update it).
+    const sampled = !ok || now - learning.learnedAt >= cfg.learningIntervalMs;
+    if (sampled) learning.learnedAt = now;
+    if (cfg.enablePrediction && sampled) {
       if (learning.hasBefore) this.predictor.learnFromPrediction(learning.before, learning.predicted, !ok);
       const vector = learning.features.record(
         ok,

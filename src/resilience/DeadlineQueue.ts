@@ -12,8 +12,9 @@ export interface Deadline {
  * in a doubly-linked list in insertion order (which, with one duration, is deadline order) and
  * one interval sweeps expired ones from the head. Adding and cancelling are O(1) and allocate one
  * node (a Set was tried: V8 makes delete-to-empty on a long-lived Set slow, ~1 µs per call).
- * The interval runs only while deadlines are pending and keeps the process alive meanwhile: a
- * pending call must end in a result or a timeout, not in a silent exit.
+ * The interval keeps the process alive only while deadlines are pending (a pending call must end
+ * in a result or a timeout, not in a silent exit); the moment the last one settles it is unref'd,
+ * so a script whose calls are done exits at once, and the next idle sweep stops it.
  */
 export class DeadlineQueue {
   private head: Deadline | null = null;
@@ -36,8 +37,10 @@ export class DeadlineQueue {
     if (this.tail === null) this.head = deadline;
     else this.tail.next = deadline;
     this.tail = deadline;
-    this.pending += 1;
-    if (this.timer === undefined) this.timer = setInterval(() => this.sweep(), this.resolutionMs);
+    if (this.pending++ === 0) {
+      if (this.timer === undefined) this.timer = setInterval(() => this.sweep(), this.resolutionMs);
+      else this.timer.ref();
+    }
     return deadline;
   }
 
@@ -60,7 +63,7 @@ export class DeadlineQueue {
     else next.prev = prev;
     deadline.prev = null;
     deadline.next = null;
-    this.pending -= 1;
+    if (--this.pending === 0) this.timer?.unref();
   }
 
   private sweep(): void {

@@ -9,10 +9,12 @@ import type { AdapterSource } from '../resilience/CallPipeline.js';
 /** A function that loads an adapter, e.g. `() => import('./google.js').then(m => new m.Google())`. */
 export type AdapterLoader<T extends object = object> = (() => Promise<T> | T) & { adapterName?: string };
 
-/** Backoff of load retries. */
+/** Backoff of load retries, and how long one load may take. */
 export interface LoadRetryOptions {
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
+  /** A load still unsettled after this long is an `import_failure` (false: wait forever). */
+  readonly timeoutMs?: number | false;
 }
 
 /** An adapter that is simply there. */
@@ -31,11 +33,15 @@ export class GivenAdapter implements AdapterSource {
 
 /**
  * An adapter behind a loader: loaded at wrap time; while it cannot load, calls go to fallbacks
- * and the load is retried with exponential backoff (one load in flight at a time).
+ * and the load is retried with exponential backoff (one load in flight at a time). A load that
+ * has not settled after `timeoutMs` counts as an import failure (calls waiting for it go to the
+ * fallbacks); should it settle later with an adapter, that adapter is used from then on.
  */
 export class LoadingAdapter implements AdapterSource {
   private adapter: object | undefined;
   private inFlight: Promise<object | undefined> | undefined;
+  /** The load timeout's timer: unref'd until a call waits for the load (then it must end the wait). */
+  private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private nextAttemptAt = 0;
   /** The last load error (undefined once loaded). */
@@ -47,7 +53,7 @@ export class LoadingAdapter implements AdapterSource {
     private readonly clock: Clock,
     private readonly retry: LoadRetryOptions,
   ) {
-    this.load().catch(() => undefined);
+    this.start();
   }
 
   /** The adapter once loaded. */
@@ -55,8 +61,15 @@ export class LoadingAdapter implements AdapterSource {
     return this.adapter;
   }
 
-  /** Joins the load in flight, starts one when the backoff allows, or answers at once. */
+  /** A caller's call: joins the load in flight, starts one when the backoff allows, or answers at once. */
   load(): Promise<object | undefined> {
+    const pending = this.start();
+    // A caller now waits for this load: its timeout must keep the process alive until it ends.
+    this.timer?.ref();
+    return pending;
+  }
+
+  private start(): Promise<object | undefined> {
     if (this.adapter !== undefined) return Promise.resolve(this.adapter);
     if (this.inFlight !== undefined) return this.inFlight;
     if (this.clock() < this.nextAttemptAt) return Promise.resolve(undefined);
@@ -69,25 +82,14 @@ export class LoadingAdapter implements AdapterSource {
   private async attempt(): Promise<object | undefined> {
     const started = this.clock();
     try {
-      const adapter = await this.loader();
+      const loading = Promise.resolve().then(() => this.loader());
+      const adapter = await this.withTimeout(loading);
       if (typeof adapter !== 'object' || adapter === null) {
         throw new ImportFailureError(
           `loader of ${this.voice.name} resolved to ${adapter === null ? 'null' : typeof adapter}, not an adapter`,
         );
       }
-      registerSecretsOf(adapter);
-      this.adapter = adapter;
-      this.loadError = undefined;
-      this.voice.connectivity(true);
-      if (this.failures > 0) {
-        this.voice.healed({
-          actionType: 'reconnect',
-          reason: `adapter loaded after ${this.failures} failed import attempt(s)`,
-          parameters: { attempts: this.failures + 1 },
-          success: true,
-        });
-      }
-      return adapter;
+      return this.loaded(adapter);
     } catch (err) {
       const error =
         classifyError(err, { adapter: this.voice.name, phase: 'load' }).category === 'import_failure'
@@ -105,6 +107,54 @@ export class LoadingAdapter implements AdapterSource {
       );
       return undefined;
     }
+  }
+
+  private loaded(adapter: object): object {
+    registerSecretsOf(adapter);
+    this.adapter = adapter;
+    this.loadError = undefined;
+    this.voice.connectivity(true);
+    if (this.failures > 0) {
+      this.voice.healed({
+        actionType: 'reconnect',
+        reason: `adapter loaded after ${this.failures} failed import attempt(s)`,
+        parameters: { attempts: this.failures + 1 },
+        success: true,
+      });
+    }
+    return adapter;
+  }
+
+  /** The load, or an ImportFailureError once `timeoutMs` has passed; a late adapter is still taken. */
+  private withTimeout(loading: Promise<object>): Promise<object> {
+    const timeoutMs = this.retry.timeoutMs;
+    if (timeoutMs === undefined || timeoutMs === false) return loading;
+    return new Promise<object>((resolve, reject) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        reject(new ImportFailureError(`loading ${this.voice.name} did not finish within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref();
+      this.timer = timer;
+      const settle = (): void => {
+        clearTimeout(timer);
+        if (this.timer === timer) this.timer = undefined;
+      };
+      loading.then(
+        (adapter) => {
+          settle();
+          if (!timedOut) resolve(adapter);
+          else if (typeof adapter === 'object' && adapter !== null && this.adapter === undefined) {
+            this.loaded(adapter);
+          }
+        },
+        (err: unknown) => {
+          settle();
+          if (!timedOut) reject(err as Error);
+        },
+      );
+    });
   }
 }
 

@@ -71,6 +71,12 @@ export const WithConsciousnessOptionsSchema = z
           .strict(),
       ])
       .default({ multiplier: 4, minMs: 30_000, minSamples: 20 }),
+    /**
+     * For a loader: how long one load may take (ms) before it counts as `import_failure` and calls
+     * go to the fallbacks / `fallbackValue` (the load is retried with backoff; an adapter the slow
+     * load delivers later is still used). false: wait for the loader forever.
+     */
+    loadTimeout: z.union([z.number().int().positive(), z.literal(false)]).default(30_000),
     /** Method paths never intercepted (called straight through). */
     exclude: z.array(z.string()).default([]),
   })

@@ -74,7 +74,10 @@ export function withConsciousness<T extends object>(
   const voice = infrastructure.voice(name);
   const classifiers = o.classifiers as unknown as Classifier[];
   const source = isLoader
-    ? new LoadingAdapter(adapter as AdapterLoader, voice, clock, internals.loadRetry ?? DEFAULT_LOAD_RETRY)
+    ? new LoadingAdapter(adapter as AdapterLoader, voice, clock, {
+        ...(internals.loadRetry ?? DEFAULT_LOAD_RETRY),
+        timeoutMs: o.loadTimeout,
+      })
     : new GivenAdapter(inner as object);
   const fallbacks = o.fallbacks.map((fb, i) => fallbackTarget(fb, `${name}_fallback_${i + 1}`));
   const pipeline = new CallPipeline({

@@ -35,6 +35,9 @@ import {
 import { ProbeMonitor } from './ProbeMonitor.js';
 import { InMemoryConsciousnessMetricsCollector } from './collector/InMemoryConsciousnessMetricsCollector.js';
 import { ResponseShape } from './responseShape.js';
+import { SharedState } from '../scaleout/SharedState.js';
+import { SharedStateOptionsSchema } from '../scaleout/SharedStateOptions.js';
+import type { CooldownReason } from '../scaleout/SharedCooldowns.js';
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
@@ -80,6 +83,8 @@ export const InfrastructureConsciousnessOptionsSchema = z
         message: 'expected a Store',
       })
       .optional(),
+    /** Provider state shared with the application's other instances through Redis (docs/scale-out.md). */
+    shared: SharedStateOptionsSchema.optional(),
   })
   .strict();
 
@@ -122,6 +127,8 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
   readonly memory: PatternMemory;
   /** Resolves once pattern memory is loaded (learned aliases and weights apply from then on). */
   readonly ready: Promise<void>;
+  /** Provider state shared with other instances (the `shared` option), undefined when not configured. */
+  readonly shared: SharedState | undefined;
   private readonly store: Store;
   private readonly snapshots: StateSnapshots;
   private readonly predictor = new FailurePredictor();
@@ -205,6 +212,16 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
       onAction: (action) => this.healingTaken(action),
       onOutcome: (action) => this.healingMeasured(action),
     });
+    this.shared =
+      o.shared === undefined
+        ? undefined
+        : new SharedState(o.shared, {
+            clock: this.clock,
+            logger: this.logger,
+            registry: this.metrics.registry,
+            metricsPrefix: o.metricsPrefix,
+            voiceNamed: (name) => this.voices.get(name),
+          });
     this.ready = this.loadMemory().catch((err: unknown) =>
       this.logger.warn({ err: String(err) }, 'pattern memory could not be loaded; starting fresh'),
     );
@@ -245,6 +262,7 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
       voice = new Voice(name, this, this.metrics, this.logger);
       voice.tuning.probeShare = this.config.probeShare;
       this.voices.set(name, voice);
+      this.shared?.voiceCreated(name, voice);
       this.learning.set(voice, {
         features: new FailureFeatures({ clock: this.clock }),
         before: new Float64Array(this.predictor.featureCount),
@@ -352,6 +370,16 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
   /** The alias learned for `method` of `adapter` (in this process or a previous one), if any. */
   learnedAlias(adapter: string, method: string): string | undefined {
     return this.aliases.get(`${adapter}\u0000${method}`) ?? this.memory.learnedAlias(adapter, method);
+  }
+
+  /** A voice's cool-down, shared with the other instances when sharing is on. */
+  coolDown(voice: string, untilEpochMs: number, reason: CooldownReason, model?: string): void {
+    this.shared?.coolDown(voice, untilEpochMs, reason, model);
+  }
+
+  /** Cool-down after a 401/403 (only with shared state: alone, the breaker handles rejected keys). */
+  get authCooldownMs(): number | undefined {
+    return this.shared?.config.authCooldownMs;
   }
 
   /** Every upstream attempt of every voice (called by Voice, after its health update). */

@@ -10,7 +10,11 @@ import type {
   MethodMetrics,
 } from '../metrics/InfrastructureMetrics.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
+import type { CooldownReason } from '../scaleout/SharedCooldowns.js';
 import type { CallOutcomeLabel, FallbackKind, HealingEvent, InfrastructureEvents } from './CallEvents.js';
+
+/** Models with their own cool-down kept per voice at most (the oldest is dropped beyond it). */
+const MAX_MODEL_COOLDOWNS = 64;
 
 /** What the wrapper's pipeline offers the healer. */
 export interface PipelineHandle {
@@ -30,6 +34,10 @@ export interface VoiceHost {
   listenerCount(event: keyof InfrastructureEvents): number;
   learnAlias(adapter: string, method: string, alias: string): void;
   learnedAlias(adapter: string, method: string): string | undefined;
+  /** A cool-down this instance observed (shared with other instances when sharing is on). */
+  coolDown?(voice: string, untilEpochMs: number, reason: CooldownReason, model?: string): void;
+  /** Cool-down after a 401/403, when shared state is on (undefined: auth failures only trip the breaker). */
+  readonly authCooldownMs?: number;
   /** Every upstream attempt, after the health update: prediction, patterns, healing. */
   observe(
     voice: Voice,
@@ -58,6 +66,11 @@ export class Voice {
   private readonly methodCells = new Map<string, MethodMetrics>();
   private readonly metrics: AdapterMetrics;
   private circuit: CircuitState = 'closed';
+  /** No call should go upstream before this (epoch ms): a rate limit or rejected key, here or elsewhere. */
+  private cooldown = 0;
+  private modelCooldowns: Map<string, number> | undefined;
+  /** Category of the latest failed attempt (the fleet summary names it). */
+  lastFailureCategory: ErrorCategory | undefined;
 
   constructor(
     /** Voice (adapter) name. */
@@ -103,6 +116,38 @@ export class Voice {
     return this.host.learnedAlias(this.name, method);
   }
 
+  /**
+   * Epoch ms before which no call should go to this provider (or `model` of it): the latest
+   * cool-down this instance observed or, with shared state, any instance did. A plain read.
+   */
+  cooldownUntil(model?: string): number {
+    if (model === undefined || this.modelCooldowns === undefined) return this.cooldown;
+    return Math.max(this.cooldown, this.modelCooldowns.get(model) ?? 0);
+  }
+
+  /**
+   * Records a cool-down (a 429's Retry-After, a rejected key): only ever extends the deadline.
+   * With shared state the other instances learn it too (fire and forget; never awaited).
+   */
+  coolDown(untilEpochMs: number, reason: CooldownReason, model?: string): void {
+    if (this.extendCooldown(untilEpochMs, model)) this.host.coolDown?.(this.name, untilEpochMs, reason, model);
+  }
+
+  /** Extends the cool-down without sharing it (it came from another instance); true when it moved. */
+  extendCooldown(untilEpochMs: number, model?: string): boolean {
+    if (model === undefined) {
+      if (untilEpochMs <= this.cooldown) return false;
+      this.cooldown = untilEpochMs;
+      return true;
+    }
+    const models = (this.modelCooldowns ??= new Map());
+    if (untilEpochMs <= (models.get(model) ?? 0)) return false;
+    models.delete(model);
+    models.set(model, untilEpochMs);
+    if (models.size > MAX_MODEL_COOLDOWNS) models.delete(models.keys().next().value!);
+    return true;
+  }
+
   /** An upstream attempt succeeded. */
   attemptSucceeded(latencyMs: number, response: unknown, now: number = this.host.clock()): void {
     this.health.recordSuccess(latencyMs, response, now);
@@ -140,6 +185,11 @@ export class Voice {
     const category = classification.category;
     cells.error(category);
     if (category !== 'aborted' && category !== 'circuit_open') {
+      this.lastFailureCategory = category;
+      const authCooldownMs = this.host.authCooldownMs;
+      if (category === 'auth' && authCooldownMs !== undefined) {
+        this.coolDown(this.host.clock() + authCooldownMs, 'auth');
+      }
       this.health.recordFailure(category, latencyMs);
       this.host.observe(this, false, category, latencyMs, undefined, undefined, classification.retryAfterMs);
     }

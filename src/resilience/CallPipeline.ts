@@ -172,7 +172,7 @@ export class CallPipeline {
         const open = this.classify(new CircuitOpenError(this.name, state.path), state);
         return this.asResult(state, args, this.fallBack(state, args, open, undefined, 0, start), start);
       }
-      if (this.coolingUntil > start && !cooled) return this.whileCooling(owner, state, args, start);
+      if (!cooled && this.cooledUntil() > start) return this.whileCooling(owner, state, args, start);
     }
     let result: unknown;
     try {
@@ -285,7 +285,7 @@ export class CallPipeline {
    * longest backoff delay), then calls the voice.
    */
   private whileCooling(owner: object, state: MethodState, args: unknown[], start: number): unknown {
-    const waitMs = this.coolingUntil - start;
+    const waitMs = this.cooledUntil() - start;
     if (waitMs > this.parts.retry.maxWaitWithFallbackMs && this.hasUsableFallback(RATE_LIMITED)) {
       const detail = `the provider asked for ${Math.ceil(waitMs)} ms without calls (Retry-After)`;
       const error = new RateLimitedLocallyError(this.name, state.path, detail);
@@ -368,6 +368,12 @@ export class CallPipeline {
     if (classification.category !== 'rate_limited') return;
     const waitMs = Math.min(classification.retryAfterMs ?? delay ?? 0, this.parts.retry.maxWaitMs);
     if (now + waitMs > this.coolingUntil) this.coolingUntil = now + waitMs;
+    this.parts.voice.coolDown(now + waitMs, 'rate_limited');
+  }
+
+  /** The cool-down in force: this pipeline's, or the voice's (other wrappers, other instances). */
+  private cooledUntil(): number {
+    return Math.max(this.coolingUntil, this.parts.voice.cooldownUntil());
   }
 
   /** The `reconnect` healing action: disconnect() then connect() on the real adapter. */

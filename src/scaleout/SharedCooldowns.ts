@@ -1,0 +1,117 @@
+import type { Clock } from '../clock/Clock.js';
+import { LuaScript } from './LuaScript.js';
+import type { RedisLink } from './RedisLink.js';
+import { SharedKeys } from './SharedKeys.js';
+
+/** Why a voice cools down: the provider's rate limit (429) or a rejected key (401/403). */
+export type CooldownReason = 'rate_limited' | 'auth';
+
+/** What receives cool-downs learned from other instances (the Voice). */
+export interface CooldownTarget {
+  /** Extends the voice's (or model's) cool-down to `until`; never shortens it. */
+  extendCooldown(until: number, model?: string): void;
+}
+
+/** A cool-down as published on the channel. */
+export interface CooldownMessage {
+  readonly kind: 'cooldown';
+  readonly voice: string;
+  readonly model?: string;
+  readonly until: number;
+  readonly reason: CooldownReason;
+  readonly from: string;
+}
+
+/**
+ * Extend-only by construction: `ZADD GT` keeps the later deadline, so a second 429 with a shorter
+ * Retry-After can never shorten the first's. The set's TTL follows its latest deadline. Publishes
+ * only when the deadline moved.
+ */
+const EXTEND_COOLDOWN = new LuaScript(
+  'extend cool-down',
+  `local changed = redis.call('ZADD', KEYS[1], 'GT', 'CH', ARGV[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+if changed == 1 then redis.call('PUBLISH', ARGV[3], ARGV[5]) end
+return changed`,
+);
+
+/** Most cool-downs remembered (voices × models); expired ones are dropped first. */
+const MAX_KNOWN = 4_096;
+
+/**
+ * Cool-downs shared across instances: a local cool-down is written to Redis (extend-only, fire and
+ * forget) and published; cool-downs from other instances arrive by pub/sub at once and by the
+ * periodic sync (missed messages, reconnections) and are pushed into the voices, whose hot path
+ * reads a plain number. A write is skipped when a known deadline already covers it, so a storm of
+ * 429s on many instances costs one write per deadline, not one per 429.
+ */
+export class SharedCooldowns {
+  /** Deadline per member (this instance's and others'), as far as this instance knows. */
+  private readonly known = new Map<string, number>();
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly keys: SharedKeys,
+    private readonly instanceId: string,
+    private readonly clock: Clock,
+    private readonly voiceNamed: (name: string) => CooldownTarget | undefined,
+  ) {}
+
+  /** Shares a cool-down this instance observed. */
+  publish(voice: string, until: number, reason: CooldownReason, model?: string): void {
+    const deadline = Math.ceil(until);
+    const member = SharedKeys.cooldownMember(voice, model);
+    if ((this.known.get(member) ?? 0) >= deadline) return;
+    this.remember(member, deadline);
+    const message: CooldownMessage = {
+      kind: 'cooldown',
+      voice,
+      model,
+      until: deadline,
+      reason,
+      from: this.instanceId,
+    };
+    const ttlMs = Math.max(1_000, deadline - this.clock() + 1_000);
+    void this.link.script(
+      EXTEND_COOLDOWN,
+      [this.keys.cooldowns],
+      [String(deadline), member, this.keys.channel, String(ttlMs), JSON.stringify(message)],
+    );
+  }
+
+  /** A cool-down announced by another instance. */
+  received(message: CooldownMessage): void {
+    if (message.from === this.instanceId) return;
+    this.apply(SharedKeys.cooldownMember(message.voice, message.model), message.until);
+  }
+
+  /** The cool-down set as read by the sync: `[member, score, member, score, …]`. */
+  synced(flat: readonly string[]): void {
+    for (let i = 0; i + 1 < flat.length; i += 2) this.apply(flat[i]!, Number(flat[i + 1]));
+  }
+
+  /** A voice created after cool-downs for it arrived gets them now. */
+  voiceCreated(name: string, target: CooldownTarget): void {
+    const now = this.clock();
+    for (const [member, until] of this.known) {
+      if (until <= now) continue;
+      const { voice, model } = SharedKeys.parseCooldownMember(member);
+      if (voice === name) target.extendCooldown(until, model);
+    }
+  }
+
+  private apply(member: string, until: number): void {
+    if (!Number.isFinite(until) || (this.known.get(member) ?? 0) >= until || until <= this.clock()) return;
+    this.remember(member, until);
+    const { voice, model } = SharedKeys.parseCooldownMember(member);
+    this.voiceNamed(voice)?.extendCooldown(until, model);
+  }
+
+  private remember(member: string, until: number): void {
+    this.known.set(member, until);
+    if (this.known.size <= MAX_KNOWN) return;
+    const now = this.clock();
+    for (const [m, u] of this.known) if (u <= now) this.known.delete(m);
+    if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value!);
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { RedisClientLike } from './RedisClientLike.js';
+
+const isClient = (v: unknown): v is RedisClientLike =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { sendCommand?: unknown }).sendCommand === 'function' &&
+  typeof (v as { duplicate?: unknown }).duplicate === 'function';
+
+/** `shared` option of InfrastructureConsciousness: provider state shared by many instances through Redis. */
+export const SharedStateOptionsSchema = z
+  .object({
+    /** A `redis://` / `rediss://` URL, or an existing node-redis client (not closed by us). */
+    redis: z.union([
+      z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL'),
+      z.custom<RedisClientLike>(isClient, { message: 'expected a node-redis client' }),
+    ]),
+    /** Prefix of every key and channel, so several applications can share one Redis. */
+    namespace: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
+      .default('fire-circle'),
+    /** This instance's name in summaries and fleet patterns; host name, pid and a random suffix by default. */
+    instanceId: z
+      .string()
+      .regex(/^[^|\s]+$/, 'no spaces or |')
+      .optional(),
+    /** How often shared state is read back from Redis (ms; at most 1 s; pub/sub delivers most updates sooner). */
+    syncIntervalMs: z.number().int().min(50).max(1_000).default(1_000),
+    /** Longest a Redis command may take before it counts as failed (ms). */
+    commandTimeoutMs: z.number().int().min(10).max(10_000).default(250),
+    /** Cool-down shared after a 401/403 on a voice's key (ms). */
+    authCooldownMs: z.number().int().min(0).default(60_000),
+  })
+  .strict();
+
+/** The `shared` option as the caller writes it. */
+export type SharedStateOptions = z.input<typeof SharedStateOptionsSchema>;
+/** The `shared` option with defaults applied. */
+export type SharedStateConfig = z.output<typeof SharedStateOptionsSchema>;

@@ -1,0 +1,205 @@
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import { MemoryStore } from '../../src/memory/MemoryStore.js';
+import { withConsciousness } from '../../src/wrap/withConsciousness.js';
+import { memoryLogger } from '../support/memoryLogger.js';
+import { freeLoopbackPort } from '../support/freePort.js';
+import { startRedis, type RedisServer } from '../support/redisServer.js';
+import { sampleValue } from '../support/fixtures.js';
+
+let redis: RedisServer;
+const brains: InfrastructureConsciousness[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  await Promise.all(brains.map((b) => b.shared?.close()));
+  await redis?.stop();
+});
+
+function brain(namespace: string, url = redis.url, extra: object = {}) {
+  const registry = new Registry();
+  const { logger, lines } = memoryLogger();
+  const infrastructure = new InfrastructureConsciousness({
+    registry,
+    logger,
+    store: new MemoryStore(),
+    shared: { redis: url, namespace, syncIntervalMs: 100, ...extra },
+  });
+  brains.push(infrastructure);
+  return { infrastructure, registry, lines };
+}
+
+/** Waits (without asserting on time) until `condition` holds; fails the test after 10 s. */
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const rateLimited = (retryAfterS: number): Error =>
+  Object.assign(new Error('429 Too Many Requests'), {
+    status: 429,
+    headers: { 'retry-after': String(retryAfterS) },
+  });
+
+describe('shared cool-downs', () => {
+  it("one instance's 429 Retry-After keeps the others from calling the provider until it passes", async () => {
+    const a = brain('cd1');
+    const b = brain('cd1');
+    await until(() => a.infrastructure.shared!.up && b.infrastructure.shared!.up, 'both connected');
+    let upstreamA = 0;
+    let upstreamB = 0;
+    const fallback = { sendMessage: async () => ({ content: { text: 'from the fallback' } }) };
+    const wrappedA = withConsciousness(
+      {
+        sendMessage: async (_m: unknown) => {
+          upstreamA += 1;
+          throw rateLimited(5);
+        },
+      },
+      { name: 'openai', infrastructure: a.infrastructure, fallbacks: [fallback] },
+    );
+    const wrappedB = withConsciousness(
+      {
+        sendMessage: async (_m: unknown) => {
+          upstreamB += 1;
+          return { content: { text: 'upstream' } };
+        },
+      },
+      { name: 'openai', infrastructure: b.infrastructure, fallbacks: [fallback] },
+    );
+    await expect(wrappedA.sendMessage({ content: { text: 'hi' } })).resolves.toEqual({
+      content: { text: 'from the fallback' },
+    });
+    expect(upstreamA).toBe(1);
+    const deadline = a.infrastructure.voice('openai').cooldownUntil();
+    expect(deadline).toBeGreaterThan(Date.now() + 3_000);
+    await until(
+      () => b.infrastructure.voice('openai').cooldownUntil() >= deadline,
+      'B learned the cool-down',
+    );
+    for (let i = 0; i < 5; i++) {
+      await expect(wrappedB.sendMessage({ content: { text: 'hi' } })).resolves.toEqual({
+        content: { text: 'from the fallback' },
+      });
+    }
+    expect(upstreamB).toBe(0);
+    expect(await sampleValue(b.registry, 'fire_circle_shared_state_up', {})).toBe(1);
+  });
+
+  it('a later, shorter cool-down never shortens a longer one, here or in Redis', async () => {
+    const a = brain('cd2');
+    const b = brain('cd2');
+    await until(() => a.infrastructure.shared!.up && b.infrastructure.shared!.up, 'both connected');
+    const now = Date.now();
+    a.infrastructure.voice('anthropic').coolDown(now + 30_000, 'rate_limited');
+    await until(() => b.infrastructure.voice('anthropic').cooldownUntil() >= now + 30_000, 'B learned it');
+    b.infrastructure.voice('anthropic').coolDown(now + 2_000, 'rate_limited');
+    const c = brain('cd2');
+    await until(() => c.infrastructure.shared!.syncs > 0, 'a new instance synced');
+    expect(c.infrastructure.voice('anthropic').cooldownUntil()).toBe(Math.ceil(now + 30_000));
+    expect(b.infrastructure.voice('anthropic').cooldownUntil()).toBeGreaterThanOrEqual(now + 30_000);
+  });
+
+  it('per-model cool-downs stay on their model; a voice created later picks up what is known', async () => {
+    const a = brain('cd3');
+    const b = brain('cd3');
+    const elsewhere = brain('cd3-other');
+    elsewhere.infrastructure.voice('mistral');
+    await until(
+      () => a.infrastructure.shared!.up && b.infrastructure.shared!.up && elsewhere.infrastructure.shared!.up,
+      'all connected',
+    );
+    const now = Date.now();
+    a.infrastructure.voice('mistral').coolDown(now + 20_000, 'rate_limited', 'mistral-large');
+    await until(async () => {
+      await b.infrastructure.shared!.sync();
+      return b.infrastructure.voice('mistral').cooldownUntil('mistral-large') > now;
+    }, 'B learned the model cool-down');
+    expect(b.infrastructure.voice('mistral').cooldownUntil()).toBe(0);
+    expect(b.infrastructure.voice('mistral').cooldownUntil('mistral-small')).toBe(0);
+    await elsewhere.infrastructure.shared!.sync();
+    expect(elsewhere.infrastructure.voice('mistral').cooldownUntil('mistral-large')).toBe(0); // another namespace
+  });
+
+  it('a 401 on one instance cools the voice down on the others for authCooldownMs', async () => {
+    const a = brain('cd4', redis.url, { authCooldownMs: 45_000 });
+    const b = brain('cd4');
+    await until(() => a.infrastructure.shared!.up && b.infrastructure.shared!.up, 'both connected');
+    const wrapped = withConsciousness(
+      {
+        sendMessage: async (_m: unknown) => {
+          throw Object.assign(new Error('401 invalid key'), { status: 401 });
+        },
+      },
+      { name: 'deepseek', infrastructure: a.infrastructure, fallbackValue: { content: { text: 'value' } } },
+    );
+    const before = Date.now();
+    await wrapped.sendMessage({ content: { text: 'hi' } });
+    await until(
+      () => b.infrastructure.voice('deepseek').cooldownUntil() >= before + 45_000,
+      'B learned the auth cool-down',
+    );
+  });
+
+  it('without Redis the brain works as a single instance: one warning, gauge 0, failed syncs counted', async () => {
+    const port = await freeLoopbackPort();
+    const alone = brain('cd5', `redis://:s3cret-pw@127.0.0.1:${port}`);
+    await until(
+      async () =>
+        ((await sampleValue(alone.registry, 'fire_circle_shared_state_sync_failures_total', {})) ?? 0) >= 3,
+      'failed syncs counted',
+    );
+    const wrapped = withConsciousness(
+      { sendMessage: async (_m: unknown) => ({ content: { text: 'fine' } }) },
+      { name: 'grok', infrastructure: alone.infrastructure },
+    );
+    await expect(wrapped.sendMessage({ content: { text: 'hi' } })).resolves.toEqual({
+      content: { text: 'fine' },
+    });
+    alone.infrastructure.voice('grok').coolDown(Date.now() + 1_000, 'rate_limited');
+    expect(await sampleValue(alone.registry, 'fire_circle_shared_state_up', {})).toBe(0);
+    const warnings = alone.lines().filter((l) => l.includes('shared provider state'));
+    expect(warnings).toHaveLength(1);
+    expect(alone.lines().join('\n')).not.toContain('s3cret-pw');
+  });
+
+  it('uses a connected client passed in, and leaves it open on close', async () => {
+    const { createClient } = await import('redis');
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const a = brain('cd6', redis.url);
+      const registry = new Registry();
+      const b = new InfrastructureConsciousness({
+        registry,
+        store: new MemoryStore(),
+        logger: memoryLogger().logger,
+        shared: { redis: client, namespace: 'cd6', syncIntervalMs: 100 },
+      });
+      await until(() => a.infrastructure.shared!.up && b.shared!.up === true, 'both connected');
+      const deadline = Date.now() + 10_000;
+      b.voice('local').coolDown(deadline, 'rate_limited');
+      await until(() => a.infrastructure.voice('local').cooldownUntil() >= deadline, 'A learned it');
+      await b.shared!.close();
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('rejects a bad shared option with its path', () => {
+    expect(() => new InfrastructureConsciousness({ shared: { redis: 'http://x' } } as never)).toThrow(
+      /options\.shared\.redis/,
+    );
+    expect(
+      () => new InfrastructureConsciousness({ shared: { redis: redis.url, syncIntervalMs: 5_000 } }),
+    ).toThrow(/options\.shared\.syncIntervalMs/);
+  });
+});

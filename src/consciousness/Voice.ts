@@ -130,7 +130,8 @@ export class Voice {
    * With shared state the other instances learn it too (fire and forget; never awaited).
    */
   coolDown(untilEpochMs: number, reason: CooldownReason, model?: string): void {
-    if (this.extendCooldown(untilEpochMs, model)) this.host.coolDown?.(this.name, untilEpochMs, reason, model);
+    if (this.extendCooldown(untilEpochMs, model))
+      this.host.coolDown?.(this.name, untilEpochMs, reason, model);
   }
 
   /** Extends the cool-down without sharing it (it came from another instance); true when it moved. */

@@ -1,117 +1,89 @@
 /**
  * Infrastructure Consciousness: inline resilience, health signatures and Prometheus metrics for
- * the model adapters of a Fire Circle.
+ * the model adapters of a Fire Circle. This is the root entry: wrapping, the shared brain,
+ * classification, the package's errors, metrics and reports. The Fire Circle protocol and the
+ * reference adapters are in `infrastructure-consciousness/firecircle`, the provider emulator in
+ * `infrastructure-consciousness/lab`. docs/options.md lists what each entry exports.
  */
-export { withConsciousness, pipelineOf } from './wrap/withConsciousness.js';
-export type { WithConsciousnessInternals } from './wrap/withConsciousness.js';
+
+// Wrapping an adapter (or a loader of one).
+export { withConsciousness } from './wrap/withConsciousness.js';
 export {
   WithConsciousnessOptionsSchema,
   type WithConsciousnessOptions,
-  type ResolvedWithConsciousnessOptions,
+  type AdaptiveTimeoutInput,
+  type ResponseSchema,
 } from './wrap/WithConsciousnessOptions.js';
+export type { FallbackValue, FallbackResult } from './wrap/FallbackValue.js';
+export type { FallbackValueContext } from './resilience/CallPipeline.js';
 export { importAdapter, type ImportAdapterOptions } from './wrap/importAdapter.js';
 export type { AdapterLoader } from './wrap/AdapterLoader.js';
-export { PIPELINE } from './wrap/AdapterProxy.js';
-export type { FallbackValueContext } from './resilience/CallPipeline.js';
 
-export {
-  ErrorCategory,
-  ERROR_CATEGORIES,
-  CATEGORY_POLICY,
-  isErrorCategory,
-  type CategoryPolicy,
-} from './classify/ErrorCategory.js';
+// Classification.
+export { ErrorCategory } from './classify/ErrorCategory.js';
 export { classifyError } from './classify/classifyError.js';
-export { redactSecrets } from './classify/redactSecrets.js';
 export { registerSecret, registerSecretsOf } from './classify/KnownSecrets.js';
 export type { Classification, ClassifyContext, Classifier } from './classify/Classification.js';
 
+// The package's own errors: each call failure it creates carries `.category`.
 export { ConsciousnessError } from './errors/ConsciousnessError.js';
 export { VoiceSilencedError } from './errors/VoiceSilencedError.js';
+export { CircuitOpenError } from './errors/CircuitOpenError.js';
 export { TimeoutError } from './errors/TimeoutError.js';
+export { RateLimitedLocallyError } from './errors/RateLimitedLocallyError.js';
+export { MethodMissingError } from './errors/MethodMissingError.js';
 export { NoneReturnError } from './errors/NoneReturnError.js';
 export { InvalidResponseError } from './errors/InvalidResponseError.js';
-export { MethodMissingError } from './errors/MethodMissingError.js';
 export { ImportFailureError } from './errors/ImportFailureError.js';
 export { StreamInterruptedError } from './errors/StreamInterruptedError.js';
-export { CircuitOpenError } from './errors/CircuitOpenError.js';
+export { MetricConflictError } from './errors/MetricConflictError.js';
 
+// The shared brain.
 export {
   InfrastructureConsciousness,
-  InfrastructureConsciousnessOptionsSchema,
   type InfrastructureConsciousnessOptions,
 } from './consciousness/InfrastructureConsciousness.js';
+export type { InfrastructureConsciousnessConfigInput } from './consciousness/InfrastructureConsciousnessConfig.js';
 export { getDefaultInfrastructure } from './consciousness/defaultInfrastructure.js';
 export type {
   InfrastructureEvents,
   FailureEvent,
   CircuitEvent,
   HealingEvent,
-  CallOutcomeLabel,
-  FallbackKind,
+  PredictionEvent,
 } from './consciousness/CallEvents.js';
+export type { ConsciousnessLogger } from './logging/createLogger.js';
+export type { Clock } from './clock/Clock.js';
+export type { Store } from './memory/Store.js';
 
+// What the brain knows, as zod schemas (the schema is the type).
 export {
   AdapterHealthSignatureSchema,
   type AdapterHealthSignature,
-  type AdapterStatus,
-  type CircuitState,
-  type HealthTrend,
 } from './health/AdapterHealthSignature.js';
-export { heuristicFailureProbability } from './prediction/heuristicFailureProbability.js';
-
-export { startMetricsServer } from './metrics/startMetricsServer.js';
-export { metricsHandler } from './metrics/metricsHandler.js';
-export { InfrastructureMetrics } from './metrics/InfrastructureMetrics.js';
-export type { MetricsSource } from './metrics/MetricsSource.js';
-
-export { BreakerOptionsSchema, type BreakerOptions } from './resilience/BreakerOptions.js';
-export { RetryOptionsSchema, type RetryOptions } from './resilience/RetryOptions.js';
-export { createDefaultLogger, type ConsciousnessLogger } from './logging/createLogger.js';
-export type { Clock } from './clock/Clock.js';
-
-export {
-  InfrastructureConsciousnessConfigSchema,
-  CONFIG_PRESETS,
-  type InfrastructureConsciousnessConfig,
-  type InfrastructureConsciousnessConfigInput,
-} from './consciousness/InfrastructureConsciousnessConfig.js';
-export type { PredictionEvent } from './consciousness/CallEvents.js';
-export {
-  InfrastructurePatternSchema,
-  PatternTypeSchema,
-  type InfrastructurePattern,
-  type PatternType,
-} from './patterns/InfrastructurePattern.js';
-export { PatternEngine } from './patterns/PatternEngine.js';
-export type { CallObservation } from './patterns/CallObservation.js';
-export {
-  SelfHealingActionSchema,
-  HealingActionTypeSchema,
-  type SelfHealingAction,
-  type HealingActionType,
-} from './healing/SelfHealingAction.js';
-export { Healer } from './healing/Healer.js';
-export { VoiceTuning } from './healing/VoiceTuning.js';
-export { FailurePredictor, PredictorWeightsSchema } from './prediction/FailurePredictor.js';
-export { FailureFeatures } from './prediction/FailureFeatures.js';
+export { InfrastructurePatternSchema, type InfrastructurePattern } from './patterns/InfrastructurePattern.js';
+export { SelfHealingActionSchema, type SelfHealingAction } from './healing/SelfHealingAction.js';
 export { ConsciousnessReportSchema, type ConsciousnessReport } from './report/ConsciousnessReportSchema.js';
-export { generateConsciousnessReport } from './report/generateConsciousnessReport.js';
-export { renderReport } from './report/renderReport.js';
-export { InfrastructureMetricsBridge } from './consciousness/bridge/InfrastructureMetricsBridge.js';
-export type { ConsciousnessMetricsCollector } from './consciousness/collector/ConsciousnessMetricsCollector.js';
-export { InMemoryConsciousnessMetricsCollector } from './consciousness/collector/InMemoryConsciousnessMetricsCollector.js';
-export type { Store } from './memory/Store.js';
-export { FileStore } from './memory/FileStore.js';
-export { MemoryStore } from './memory/MemoryStore.js';
-export { PatternMemory } from './memory/PatternMemory.js';
+export { ConsciousMessageSchema, type ConsciousMessage } from './firecircle/ConsciousMessage.js';
+
+// Metrics and reports.
 export {
-  ConsciousMessageSchema,
-  createMessage,
-  type ConsciousMessage,
-  type ConsciousModelAdapter,
-  createAdapter,
-  OpenAICompatibleAdapter,
-  AnthropicAdapter,
-  estimateConsciousnessSignature,
-} from './firecircle/index.js';
+  startMetricsServer,
+  type MetricsServer,
+  type MetricsServerOptions,
+} from './metrics/startMetricsServer.js';
+export { metricsHandler, type MetricsRequestHandler } from './metrics/metricsHandler.js';
+export type { MetricsSource } from './metrics/MetricsSource.js';
+export { renderReport, type RenderReportOptions } from './report/renderReport.js';
+
+// The coherence feed into a consciousness metrics collector.
+export {
+  InfrastructureMetricsBridge,
+  type InfrastructureMetricsBridgeOptions,
+} from './consciousness/bridge/InfrastructureMetricsBridge.js';
+export type { UnifiedReport } from './consciousness/bridge/UnifiedReport.js';
+export type { ConsciousnessMetricsCollector } from './consciousness/collector/ConsciousnessMetricsCollector.js';
+export {
+  InMemoryConsciousnessMetricsCollector,
+  type InMemoryConsciousnessMetricsCollectorOptions,
+} from './consciousness/collector/InMemoryConsciousnessMetricsCollector.js';

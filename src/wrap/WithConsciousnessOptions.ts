@@ -1,12 +1,66 @@
-import { invalidOptions } from '../errors/invalidOptions.js';
 import { z } from 'zod';
 import type { Classifier } from '../classify/Classification.js';
+import type { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
+import { invalidOptions } from '../errors/invalidOptions.js';
+import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import { BreakerOptionsSchema } from '../resilience/BreakerOptions.js';
 import { RetryOptionsSchema } from '../resilience/RetryOptions.js';
+import type { FallbackValue } from './FallbackValue.js';
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
+/**
+ * Options of `withConsciousness` as the caller writes them (defaults and rules: docs/options.md).
+ * `T` is the wrapped adapter's type; it types `fallbackValue`.
+ */
+export interface WithConsciousnessOptions<T extends object = object> {
+  /** Voice name used in metrics, logs and signatures; derived from the adapter when omitted. */
+  name?: string;
+  /** The shared brain to report to; the process-wide default instance when omitted. */
+  infrastructure?: InfrastructureConsciousness;
+  /** Adapters tried in order when the primary fails (those with an open breaker are skipped). */
+  fallbacks?: readonly object[];
+  /** Last resort before giving up: a result of one of the adapter's methods, or `(ctx) => result` (may be async). */
+  fallbackValue?: FallbackValue<T>;
+  /** Extra names to try when a method is missing: `{ sendMessage: ['send', 'complete'] }`. */
+  methodAliases?: Readonly<Record<string, readonly string[]>>;
+  /** Per-method response schemas; a result failing it is `invalid_response`, null is `api_return_none`. */
+  responseSchemas?: Readonly<Record<string, ResponseSchema>>;
+  /** Classifiers consulted before the built-in taxonomy. */
+  classifiers?: readonly Classifier[];
+  /** A pino-compatible logger (child loggers are derived from it). */
+  logger?: ConsciousnessLogger;
+  /** Retry thresholds. */
+  retry?: z.input<typeof RetryOptionsSchema>;
+  /** Circuit breaker thresholds. */
+  breaker?: z.input<typeof BreakerOptionsSchema>;
+  /** Per-attempt timeout in ms (time to the result, or to the first chunk of a stream); false disables it. */
+  timeout?: number | false;
+  /** The timeout learned from the voice's own successful latencies; false: always `timeout`. */
+  adaptiveTimeout?: false | AdaptiveTimeoutInput;
+  /**
+   * For a loader: how long one load may take (ms) before it counts as `import_failure` and calls
+   * go to the fallbacks / `fallbackValue` (the load is retried with backoff; an adapter the slow
+   * load delivers later is still used). false: wait for the loader forever.
+   */
+  loadTimeout?: number | false;
+  /** Method paths never intercepted (called straight through). */
+  exclude?: readonly string[];
+}
+
 /** A response schema: any zod schema (its `safeParse` is used), or `true` for "must not be null". */
+export type ResponseSchema = z.ZodType | true;
+
+/** The adaptive timeout's knobs as the caller writes them. */
+export interface AdaptiveTimeoutInput {
+  /** Multiplier of the p95 of successful latencies (default 4). */
+  multiplier?: number;
+  /** Least timeout in ms (default 30 000). */
+  minMs?: number;
+  /** Successes measured before it applies (default 20). */
+  minSamples?: number;
+}
+
 const ResponseSchemaEntry = z.union([
   z.literal(true),
   z.custom<z.ZodType>((v) => isObject(v) && typeof (v as { safeParse?: unknown }).safeParse === 'function', {
@@ -14,51 +68,46 @@ const ResponseSchemaEntry = z.union([
   }),
 ]);
 
-/** Options of `withConsciousness` (validated once, at wrap time). */
+/** Validates `withConsciousness` options once, at wrap time (the interface above is what callers see). */
 export const WithConsciousnessOptionsSchema = z
   .object({
-    /** Voice name used in metrics, logs and signatures; derived from the adapter when omitted. */
     name: z
       .string()
       .min(1)
       .max(64)
       .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : - only')
       .optional(),
-    /** The shared brain to report to; the process-wide default instance when omitted. */
     infrastructure: z
-      .custom<object>((v) => isObject(v) && typeof (v as { voice?: unknown }).voice === 'function', {
-        message: 'expected an InfrastructureConsciousness instance',
-      })
+      .custom<InfrastructureConsciousness>(
+        (v) => isObject(v) && typeof (v as { voice?: unknown }).voice === 'function',
+        { message: 'expected an InfrastructureConsciousness instance' },
+      )
       .optional(),
-    /** Adapters tried in order when the primary fails (those with an open breaker are skipped). */
-    fallbacks: z.array(z.custom<object>(isObject, { message: 'expected an adapter object' })).default([]),
-    /** Last resort before giving up: a value, or a function `(ctx) => value` (may be async). */
+    fallbacks: z
+      .array(z.custom<object>(isObject, { message: 'expected an adapter object' }))
+      .readonly()
+      .default([]),
     fallbackValue: z.unknown().optional(),
-    /** Extra names to try when a method is missing: `{ sendMessage: ['send', 'complete'] }`. */
-    methodAliases: z.record(z.string(), z.array(z.string().min(1))).default({}),
-    /** Per-method response schemas; a result failing it is `invalid_response`, null is `api_return_none`. */
-    responseSchemas: z.record(z.string(), ResponseSchemaEntry).default({}),
-    /** Classifiers consulted before the built-in taxonomy. */
+    methodAliases: z
+      .record(z.string(), z.array(z.string().min(1)).readonly())
+      .readonly()
+      .default({}),
+    responseSchemas: z.record(z.string(), ResponseSchemaEntry).readonly().default({}),
     classifiers: z
       .array(z.custom<Classifier>((v) => typeof v === 'function', { message: 'expected a function' }))
+      .readonly()
       .default([]),
-    /** A pino-compatible logger (child loggers are derived from it). */
     logger: z
-      .custom<object>(
+      .custom<ConsciousnessLogger>(
         (v) => isObject(v) && ['info', 'warn', 'error'].every((m) => typeof (v as never)[m] === 'function'),
         { message: 'expected a pino-compatible logger' },
       )
       .optional(),
     retry: RetryOptionsSchema.default(RetryOptionsSchema.parse({})),
     breaker: BreakerOptionsSchema.default(BreakerOptionsSchema.parse({})),
-    /** Per-attempt timeout in ms (time to the result, or to the first chunk of a stream); false disables it. */
     timeout: z.union([z.number().int().positive(), z.literal(false)]).default(120_000),
-    /**
-     * The timeout learned from the voice's own successful latencies: multiplier × their p95, at
-     * least minMs, at most `timeout`, once minSamples successes are measured (whole seconds,
-     * refreshed every second). A hanging request ends long before `timeout` on a voice that
-     * usually answers in seconds. false: always `timeout`.
-     */
+    // multiplier × the p95 of successful latencies, at least minMs, at most `timeout`, once
+    // minSamples successes are measured (whole seconds, refreshed every second).
     adaptiveTimeout: z
       .union([
         z.literal(false),
@@ -71,19 +120,20 @@ export const WithConsciousnessOptionsSchema = z
           .strict(),
       ])
       .default({ multiplier: 4, minMs: 30_000, minSamples: 20 }),
-    /**
-     * For a loader: how long one load may take (ms) before it counts as `import_failure` and calls
-     * go to the fallbacks / `fallbackValue` (the load is retried with backoff; an adapter the slow
-     * load delivers later is still used). false: wait for the loader forever.
-     */
     loadTimeout: z.union([z.number().int().positive(), z.literal(false)]).default(30_000),
-    /** Method paths never intercepted (called straight through). */
-    exclude: z.array(z.string()).default([]),
+    exclude: z.array(z.string()).readonly().default([]),
   })
   .strict();
 
-/** Options of `withConsciousness` as the caller writes them. */
-export type WithConsciousnessOptions = z.input<typeof WithConsciousnessOptionsSchema>;
+/** True when A and B are the same type (not merely assignable either way). */
+type Same<A, B> = (<V>() => V extends A ? 1 : 2) extends <V>() => V extends B ? 1 : 2 ? true : false;
+/** Compile-time check: the schema accepts exactly what the hand-written interface describes. */
+const schemaMatchesInterface: Same<
+  z.input<typeof WithConsciousnessOptionsSchema>,
+  WithConsciousnessOptions
+> = true;
+void schemaMatchesInterface;
+
 /** Options of `withConsciousness` with defaults applied. */
 export type ResolvedWithConsciousnessOptions = z.output<typeof WithConsciousnessOptionsSchema>;
 

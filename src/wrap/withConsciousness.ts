@@ -45,7 +45,7 @@ export function pipelineOf(value: unknown): CallPipeline | undefined {
  */
 export function withConsciousness<T extends object>(
   adapter: T | AdapterLoader<T>,
-  options?: WithConsciousnessOptions,
+  options?: WithConsciousnessOptions<NoInfer<T>>,
   internals: WithConsciousnessInternals = {},
 ): T {
   if ((typeof adapter !== 'object' && typeof adapter !== 'function') || adapter === null) {

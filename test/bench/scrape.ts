@@ -38,7 +38,8 @@ const PROMETHEUS_ACCEPT =
   'text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 type Method = (typeof METHODS)[number];
-type Voice = Record<Exclude<Method, 'streamMessage'>, (n: number) => Promise<unknown>> & {
+type Voice = Record<Exclude<Method, 'streamMessage' | 'embed'>, (n: number) => Promise<unknown>> & {
+  embed(n: number): Promise<{ vector: number[] }>;
   streamMessage(n: number): AsyncIterable<string>;
 };
 

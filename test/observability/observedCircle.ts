@@ -48,8 +48,12 @@ export interface ObservedCircle {
   close(): Promise<void>;
 }
 
+/** A voice of this circle; null is a reply here: the silence a voice falls back to. */
 interface Voice {
-  sendMessage(message: ConsciousMessage, context: readonly ConsciousMessage[]): Promise<unknown>;
+  sendMessage(
+    message: ConsciousMessage,
+    context: readonly ConsciousMessage[],
+  ): Promise<ConsciousMessage | null>;
   streamMessage(message: ConsciousMessage, context: readonly ConsciousMessage[]): AsyncIterable<string>;
 }
 
@@ -95,7 +99,7 @@ export async function startObservedCircle(): Promise<ObservedCircle> {
       ...common,
       fallbacks: [deepseek],
     }),
-    mistral: withConsciousness(
+    mistral: withConsciousness<Voice>(
       createAdapter('mistral', { ...sdk, baseURL: openaiURL, model: 'lab-mistral' }),
       // The value rung of the fallback chain: mistral falls silent (null) instead of failing.
       { ...common, fallbackValue: null },

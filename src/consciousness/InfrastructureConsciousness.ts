@@ -31,6 +31,7 @@ import {
   CONFIG_PRESETS,
   InfrastructureConsciousnessConfigSchema,
   type InfrastructureConsciousnessConfig,
+  type InfrastructureConsciousnessConfigInput,
 } from './InfrastructureConsciousnessConfig.js';
 import { ProbeMonitor } from './ProbeMonitor.js';
 import { InMemoryConsciousnessMetricsCollector } from './collector/InMemoryConsciousnessMetricsCollector.js';
@@ -89,7 +90,13 @@ export const InfrastructureConsciousnessOptionsSchema = z
   .strict();
 
 /** Options of InfrastructureConsciousness, as the caller writes them. */
-export type InfrastructureConsciousnessOptions = z.input<typeof InfrastructureConsciousnessOptionsSchema>;
+export type InfrastructureConsciousnessOptions = Omit<
+  z.input<typeof InfrastructureConsciousnessOptionsSchema>,
+  'config'
+> & {
+  /** Thresholds, storage, enable flags (docs/options.md); validated by InfrastructureConsciousnessConfigSchema. */
+  config?: InfrastructureConsciousnessConfigInput;
+};
 
 /** What the brain keeps per voice for prediction and patterns (beside the Voice itself). */
 interface VoiceLearning {

@@ -65,6 +65,17 @@ const downVoice = withConsciousness(voice('lab-down'), {
   },
 });
 
+// The shipped types reject a fallback of the wrong shape (checked by tsc, never run).
+const neverCalled = (): void => {
+  // @ts-expect-error a Fire Circle message is not what any OpenAI client method resolves to
+  withConsciousness(new OpenAI({ apiKey: 'unused' }), {
+    fallbackValue: createMessage({ role: 'assistant', content: '' }),
+  });
+  // @ts-expect-error 'teapot' is not an error category
+  withConsciousness(voice('lab-gpt'), { classifiers: [() => 'teapot'] });
+};
+void neverCalled;
+
 const question = createMessage({ role: 'user', content: 'Circle, what do you see?' });
 const completion = await sdk.chat.completions.create({
   model: 'lab-gpt',

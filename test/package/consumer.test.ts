@@ -48,6 +48,11 @@ function installedVersion(name: string): string {
   return `${name}@${manifest.version}`;
 }
 
+/** Runs a built consumer with this Node and parses the JSON line it prints. */
+async function runConsumer(file: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await sh(process.execPath, [join(app, file)], app, 60_000)) as Record<string, unknown>;
+}
+
 interface PackResult {
   readonly filename: string;
   readonly size: number;
@@ -154,9 +159,7 @@ describe('the packed package', () => {
   }, 120_000);
 
   it('runs the ESM consumer against the lab emulator: SDK client, classifier + fallback adapter, fallbackValue, /metrics', async () => {
-    const out = JSON.parse(
-      await sh(process.execPath, [join(app, 'build/esm/main.js')], app, 60_000),
-    ) as Record<string, unknown>;
+    const out = await runConsumer('build/esm/main.js');
     expect(out).toMatchObject({
       teapotSender: 'deepseek/lab-gpt',
       downText: '(down is silent)',
@@ -167,9 +170,7 @@ describe('the packed package', () => {
   });
 
   it('runs the CommonJS consumer: require() of the package, its /firecircle and /lab entries', async () => {
-    const out = JSON.parse(
-      await sh(process.execPath, [join(app, 'build/cjs/main.cjs')], app, 60_000),
-    ) as Record<string, unknown>;
+    const out = await runConsumer('build/cjs/main.cjs');
     expect(out).toMatchObject({
       brokenSender: 'anthropic/lab-claude',
       silentText: 'silence',

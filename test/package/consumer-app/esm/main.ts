@@ -67,12 +67,14 @@ const downVoice = withConsciousness(voice('lab-down'), {
 
 // The shipped types reject a fallback of the wrong shape (checked by tsc, never run).
 const neverCalled = (): void => {
-  // @ts-expect-error a Fire Circle message is not what any OpenAI client method resolves to
   withConsciousness(new OpenAI({ apiKey: 'unused' }), {
+    // @ts-expect-error a Fire Circle message is not what any OpenAI client method resolves to
     fallbackValue: createMessage({ role: 'assistant', content: '' }),
   });
-  // @ts-expect-error 'teapot' is not an error category
-  withConsciousness(voice('lab-gpt'), { classifiers: [() => 'teapot'] });
+  withConsciousness(voice('lab-gpt'), {
+    // @ts-expect-error 'teapot' is not an error category
+    classifiers: [() => 'teapot'],
+  });
 };
 void neverCalled;
 

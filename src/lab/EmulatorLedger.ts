@@ -1,3 +1,4 @@
+import type { RequestKind } from './FaultTimeline.js';
 import type { FaultKind, Route } from './ScenarioSchema.js';
 
 /** What the emulator did with one request. */
@@ -8,8 +9,10 @@ export interface RequestRecord {
   readonly atMs: number;
   /** Wire format. */
   readonly route: Route;
-  /** A chat completion or a model listing. */
-  readonly endpoint: 'completion' | 'models';
+  /** A completion, or which plain JSON endpoint. */
+  readonly endpoint: RequestKind;
+  /** `METHOD /path`, e.g. `POST /v1/responses`: the key of `stats().endpoints`. */
+  readonly httpEndpoint: string;
   /** Requested model (undefined for listings and unparseable requests). */
   readonly model: string | undefined;
   /** Whether SSE was asked for. */
@@ -54,6 +57,8 @@ export interface EmulatorStats {
   requests: number;
   /** Per wire format. */
   routes: Record<Route, RouteTraffic>;
+  /** Per `METHOD /path` (e.g. `POST /v1/embeddings`), both wire formats together. */
+  endpoints: Record<string, TrafficCounts>;
   /** The most recent requests, oldest first (bounded). */
   history: RequestRecord[];
 }
@@ -79,6 +84,7 @@ export class EmulatorLedger {
   readonly #routes: Record<Route, TrafficCounts> = { openai: emptyCounts(), anthropic: emptyCounts() };
   // Maps, not objects, so any model id (even `__proto__`) is a plain key.
   readonly #models: Record<Route, Map<string, TrafficCounts>> = { openai: new Map(), anthropic: new Map() };
+  readonly #endpoints = new Map<string, TrafficCounts>();
   #history: RequestRecord[] = [];
   readonly #historyLimit: number;
 
@@ -91,6 +97,9 @@ export class EmulatorLedger {
   record(record: RequestRecord): void {
     this.#requests++;
     count(this.#routes[record.route], record);
+    let perEndpoint = this.#endpoints.get(record.httpEndpoint);
+    if (perEndpoint === undefined) this.#endpoints.set(record.httpEndpoint, (perEndpoint = emptyCounts()));
+    count(perEndpoint, record);
     if (record.endpoint === 'completion' && record.model !== undefined) {
       const models = this.#models[record.route];
       let perModel = models.get(record.model);
@@ -113,6 +122,7 @@ export class EmulatorLedger {
       elapsedMs,
       requests: this.#requests,
       routes: { openai: route('openai'), anthropic: route('anthropic') },
+      endpoints: Object.fromEntries(this.#endpoints),
       history: this.#history,
     });
   }

@@ -21,6 +21,14 @@ export interface Exchange {
   readonly signal: AbortSignal;
 }
 
+// Sockets the emulator itself cut (reset, stream cut), so their close is not taken for the client's.
+const cutByEmulator = new WeakSet<object>();
+
+/** True when the emulator cut this socket itself (a reset or stream-cut fault), not the client. */
+export function wasCutByEmulator(socket: object): boolean {
+  return cutByEmulator.has(socket);
+}
+
 /** The HTTP status a request gets under `fault`; undefined when no response is sent (reset, hang). */
 export function outcomeStatus(fault: OutcomeFault | undefined): number | undefined {
   if (fault === undefined) return 200;
@@ -80,6 +88,7 @@ function answerConnectionFault(ex: Exchange, fault: OutcomeFault | undefined): b
     case 'hang':
       return true; // held until the client gives up or close() destroys the socket
     case 'reset':
+      cutByEmulator.add(ex.req.socket);
       ex.req.socket.resetAndDestroy();
       return true;
     case 'status':
@@ -121,16 +130,27 @@ export async function answerCompletion(
   }
   if (fault?.kind === 'stream_cut') {
     await flush(res, [...sse.preamble, ...sse.deltas.slice(0, fault.afterChunks)].join(''));
-    if (await systemSleep(STREAM_CUT_GRACE_MS, ex.signal)) ex.req.socket.destroy();
+    if (await systemSleep(STREAM_CUT_GRACE_MS, ex.signal)) {
+      cutByEmulator.add(ex.req.socket);
+      ex.req.socket.destroy();
+    }
     return;
   }
   res.end([...sse.preamble, ...sse.deltas, ...sse.finish].join(''));
 }
 
-/** Answers GET /v1/models as `fault` dictates (schema_change and stream_cut never reach a listing). */
-export function answerModels(ex: Exchange, fault: OutcomeFault | undefined, list: unknown): void {
+/**
+ * Answers a JSON endpoint other than a completion (a listing, embeddings, count_tokens) as `fault`
+ * dictates (schema_change and stream_cut never reach one).
+ */
+export function answerJson(ex: Exchange, fault: OutcomeFault | undefined, body: unknown): void {
   if (answerConnectionFault(ex, fault)) return;
   const headers = { [ex.wire.requestIdHeader]: ex.requestId };
-  if (fault?.kind === 'malformed_json') sendText(ex.res, 200, truncateJson(JSON.stringify(list)), headers);
-  else sendJson(ex.res, 200, list, headers);
+  if (fault?.kind === 'malformed_json') sendText(ex.res, 200, truncateJson(JSON.stringify(body)), headers);
+  else sendJson(ex.res, 200, body, headers);
+}
+
+/** Answers GET /v1/models as `fault` dictates. */
+export function answerModels(ex: Exchange, fault: OutcomeFault | undefined, list: unknown): void {
+  answerJson(ex, fault, list);
 }

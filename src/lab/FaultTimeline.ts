@@ -1,16 +1,23 @@
 import type { RandomSource } from './seededRandom.js';
 import type { Fault, LatencyFault, OutcomeFault, Phase, Route, Scenario } from './ScenarioSchema.js';
 
-/** What kind of request is asking: a (streamed) completion or a model listing. */
+/**
+ * What a request asks for: a (streamed) completion (chat, messages, responses), or a plain JSON
+ * endpoint (model or file listing, embeddings, count_tokens), which only suffers latency, status,
+ * reset, hang and malformed_json.
+ */
+export type RequestKind = 'completion' | 'models' | 'files' | 'embeddings' | 'count_tokens';
+
+/** What kind of request is asking: a (streamed) completion or a plain JSON endpoint. */
 export interface RequestTarget {
   /** Which wire format. */
   readonly route: Route;
-  /** The requested model; undefined for GET /v1/models (matched only by phases with model `*`). */
+  /** The requested model; undefined for listings (matched only by phases with model `*`). */
   readonly model: string | undefined;
   /** Whether the client asked for SSE. */
   readonly stream: boolean;
-  /** A completion, or a model listing (which only suffers latency, status, reset, hang, malformed_json). */
-  readonly kind: 'completion' | 'models';
+  /** A completion, or a plain JSON endpoint. */
+  readonly kind: RequestKind;
 }
 
 /** The phase in effect for one route/model at one instant. */

@@ -2,18 +2,25 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import { systemClock, systemSleep, type Clock, type Sleep } from '../clock/Clock.js';
+import { countTokensBody } from './anthropicCountTokens.js';
 import { anthropicWire } from './anthropicWire.js';
 import { approximateTokens, assistantText, chunkText } from './assistantText.js';
+import { pageListing, pageQuery } from './cursorPages.js';
 import { EmulatorLedger, type EmulatorStats, type RequestRecord } from './EmulatorLedger.js';
+import { ExchangeLog, type ExchangeRecord } from './ExchangeLog.js';
 import {
   answerCompletion,
-  answerModels,
+  answerJson,
   outcomeStatus,
   sendJson,
   sendProviderError,
+  wasCutByEmulator,
   type Exchange,
 } from './FaultResponder.js';
-import { FaultTimeline, type FaultDecision, type RequestTarget } from './FaultTimeline.js';
+import { FaultTimeline, type FaultDecision, type RequestKind, type RequestTarget } from './FaultTimeline.js';
+import { fileListPage } from './labFiles.js';
+import { embeddingsBody, parseEmbeddingsRequest } from './openaiEmbeddings.js';
+import { openaiResponsesWire } from './openaiResponsesWire.js';
 import { openaiWire } from './openaiWire.js';
 import { isRejection, type ChatRequest, type ProviderWire, type WireRejection } from './ProviderWire.js';
 import { formatIssuePath } from './ScenarioError.js';
@@ -27,6 +34,8 @@ export const HEALTHY_SCENARIO: ScenarioInput = { name: 'healthy', seed: 1, phase
 
 // Requests larger than this get a 413, like the real APIs' size limits (scaled down).
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+// Anthropic's default page size of GET /v1/models.
+const ANTHROPIC_MODEL_PAGE = 20;
 
 const isFunction = (v: unknown): boolean => typeof v === 'function';
 
@@ -70,8 +79,15 @@ export interface ProviderEmulator {
   readonly anthropicBaseURL: string;
   /** The scenario in force. */
   readonly scenario: Scenario;
-  /** Request counts per route and model, faults fired and recent request records. */
+  /** Request counts per route, model and endpoint, faults fired and recent request records. */
   stats(): EmulatorStats;
+  /**
+   * Every HTTP request received (bounded like the history), oldest first, with when it started and
+   * ended and whether the client closed it before the answer; only `endpoint`'s (`POST /v1/messages`).
+   */
+  exchanges(endpoint?: string): ExchangeRecord[];
+  /** Resolves once every request received so far has ended (answered, or its connection closed). */
+  whenIdle(): Promise<void>;
   /** Validates and switches to another scenario; its timeline and seeded random start afresh. */
   setScenario(scenario: ScenarioInput): void;
   /** Stops listening and destroys every open connection (hung requests included); idempotent. */
@@ -100,16 +116,22 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | u
   return size > limit ? undefined : Buffer.concat(parts).toString('utf8');
 }
 
-function readRequest(wire: ProviderWire, raw: string | undefined): ChatRequest | WireRejection {
+function readJson(raw: string | undefined): { json: unknown } | WireRejection {
   if (raw === undefined) return { status: 413, message: 'Request body too large.' };
-  let body: unknown;
   try {
-    body = JSON.parse(raw);
+    return { json: JSON.parse(raw) as unknown };
   } catch {
     return { status: 400, message: 'The request body is not valid JSON.' };
   }
-  return wire.parseRequest(body);
 }
+
+function readRequest(wire: ProviderWire, raw: string | undefined): ChatRequest | WireRejection {
+  const read = readJson(raw);
+  return 'json' in read ? wire.parseRequest(read.json) : read;
+}
+
+/** What a plain JSON endpoint answers: its body (and the model it names), or a 4xx. */
+type PlainReply = { readonly model?: string; readonly body: unknown } | WireRejection;
 
 function requestIdOf(seq: number): string {
   return `req_lab${seq.toString(36).padStart(8, '0')}`;
@@ -120,15 +142,24 @@ function isAnthropicClient(req: IncomingMessage): boolean {
   return req.headers['anthropic-version'] !== undefined || req.headers['x-api-key'] !== undefined;
 }
 
+function urlOf(req: IncomingMessage): URL {
+  return new URL(req.url ?? '/', 'http://lab');
+}
+
 function pathOf(req: IncomingMessage): string {
-  return new URL(req.url ?? '/', 'http://lab').pathname.replace(/\/+$/u, '') || '/';
+  return urlOf(req).pathname.replace(/\/+$/u, '') || '/';
+}
+
+function httpEndpointOf(req: IncomingMessage): string {
+  return `${req.method ?? 'GET'} ${pathOf(req)}`;
 }
 
 /**
- * Starts a loopback HTTP server speaking the OpenAI chat-completions and Anthropic messages wire
- * formats (JSON and SSE) with the scenario's faults. Routes: POST /v1/chat/completions,
- * POST /v1/messages, GET /v1/models (Anthropic format when the request carries `anthropic-version`
- * or `x-api-key`), GET /_lab/stats. Rejects with a TypeError naming a bad option, a ScenarioError
+ * Starts a loopback HTTP server speaking the OpenAI and Anthropic wire formats (JSON and SSE) with
+ * the scenario's faults. Routes: POST /v1/chat/completions, POST /v1/responses, POST /v1/embeddings,
+ * GET /v1/files (cursor pages), POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models
+ * (Anthropic format and `after_id` pages when the request carries `anthropic-version` or
+ * `x-api-key`), GET /_lab/stats. Rejects with a TypeError naming a bad option, a ScenarioError
  * naming a bad scenario path, or an error with `code` (e.g. EADDRINUSE) when it cannot listen.
  */
 export async function startProviderEmulator(
@@ -138,6 +169,8 @@ export async function startProviderEmulator(
   if (!parsed.success) throw invalidOptions(parsed.error);
   const { clock = systemClock, sleep = systemSleep, random: injectedRandom, onRequest } = parsed.data;
   const ledger = new EmulatorLedger(parsed.data.historyLimit);
+  const exchanges = new ExchangeLog(parsed.data.historyLimit);
+  const startedAt = clock();
 
   let scenario = parseScenario(options.scenario ?? HEALTHY_SCENARIO);
   let timeline = new FaultTimeline(scenario);
@@ -152,12 +185,19 @@ export async function startProviderEmulator(
   }
 
   /** Answers a request the provider itself would refuse (4xx), before any fault applies. */
-  function refuse(ex: Exchange, n: number, refusal: WireRejection, request: ChatRequest | undefined): void {
+  function refuse(
+    ex: Exchange,
+    n: number,
+    refusal: WireRejection,
+    request: { model?: string; stream?: boolean } | undefined,
+    kind: RequestKind = 'completion',
+  ): void {
     record({
       seq: n,
       atMs: elapsedMs(),
       route: ex.wire.route,
-      endpoint: 'completion',
+      endpoint: kind,
+      httpEndpoint: httpEndpointOf(ex.req),
       model: request?.model,
       stream: request?.stream ?? false,
       phase: undefined,
@@ -172,6 +212,7 @@ export async function startProviderEmulator(
   async function decide(
     n: number,
     target: RequestTarget,
+    req: IncomingMessage,
     signal: AbortSignal,
   ): Promise<FaultDecision | undefined> {
     const atMs = elapsedMs();
@@ -188,6 +229,7 @@ export async function startProviderEmulator(
       atMs,
       route: target.route,
       endpoint: target.kind,
+      httpEndpoint: httpEndpointOf(req),
       model: target.model,
       stream: target.stream,
       phase: decision.phaseIndex,
@@ -216,7 +258,7 @@ export async function startProviderEmulator(
       return refuse(ex, n, { status: 404, message: `model: ${request.model} does not exist` }, request);
     }
     const { model, stream } = request;
-    const decision = await decide(n, { route: wire.route, model, stream, kind: 'completion' }, signal);
+    const decision = await decide(n, { route: wire.route, model, stream, kind: 'completion' }, req, signal);
     if (decision === undefined) return;
     const text = assistantText(served.seed, request.prompt);
     await answerCompletion(
@@ -237,18 +279,46 @@ export async function startProviderEmulator(
     );
   }
 
-  async function models(
+  /** A JSON endpoint other than a completion: body read (POST), `reply` built, faults applied. */
+  async function plain(
     wire: ProviderWire,
+    kind: RequestKind,
     req: IncomingMessage,
     res: ServerResponse,
     signal: AbortSignal,
+    reply: (json: unknown, served: Scenario) => PlainReply,
   ): Promise<void> {
+    const read: { json: unknown } | WireRejection =
+      req.method === 'POST'
+        ? readJson(await readBody(req, MAX_BODY_BYTES))
+        : (req.resume(), { json: undefined });
+    const served = scenario;
     const n = ++seq;
-    const target: RequestTarget = { route: wire.route, model: undefined, stream: false, kind: 'models' };
-    const decision = await decide(n, target, signal);
-    if (decision === undefined) return;
-    const list = wire.modelList(scenario.models ?? wire.defaultModels, clock());
-    answerModels({ wire, req, res, requestId: requestIdOf(n), signal }, decision.fault, list);
+    const ex: Exchange = { wire, req, res, requestId: requestIdOf(n), signal };
+    const answer = 'json' in read ? reply(read.json, served) : read;
+    if (isRejection(answer)) return refuse(ex, n, answer, undefined, kind);
+    const target: RequestTarget = { route: wire.route, model: answer.model, stream: false, kind };
+    const decision = await decide(n, target, req, signal);
+    if (decision !== undefined) answerJson(ex, decision.fault, answer.body);
+  }
+
+  function models(wire: ProviderWire, req: IncomingMessage, served: Scenario): PlainReply {
+    const list = wire.modelList(served.models ?? wire.defaultModels, clock());
+    // OpenAI lists every model on one page; Anthropic pages with after_id / before_id / limit.
+    if (wire.route === 'openai') return { body: list };
+    return { body: pageListing(list, pageQuery(urlOf(req)), ANTHROPIC_MODEL_PAGE) };
+  }
+
+  function embeddings(json: unknown, served: Scenario): PlainReply {
+    const request = parseEmbeddingsRequest(json);
+    if (isRejection(request)) return request;
+    return { model: request.model, body: embeddingsBody(served.seed, request) };
+  }
+
+  function countTokens(json: unknown): PlainReply {
+    const counted = countTokensBody(json);
+    if (isRejection(counted)) return counted;
+    return { model: (json as { model: string }).model, body: counted };
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -256,10 +326,24 @@ export async function startProviderEmulator(
     const method = req.method ?? 'GET';
     if (method === 'POST' && path === '/v1/chat/completions') return completion(openaiWire, req, res, signal);
     if (method === 'POST' && path === '/v1/messages') return completion(anthropicWire, req, res, signal);
-    req.resume();
-    if (method === 'GET' && path === '/v1/models') {
-      return models(isAnthropicClient(req) ? anthropicWire : openaiWire, req, res, signal);
+    if (method === 'POST' && path === '/v1/responses')
+      return completion(openaiResponsesWire, req, res, signal);
+    if (method === 'POST' && path === '/v1/embeddings') {
+      return plain(openaiWire, 'embeddings', req, res, signal, embeddings);
     }
+    if (method === 'POST' && path === '/v1/messages/count_tokens') {
+      return plain(anthropicWire, 'count_tokens', req, res, signal, countTokens);
+    }
+    if (method === 'GET' && path === '/v1/models') {
+      const wire = isAnthropicClient(req) ? anthropicWire : openaiWire;
+      return plain(wire, 'models', req, res, signal, (_json, served) => models(wire, req, served));
+    }
+    if (method === 'GET' && path === '/v1/files') {
+      return plain(openaiWire, 'files', req, res, signal, () => ({
+        body: fileListPage(pageQuery(urlOf(req))),
+      }));
+    }
+    req.resume();
     if (method === 'GET' && path === '/_lab/stats') return sendJson(res, 200, emulator.stats());
     if (method === 'GET' && path === '/') {
       return sendJson(res, 200, {
@@ -277,12 +361,19 @@ export async function startProviderEmulator(
 
   const sockets = new Set<Socket>();
   const inflight = new Set<AbortController>();
+  let shuttingDown = false;
   const server = createServer((req, res) => {
     const controller = new AbortController();
+    const exchange = exchanges.start(httpEndpointOf(req), clock() - startedAt);
     inflight.add(controller);
     res.once('close', () => {
       controller.abort();
       inflight.delete(controller);
+      exchanges.end(exchange, clock() - startedAt, {
+        answered: res.writableFinished,
+        closedByServer: shuttingDown || wasCutByEmulator(req.socket),
+        status: res.headersSent ? res.statusCode : undefined,
+      });
     });
     route(req, res, controller.signal).catch(() => {
       // Only a broken connection or a bug lands here; never let it take the host process down.
@@ -326,6 +417,8 @@ export async function startProviderEmulator(
       return scenario;
     },
     stats: () => ledger.snapshot(scenario.name, elapsedMs()),
+    exchanges: (endpoint) => exchanges.list(endpoint),
+    whenIdle: () => exchanges.whenIdle(),
     setScenario(next) {
       const validated = parseScenario(next);
       scenario = validated;
@@ -334,6 +427,7 @@ export async function startProviderEmulator(
       origin = clock();
     },
     close() {
+      shuttingDown = true;
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Aborting ends latency sleeps (and their timers); destroying ends hung and keep-alive sockets.

@@ -1,3 +1,4 @@
+import { approximateTokens } from './assistantText.js';
 import type { Route, SchemaChange } from './ScenarioSchema.js';
 
 /** The fields of a chat request the emulator uses. */
@@ -95,9 +96,31 @@ export function truncateJson(json: string): string {
   return json.slice(0, Math.max(1, Math.floor(json.length / 2)));
 }
 
-/** True when `value` is a WireRejection rather than a request. */
-export function isRejection(value: ChatRequest | WireRejection): value is WireRejection {
+/** True when `value` is a WireRejection rather than a request (or a reply without a `status`). */
+export function isRejection<T extends object = ChatRequest>(
+  value: T | WireRejection,
+): value is WireRejection {
   return 'status' in value;
+}
+
+/**
+ * Reads a request's message list: the text of the last user message (what the reply echoes) and a
+ * rough token count of every message plus `preamble` (a system prompt or instructions).
+ */
+export function readMessages(
+  messages: readonly unknown[],
+  preamble?: unknown,
+): { prompt: string; promptTokens: number } {
+  let prompt = '';
+  let promptTokens = approximateTokens(contentText(preamble));
+  for (const message of messages) {
+    if (message === null || typeof message !== 'object') continue;
+    const m = message as { role?: unknown; content?: unknown };
+    const text = contentText(m.content);
+    promptTokens += approximateTokens(text);
+    if (m.role === 'user') prompt = text;
+  }
+  return { prompt, promptTokens };
 }
 
 /** The text of a message's content: a string, or the `text` of its text parts/blocks joined. */

@@ -1,6 +1,5 @@
-import { approximateTokens } from './assistantText.js';
 import {
-  contentText,
+  readMessages,
   RENAMED_TEXT_FIELD,
   sseFrame,
   truncateJson,
@@ -59,15 +58,7 @@ function parseRequest(body: unknown): ChatRequest | WireRejection {
     return rejection('max_tokens: Field required');
   }
   if (!Array.isArray(b.messages) || b.messages.length === 0) return rejection('messages: Field required');
-  let prompt = '';
-  let promptTokens = approximateTokens(contentText(b.system));
-  for (const message of b.messages as unknown[]) {
-    if (message === null || typeof message !== 'object') continue;
-    const m = message as { role?: unknown; content?: unknown };
-    const text = contentText(m.content);
-    promptTokens += approximateTokens(text);
-    if (m.role === 'user') prompt = text;
-  }
+  const { prompt, promptTokens } = readMessages(b.messages as unknown[], b.system);
   return { model: b.model, stream: b.stream === true, prompt, promptTokens, includeUsage: false };
 }
 

@@ -25,8 +25,9 @@ export const EXIT_FAILURE = 1;
 /** Help text of `infra-consciousness lab`. */
 export const LAB_USAGE = `Usage: infra-consciousness lab --scenario NAME|FILE [options]
 
-Runs the provider emulator (OpenAI chat-completions + Anthropic messages wire formats) with a
-fault scenario until SIGINT/SIGTERM, so any client can be pointed at it.
+Runs the provider emulator (OpenAI chat completions, Responses, embeddings, files and models;
+Anthropic messages, count_tokens and models) with a fault scenario until SIGINT/SIGTERM, so any
+client can be pointed at it.
 
 Options:
   -s, --scenario NAME|FILE  built-in scenario name or path to a scenario JSON file (required)

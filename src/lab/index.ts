@@ -37,13 +37,19 @@ export {
   FaultTimeline,
   latencyMs,
   type RequestTarget,
+  type RequestKind,
   type ActivePhase,
   type FaultDecision,
 } from './FaultTimeline.js';
 export { createSeededRandom, hashSeed, type RandomSource } from './seededRandom.js';
 export { assistantText, chunkText } from './assistantText.js';
 export { openaiWire } from './openaiWire.js';
+export { openaiResponsesWire } from './openaiResponsesWire.js';
+export { EMBEDDING_DIMENSIONS, embeddingOf } from './openaiEmbeddings.js';
+export { LAB_FILES, LAB_FILE_COUNT, type LabFile } from './labFiles.js';
+export { cursorPage, type CursorPage, type PageQuery } from './cursorPages.js';
 export { anthropicWire } from './anthropicWire.js';
 export { RENAMED_TEXT_FIELD, type ProviderWire } from './ProviderWire.js';
 export type { EmulatorStats, RequestRecord, TrafficCounts, RouteTraffic } from './EmulatorLedger.js';
+export type { ExchangeRecord } from './ExchangeLog.js';
 export { runCli, LAB_USAGE, EXIT_USAGE, EXIT_FAILURE, type CliIo } from './cli.js';

@@ -1,6 +1,5 @@
-import { approximateTokens } from './assistantText.js';
 import {
-  contentText,
+  readMessages,
   RENAMED_TEXT_FIELD,
   sseFrame,
   truncateJson,
@@ -51,16 +50,7 @@ function parseRequest(body: unknown): ChatRequest | WireRejection {
   if (!Array.isArray(b.messages) || b.messages.length === 0) {
     return rejection(400, "Missing required parameter: 'messages'.");
   }
-  const messages = b.messages as unknown[];
-  let prompt = '';
-  let promptTokens = 0;
-  for (const message of messages) {
-    if (message === null || typeof message !== 'object') continue;
-    const m = message as { role?: unknown; content?: unknown };
-    const text = contentText(m.content);
-    promptTokens += approximateTokens(text);
-    if (m.role === 'user') prompt = text;
-  }
+  const { prompt, promptTokens } = readMessages(b.messages as unknown[]);
   const streamOptions = b.stream_options as { include_usage?: unknown } | null | undefined;
   return {
     model: b.model,

@@ -1,10 +1,26 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { expect } from 'vitest';
-import type { ProviderEmulator } from '../../src/lab/ProviderEmulator.js';
+import { afterEach, expect } from 'vitest';
+import { startProviderEmulator, type ProviderEmulator } from '../../src/lab/ProviderEmulator.js';
 import type { ScenarioInput } from '../../src/lab/ScenarioSchema.js';
 
 type FaultInput = ScenarioInput['phases'][number]['faults'][number];
+
+/**
+ * A starter of emulators for the calling test file (call it at the file's top level): each one it
+ * starts, on `scenario` or healthy, is closed after its test.
+ */
+export function emulatorPerTest(): (scenario?: ScenarioInput) => Promise<ProviderEmulator> {
+  const started: ProviderEmulator[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((e) => e.close()));
+  });
+  return async (scenario) => {
+    const emulator = await startProviderEmulator(scenario === undefined ? {} : { scenario });
+    started.push(emulator);
+    return emulator;
+  };
+}
 
 /** The real openai client on the emulator, with the SDK's own retries off. */
 export function openaiClient(emulator: ProviderEmulator, options: { timeout?: number } = {}): OpenAI {

@@ -20,9 +20,9 @@ type MethodResults<T, Depth extends number> = [Depth] extends [never]
 
 /**
  * What a `fallbackValue` may be for an adapter of type `T`: the awaited result of one of its
- * methods (own, inherited, or in nested namespaces such as `chat.completions.create`). When
- * TypeScript cannot tell (an adapter typed `object`, a loader of unknown type, methods whose
- * results are `any`/`unknown` only), anything is allowed.
+ * methods (own, inherited, or in nested namespaces such as `chat.completions.create`). Methods
+ * whose result is `any`/`unknown` (generic request helpers) do not count; when none counts (an
+ * adapter typed `object`, a loader of unknown type), anything is allowed.
  */
 export type FallbackResult<T> = [MethodResults<T, 4>] extends [never] ? unknown : MethodResults<T, 4>;
 

@@ -65,8 +65,10 @@ let packed: PackResult;
 let shipped: Set<string>;
 let app = '';
 
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'ic-consumer-'));
+const NPM_INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock'];
+
+/** Builds and packs a copy of this checkout; returns what `npm pack` reported. */
+async function buildAndPack(): Promise<PackResult> {
   const pkg = join(work, 'pkg');
   cpSync(ROOT, pkg, {
     recursive: true,
@@ -75,32 +77,40 @@ beforeAll(async () => {
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   await sh('npm', ['run', 'build', '--silent'], pkg);
   const out = await sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], pkg);
-  [packed] = JSON.parse(out) as [PackResult];
-  shipped = new Set(packed.files.map((f) => f.path));
-  await sh('tar', ['-xzf', packed.filename], work);
+  const [result] = JSON.parse(out) as [PackResult];
+  await sh('tar', ['-xzf', result.filename], work);
+  return result;
+}
 
-  app = join(work, 'app');
+/** The consumer project with the SDK peers and the package's own dependencies (not the package yet). */
+async function prepareApp(): Promise<void> {
   cpSync(APP_FIXTURE, app, { recursive: true });
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }),
   );
-  await sh(
-    'npm',
-    [
-      'install',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--no-package-lock',
-      join(work, packed.filename),
-      installedVersion('openai'),
-      installedVersion('@anthropic-ai/sdk'),
-      installedVersion('prom-client'),
-      installedVersion('@types/node'),
-    ],
-    app,
-  );
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const dependencies = Object.entries(manifest.dependencies).map(([name, range]) => `${name}@${range}`);
+  const peers = ['openai', '@anthropic-ai/sdk', 'prom-client', '@types/node'].map(installedVersion);
+  await sh('npm', [...NPM_INSTALL, ...peers, ...dependencies], app);
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ic-consumer-'));
+  app = join(work, 'app');
+  // The install (mostly waiting on the npm cache and registry) runs while the package builds.
+  const started = performance.now();
+  const seconds = (): string => ((performance.now() - started) / 1000).toFixed(1);
+  const phases: string[] = [];
+  [packed] = await Promise.all([
+    buildAndPack().finally(() => phases.push(`built and packed at ${seconds()} s`)),
+    prepareApp().finally(() => phases.push(`peers installed at ${seconds()} s`)),
+  ]);
+  shipped = new Set(packed.files.map((f) => f.path));
+  await sh('npm', [...NPM_INSTALL, join(work, packed.filename)], app);
+  console.log(`${phases.join(', ')}, package installed at ${seconds()} s`);
 }, 240_000);
 
 afterAll(async () => {

@@ -77,13 +77,32 @@ export class Voice {
     readonly name: string,
     private readonly host: VoiceHost,
     private readonly registry: InfrastructureMetrics,
-    private readonly logger: ConsciousnessLogger,
+    private logger: ConsciousnessLogger,
   ) {
     this.health = new HealthTracker(name, {
       clock: host.clock,
       consciousnessWeight: host.consciousnessWeight,
     });
     this.metrics = registry.forAdapter(name);
+  }
+
+  /** Fallbacks skipped because their voice was already on the call's fallback path (a cycle). */
+  skippedCycles = 0;
+
+  /** Logs of this voice go to `logger` from now on (the `logger` option of withConsciousness). */
+  useLogger(logger: ConsciousnessLogger): void {
+    this.logger = logger;
+  }
+
+  /** A fallback was skipped: its voice is already on this call's fallback path. */
+  skippedCycle(target: string, method: string, log: boolean): void {
+    this.skippedCycles += 1;
+    if (log) {
+      this.logger.warn(
+        { adapter: this.name, method, target },
+        "fallback skipped: its voice is already on this call's fallback path (a cycle)",
+      );
+    }
   }
 
   /** Attaches the wrapper's pipeline (the latest wrapper of this name wins). */

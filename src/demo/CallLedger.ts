@@ -105,7 +105,8 @@ export class CallLedger {
     const enter = (): ConsciousModelAdapter => {
       const target = voice();
       if (target === undefined) throw new Error(`fallback ${name} is not in the circle`);
-      if (pipelineOf(target)?.breaker.allows() === false) throw new Error(`fallback ${name}: circuit open`);
+      if (pipelineOf(target)?.allows('sendMessage') === false)
+        throw new Error(`fallback ${name}: circuit open`);
       const record = this.context.getStore();
       if (record?.visited.has(name)) throw new Error(`fallback ${name} already tried in this call`);
       record?.visited.add(name);

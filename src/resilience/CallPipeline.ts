@@ -1,49 +1,34 @@
 import { classifyError } from '../classify/classifyError.js';
 import type { Classification, ClassifyContext, Classifier } from '../classify/Classification.js';
-import { CATEGORY_POLICY, type ErrorCategory } from '../classify/ErrorCategory.js';
+import { CATEGORY_POLICY } from '../classify/ErrorCategory.js';
 import type { Clock, Sleep } from '../clock/Clock.js';
 import type { Voice } from '../consciousness/Voice.js';
 import { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { InvalidResponseError } from '../errors/InvalidResponseError.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import { NoneReturnError } from '../errors/NoneReturnError.js';
-import { TimeoutError } from '../errors/TimeoutError.js';
-import { VoiceSilencedError } from '../errors/VoiceSilencedError.js';
-import { DeadlineQueue } from './DeadlineQueue.js';
-import { StreamingQuantile } from '../health/StreamingQuantile.js';
-import type { MethodState } from './MethodState.js';
-import { findSignal, isAsyncIterable, isThenable } from './resultShapes.js';
-import type { RetrySchedule, RetryState } from './RetrySchedule.js';
-import { InterceptedStream } from './InterceptedStream.js';
-import { aliasCandidates } from './methodAliases.js';
-import { VoiceBreaker } from './VoiceBreaker.js';
-import type { VoiceTuning } from '../healing/VoiceTuning.js';
-import type { SharedBackoff } from '../healing/SharedBackoff.js';
 import { RateLimitedLocallyError } from '../errors/RateLimitedLocallyError.js';
+import { recordFailure } from '../errors/failureOf.js';
+import { TimeoutError } from '../errors/TimeoutError.js';
+import type { SharedBackoff } from '../healing/SharedBackoff.js';
+import type { VoiceTuning } from '../healing/VoiceTuning.js';
+import { AttemptTimeout, type AdaptiveTimeoutOptions } from './AttemptTimeout.js';
 import type { BreakerOptions } from './BreakerOptions.js';
+import { ConcurrencyLimit } from './ConcurrencyLimit.js';
+import { FallbackChain, type FallbackTarget, type ServedHolder } from './FallbackChain.js';
+import { InterceptedStream } from './InterceptedStream.js';
+import { MethodResolver } from './MethodResolver.js';
+import type { MethodState } from './MethodState.js';
+import type { RetrySchedule, RetryState } from './RetrySchedule.js';
+import { ScopedBreakers } from './ScopedBreakers.js';
+import type { VoiceBreaker } from './VoiceBreaker.js';
+import { RichPromise, type Winner } from './results/RichPromise.js';
+import { observeResult, isStreamHelper, observeHelper } from './results/observeResult.js';
+import { findSignal, isAsyncIterable, isPlainIterator, isRichThenable, isThenable } from './resultShapes.js';
+import { attemptArgs, requestModel, requestOptionsIndex } from './sdkRequestOptions.js';
 
-/** How the attempt timeout follows the voice's successful latencies. */
-export interface AdaptiveTimeoutOptions {
-  /** Timeout = multiplier × p95 of successful attempt latencies … */
-  readonly multiplier: number;
-  /** … at least this … */
-  readonly minMs: number;
-  /** … once this many successes are measured. */
-  readonly minSamples: number;
-}
-
-/** How often the attempt timeout is recomputed (ms of the pipeline's clock). */
-const TIMEOUT_REFRESH_MS = 1_000;
-
-/** A fallback adapter as the pipeline sees it. */
-export interface FallbackTarget {
-  /** Voice name (metric label `target`). */
-  readonly name: string;
-  /** Resolves `path` on the fallback adapter to a bound function, or undefined if it has none. */
-  resolve(path: string): ((...args: unknown[]) => unknown) | undefined;
-  /** False while the fallback's own breaker is open (it is skipped then). */
-  allows(): boolean;
-}
+export type { AdaptiveTimeoutOptions } from './AttemptTimeout.js';
+export type { FallbackTarget, FallbackValueContext } from './FallbackChain.js';
 
 /** Where the adapter comes from: given, or loaded (and re-loaded with backoff) by a loader. */
 export interface AdapterSource {
@@ -55,30 +40,20 @@ export interface AdapterSource {
   readonly loadError: unknown;
 }
 
-/** The last rung: a value, or a function computing one from the failed call. */
-export type FallbackValue = unknown;
-
-/** Context handed to a `fallbackValue` function. */
-export interface FallbackValueContext {
-  readonly adapter: string;
-  readonly method: string;
-  readonly args: readonly unknown[];
-  readonly category: ErrorCategory;
-  readonly error: unknown;
-}
-
-/** Everything one adapter's pipeline is built from. */
+/** Everything one voice's pipeline is built from. */
 export interface CallPipelineParts {
   readonly name: string;
   readonly voice: Voice;
   readonly breaker: BreakerOptions;
+  /** Breakers kept per voice (operation × model scopes). */
+  readonly maxBreakers: number;
   readonly retry: RetrySchedule;
   readonly timeoutMs: number | false;
   /** The timeout learned from successful latencies (see WithConsciousnessOptions), or false. */
   readonly adaptiveTimeout: AdaptiveTimeoutOptions | false;
   readonly classifiers: readonly Classifier[];
   readonly fallbacks: readonly FallbackTarget[];
-  readonly fallbackValue: { readonly value: FallbackValue } | undefined;
+  readonly fallbackValue: { readonly value: unknown } | undefined;
   /** Configured aliases per method path (`methodAliases` option). */
   readonly methodAliases: Readonly<Record<string, readonly string[]>>;
   readonly source: AdapterSource;
@@ -88,194 +63,281 @@ export interface CallPipelineParts {
   readonly random: () => number;
   /** The infrastructure-wide backoff used for categories in resonance. */
   readonly sharedBackoff: SharedBackoff;
+  /**
+   * The wrapped client retries by itself (an SDK's `maxRetries`): attempts go out with its
+   * retries off and our signal in its request options.
+   */
+  readonly ownsSdkRetries: boolean;
 }
 
-/** Calls allowed to wait for a concurrency slot before the excess goes to the fallbacks. */
-const MAX_WAITING = 100;
+/** How long a timed-out attempt's request may take to close before the retry starts anyway. */
+const CLOSE_WAIT_MS = 5_000;
 
-const NO_STATE = undefined;
-
-const RATE_LIMITED = { category: 'rate_limited' } as const;
+/** One attempt in flight: its raw result and, for SDK requests, the controller that cancels it. */
+interface Attempt {
+  readonly raw: unknown;
+  readonly controller: AbortController | undefined;
+}
 
 /**
- * One adapter's resilience pipeline, run inline on every intercepted call:
- * breaker gate → attempt (timed, validated) → classify → retry with backoff → fallback chain
- * (fallback adapters in order, fallback value) → VoiceSilencedError. Sync results stay sync.
+ * One voice's resilience pipeline, run inline on every intercepted call:
+ * breaker gate → cool-down → attempt (timed, cancelled on timeout, validated) → classify →
+ * retry with backoff → fallback chain. Sync results stay sync; SDK objects (rich promises,
+ * streams, pages, stream helpers) are handed back and observed, never replaced.
  */
 export class CallPipeline {
   /** Voice name. */
   readonly name: string;
-  /** The adapter's breaker (read by wrappers that use this adapter as a fallback). */
-  readonly breaker: VoiceBreaker;
-  private deadlines: DeadlineQueue | undefined;
+  /** The voice's breakers, per operation and model. */
+  readonly breakers: ScopedBreakers;
   private readonly tuning: VoiceTuning;
-  private inFlightCalls = 0;
-  /** Calls of `inFlightCalls` sleeping before a retry (they hold no upstream request). */
-  private sleepingCalls = 0;
-  /** Waiters woken for a concurrency slot that have not started their call yet. */
-  private reservedSlots = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly timeout: AttemptTimeout;
+  private readonly limit: ConcurrencyLimit;
+  private readonly chain: FallbackChain;
+  private readonly resolver: MethodResolver;
   /** A method that may be answered with its last good value has one (defensive values could serve). */
   private substitutable = false;
   /** The provider asked us (429 + Retry-After) not to call before this time (epoch ms). */
   private coolingUntil = 0;
-  /** p95 of successful attempt latencies (timeouts and failures excluded: they would feed back). */
-  private readonly successLatency = new StreamingQuantile({ quantile: 0.95 });
-  /** When the attempt timeout is next recomputed (epoch ms). */
-  private timeoutRefreshAt = 0;
   /** Failures are classified once: the breaker's filter and the retry decision share the result. */
   private readonly classified = new WeakMap<object, Classification>();
 
   constructor(private readonly parts: CallPipelineParts) {
     this.name = parts.name;
-    this.breaker = new VoiceBreaker(
+    this.tuning = parts.voice.tuning;
+    this.breakers = new ScopedBreakers(
       parts.breaker,
       (err) => CATEGORY_POLICY[this.classify(err, undefined).category].countsForBreaker,
+      parts.maxBreakers,
+      (to) => parts.voice.circuitChanged(to),
     );
-    this.deadlines = parts.timeoutMs === false ? undefined : new DeadlineQueue(parts.timeoutMs, parts.clock);
-    this.breaker.onTransition((to) => parts.voice.circuitChanged(to));
-    this.tuning = parts.voice.tuning;
+    this.timeout = new AttemptTimeout(parts.timeoutMs, parts.adaptiveTimeout, this.tuning, parts.clock);
+    this.limit = new ConcurrencyLimit(() => this.tuning.maxConcurrent);
+    this.chain = new FallbackChain(
+      parts.name,
+      parts.voice,
+      parts.fallbacks,
+      parts.fallbackValue,
+      parts.clock,
+      () => this.tuning.defensiveValues,
+    );
+    this.resolver = new MethodResolver(parts.name, parts.voice, parts.methodAliases, (state, c) =>
+      this.attemptFailed(state, c, 0, 1, undefined),
+    );
     parts.voice.attach({
-      inFlight: () => this.attempting,
-      hasFallback: () => parts.fallbacks.some((fb) => fb.allows()),
+      inFlight: () => this.limit.attempting,
+      hasFallback: () => this.chain.any(),
       canSubstitute: () => this.substitutable,
       reconnect: () => this.reconnect(),
     });
   }
 
   /** Runs one caller call of `state.path` on `owner` (undefined: the adapter is not loaded yet). */
-  invoke(owner: object | undefined, state: MethodState, args: unknown[]): unknown {
+  invoke(
+    owner: object | undefined,
+    state: MethodState,
+    args: unknown[],
+    selfLike?: (value: unknown) => boolean,
+  ): unknown {
     if (owner === undefined) return this.invokeWhenLoaded(state, args);
     // Healing knobs cost nothing until a healing action sets one.
-    if (this.tuning.active && state.kind !== 'sync') return this.invokeTuned(owner, state, args);
-    return this.invokeDirect(owner, state, args);
+    if (this.tuning.active && state.kind !== 'sync') {
+      return this.invokeTuned(owner, state, args);
+    }
+    return this.invokeDirect(owner, state, args, false, selfLike);
   }
 
   /** Calls in flight (awaiting a result) right now. */
   get inFlight(): number {
-    return this.inFlightCalls;
+    return this.limit.inFlight;
   }
 
-  /** Calls with an upstream request open now (in flight and not sleeping before a retry). */
-  private get attempting(): number {
-    return this.inFlightCalls - this.sleepingCalls;
+  /** Whether a call of `path` (with these arguments' model) may start now: for wrappers using this voice as a fallback. */
+  allows(path: string, args?: readonly unknown[]): boolean {
+    return this.breakers.allows(path, args === undefined ? undefined : requestModel(args));
   }
 
-  private invokeDirect(owner: object, state: MethodState, args: unknown[], cooled = false): unknown {
-    const fn = this.callable(owner, state);
+  /** The attempt timeout of a method (and model) now, in ms (undefined: none). */
+  attemptTimeoutMs(path?: string, model?: string): number | undefined {
+    return this.timeout.durationMs(path === undefined ? undefined : this.resolver.latencyOf(path), model);
+  }
+
+  private invokeDirect(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    cooled = false,
+    selfLike?: (value: unknown) => boolean,
+  ): unknown {
+    const fn = this.resolver.callable(owner, state);
     if (fn === undefined) return this.missingMethod(state, args);
     const start = this.parts.clock();
-    if (start >= this.timeoutRefreshAt) this.refreshTimeout(start);
-    if (state.kind !== 'sync') {
-      if (!this.breaker.allows()) {
-        state.cells.error('circuit_open');
-        const open = this.classify(new CircuitOpenError(this.name, state.path), state);
-        return this.asResult(state, args, this.fallBack(state, args, open, undefined, 0, start), start);
-      }
-      if (!cooled && this.cooledUntil() > start) return this.whileCooling(owner, state, args, start);
+    if (state.kind === 'sync') return this.invokeSync(owner, fn, state, args, start, selfLike);
+    const model = requestModel(args);
+    const breaker = this.breakers.of(state.path, model);
+    if (!breaker.allows()) {
+      const open = new CircuitOpenError(this.name, state.path);
+      state.cells.error('circuit_open');
+      if (state.kind === 'helper') return this.rejectNow(state, open, start);
+      return this.asResult(
+        state,
+        args,
+        this.fallBack(state, args, this.classify(open, state), undefined, 0, start),
+        start,
+      );
     }
-    let result: unknown;
+    if (!cooled && state.kind === 'async' && this.cooledUntil() > start) {
+      return this.whileCooling(owner, state, args, start);
+    }
+    let attempt: Attempt;
     try {
-      result = (fn as (...a: unknown[]) => unknown).apply(owner, args);
+      attempt = this.startAttempt(owner, fn, state, args);
     } catch (err) {
       if (state.kind === 'async' || state.contractAsync) {
-        return this.settle(owner, state, args, Promise.reject(err), start);
+        return this.settle(
+          owner,
+          state,
+          args,
+          { raw: Promise.reject(err), controller: undefined },
+          start,
+          breaker,
+          model,
+          false,
+        );
       }
       state.kind = 'sync';
       this.recordSync(state, start, err);
       throw err;
     }
-    if (isThenable(result)) {
+    const raw = attempt.raw;
+    if (isThenable(raw)) {
       state.kind = 'async';
-      return this.settle(owner, state, args, result, start);
+      if (isRichThenable(raw)) {
+        const served: ServedHolder = {};
+        const outcome = this.settle(
+          owner,
+          state,
+          args,
+          attempt,
+          start,
+          breaker,
+          model,
+          true,
+          served,
+        ) as Promise<Winner>;
+        return new RichPromise(raw, outcome, (value, attemptStart) =>
+          observeResult(value, this.observation(state, start, attemptStart, breaker)),
+        ).proxy;
+      }
+      return this.settle(owner, state, args, attempt, start, breaker, model, false);
     }
-    if (isAsyncIterable(result)) {
+    if (isStreamHelper(raw)) {
+      // An SDK stream helper (messages.stream(), chat.completions.stream()): the caller's object,
+      // observed through its own events; its requests and retries are the SDK's.
+      state.kind = 'helper';
+      observeHelper(raw, this.observation(state, start, start, breaker));
+      return raw;
+    }
+    if (isAsyncIterable(raw)) {
       state.kind = 'async';
-      state.syncStream = true;
-      return new InterceptedStream(this, owner, state, args, result, start);
+      if (isPlainIterator(raw)) {
+        state.syncStream = true;
+        return new InterceptedStream(this, owner, state, args, raw, start, breaker);
+      }
+      return observeResult(raw, this.observation(state, start, start, breaker));
     }
     if (state.contractAsync) {
       // A contract method answering synchronously still gets validation, retry and fallbacks.
-      return this.settle(owner, state, args, Promise.resolve(result), start);
+      return this.settle(
+        owner,
+        state,
+        args,
+        { raw: Promise.resolve(raw), controller: undefined },
+        start,
+        breaker,
+        model,
+        false,
+      );
     }
     state.kind = 'sync';
-    this.recordSync(state, start, undefined);
+    // The client itself, or a client like it (`withOptions()`, fluent setters): not a call.
+    if (selfLike?.(raw) !== true) this.recordSync(state, start, undefined);
+    return raw;
+  }
+
+  private invokeSync(
+    owner: object,
+    fn: (...a: unknown[]) => unknown,
+    state: MethodState,
+    args: unknown[],
+    start: number,
+    selfLike: ((value: unknown) => boolean) | undefined,
+  ): unknown {
+    let result: unknown;
+    try {
+      result = fn.apply(owner, args);
+    } catch (err) {
+      this.recordSync(state, start, err);
+      throw err;
+    }
+    if (selfLike?.(result) !== true) this.recordSync(state, start, undefined);
     return result;
   }
 
-  /** The call path while healing knobs are set: adaptive timeout, routing, concurrency limit. */
+  /** Calls the method for one attempt: SDK requests get retries off and the attempt's signal. */
+  private startAttempt(
+    owner: object,
+    fn: (...a: unknown[]) => unknown,
+    state: MethodState,
+    args: unknown[],
+  ): Attempt {
+    if (!this.parts.ownsSdkRetries || state.kind === 'helper')
+      return { raw: fn.apply(owner, args), controller: undefined };
+    let index = state.optionsIndex;
+    if (index === undefined) index = state.optionsIndex = requestOptionsIndex(fn);
+    if (index < 0) return { raw: fn.apply(owner, args), controller: undefined };
+    const controller = new AbortController();
+    return { raw: fn.apply(owner, attemptArgs(args, index, controller.signal)), controller };
+  }
+
+  /** The call path while healing knobs are set: routing, concurrency limit. */
   private invokeTuned(owner: object, state: MethodState, args: unknown[]): unknown {
     const tuning = this.tuning;
     const now = this.parts.clock();
-    if (tuning.timeoutMs !== undefined && this.deadlines?.durationMs !== tuning.timeoutMs) {
-      this.refreshTimeout(now);
-    }
     if (
       tuning.routeToFallbackUntil > now &&
       this.parts.random() >= tuning.probeShare &&
-      this.parts.fallbacks.some((fb) => fb.allows())
+      this.chain.usable('unknown', state.path)
     ) {
       return this.asResult(state, args, this.routeAround(owner, state, args, now), now);
     }
+    if (!this.limit.full()) return this.invokeDirect(owner, state, args);
     const limit = tuning.maxConcurrent;
-    if (limit !== undefined && this.attempting + this.reservedSlots >= limit) {
-      if (this.waiting.length >= MAX_WAITING || this.hasUsableFallback(RATE_LIMITED)) {
-        const detail = `${limit} call(s) in flight while rate limited, and ${this.waiting.length} waiting`;
-        const error = new RateLimitedLocallyError(this.name, state.path, detail);
-        const served = this.fallBack(state, args, this.classify(error, state), error, 0, now);
-        return this.asResult(state, args, served, now);
+    if (this.limit.crowded || this.chain.usable('rate_limited', state.path)) {
+      const detail = `${limit} call(s) in flight while rate limited, and ${this.limit.queued} waiting`;
+      const error = new RateLimitedLocallyError(this.name, state.path, detail);
+      return this.asResult(
+        state,
+        args,
+        this.fallBack(state, args, this.classify(error, state), error, 0, now),
+        now,
+      );
+    }
+    const signal = findSignal(args);
+    const served = this.limit.acquire(signal).then((got) => {
+      if (!got) {
+        state.cells.error('aborted');
+        throw signal?.reason ?? new Error(`${this.name}.${state.path}: aborted while waiting for a slot`);
       }
-      const slot = new Promise<void>((resolve) => this.waiting.push(resolve));
-      const served = slot.then(() => {
-        this.reservedSlots -= 1;
-        try {
-          return this.invokeDirect(owner, state, args);
-        } finally {
-          // The call may have ended without holding a slot (open breaker, fallback): pass it on.
-          this.pump();
-        }
-      });
-      return this.asResult(state, args, served, now);
-    }
-    return this.invokeDirect(owner, state, args);
-  }
-
-  /**
-   * The attempt timeout now: a healing knob's (adaptive timeout from the learned p99), else the
-   * timeout learned from successful latencies within [minMs, timeout], else `timeout`.
-   */
-  attemptTimeoutMs(): number | undefined {
-    const knob = this.tuning.timeoutMs;
-    if (knob !== undefined) return knob;
-    const configured = this.parts.timeoutMs;
-    if (configured === false) return undefined;
-    const adaptive = this.parts.adaptiveTimeout;
-    const latency = this.successLatency;
-    if (adaptive === false || latency.count < adaptive.minSamples) return configured;
-    const learned = Math.ceil((latency.value * adaptive.multiplier) / 1000) * 1000;
-    return Math.min(configured, Math.max(adaptive.minMs, learned));
-  }
-
-  /** Counts a successful attempt's latency (to its result, or a stream's first chunk) for the adaptive timeout. */
-  learnLatency(ms: number): void {
-    this.successLatency.add(ms);
-  }
-
-  /** Replaces the deadline queue when the attempt timeout changed (pending deadlines keep theirs). */
-  private refreshTimeout(now: number): void {
-    this.timeoutRefreshAt = now + TIMEOUT_REFRESH_MS;
-    const ms = this.attemptTimeoutMs();
-    if (ms === this.deadlines?.durationMs) return;
-    this.deadlines = ms === undefined ? undefined : new DeadlineQueue(ms, this.parts.clock);
-  }
-
-  /** Wakes waiting calls while the concurrency limit (if any) has room for them. */
-  private pump(): void {
-    const limit = this.tuning.maxConcurrent ?? Number.POSITIVE_INFINITY;
-    while (this.waiting.length > 0 && this.attempting + this.reservedSlots < limit) {
-      this.reservedSlots += 1;
-      this.waiting.shift()!();
-    }
+      this.limit.started();
+      try {
+        return this.invokeDirect(owner, state, args);
+      } finally {
+        // The call may have ended without holding a slot (open breaker, fallback): pass it on.
+        this.limit.pump();
+      }
+    });
+    return this.asResult(state, args, served, now);
   }
 
   /**
@@ -286,7 +348,7 @@ export class CallPipeline {
    */
   private whileCooling(owner: object, state: MethodState, args: unknown[], start: number): unknown {
     const waitMs = this.cooledUntil() - start;
-    if (waitMs > this.parts.retry.maxWaitWithFallbackMs && this.hasUsableFallback(RATE_LIMITED)) {
+    if (waitMs > this.parts.retry.maxWaitWithFallbackMs && this.chain.usable('rate_limited', state.path)) {
       const detail = `the provider asked for ${Math.ceil(waitMs)} ms without calls (Retry-After)`;
       const error = new RateLimitedLocallyError(this.name, state.path, detail);
       return this.asResult(
@@ -316,28 +378,8 @@ export class CallPipeline {
     args: unknown[],
     start: number,
   ): Promise<unknown> {
-    const voice = this.parts.voice;
-    for (const fallback of this.parts.fallbacks) {
-      if (!fallback.allows()) continue;
-      const fn = fallback.resolve(state.path);
-      if (fn === undefined) continue;
-      try {
-        const value = await fn(...args);
-        voice.fellBack(state.cells, state.path, 'adapter', fallback.name, 'predicted failure');
-        voice.callEnded(state.cells, 'fallback', (this.parts.clock() - start) / 1000);
-        return value;
-      } catch {
-        // Try the next fallback, then the primary itself.
-      }
-    }
-    return this.invokeDirect(owner, state, args);
-  }
-
-  /** Whether a fallback adapter could serve a call that failed with this classification now. */
-  private hasUsableFallback(classification: Pick<Classification, 'category'>): boolean {
-    return (
-      CATEGORY_POLICY[classification.category].fallback && this.parts.fallbacks.some((fb) => fb.allows())
-    );
+    const routed = await this.chain.route(state, args, start);
+    return routed !== undefined ? routed.value : this.invokeDirect(owner, state, args);
   }
 
   /**
@@ -348,13 +390,19 @@ export class CallPipeline {
    * this voice (the attempt was a probe: it found the voice still failing). Remembers a rate
    * limit's cool-down and, when the call will retry, the wait.
    */
-  giveUp(classification: Classification, delay: number | undefined, retryState: RetryState): boolean {
+  giveUp(
+    classification: Classification,
+    delay: number | undefined,
+    retryState: RetryState,
+    breaker: VoiceBreaker,
+    path: string,
+  ): boolean {
     const now = this.parts.clock();
     this.coolDown(classification, delay, now);
-    if (delay === undefined || !this.breaker.allows()) return true;
+    if (delay === undefined || !breaker.allows()) return true;
     const waited = (retryState.waitedMs ?? 0) + delay;
     if (
-      this.hasUsableFallback(classification) &&
+      this.chain.usable(classification.category, path) &&
       (waited > this.parts.retry.maxWaitWithFallbackMs || this.tuning.routeToFallbackUntil > now)
     ) {
       return true;
@@ -389,61 +437,33 @@ export class CallPipeline {
   }
 
   /**
-   * The method's function on `owner`: its own name, else the alias learned or found
-   * (camelCase ↔ snake_case, configured aliases). Finding an alias is an `api_method_missing`
-   * failure healed by a `fallback` action, recorded once and remembered.
+   * One attempt under its deadline (which cancels the attempt's request), its result validated
+   * (`check`), fed through the breaker; resolves like the attempt.
    */
-  callable(owner: object, state: MethodState): ((...a: unknown[]) => unknown) | undefined {
-    const record = owner as Record<string, unknown>;
-    const fn = record[state.key];
-    if (typeof fn === 'function') return fn as (...a: unknown[]) => unknown;
-    if (state.alias !== undefined && typeof record[state.alias] === 'function') {
-      return record[state.alias] as (...a: unknown[]) => unknown;
-    }
-    const voice = this.parts.voice;
-    const learned = voice.learnedAlias(state.path);
-    for (const alias of aliasCandidates(state.key, this.parts.methodAliases[state.path], learned)) {
-      if (typeof record[alias] !== 'function') continue;
-      state.alias = alias;
-      // An alias remembered from earlier (this process or pattern memory) is known, not a new failure.
-      if (alias === learned) return record[alias] as (...a: unknown[]) => unknown;
-      const error = new MethodMissingError(this.name, state.path, [state.key]);
-      this.attemptFailed(state, this.classify(error, state), 0, 1);
-      voice.fellBack(state.cells, state.path, 'method_alias', alias, 'api_method_missing');
-      voice.learnAlias(state.path, alias);
-      voice.healed({
-        actionType: 'fallback',
-        reason: `${state.path} is missing; calls resolved to ${alias}`,
-        parameters: { method: state.path, alias },
-        success: true,
-      });
-      return record[alias] as (...a: unknown[]) => unknown;
-    }
-    return undefined;
-  }
-
-  /**
-   * One attempt under the timeout, its result validated (`check`). The breaker is accounted for
-   * by the caller (`protect`, or inline in `settle` on the hot path).
-   */
-  guard(
+  protect(
     state: MethodState,
     attempt: PromiseLike<unknown>,
-    check: (state: MethodState, value: unknown) => unknown,
+    check: ((state: MethodState, value: unknown) => unknown) | undefined,
     startedAt: number,
-  ): PromiseLike<unknown> {
-    const deadlines = this.deadlines;
-    if (deadlines === undefined && state.schema === undefined && check === this.validate) return attempt;
-    return new Promise((resolve, reject) => {
-      const deadline = deadlines?.add(
-        () => reject(new TimeoutError(this.name, state.path, deadlines.durationMs)),
-        startedAt,
-      );
+    breaker: VoiceBreaker,
+    model: string | undefined,
+    controller?: AbortController,
+  ): Promise<unknown> {
+    const ms = this.timeout.durationMs(state.latency, model);
+    if (ms === undefined && (check === undefined || state.schema === undefined))
+      return breaker.track(attempt);
+    const guarded = new Promise((resolve, reject) => {
+      const deadlines = ms === undefined ? undefined : this.timeout.queue(ms);
+      const deadline = deadlines?.add(() => {
+        const error = new TimeoutError(this.name, state.path, ms!);
+        controller?.abort(error);
+        reject(error);
+      }, startedAt);
       attempt.then(
         (value) => {
           if (deadline !== undefined) deadlines!.cancel(deadline);
           try {
-            resolve(check.call(this, state, value));
+            resolve(check === undefined ? value : check.call(this, state, value));
           } catch (err) {
             reject(err);
           }
@@ -454,27 +474,7 @@ export class CallPipeline {
         },
       );
     });
-  }
-
-  /** `guard` plus breaker accounting: resolves like the attempt; the breaker has seen the outcome. */
-  async protect(
-    state: MethodState,
-    attempt: PromiseLike<unknown>,
-    check: (state: MethodState, value: unknown) => unknown,
-    startedAt: number,
-  ): Promise<unknown> {
-    const breaker = this.breaker;
-    const guarded = this.guard(state, attempt, check, startedAt);
-    if (breaker.isTrial()) return breaker.track(Promise.resolve(guarded));
-    let value: unknown;
-    try {
-      value = await guarded;
-    } catch (err) {
-      await breaker.failed(err);
-      throw err;
-    }
-    breaker.succeeded();
-    return value;
+    return breaker.track(guarded);
   }
 
   /** Classifies a thrown value in this pipeline's context (cached per error object). */
@@ -499,10 +499,10 @@ export class CallPipeline {
   }
 
   /** Re-invokes the method for a retry (re-reading it: adapters can change under us). */
-  reinvoke(owner: object, state: MethodState, args: unknown[]): unknown {
-    const fn = this.callable(owner, state);
+  reinvoke(owner: object, state: MethodState, args: unknown[]): Attempt {
+    const fn = this.resolver.callable(owner, state);
     if (fn === undefined) throw new MethodMissingError(this.name, state.path, [state.key]);
-    return fn.apply(owner, args);
+    return this.startAttempt(owner, fn, state, args);
   }
 
   /**
@@ -530,7 +530,7 @@ export class CallPipeline {
       : scaled;
   }
 
-  /** Voice, clock and sleep (for the stream wrapper). */
+  /** The voice this pipeline reports to. */
   get voice(): Voice {
     return this.parts.voice;
   }
@@ -545,50 +545,86 @@ export class CallPipeline {
     return this.parts.sleep(ms, signal);
   }
 
+  /** Counts a successful attempt's latency (to its result, or a stream's first chunk) for the adaptive timeout. */
+  learnLatency(state: MethodState, ms: number, model: string | undefined): void {
+    state.latency.add(ms, model);
+  }
+
   /** Records a failed attempt (and trips the breaker at once on auth failures). */
   attemptFailed(
     state: MethodState,
     classification: Classification,
     latencyMs: number,
     attempt: number,
+    breaker: VoiceBreaker | undefined,
   ): void {
     this.parts.voice.attemptFailed(state.cells, state.path, classification, latencyMs, attempt);
-    if (CATEGORY_POLICY[classification.category].opensBreakerAtOnce) this.breaker.trip();
+    if (CATEGORY_POLICY[classification.category].opensBreakerAtOnce) {
+      if (breaker !== undefined) breaker.trip();
+      else this.breakers.tripAll();
+    }
   }
 
+  /**
+   * The attempt loop shared by unary calls and rich promises: each attempt timed, cancelled on
+   * timeout, validated, classified; retried with backoff while the category and budget allow;
+   * then the fallback chain. `rich`: resolves to the winning attempt's own object (its `Winner`),
+   * whose consumption (then, withResponse, asResponse, …) the caller chooses.
+   */
   private async settle(
     owner: object,
     state: MethodState,
     args: unknown[],
-    first: PromiseLike<unknown>,
+    first: Attempt,
     start: number,
+    breaker: VoiceBreaker,
+    model: string | undefined,
+    rich: boolean,
+    served?: ServedHolder,
   ): Promise<unknown> {
-    this.inFlightCalls += 1;
+    const limit = this.limit;
+    limit.inFlight += 1;
     try {
       const voice = this.parts.voice;
-      let pending = first;
+      let current = first;
       let attemptStart = start;
       let attempt = 1;
       let retryState: RetryState | undefined;
-      const breaker = this.breaker;
       for (;;) {
         let error: unknown;
-        const trial = breaker.isTrial();
+        const raw = current.raw;
+        const pending = rich ? richAttempt(raw, state) : (raw as PromiseLike<unknown>);
         try {
-          const guarded = this.guard(state, pending, this.validate, attemptStart);
-          const value = await (trial ? breaker.track(Promise.resolve(guarded)) : guarded);
-          if (!trial) breaker.succeeded();
+          const value = await this.protect(
+            state,
+            pending,
+            this.validate,
+            attemptStart,
+            breaker,
+            model,
+            current.controller,
+          );
+          const end = this.parts.clock();
+          if (rich) {
+            this.learnLatency(state, end - attemptStart, model);
+            voice.attemptSucceeded(end - attemptStart, undefined, end);
+            const streaming = isEventStream(value);
+            if (!streaming) voice.callEnded(state.cells, 'success', (end - start) / 1000);
+            return { raw, served: false, attemptStart, streaming } satisfies Winner;
+          }
           if (isAsyncIterable(value)) {
-            // SDK streams (OpenAI's `create({ stream: true })`) arrive through a promise.
-            return new InterceptedStream(this, owner, state, args, value, start, attempt);
+            if (isPlainIterator(value)) {
+              // A stream arriving through a promise: retried until its first chunk.
+              return new InterceptedStream(this, owner, state, args, value, start, breaker, attempt);
+            }
+            return observeResult(value, this.observation(state, start, attemptStart, breaker));
           }
           state.lastGood = value;
           if (state.defensiveOk) this.substitutable = true;
-          const end = this.parts.clock();
-          this.learnLatency(end - attemptStart);
+          this.learnLatency(state, end - attemptStart, model);
           voice.attemptSucceeded(end - attemptStart, value, end);
           voice.callEnded(state.cells, 'success', (end - start) / 1000);
-          return value;
+          return observeResult(value, this.observation(state, start, attemptStart, breaker));
         } catch (err) {
           error = err;
         }
@@ -598,112 +634,77 @@ export class CallPipeline {
           state.cells.error('aborted');
           throw error;
         }
-        if (!trial) await breaker.failed(error);
-        this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt);
-        const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: NO_STATE }));
-        if (this.giveUp(classification, delay, retryState) || delay === undefined) {
-          return this.fallBack(state, args, classification, error, attempt, start);
+        this.attemptFailed(state, classification, this.parts.clock() - attemptStart, attempt, breaker);
+        if (error instanceof TimeoutError && current.controller !== undefined) {
+          // Never a second request while the first is still open: wait for it to close.
+          await settledWithin(raw, CLOSE_WAIT_MS);
+        }
+        const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: undefined }));
+        if (this.giveUp(classification, delay, retryState, breaker, state.path) || delay === undefined) {
+          return this.fallBackRich(state, args, classification, error, attempt, start, rich, served);
         }
         voice.retrying(state.cells, state.path, classification.category, delay, attempt);
         if (delay > 0) {
-          this.sleepingCalls += 1;
-          this.pump();
+          limit.sleeping += 1;
+          limit.pump();
           let awake: boolean;
           try {
             awake = await this.parts.sleep(delay, signal);
           } finally {
-            this.sleepingCalls -= 1;
+            limit.sleeping -= 1;
           }
           if (!awake) {
             state.cells.error('aborted');
             throw signal?.reason ?? error;
           }
         }
-        if (!this.breaker.allows()) {
+        if (!breaker.allows()) {
           state.cells.error('circuit_open');
           const open = this.classify(new CircuitOpenError(this.name, state.path), state);
-          return this.fallBack(state, args, open, error, attempt, start);
+          return this.fallBackRich(state, args, open, error, attempt, start, rich, served);
         }
         attempt += 1;
         attemptStart = this.parts.clock();
         try {
-          const next = this.reinvoke(owner, state, args);
-          pending = isThenable(next) ? next : Promise.resolve(next);
+          current = this.reinvoke(owner, state, args);
         } catch (err) {
-          pending = Promise.reject(err);
+          current = { raw: Promise.reject(err), controller: undefined };
         }
       }
     } finally {
-      this.inFlightCalls -= 1;
+      limit.inFlight -= 1;
       // A concurrency slot freed: the next waiting call (if any) may start.
-      if (this.waiting.length > 0) this.pump();
+      limit.pump();
     }
   }
 
-  /**
-   * The fallback chain after the primary gave up: fallback adapters in order (skipping open
-   * breakers), then the fallback value, then VoiceSilencedError. Categories whose taxonomy row says
-   * "no fallback" (bad requests, interrupted streams) end here.
-   */
-  async fallBack(
+  private async fallBackRich(
     state: MethodState,
     args: unknown[],
     classification: Classification,
     error: unknown,
     attempts: number,
     start: number,
+    rich: boolean,
+    served: ServedHolder | undefined,
   ): Promise<unknown> {
-    const voice = this.parts.voice;
-    const category = classification.category;
-    const cause = error ?? new CircuitOpenError(this.name, state.path);
-    if (
-      this.tuning.defensiveValues &&
-      state.defensiveOk &&
-      state.lastGood !== undefined &&
-      (category === 'api_return_none' || category === 'invalid_response')
-    ) {
-      voice.fellBack(state.cells, state.path, 'value', 'last_good', category);
-      voice.callEnded(state.cells, 'fallback', (this.parts.clock() - start) / 1000);
-      return state.lastGood;
-    }
-    if (CATEGORY_POLICY[category].fallback) {
-      for (const fallback of this.parts.fallbacks) {
-        if (!fallback.allows()) continue;
-        const fn = fallback.resolve(state.path);
-        if (fn === undefined) continue;
-        try {
-          const value = await fn(...args);
-          voice.fellBack(state.cells, state.path, 'adapter', fallback.name, category);
-          voice.callEnded(state.cells, 'fallback', (this.parts.clock() - start) / 1000);
-          return value;
-        } catch (err) {
-          attempts += err instanceof VoiceSilencedError ? err.attempts : 1;
-        }
-      }
-      const fallbackValue = this.parts.fallbackValue;
-      if (fallbackValue !== undefined) {
-        const v = fallbackValue.value;
-        const value =
-          typeof v === 'function'
-            ? await (v as (ctx: FallbackValueContext) => unknown)({
-                adapter: this.name,
-                method: state.path,
-                args,
-                category,
-                error: cause,
-              })
-            : v;
-        voice.fellBack(state.cells, state.path, 'value', 'value', category);
-        voice.callEnded(state.cells, 'fallback', (this.parts.clock() - start) / 1000);
-        return value;
-      }
-    }
-    voice.callEnded(
-      state.cells,
-      category === 'circuit_open' ? 'rejected' : 'failure',
-      (this.parts.clock() - start) / 1000,
-    );
-    throw new VoiceSilencedError({ category, adapter: this.name, method: state.path, attempts, cause });
+    const value = await this.fallBack(state, args, classification, error, attempts, start, served);
+    return rich
+      ? ({ raw: served?.raw, value, served: true, attemptStart: start, streaming: false } satisfies Winner)
+      : value;
+  }
+
+  /** The fallback chain after the primary gave up (see FallbackChain). */
+  fallBack(
+    state: MethodState,
+    args: unknown[],
+    classification: Classification,
+    error: unknown,
+    attempts: number,
+    start: number,
+    served?: ServedHolder,
+  ): Promise<unknown> {
+    return this.chain.serve(state, args, classification, error, attempts, start, served);
   }
 
   /** Checks a result against the method's schema: null where a value is expected, or a mismatch. */
@@ -721,6 +722,65 @@ export class CallPipeline {
     );
   }
 
+  /** How a handed-back SDK object (stream, page, helper) reports to this voice. */
+  private observation(state: MethodState, start: number, attemptStart: number, breaker: VoiceBreaker) {
+    return {
+      pipeline: this,
+      state,
+      start,
+      attemptStart,
+      breaker,
+      protectPage: (fetch: () => unknown) => this.protectThunk(state, fetch),
+    };
+  }
+
+  /** A protected call of a thunk (the next page of a Page): retried, measured, classified. */
+  private protectThunk(state: MethodState, fetch: () => unknown): Promise<unknown> {
+    const start = this.parts.clock();
+    const breaker = this.breakers.of(state.path, undefined);
+    if (!breaker.allows()) {
+      state.cells.error('circuit_open');
+      return this.rejectNow(state, new CircuitOpenError(this.name, state.path), start);
+    }
+    const thunkOwner = { fetch };
+    const thunkState: MethodState = {
+      ...state,
+      key: 'fetch',
+      alias: undefined,
+      optionsIndex: -1,
+      schema: undefined,
+    };
+    let first: Attempt;
+    try {
+      first = { raw: fetch(), controller: undefined };
+    } catch (err) {
+      first = { raw: Promise.reject(err), controller: undefined };
+    }
+    return this.settle(
+      thunkOwner,
+      thunkState,
+      [],
+      first,
+      start,
+      breaker,
+      undefined,
+      false,
+    ) as Promise<unknown>;
+  }
+
+  /** Fails a call that cannot be attempted and has nowhere else to go (an open breaker before a stream helper). */
+  private rejectNow(state: MethodState, error: Error, start: number): never {
+    this.parts.voice.callEnded(state.cells, 'rejected', (this.parts.clock() - start) / 1000);
+    recordFailure(error, {
+      category: 'circuit_open',
+      adapter: this.name,
+      method: state.path,
+      attempts: 0,
+      fallbackErrors: [],
+    });
+    throw error;
+  }
+
   private invokeWhenLoaded(state: MethodState, args: unknown[]): unknown {
     const start = this.parts.clock();
     const source = this.parts.source;
@@ -736,7 +796,7 @@ export class CallPipeline {
     const start = this.parts.clock();
     const error = new MethodMissingError(this.name, state.path, [state.key]);
     const classification = this.classify(error, state);
-    this.attemptFailed(state, classification, 0, 1);
+    this.attemptFailed(state, classification, 0, 1, undefined);
     return this.asResult(state, args, this.fallBack(state, args, classification, error, 1, start), start);
   }
 
@@ -749,4 +809,42 @@ export class CallPipeline {
       state.cells.call('failure', seconds);
     }
   }
+}
+
+/**
+ * What an attempt of a rich promise waits for: the HTTP response (`asResponse()`, which leaves
+ * the body unread for whichever consumption the caller picks), or the parsed data when a
+ * response schema must see it.
+ */
+function richAttempt(raw: unknown, state: MethodState): PromiseLike<unknown> {
+  const asResponse = (raw as { asResponse?: unknown }).asResponse;
+  if (state.schema === undefined && typeof asResponse === 'function') {
+    return (asResponse as () => PromiseLike<unknown>).call(raw);
+  }
+  return raw as PromiseLike<unknown>;
+}
+
+/** Whether an attempt's HTTP response is a server-sent event stream (the call ends with the stream). */
+function isEventStream(value: unknown): boolean {
+  if (typeof Response === 'undefined' || !(value instanceof Response)) return false;
+  return value.headers.get('content-type')?.includes('text/event-stream') === true;
+}
+
+/** Resolves when `value` settles or after `ms`, whichever comes first (never rejects). */
+function settledWithin(value: unknown, ms: number): Promise<void> {
+  if (!isThenable(value)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    value.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
 }

@@ -1,9 +1,11 @@
+import { recordFailure } from '../errors/failureOf.js';
 import { InvalidResponseError } from '../errors/InvalidResponseError.js';
 import { StreamInterruptedError } from '../errors/StreamInterruptedError.js';
 import type { CallPipeline } from './CallPipeline.js';
 import type { MethodState } from './MethodState.js';
 import { findSignal, isAsyncIterable, isThenable } from './resultShapes.js';
 import type { RetryState } from './RetrySchedule.js';
+import type { VoiceBreaker } from './VoiceBreaker.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -26,6 +28,7 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
     private readonly args: unknown[],
     private source: AsyncIterable<unknown> | PromiseLike<unknown>,
     private readonly start: number,
+    private readonly breaker?: VoiceBreaker,
     private attempt = 1,
   ) {}
 
@@ -85,10 +88,12 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
           iterator.next(),
           checkFirstChunk,
           attemptStart,
+          this.breaker!,
+          undefined,
         )) as IteratorResult<T>;
         voice.firstChunk(state.cells, (pipeline.now() - this.start) / 1000);
         const ttft = pipeline.now() - attemptStart;
-        pipeline.learnLatency(ttft);
+        pipeline.learnLatency(state, ttft, undefined);
         voice.attemptSucceeded(ttft, undefined);
         if (result.done) this.complete();
         else this.delivered = 1;
@@ -103,11 +108,17 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
         state.cells.error('aborted');
         throw error;
       }
-      pipeline.attemptFailed(state, classification, pipeline.now() - attemptStart, this.attempt);
+      pipeline.attemptFailed(
+        state,
+        classification,
+        pipeline.now() - attemptStart,
+        this.attempt,
+        this.breaker,
+      );
       retryState ??= { backoff: undefined };
       const delay = pipeline.retryDelay(classification, this.attempt, retryState);
       if (
-        pipeline.giveUp(classification, delay, retryState) ||
+        pipeline.giveUp(classification, delay, retryState, this.breaker!, state.path) ||
         delay === undefined ||
         this.owner === undefined
       ) {
@@ -121,7 +132,7 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
       }
       this.attempt += 1;
       try {
-        const next = pipeline.reinvoke(this.owner, state, this.args);
+        const next = pipeline.reinvoke(this.owner, state, this.args).raw;
         const value = isThenable(next) ? await next : next;
         this.source = isAsyncIterable(value)
           ? value
@@ -167,9 +178,17 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
       pipeline.classify(error, state, 'stream'),
       pipeline.now() - this.start,
       this.attempt,
+      this.breaker,
     );
     // Let the breaker count it: streams fail after their attempt already counted as a success.
-    void pipeline.breaker.failed(error);
+    this.breaker?.track(Promise.reject(error)).catch(() => undefined);
+    recordFailure(error, {
+      category: 'stream_interrupted',
+      adapter: pipeline.name,
+      method: state.path,
+      attempts: this.attempt,
+      fallbackErrors: [],
+    });
     pipeline.voice.callEnded(state.cells, 'failure', (pipeline.now() - this.start) / 1000);
     throw error;
   }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MethodMetrics } from '../metrics/InfrastructureMetrics.js';
+import type { MethodLatency } from './AttemptTimeout.js';
 
 /** What the pipeline knows about one method path of one adapter; created once, reused per call. */
 export interface MethodState {
@@ -23,6 +24,13 @@ export interface MethodState {
   lastGood: unknown;
   /** Whether a stale last-good value may stand in for this method (never for dialogue messages). */
   readonly defensiveOk: boolean;
-  /** Learned from the first call: sync methods are measured but never gated, retried or replaced. */
-  kind: 'unknown' | 'sync' | 'async';
+  /**
+   * Learned from the first call: sync methods are measured but never gated, retried or replaced;
+   * `helper` methods return an SDK stream helper synchronously (observed, never replaced).
+   */
+  kind: 'unknown' | 'sync' | 'async' | 'helper';
+  /** The method's own successful latencies (its adaptive timeout). */
+  readonly latency: MethodLatency;
+  /** Position of the SDK request-options parameter (-1: none, undefined: not read yet). */
+  optionsIndex: number | undefined;
 }

@@ -1,133 +1,98 @@
-import CircuitBreaker from 'opossum';
+import { CircuitState as CockatielState, circuitBreaker, handleWhen } from 'cockatiel';
+import { RollingWindowBreaker } from './RollingWindowBreaker.js';
+import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { CircuitState } from '../health/AdapterHealthSignature.js';
 import type { BreakerOptions } from './BreakerOptions.js';
-import { RollingClock } from './RollingClock.js';
 
 /** Decides, for a rejected attempt, whether it counts against the breaker. */
 export type BreakerErrorFilter = (err: unknown) => boolean;
 
-/** The counters of opossum's current statistics bucket that a success touches. */
-interface OpossumBucket {
-  fires: number;
-  successes: number;
-}
-
-const identity = (p: Promise<unknown>): Promise<unknown> => p;
-const RESOLVED = Promise.resolve();
-const ignore = (): undefined => undefined;
-
 /**
- * One adapter's circuit breaker. opossum is the state machine and makes every decision (its
- * rolling window, error threshold, volume threshold, reset timer, half-open trial). We drive it
- * without its per-call costs: attempts are fed to it already started (sync results stay sync, no
- * timer per call), and in the closed state a success is tallied straight into opossum's current
- * bucket — exactly the `fires`/`successes` increments its own listeners would make, minus the
- * latency sample its disabled percentiles never read. Failures and half-open trials go through
- * opossum's full path.
+ * One circuit breaker (per voice and operation, and model when the request names one): cockatiel's
+ * `CircuitBreakerPolicy` with our `RollingWindowBreaker` as its `IBreaker` (failure share over a
+ * rolling window once the window holds `volumeThreshold` calls), used through its public API only:
+ * already-started attempts are fed to `execute`, transitions come from its events. No timers:
+ * cockatiel compares timestamps, so a dropped breaker is simply garbage (opossum kept an interval
+ * or a listener on a shared clock per breaker).
  */
 export class VoiceBreaker {
-  private readonly breaker: CircuitBreaker<[Promise<unknown>], unknown>;
-  private readonly rotation: RollingClock;
-  private bucket: OpossumBucket;
+  private readonly policy: CircuitBreakerPolicy;
+  private openedAt = 0;
+  /** The state as cockatiel's events last reported it (its own getter lags inside a transition). */
+  private current: CircuitState = 'closed';
   private listener: ((to: CircuitState) => void) | undefined;
-  private readonly onRotate = (): void => {
-    this.bucket = this.currentBucket();
-  };
+  private isolation: { dispose(): void } | undefined;
 
-  constructor(options: BreakerOptions, countsAgainst: BreakerErrorFilter) {
-    this.rotation = RollingClock.every(
-      Math.floor(options.rollingCountTimeoutMs / options.rollingCountBuckets),
+  constructor(
+    private readonly options: BreakerOptions,
+    countsAgainst: BreakerErrorFilter,
+  ) {
+    this.policy = circuitBreaker(
+      handleWhen((err) => countsAgainst(err)),
+      {
+        halfOpenAfter: options.resetTimeoutMs,
+        breaker: new RollingWindowBreaker(
+          options.errorThresholdPercentage,
+          options.volumeThreshold,
+          options.rollingCountTimeoutMs,
+          options.rollingCountBuckets,
+        ),
+      },
     );
-    this.breaker = new CircuitBreaker(identity, {
-      // Our own timeout runs outside: opossum's would cost a timer per call.
-      timeout: false,
-      errorThresholdPercentage: options.errorThresholdPercentage,
-      volumeThreshold: options.volumeThreshold,
-      resetTimeout: options.resetTimeoutMs,
-      rollingCountTimeout: options.rollingCountTimeoutMs,
-      rollingCountBuckets: options.rollingCountBuckets,
-      rollingPercentilesEnabled: false,
-      enableSnapshots: false,
-      rotateBucketController: this.rotation,
-      // opossum's filter means "does not count": invert our predicate.
-      errorFilter: (err: unknown) => !countsAgainst(err),
+    this.policy.onBreak(() => {
+      this.openedAt = Date.now();
+      this.moved('open');
     });
-    // Registered after opossum's own rotate listener, so the new bucket is already in place.
-    this.rotation.on('rotate', this.onRotate);
-    this.bucket = this.currentBucket();
-    this.breaker.on('open', () => this.listener?.('open'));
-    this.breaker.on('halfOpen', () => this.listener?.('half_open'));
-    this.breaker.on('close', () => this.listener?.('closed'));
+    this.policy.onHalfOpen(() => this.moved('half_open'));
+    this.policy.onReset(() => this.moved('closed'));
   }
 
-  /** Registers the single transition listener (the voice's health/metrics/log sink). */
+  /** Registers the single transition listener (the scope set aggregating for the voice). */
   onTransition(listener: (to: CircuitState) => void): void {
     this.listener = listener;
   }
 
-  /** Whether an attempt may start now (closed, or the one trial call of half-open). */
+  /** Whether an attempt may start now (closed, or open long enough for the half-open trial). */
   allows(): boolean {
-    const b = this.breaker;
-    return b.closed || b.pendingClose;
-  }
-
-  /** Whether an attempt starting now is the half-open trial (it must go through `track`). */
-  isTrial(): boolean {
-    return !this.breaker.closed;
-  }
-
-  /** Feeds an already-started attempt through opossum's full path (the half-open trial). */
-  track<T>(attempt: Promise<T>): Promise<T> {
-    // If opossum rejects without calling the action (opened meanwhile), nobody else handles it.
-    attempt.catch(ignore);
-    return this.breaker.fire(attempt) as Promise<T>;
-  }
-
-  /** Records a successful attempt that was not tracked. */
-  succeeded(): void {
-    if (this.breaker.closed) {
-      const bucket = this.bucket;
-      bucket.fires += 1;
-      bucket.successes += 1;
-    } else {
-      // Not closed any more: let opossum see it (a success while half-open closes the breaker).
-      this.breaker.fire(RESOLVED).catch(ignore);
+    switch (this.policy.state) {
+      case CockatielState.Closed:
+        return true;
+      case CockatielState.Open:
+        return Date.now() - this.openedAt >= this.options.resetTimeoutMs;
+      default:
+        return false;
     }
   }
 
-  /** Records a failed attempt that was not tracked; resolves once opossum has decided. */
-  failed(err: unknown): Promise<void> {
-    if (!this.allows()) return RESOLVED; // opened meanwhile: opossum would not look at it
-    const rejected = Promise.reject(err);
-    rejected.catch(ignore);
-    return this.breaker.fire(rejected).then(ignore, ignore);
+  /** Feeds an already-started attempt through the breaker; resolves or rejects like it. */
+  track<T>(attempt: PromiseLike<T>): Promise<T> {
+    const state = this.policy.state;
+    if (state === CockatielState.Isolated || (state === CockatielState.Open && !this.allows())) {
+      // Opened while the attempt was starting: its own outcome stands, uncounted.
+      return Promise.resolve(attempt);
+    }
+    return this.policy.execute(() => attempt) as Promise<T>;
   }
 
-  /** Opens the breaker at once (credentials rejected: retrying cannot help). */
+  /** Opens the breaker at once for `resetTimeoutMs` (credentials rejected: retrying cannot help). */
   trip(): void {
-    if (!this.breaker.opened) this.breaker.open();
+    if (this.isolation !== undefined) return;
+    this.openedAt = Date.now();
+    const isolation = this.policy.isolate();
+    this.isolation = isolation;
+    setTimeout(() => {
+      this.isolation = undefined;
+      isolation.dispose();
+    }, this.options.resetTimeoutMs).unref();
   }
 
-  /** Current state. */
+  /** Current state (an isolated breaker reads as open). */
   get state(): CircuitState {
-    const b = this.breaker;
-    if (b.opened) return 'open';
-    return b.halfOpen ? 'half_open' : 'closed';
+    return this.current;
   }
 
-  /** opossum's rolling statistics (fires, successes, failures, …) — for tests and diagnostics. */
-  get stats(): { fires: number; successes: number; failures: number } {
-    return this.breaker.stats;
-  }
-
-  /** Stops listening to the shared rotation and shuts opossum down. */
-  shutdown(): void {
-    this.rotation.off('rotate', this.onRotate);
-    this.breaker.shutdown();
-  }
-
-  private currentBucket(): OpossumBucket {
-    // `window` is opossum's documented status window; index 0 is the bucket being filled.
-    return this.breaker.status.window[0] as unknown as OpossumBucket;
+  private moved(to: CircuitState): void {
+    this.current = to;
+    this.listener?.(to);
   }
 }

@@ -27,3 +27,71 @@ export function findSignal(args: readonly unknown[]): AbortSignal | undefined {
   }
   return undefined;
 }
+
+const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally', 'constructor']);
+/** Rich-or-not per prototype: the walk below runs once per class, not per call. */
+const richPrototypes = new WeakMap<object, boolean>();
+
+/**
+ * Whether a thenable carries its own API beyond then/catch/finally (an SDK's APIPromise or
+ * PagePromise: `withResponse()`, `asResponse()`, auto-pagination). Plain promises are not rich.
+ */
+export function isRichThenable(value: PromiseLike<unknown>): boolean {
+  const first = Object.getPrototypeOf(value) as object | null;
+  if (first === Promise.prototype || first === null) return false;
+  const known = richPrototypes.get(first);
+  if (known !== undefined) return known;
+  let rich = false;
+  for (
+    let proto: object | null = first;
+    proto !== null && proto !== Promise.prototype && proto !== Object.prototype;
+  ) {
+    for (const key of Reflect.ownKeys(proto)) {
+      if (typeof key === 'string' && PROMISE_MEMBERS.has(key)) continue;
+      const d = Object.getOwnPropertyDescriptor(proto, key);
+      if (d !== undefined && typeof d.value === 'function') rich = true;
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  richPrototypes.set(first, rich);
+  return rich;
+}
+
+const ITERATOR_MEMBERS = new Set<string | symbol>([
+  'next',
+  'return',
+  'throw',
+  Symbol.asyncIterator,
+  'constructor',
+]);
+const plainPrototypes = new WeakMap<object, boolean>();
+
+function plainMembers(o: object): boolean {
+  for (const key of Reflect.ownKeys(o)) if (!ITERATOR_MEMBERS.has(key)) return false;
+  return true;
+}
+
+/**
+ * Whether an async iterable is a plain iterator (an async generator, or an object whose only API
+ * is next/return/throw): safe to replace by a retrying stream. SDK streams (`controller`, `tee`,
+ * `toReadableStream`, `on`, …) are observed instead.
+ */
+export function isPlainIterator(value: AsyncIterable<unknown>): boolean {
+  if (Object.prototype.toString.call(value) === '[object AsyncGenerator]') return true;
+  if (!plainMembers(value)) return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto === null || proto === Object.prototype) return true;
+  let plain = plainPrototypes.get(proto);
+  if (plain === undefined) {
+    plain = true;
+    for (
+      let o: object | null = proto;
+      o !== null && o !== Object.prototype;
+      o = Object.getPrototypeOf(o) as object | null
+    ) {
+      if (!plainMembers(o)) plain = false;
+    }
+    plainPrototypes.set(proto, plain);
+  }
+  return plain;
+}

@@ -12,6 +12,9 @@ export type MethodStateFactory = (path: string, key: string) => MethodState;
 /** Decides whether a property path is intercepted at all (`exclude` option). */
 export type PathFilter = (path: string) => boolean;
 
+/** Wraps another client of the same kind (what `withOptions()` returns) as the same voice. */
+export type Rewrap = (client: object) => object;
+
 const MAX_NAMESPACE_DEPTH = 4;
 const NOT_A_NAMESPACE = new Set([
   'logger',
@@ -34,21 +37,40 @@ function isNamespace(value: unknown, key: string): value is object {
     value instanceof Promise ||
     value instanceof WeakMap ||
     value instanceof WeakSet
-  )
+  ) {
     return false;
+  }
   if (typeof (value as { then?: unknown }).then === 'function') return false;
   return true;
+}
+
+/**
+ * The object a proxy is built on: an empty stand-in with the real object's prototype, so that
+ * frozen adapters and non-configurable methods work (a Proxy must report such properties exactly
+ * as its target has them; the stand-in has none) while `instanceof` still holds.
+ */
+export function shadowOf(real: object): object {
+  if (typeof real !== 'function')
+    return Object.create(Object.getPrototypeOf(real) as object | null) as object;
+  // An arrow function: no non-configurable `prototype` of its own to keep in step.
+  const shadow = (): undefined => undefined;
+  Object.setPrototypeOf(shadow, Object.getPrototypeOf(real) as object | null);
+  return shadow;
 }
 
 /**
  * The proxy handler shared by the root adapter and its lazily proxied namespaces
  * (`client.chat.completions`): function properties become interceptors (cached, so
  * `proxy.m === proxy.m`) running the pipeline with `this` bound to the real object; getters,
- * data properties, symbols and `instanceof` behave as on the real object.
+ * setters, data properties, symbols and `instanceof` behave as on the real object; a method
+ * returning the object itself returns the proxy, and one returning a client of the same kind
+ * (`withOptions()`) returns it wrapped as the same voice.
  */
 export class InterceptingHandler implements ProxyHandler<object> {
   private readonly interceptors = new Map<string, (...args: unknown[]) => unknown>();
   private readonly namespaces = new Map<string, { real: object; proxy: object }>();
+  /** The proxy this handler serves (set once it exists). */
+  proxy: object | undefined;
 
   constructor(
     private readonly pipeline: CallPipeline,
@@ -60,6 +82,9 @@ export class InterceptingHandler implements ProxyHandler<object> {
     private readonly intercepts: PathFilter,
     /** Methods that get interceptors even when the object lacks them (contract, aliases, fallbacks). */
     private readonly expected: (path: string, key: string, real: object | undefined) => boolean,
+    private readonly rewrap: Rewrap | undefined,
+    /** The root client's prototype: results with it are clients of the same kind. */
+    private readonly clientPrototype: object | undefined,
   ) {}
 
   get(placeholder: object, prop: string | symbol): unknown {
@@ -83,8 +108,36 @@ export class InterceptingHandler implements ProxyHandler<object> {
     return value;
   }
 
+  set(placeholder: object, prop: string | symbol, value: unknown): boolean {
+    const target = this.real() ?? placeholder;
+    return Reflect.set(target, prop, value, target);
+  }
+
   has(placeholder: object, prop: string | symbol): boolean {
     return Reflect.has(this.real() ?? placeholder, prop);
+  }
+
+  ownKeys(placeholder: object): ArrayLike<string | symbol> {
+    return Reflect.ownKeys(this.real() ?? placeholder);
+  }
+
+  getOwnPropertyDescriptor(placeholder: object, prop: string | symbol): PropertyDescriptor | undefined {
+    const descriptor = Reflect.getOwnPropertyDescriptor(this.real() ?? placeholder, prop);
+    // The stand-in target has no such property: it may only be reported as configurable.
+    if (descriptor !== undefined) descriptor.configurable = true;
+    return descriptor;
+  }
+
+  defineProperty(placeholder: object, prop: string | symbol, descriptor: PropertyDescriptor): boolean {
+    return Reflect.defineProperty(this.real() ?? placeholder, prop, descriptor);
+  }
+
+  deleteProperty(placeholder: object, prop: string | symbol): boolean {
+    return Reflect.deleteProperty(this.real() ?? placeholder, prop);
+  }
+
+  getPrototypeOf(placeholder: object): object | null {
+    return Reflect.getPrototypeOf(this.real() ?? placeholder);
   }
 
   private interceptor(path: string, key: string): (...args: unknown[]) => unknown {
@@ -93,13 +146,36 @@ export class InterceptingHandler implements ProxyHandler<object> {
       const state = this.states(path, key);
       const pipeline = this.pipeline;
       const real = this.real;
+      const selfLike = (value: unknown): boolean => this.isSelfLike(value);
+      const after = (result: unknown, owner: object | undefined): unknown => this.returned(result, owner);
       fn = function intercepted(...args: unknown[]): unknown {
-        return pipeline.invoke(real(), state, args);
+        const owner = real();
+        return after(pipeline.invoke(owner, state, args, selfLike), owner);
       };
       Object.defineProperty(fn, 'name', { value: key });
       this.interceptors.set(path, fn);
     }
     return fn;
+  }
+
+  /** What the caller gets: the proxy for the object itself, a wrapped client for a client like it. */
+  private returned(result: unknown, owner: object | undefined): unknown {
+    if (result === owner && owner !== undefined && this.proxy !== undefined) return this.proxy;
+    if (this.rewrap !== undefined && this.isClient(result)) return this.rewrap(result as object);
+    return result;
+  }
+
+  private isSelfLike(value: unknown): boolean {
+    return (value === this.real() && value !== undefined) || this.isClient(value);
+  }
+
+  private isClient(value: unknown): boolean {
+    return (
+      this.clientPrototype !== undefined &&
+      typeof value === 'object' &&
+      value !== null &&
+      Object.getPrototypeOf(value) === this.clientPrototype
+    );
   }
 
   private namespace(key: string, path: string, value: object): object {
@@ -113,8 +189,11 @@ export class InterceptingHandler implements ProxyHandler<object> {
       this.states,
       this.intercepts,
       this.expected,
+      undefined,
+      undefined,
     );
-    const proxy = new Proxy(value, handler);
+    const proxy = new Proxy(shadowOf(value), handler);
+    handler.proxy = proxy;
     this.namespaces.set(key, { real: value, proxy });
     return proxy;
   }

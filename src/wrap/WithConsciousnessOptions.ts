@@ -44,6 +44,12 @@ export interface WithConsciousnessOptions<T extends object = object> {
    * load delivers later is still used). false: wait for the loader forever.
    */
   loadTimeout?: number | false;
+  /**
+   * Which objects the Fire Circle contract's schemas (sendMessage → ConsciousMessage, …) apply to:
+   * `auto` — recognisable Fire Circle adapters and loaders; `firecircle` — always; `none` — never
+   * (null/undefined detection and `responseSchemas` still apply). See docs/options.md.
+   */
+  contract?: 'auto' | 'firecircle' | 'none';
   /** Method paths never intercepted (called straight through). */
   exclude?: readonly string[];
 }
@@ -121,6 +127,7 @@ export const WithConsciousnessOptionsSchema = z
       ])
       .default({ multiplier: 4, minMs: 30_000, minSamples: 20 }),
     loadTimeout: z.union([z.number().int().positive(), z.literal(false)]).default(30_000),
+    contract: z.enum(['auto', 'firecircle', 'none']).default('auto'),
     exclude: z.array(z.string()).readonly().default([]),
   })
   .strict();

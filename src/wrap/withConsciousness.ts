@@ -2,6 +2,7 @@ import type { Clock, Sleep } from '../clock/Clock.js';
 import { systemSleep } from '../clock/Clock.js';
 import type { Classifier } from '../classify/Classification.js';
 import { registerSecretsOf } from '../classify/KnownSecrets.js';
+import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import { getDefaultInfrastructure } from '../consciousness/defaultInfrastructure.js';
 import type { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
 import {
@@ -10,11 +11,13 @@ import {
   CONTRACT_RESPONSE_SCHEMAS,
 } from '../firecircle/contractSchemas.js';
 import { CallPipeline, type FallbackTarget } from '../resilience/CallPipeline.js';
+import { MethodLatency } from '../resilience/AttemptTimeout.js';
+import { clientMaxRetries } from '../resilience/sdkRequestOptions.js';
 import type { MethodState } from '../resilience/MethodState.js';
 import { aliasCandidates } from '../resilience/methodAliases.js';
 import { RetrySchedule } from '../resilience/RetrySchedule.js';
 import { GivenAdapter, LoadingAdapter, type AdapterLoader } from './AdapterLoader.js';
-import { InterceptingHandler, PIPELINE, TARGET } from './AdapterProxy.js';
+import { InterceptingHandler, PIPELINE, TARGET, shadowOf } from './AdapterProxy.js';
 import { parseWithConsciousnessOptions, type WithConsciousnessOptions } from './WithConsciousnessOptions.js';
 
 /** Hooks for tests and simulations (not part of the validated options). */
@@ -80,11 +83,24 @@ export function withConsciousness<T extends object>(
       })
     : new GivenAdapter(inner as object);
   const fallbacks = o.fallbacks.map((fb, i) => fallbackTarget(fb, `${name}_fallback_${i + 1}`));
+  if (o.logger !== undefined) {
+    const logger = o.logger as ConsciousnessLogger;
+    voice.useLogger(logger.child?.({ voice: name }) ?? logger);
+  }
+  // One owner for retries: a client retrying by itself (the SDKs' maxRetries) has its retries
+  // turned off per request, and its budget becomes ours unless retry.maxAttempts is given.
+  const sdkRetries = isLoader ? undefined : clientMaxRetries(inner);
+  const retryOptions =
+    sdkRetries !== undefined && options?.retry?.maxAttempts === undefined
+      ? { ...o.retry, maxAttempts: Math.min(20, sdkRetries + 1) }
+      : o.retry;
   const pipeline = new CallPipeline({
     name,
     voice,
     breaker: o.breaker,
-    retry: new RetrySchedule(o.retry),
+    maxBreakers: o.breaker.maxBreakers,
+    ownsSdkRetries: sdkRetries !== undefined,
+    retry: new RetrySchedule(retryOptions),
     timeoutMs: o.timeout,
     adaptiveTimeout: o.adaptiveTimeout,
     classifiers,
@@ -99,22 +115,28 @@ export function withConsciousness<T extends object>(
   });
   const excluded = new Set(o.exclude);
   const responseSchemas = o.responseSchemas;
+  // The Fire Circle contract's schemas apply to Fire Circle adapters only (docs/options.md).
+  const contract =
+    o.contract === 'firecircle' || (o.contract === 'auto' && (isLoader || isFireCircleAdapter(inner)));
   const newState = (path: string, key: string): MethodState => ({
     path,
     key,
     cells: voice.method(path),
-    schema: responseSchemas[path] ?? CONTRACT_RESPONSE_SCHEMAS[path],
-    chunkSchema: CONTRACT_CHUNK_SCHEMAS[path],
-    contractAsync: CONTRACT_METHODS.has(path),
+    schema: responseSchemas[path] ?? (contract ? CONTRACT_RESPONSE_SCHEMAS[path] : undefined),
+    chunkSchema: contract ? CONTRACT_CHUNK_SCHEMAS[path] : undefined,
+    contractAsync: contract && CONTRACT_METHODS.has(path),
     alias: undefined,
-    syncStream: CONTRACT_CHUNK_SCHEMAS[path] !== undefined,
+    syncStream: contract && CONTRACT_CHUNK_SCHEMAS[path] !== undefined,
     lastGood: undefined,
     defensiveOk: !DIALOGUE_METHODS.has(path),
     kind: 'unknown',
+    latency: new MethodLatency(),
+    optionsIndex: undefined,
   });
   const expected = (path: string, key: string, real: object | undefined): boolean => {
     if (key === 'then' || excluded.has(path)) return false;
-    if (CONTRACT_METHODS.has(path) || path in o.methodAliases || path in responseSchemas) return true;
+    if ((contract && CONTRACT_METHODS.has(path)) || path in o.methodAliases || path in responseSchemas)
+      return true;
     if (real !== undefined) {
       const learned = voice.learnedAlias(path);
       return aliasCandidates(key, o.methodAliases[path], learned).some(
@@ -125,19 +147,46 @@ export function withConsciousness<T extends object>(
     return fallbacks.some((fb) => fb.resolve(path) !== undefined);
   };
   const current = isLoader ? () => source.current() : constant(inner as object);
-  const handler = new InterceptingHandler(
-    pipeline,
-    current,
-    '',
-    0,
-    newState,
-    (path) => !excluded.has(path),
-    expected,
-  );
-  const proxy = new Proxy(isLoader ? {} : (inner as object), handler) as T;
+  const intercepts = (path: string): boolean => !excluded.has(path);
+  const clientPrototype = isLoader
+    ? undefined
+    : ((Object.getPrototypeOf(inner) as object | null) ?? undefined);
+  const sameKind = clientPrototype === Object.prototype ? undefined : clientPrototype;
+  const build = (real: () => object | undefined, placeholder: object): object => {
+    const handler: InterceptingHandler = new InterceptingHandler(
+      pipeline,
+      real,
+      '',
+      0,
+      newState,
+      intercepts,
+      expected,
+      // Another client of the same kind (withOptions()) is the same voice, wrapped alike.
+      (client) => build(constant(client), shadowOf(client)),
+      sameKind,
+    );
+    const built = new Proxy(placeholder, handler);
+    handler.proxy = built;
+    return built;
+  };
+  const proxy = build(current, isLoader ? {} : shadowOf(inner as object)) as T;
   // The brain probes the adapter itself when monitoring the wrapped one (startMonitoring).
   infrastructure.adopt(proxy, name, current);
   return proxy;
+}
+
+/**
+ * Whether an object is recognisably a Fire Circle adapter (the contract's schemas apply): a
+ * `providerName` and one of the contract's methods (sendMessage, streamMessage, checkHealth,
+ * connect, in either spelling), or `sendMessage` together with another of them. A chat session
+ * that merely has a `sendMessage` is not one.
+ */
+function isFireCircleAdapter(adapter: unknown): boolean {
+  const a = adapter as Record<string, unknown>;
+  const has = (k: string): boolean => typeof a[k] === 'function';
+  const others = ['checkHealth', 'check_health', 'connect', 'streamMessage', 'stream_message'].some(has);
+  const sends = has('sendMessage') || has('send_message');
+  return (typeof a.providerName === 'string' && (sends || others)) || (sends && others);
 }
 
 function constant<V>(value: V): () => V {
@@ -165,7 +214,7 @@ function fallbackTarget(adapter: object, defaultName: string): FallbackTarget {
   const name = pipeline?.name ?? deriveName(adapter) ?? defaultName;
   return {
     name: name === 'adapter' ? defaultName : name,
-    allows: () => pipeline?.breaker.allows() ?? true,
+    allows: (path) => pipeline?.allows(path) ?? true,
     resolve(path) {
       let owner: unknown = adapter;
       const segments = path.split('.');

@@ -28,7 +28,7 @@ import { Registry } from 'prom-client';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { BreakerOptionsSchema } from '../../src/resilience/BreakerOptions.js';
-import { pipelineOf, withConsciousness } from '../../src/wrap/withConsciousness.js';
+import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { fixed, machineInfo, median, renderTable, verdict, writeJsonReport } from './benchTable.js';
 
 const WARMUP_CALLS = 50_000;
@@ -150,7 +150,7 @@ function conscious(id: 'c' | 'd' | 'e', timeout: false | undefined, learnEveryCa
     // A plain object's voice is named `adapter`.
     recordedCalls: () => infrastructure.getHealthSignature('adapter')?.totalCalls,
     shutdown() {
-      pipelineOf(wrapped)?.breaker.shutdown();
+      // Breakers hold no timers: nothing to release.
     },
   };
 }

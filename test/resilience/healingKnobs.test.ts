@@ -77,7 +77,7 @@ describe('healing knobs on the call path', () => {
     const waiting = [voice.sendMessage(), voice.sendMessage(), voice.sendMessage()];
     expect(started).toBe(1);
     // The breaker opens while they wait: each woken call goes to the fallback value without a slot.
-    pipelineOf(voice)!.breaker.trip();
+    pipelineOf(voice)!.breakers.tripAll();
     releases[0]!();
     const replies = await Promise.all(waiting);
     expect(replies.map((r) => r.content.text)).toEqual(['held back', 'held back', 'held back']);

@@ -147,10 +147,10 @@ describe('the timeout learned from successful latencies', () => {
       },
     );
     const pipeline = pipelineOf(voice)!;
-    expect(pipeline.attemptTimeoutMs()).toBe(60_000); // nothing learned yet
+    expect(pipeline.attemptTimeoutMs('sendMessage')).toBe(60_000); // nothing learned yet
     for (let i = 0; i < 5; i++) await voice.sendMessage();
     // Successes in 50 ms: 4 × p95 = 200 ms, rounded up to whole seconds.
-    expect(pipeline.attemptTimeoutMs()).toBe(1_000);
+    expect(pipeline.attemptTimeoutMs('sendMessage')).toBe(1_000);
     offset += 1_000; // the timeout is recomputed once a second
     hang = true;
     const started = Date.now();
@@ -165,7 +165,7 @@ describe('the timeout learned from successful latencies', () => {
       { infrastructure, timeout: 60_000, adaptiveTimeout: false },
     );
     for (let i = 0; i < 30; i++) await voice.sendMessage();
-    expect(pipelineOf(voice)!.attemptTimeoutMs()).toBe(60_000);
+    expect(pipelineOf(voice)!.attemptTimeoutMs('sendMessage')).toBe(60_000);
     expect(() => withConsciousness({}, { adaptiveTimeout: { multiplier: 0.5 } })).toThrow(
       /adaptiveTimeout\.multiplier/,
     );

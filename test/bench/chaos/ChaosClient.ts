@@ -8,7 +8,7 @@ import type { ConsciousModelAdapter } from '../../../src/firecircle/ConsciousMod
 import { createAdapter } from '../../../src/firecircle/adapters/createAdapter.js';
 import type { ProviderEmulator } from '../../../src/lab/ProviderEmulator.js';
 import { MemoryStore } from '../../../src/memory/MemoryStore.js';
-import { pipelineOf, withConsciousness } from '../../../src/wrap/withConsciousness.js';
+import { withConsciousness } from '../../../src/wrap/withConsciousness.js';
 import type { VoicePair, VoiceSpec } from './ChaosCase.js';
 
 /** The three ways of calling the same adapters that the benchmark compares. */
@@ -141,7 +141,7 @@ function conscious(pairs: readonly VoicePair[], emulator: ProviderEmulator): Cha
   return {
     kind: 'withConsciousness',
     routes,
-    shutdown: () => wrapped.forEach((w) => pipelineOf(w)?.breaker.shutdown()),
+    shutdown: () => undefined,
   };
 }
 

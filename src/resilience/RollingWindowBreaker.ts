@@ -1,0 +1,81 @@
+import { CircuitState, type IBreaker } from 'cockatiel';
+
+/** One bucket of the rolling window: which bucket period it holds, and its counts. */
+interface Bucket {
+  period: number;
+  successes: number;
+  failures: number;
+}
+
+/**
+ * The opening rule, as cockatiel's `IBreaker` (its extension point for custom breakers): open
+ * when more than `errorThresholdPercentage` % of the calls in the last `rollingCountTimeoutMs`
+ * failed, once that window holds at least `volumeThreshold` calls. Buckets are keyed by their
+ * time period, so calls older than the window never count, however long the voice was idle
+ * (cockatiel's own SamplingBreaker keeps stale windows until traffic rotates them out).
+ */
+export class RollingWindowBreaker implements IBreaker {
+  private readonly buckets: Bucket[];
+  private readonly bucketMs: number;
+
+  constructor(
+    private readonly thresholdPercentage: number,
+    private readonly volumeThreshold: number,
+    windowMs: number,
+    bucketCount: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.bucketMs = Math.max(1, windowMs / bucketCount);
+    this.buckets = Array.from({ length: bucketCount }, () => ({ period: -1, successes: 0, failures: 0 }));
+  }
+
+  /** Serialized state (cockatiel's toJSON); the counts of the window. */
+  get state(): unknown {
+    return this.buckets.map((b) => ({ ...b }));
+  }
+
+  set state(value: unknown) {
+    if (!Array.isArray(value) || value.length !== this.buckets.length) return;
+    value.forEach((b: Bucket, i) => Object.assign(this.buckets[i]!, b));
+  }
+
+  /** A call succeeded. */
+  success(state: CircuitState): void {
+    if (state === CircuitState.HalfOpen) this.reset();
+    this.bucket().successes += 1;
+  }
+
+  /** A call failed: true when the breaker must open. */
+  failure(state: CircuitState): boolean {
+    this.bucket().failures += 1;
+    if (state !== CircuitState.Closed) return true;
+    const oldest = Math.floor(this.now() / this.bucketMs) - this.buckets.length + 1;
+    let failures = 0;
+    let total = 0;
+    for (const b of this.buckets) {
+      if (b.period < oldest) continue;
+      failures += b.failures;
+      total += b.failures + b.successes;
+    }
+    return total >= this.volumeThreshold && (failures / total) * 100 > this.thresholdPercentage;
+  }
+
+  private bucket(): Bucket {
+    const period = Math.floor(this.now() / this.bucketMs);
+    const b = this.buckets[period % this.buckets.length]!;
+    if (b.period !== period) {
+      b.period = period;
+      b.successes = 0;
+      b.failures = 0;
+    }
+    return b;
+  }
+
+  private reset(): void {
+    for (const b of this.buckets) {
+      b.period = -1;
+      b.successes = 0;
+      b.failures = 0;
+    }
+  }
+}

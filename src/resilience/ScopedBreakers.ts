@@ -1,0 +1,93 @@
+import type { CircuitState } from '../health/AdapterHealthSignature.js';
+import type { BreakerOptions } from './BreakerOptions.js';
+import { VoiceBreaker, type BreakerErrorFilter } from './VoiceBreaker.js';
+
+const SEVERITY: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
+
+/**
+ * A voice's breakers, one per operation (method path) and model: a failing chat model does not
+ * stop embeddings or another model. At most `maxScopes` are kept (the least recently used closed
+ * one makes room). The voice's circuit state is the worst of its breakers.
+ */
+export class ScopedBreakers {
+  private readonly scopes = new Map<string, VoiceBreaker>();
+  private aggregate: CircuitState = 'closed';
+  private lastKey = '';
+  private last: VoiceBreaker | undefined;
+
+  constructor(
+    private readonly options: BreakerOptions,
+    private readonly countsAgainst: BreakerErrorFilter,
+    private readonly maxScopes: number,
+    private readonly changed: (to: CircuitState) => void,
+  ) {}
+
+  /** The breaker of an operation (and model). */
+  of(path: string, model: string | undefined): VoiceBreaker {
+    const key = model === undefined ? path : `${path}\u0000${model}`;
+    if (key === this.lastKey && this.last !== undefined) return this.last;
+    let breaker = this.scopes.get(key);
+    if (breaker === undefined) {
+      if (this.scopes.size >= this.maxScopes) this.evict();
+      breaker = new VoiceBreaker(this.options, this.countsAgainst);
+      breaker.onTransition(() => this.recompute());
+      this.scopes.set(key, breaker);
+    } else {
+      // Least recently used order: re-insert on use.
+      this.scopes.delete(key);
+      this.scopes.set(key, breaker);
+    }
+    this.lastKey = key;
+    this.last = breaker;
+    return breaker;
+  }
+
+  /** The existing breaker of an operation (and model), if any (never creates one). */
+  peek(path: string, model: string | undefined): VoiceBreaker | undefined {
+    return this.scopes.get(model === undefined ? path : `${path}\u0000${model}`);
+  }
+
+  /** Whether a call of `path` (and model) may start now. */
+  allows(path: string, model: string | undefined): boolean {
+    return this.peek(path, model)?.allows() ?? true;
+  }
+
+  /** The voice's circuit state: the worst of its breakers. */
+  get state(): CircuitState {
+    return this.aggregate;
+  }
+
+  /** Number of breakers held. */
+  get size(): number {
+    return this.scopes.size;
+  }
+
+  /** Opens every breaker of the voice at once (credentials rejected for the whole client). */
+  tripAll(): void {
+    for (const breaker of this.scopes.values()) breaker.trip();
+  }
+
+  private evict(): void {
+    for (const [key, breaker] of this.scopes) {
+      if (breaker.state !== 'closed') continue;
+      this.scopes.delete(key);
+      if (this.last === breaker) this.last = undefined;
+      return;
+    }
+    // Every breaker is open: drop the oldest anyway (bounded beats exact).
+    const oldest = this.scopes.keys().next().value;
+    if (oldest !== undefined) this.scopes.delete(oldest);
+    this.last = undefined;
+  }
+
+  private recompute(): void {
+    let worst: CircuitState = 'closed';
+    for (const breaker of this.scopes.values()) {
+      const s = breaker.state;
+      if (SEVERITY[s] > SEVERITY[worst]) worst = s;
+    }
+    if (worst === this.aggregate) return;
+    this.aggregate = worst;
+    this.changed(worst);
+  }
+}

@@ -1,0 +1,94 @@
+import { recordFailure } from '../../errors/failureOf.js';
+import { StreamInterruptedError } from '../../errors/StreamInterruptedError.js';
+import type { CallPipeline } from '../CallPipeline.js';
+import type { MethodState } from '../MethodState.js';
+import type { VoiceBreaker } from '../VoiceBreaker.js';
+
+/** Where a handed-back SDK object reports: the pipeline, the call's method and its timings. */
+export interface Observation {
+  readonly pipeline: CallPipeline;
+  readonly state: MethodState;
+  /** When the caller's call started (epoch ms of the pipeline's clock). */
+  readonly start: number;
+  /** When the attempt that produced the object started. */
+  readonly attemptStart: number;
+  readonly breaker: VoiceBreaker;
+  /** Runs a page fetch as a protected call of the same method. */
+  readonly protectPage: (fetch: () => unknown) => Promise<unknown>;
+}
+
+/**
+ * One stream's report to its voice, each event at most once: first chunk, then exactly one end —
+ * finished, failed, aborted, or handed off (`tee`, `toReadableStream`: the call counts then).
+ * `connected`: the stream's request already counted as a successful attempt (a rich promise's
+ * response arrived); otherwise the first chunk is the attempt's success (stream helpers).
+ */
+export class StreamObserver {
+  private delivered = 0;
+  private done = false;
+
+  constructor(
+    private readonly o: Observation,
+    private readonly connected: boolean,
+  ) {}
+
+  /** A chunk arrived. */
+  chunk(): void {
+    if (this.delivered++ > 0 || this.done) return;
+    const { pipeline, state } = this.o;
+    const now = pipeline.now();
+    pipeline.voice.firstChunk(state.cells, (now - this.o.start) / 1000);
+    if (!this.connected) {
+      const ttfc = now - this.o.attemptStart;
+      pipeline.learnLatency(state, ttfc, undefined);
+      pipeline.voice.attemptSucceeded(ttfc, undefined, now);
+      void this.o.breaker.track(Promise.resolve());
+    }
+  }
+
+  /** The stream finished (or the caller stopped early); `aborted`: its request was cancelled. */
+  ended(aborted: boolean): void {
+    if (this.done) return;
+    this.done = true;
+    const { pipeline, state } = this.o;
+    if (aborted) state.cells.error('aborted');
+    else pipeline.voice.callEnded(state.cells, 'success', (pipeline.now() - this.o.start) / 1000);
+  }
+
+  /** The stream's object was handed on (tee, toReadableStream): the call counts now. */
+  handedOff(): void {
+    this.ended(false);
+  }
+
+  /** The stream failed with `err` (which reaches the caller unchanged). */
+  failed(err: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    const { pipeline, state, breaker } = this.o;
+    const classification = pipeline.classify(err, state, 'stream');
+    if (classification.category === 'aborted') {
+      state.cells.error('aborted');
+      return;
+    }
+    const now = pipeline.now();
+    const latency = now - this.o.attemptStart;
+    const failure =
+      this.delivered > 0 || this.connected
+        ? pipeline.classify(
+            new StreamInterruptedError(pipeline.name, state.path, this.delivered, err),
+            state,
+            'stream',
+          )
+        : classification;
+    pipeline.attemptFailed(state, failure, latency, 1, breaker);
+    breaker.track(Promise.reject(err)).catch(() => undefined);
+    pipeline.voice.callEnded(state.cells, 'failure', (now - this.o.start) / 1000);
+    recordFailure(err, {
+      category: failure.category,
+      adapter: pipeline.name,
+      method: state.path,
+      attempts: 1,
+      fallbackErrors: [],
+    });
+  }
+}

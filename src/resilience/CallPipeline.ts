@@ -23,7 +23,7 @@ import type { RetrySchedule, RetryState } from './RetrySchedule.js';
 import { ScopedBreakers } from './ScopedBreakers.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 import { RichPromise, type Winner } from './results/RichPromise.js';
-import { observeResult, isStreamHelper, observeHelper } from './results/observeResult.js';
+import { needsObserving, observeResult, isStreamHelper, observeHelper } from './results/observeResult.js';
 import { findSignal, isAsyncIterable, isPlainIterator, isRichThenable, isThenable } from './resultShapes.js';
 import { attemptArgs, requestModel, requestOptionsIndex } from './sdkRequestOptions.js';
 
@@ -70,6 +70,8 @@ export interface CallPipelineParts {
   readonly ownsSdkRetries: boolean;
 }
 
+/** How often a method's attempt timeout is recomputed (ms of the pipeline's clock). */
+const TIMEOUT_REFRESH_MS = 1_000;
 /** How long a timed-out attempt's request may take to close before the retry starts anyway. */
 const CLOSE_WAIT_MS = 5_000;
 
@@ -226,7 +228,9 @@ export class CallPipeline {
           served,
         ) as Promise<Winner>;
         return new RichPromise(raw, outcome, (value, attemptStart) =>
-          observeResult(value, this.observation(state, start, attemptStart, breaker)),
+          needsObserving(value)
+            ? observeResult(value, this.observation(state, start, attemptStart, breaker))
+            : value,
         ).proxy;
       }
       return this.settle(owner, state, args, attempt, start, breaker, model, false);
@@ -449,10 +453,53 @@ export class CallPipeline {
     model: string | undefined,
     controller?: AbortController,
   ): Promise<unknown> {
-    const ms = this.timeout.durationMs(state.latency, model);
-    if (ms === undefined && (check === undefined || state.schema === undefined))
-      return breaker.track(attempt);
-    const guarded = new Promise((resolve, reject) => {
+    const ms = this.timeoutOf(state, model, startedAt);
+    if (!breaker.closed) {
+      // A half-open trial (or a breaker opened meanwhile): cockatiel's full path.
+      return breaker.track(
+        ms === undefined && check === undefined
+          ? attempt
+          : this.guard(state, attempt, check, startedAt, ms, controller),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      const deadlines = ms === undefined ? undefined : this.timeout.queue(ms);
+      const deadline = deadlines?.add(() => {
+        const error = new TimeoutError(this.name, state.path, ms!);
+        controller?.abort(error);
+        void breaker.failed(error).then(() => reject(error));
+      }, startedAt);
+      attempt.then(
+        (value) => {
+          if (deadline !== undefined && !deadlines!.cancel(deadline)) return;
+          let checked: unknown;
+          try {
+            checked = check === undefined ? value : check.call(this, state, value);
+          } catch (err) {
+            void breaker.failed(err).then(() => reject(err));
+            return;
+          }
+          breaker.succeeded();
+          resolve(checked);
+        },
+        (err: unknown) => {
+          if (deadline !== undefined && !deadlines!.cancel(deadline)) return;
+          void breaker.failed(err).then(() => reject(err));
+        },
+      );
+    });
+  }
+
+  /** The attempt under its deadline (cancelling its request) and validated, without the breaker. */
+  private guard(
+    state: MethodState,
+    attempt: PromiseLike<unknown>,
+    check: ((state: MethodState, value: unknown) => unknown) | undefined,
+    startedAt: number,
+    ms: number | undefined,
+    controller: AbortController | undefined,
+  ): Promise<unknown> {
+    return new Promise((resolve, reject) => {
       const deadlines = ms === undefined ? undefined : this.timeout.queue(ms);
       const deadline = deadlines?.add(() => {
         const error = new TimeoutError(this.name, state.path, ms!);
@@ -474,7 +521,17 @@ export class CallPipeline {
         },
       );
     });
-    return breaker.track(guarded);
+  }
+
+  /** The attempt timeout of a method (and model), recomputed at most once a second per method. */
+  private timeoutOf(state: MethodState, model: string | undefined, now: number): number | undefined {
+    if (model === undefined && now < state.timeoutRefreshAt) return state.timeoutMs;
+    const ms = this.timeout.durationMs(state.latency, model);
+    if (model === undefined) {
+      state.timeoutMs = ms;
+      state.timeoutRefreshAt = now + TIMEOUT_REFRESH_MS;
+    }
+    return ms;
   }
 
   /** Classifies a thrown value in this pipeline's context (cached per error object). */
@@ -624,7 +681,9 @@ export class CallPipeline {
           this.learnLatency(state, end - attemptStart, model);
           voice.attemptSucceeded(end - attemptStart, value, end);
           voice.callEnded(state.cells, 'success', (end - start) / 1000);
-          return observeResult(value, this.observation(state, start, attemptStart, breaker));
+          return needsObserving(value)
+            ? observeResult(value, this.observation(state, start, attemptStart, breaker))
+            : value;
         } catch (err) {
           error = err;
         }

@@ -44,10 +44,11 @@ export class DeadlineQueue {
     return deadline;
   }
 
-  /** Cancels a deadline (the call settled in time); cancelling twice is harmless. */
-  cancel(deadline: Deadline): void {
-    if (deadline.prev === null && this.head !== deadline) return;
+  /** Cancels a deadline (the call settled in time); false when it had already expired (or was cancelled). */
+  cancel(deadline: Deadline): boolean {
+    if (deadline.prev === null && this.head !== deadline) return false;
     this.unlink(deadline);
+    return true;
   }
 
   /** Deadlines not yet settled or expired. */

@@ -31,6 +31,9 @@ export interface MethodState {
   kind: 'unknown' | 'sync' | 'async' | 'helper';
   /** The method's own successful latencies (its adaptive timeout). */
   readonly latency: MethodLatency;
+  /** The method's attempt timeout (ms) as last computed, and when it is next recomputed. */
+  timeoutMs: number | undefined;
+  timeoutRefreshAt: number;
   /** Position of the SDK request-options parameter (-1: none, undefined: not read yet). */
   optionsIndex: number | undefined;
 }

@@ -17,6 +17,8 @@ export type BreakerErrorFilter = (err: unknown) => boolean;
  */
 export class VoiceBreaker {
   private readonly policy: CircuitBreakerPolicy;
+  /** Our `IBreaker` inside cockatiel's policy: closed-state successes are counted on it directly. */
+  private readonly window: RollingWindowBreaker;
   private openedAt = 0;
   /** The state as cockatiel's events last reported it (its own getter lags inside a transition). */
   private current: CircuitState = 'closed';
@@ -27,17 +29,15 @@ export class VoiceBreaker {
     private readonly options: BreakerOptions,
     countsAgainst: BreakerErrorFilter,
   ) {
+    this.window = new RollingWindowBreaker(
+      options.errorThresholdPercentage,
+      options.volumeThreshold,
+      options.rollingCountTimeoutMs,
+      options.rollingCountBuckets,
+    );
     this.policy = circuitBreaker(
       handleWhen((err) => countsAgainst(err)),
-      {
-        halfOpenAfter: options.resetTimeoutMs,
-        breaker: new RollingWindowBreaker(
-          options.errorThresholdPercentage,
-          options.volumeThreshold,
-          options.rollingCountTimeoutMs,
-          options.rollingCountBuckets,
-        ),
-      },
+      { halfOpenAfter: options.resetTimeoutMs, breaker: this.window },
     );
     this.policy.onBreak(() => {
       this.openedAt = Date.now();
@@ -62,6 +62,29 @@ export class VoiceBreaker {
       default:
         return false;
     }
+  }
+
+  /** Whether the breaker is closed (the common case: successes are counted without cockatiel's execute). */
+  get closed(): boolean {
+    return this.policy.state === CockatielState.Closed;
+  }
+
+  /**
+   * Counts a successful attempt while closed — what cockatiel's `execute` does on success in the
+   * closed state (`breaker.success(Closed)` on its IBreaker, which is ours), without its two
+   * async frames per call.
+   */
+  succeeded(): void {
+    if (this.policy.state === CockatielState.Closed) this.window.success(CockatielState.Closed);
+    else void this.track(Promise.resolve());
+  }
+
+  /** Counts a failed attempt through cockatiel (it decides whether to open); resolves once it has. */
+  failed(err: unknown): Promise<void> {
+    return this.track(Promise.reject(err)).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Feeds an already-started attempt through the breaker; resolves or rejects like it. */

@@ -3,6 +3,7 @@ import { systemSleep } from '../clock/Clock.js';
 import type { Classifier } from '../classify/Classification.js';
 import { registerSecretsOf } from '../classify/KnownSecrets.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
+import { redactingLogger } from '../logging/RedactingLogger.js';
 import { getDefaultInfrastructure } from '../consciousness/defaultInfrastructure.js';
 import type { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
 import {
@@ -84,7 +85,7 @@ export function withConsciousness<T extends object>(
     : new GivenAdapter(inner as object);
   const fallbacks = o.fallbacks.map((fb, i) => fallbackTarget(fb, `${name}_fallback_${i + 1}`));
   if (o.logger !== undefined) {
-    const logger = o.logger as ConsciousnessLogger;
+    const logger = redactingLogger(o.logger as ConsciousnessLogger);
     voice.useLogger(logger.child?.({ voice: name }) ?? logger);
   }
   // One owner for retries: a client retrying by itself (the SDKs' maxRetries) has its retries
@@ -131,6 +132,8 @@ export function withConsciousness<T extends object>(
     defensiveOk: !DIALOGUE_METHODS.has(path),
     kind: 'unknown',
     latency: new MethodLatency(),
+    timeoutMs: undefined,
+    timeoutRefreshAt: 0,
     optionsIndex: undefined,
   });
   const expected = (path: string, key: string, real: object | undefined): boolean => {

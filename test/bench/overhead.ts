@@ -46,8 +46,14 @@ const WINDOW_TURNOVER_MS = BreakerOptionsSchema.parse({}).rollingCountTimeoutMs 
 const REPORT_PATH = fileURLToPath(new URL('../../bench-results/overhead.json', import.meta.url));
 const MB = 1024 * 1024;
 
-type VariantId = 'a' | 'b' | 'c' | 'd' | 'e';
-const VARIANT_IDS: readonly VariantId[] = ['a', 'b', 'c', 'd', 'e'];
+type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'fa' | 'fb' | 'fc' | 'ga' | 'gb' | 'gc';
+const VARIANT_IDS: readonly VariantId[] = ['a', 'b', 'c', 'd', 'e', 'fa', 'fb', 'fc', 'ga', 'gb', 'gc'];
+/** Rows whose ratio (wrapped − bare) / (hand-built − bare) must stay ≤ TARGET_RATIO. */
+const ROWS: readonly { label: string; bare: VariantId; hand: VariantId; wrapped: VariantId }[] = [
+  { label: 'no-op async method', bare: 'a', hand: 'b', wrapped: 'c' },
+  { label: 'Fire Circle sendMessage (built-in schema)', bare: 'fa', hand: 'fb', wrapped: 'fc' },
+  { label: 'SDK-shaped create() → APIPromise-like', bare: 'ga', hand: 'gb', wrapped: 'gc' },
+];
 
 /** The adapter under test: a plain object whose one method does nothing, asynchronously. */
 interface NoopAdapter {
@@ -60,6 +66,66 @@ function noopAdapter(): NoopAdapter {
       return x;
     },
   };
+}
+
+/** A Fire Circle adapter whose sendMessage answers at once with a message carrying `n`. */
+interface ContractAdapter {
+  readonly providerName: string;
+  sendMessage(n: number): Promise<{ content: { text: string }; n: number }>;
+  checkHealth(): Promise<{ isConnected: boolean }>;
+}
+
+function contractAdapter(): ContractAdapter {
+  return {
+    providerName: 'bench',
+    async sendMessage(n: number) {
+      return { content: { text: 'ok' }, n };
+    },
+    async checkHealth() {
+      return { isConnected: true };
+    },
+  };
+}
+
+const JSON_RESPONSE = new Response(null, { headers: { 'content-type': 'application/json' } });
+
+/**
+ * The shape of an SDK's APIPromise (openai 6, @anthropic-ai/sdk 1): a Promise subclass whose
+ * request is already under way, parsed on `then`, with `asResponse()` and `withResponse()`.
+ */
+class FakeAPIPromise extends Promise<number> {
+  private parsed: Promise<number> | undefined;
+  constructor(private readonly responsePromise: Promise<{ response: Response; n: number }>) {
+    super((resolve) => resolve(0));
+  }
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+  asResponse(): Promise<Response> {
+    return this.responsePromise.then((p) => p.response);
+  }
+  async withResponse(): Promise<{ data: number; response: Response }> {
+    const [data, response] = await Promise.all([this.parse(), this.asResponse()]);
+    return { data, response };
+  }
+  parse(): Promise<number> {
+    return (this.parsed ??= this.responsePromise.then((p) => p.n));
+  }
+  override then<R1 = number, R2 = never>(
+    onfulfilled?: ((value: number) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.parse().then(onfulfilled, onrejected);
+  }
+}
+
+/** An SDK-shaped client: `maxRetries`, `create(body, options)` returning an APIPromise-like object. */
+class FakeSdkClient {
+  maxRetries = 2;
+  create(body: { n: number }, options?: { signal?: AbortSignal; maxRetries?: number }): FakeAPIPromise {
+    void options;
+    return new FakeAPIPromise(Promise.resolve({ response: JSON_RESPONSE, n: body.n }));
+  }
 }
 
 /** Lets timers and I/O callbacks run, as any real awaited I/O would. */
@@ -155,12 +221,96 @@ function conscious(id: 'c' | 'd' | 'e', timeout: false | undefined, learnEveryCa
   };
 }
 
+/** A variant making `n` sequential awaited calls of `call(i)`, which must resolve to i. */
+function looping(
+  id: VariantId,
+  label: string,
+  call: (i: number) => PromiseLike<number>,
+  recordedCalls: () => number | undefined = () => undefined,
+  shutdown: () => void = () => undefined,
+): Variant {
+  return {
+    id,
+    label,
+    async run(n) {
+      let sink = 0;
+      for (let i = 0; i < n; i++) {
+        sink += await call(i);
+        if ((i & (YIELD_EVERY - 1)) === YIELD_EVERY - 1) await yieldToEventLoop();
+      }
+      return sink;
+    },
+    recordedCalls,
+    shutdown,
+  };
+}
+
+function quietInfrastructure(): InfrastructureConsciousness {
+  return new InfrastructureConsciousness({
+    registry: new Registry(),
+    logger: pino({ level: 'silent' }),
+    store: new MemoryStore(),
+  });
+}
+
+/** The hand-built stack around any call: opossum (defaults) around a cockatiel retry. */
+function handBuiltAround(id: VariantId, label: string, call: (i: number) => PromiseLike<number>): Variant {
+  const policy = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });
+  const breaker = new CircuitBreaker((x: number) => policy.execute(() => call(x)));
+  return looping(
+    id,
+    label,
+    (i) => breaker.fire(i),
+    undefined,
+    () => breaker.shutdown(),
+  );
+}
+
+function contractVariant(id: 'fa' | 'fb' | 'fc'): Variant {
+  const adapter = contractAdapter();
+  if (id === 'fa') return looping(id, 'bare sendMessage', (i) => adapter.sendMessage(i).then((m) => m.n));
+  if (id === 'fb') {
+    return handBuiltAround(id, 'opossum + cockatiel around sendMessage', (i) =>
+      adapter.sendMessage(i).then((m) => m.n),
+    );
+  }
+  const infrastructure = quietInfrastructure();
+  const wrapped = withConsciousness(adapter, { infrastructure });
+  return looping(
+    id,
+    'withConsciousness sendMessage (schema checked)',
+    (i) => wrapped.sendMessage(i).then((m) => m.n),
+    () => infrastructure.getHealthSignature('bench')?.totalCalls,
+  );
+}
+
+function sdkVariant(id: 'ga' | 'gb' | 'gc'): Variant {
+  const client = new FakeSdkClient();
+  if (id === 'ga') return looping(id, 'bare create() → APIPromise', (i) => client.create({ n: i }));
+  if (id === 'gb')
+    return handBuiltAround(id, 'opossum + cockatiel around create()', (i) => client.create({ n: i }));
+  const infrastructure = quietInfrastructure();
+  const wrapped = withConsciousness(client, { infrastructure, name: 'sdk' });
+  return looping(
+    id,
+    'withConsciousness create() (rich promise kept)',
+    (i) => wrapped.create({ n: i }),
+    () => infrastructure.getHealthSignature('sdk')?.totalCalls,
+  );
+}
+
 const VARIANTS: Readonly<Record<VariantId, () => Variant>> = {
   a: bare,
   b: handBuilt,
   c: () => conscious('c', undefined),
   d: () => conscious('d', false),
   e: () => conscious('e', undefined, true),
+  fa: () => contractVariant('fa'),
+  fb: () => contractVariant('fb'),
+  fc: () => contractVariant('fc'),
+  ga: () => sdkVariant('ga'),
+  gb: () => sdkVariant('gb'),
+  gc: () => sdkVariant('gc'),
 };
 
 /** Full GC twice (the second collects what the first's finalisers released); no-op without --expose-gc. */
@@ -287,12 +437,20 @@ async function main(): Promise<void> {
   const heapB = canCollect && only.includes('b') ? await heapGrowth('b', HEAP_CALLS, undefined) : undefined;
 
   const targets: string[][] = [];
-  if (ratio !== undefined) {
+  const rowRatios = ROWS.map((row) => {
+    const [x, y, z] = [row.bare, row.hand, row.wrapped].map((id) => medians.get(id));
+    return {
+      ...row,
+      ratio: x !== undefined && y !== undefined && z !== undefined ? (z - x) / (y - x) : undefined,
+    };
+  });
+  for (const row of rowRatios) {
+    if (row.ratio === undefined) continue;
     targets.push([
-      'overhead ratio (c−a)/(b−a)',
-      fixed(ratio, 3),
+      `overhead ratio, ${row.label} (${row.wrapped}−${row.bare})/(${row.hand}−${row.bare})`,
+      fixed(row.ratio, 3),
       `≤ ${TARGET_RATIO}`,
-      verdict(ratio <= TARGET_RATIO),
+      verdict(row.ratio <= TARGET_RATIO),
     ]);
   }
   if (ratioE !== undefined) {
@@ -347,6 +505,13 @@ async function main(): Promise<void> {
     timeoutCostNsPerCall: timeoutCostNs ?? null,
     overheadRatio:
       ratio === undefined ? null : { value: ratio, target: TARGET_RATIO, pass: ratio <= TARGET_RATIO },
+    overheadRatios: rowRatios.map((row) => ({
+      row: row.label,
+      variants: [row.bare, row.hand, row.wrapped],
+      value: row.ratio ?? null,
+      target: TARGET_RATIO,
+      pass: row.ratio !== undefined && row.ratio <= TARGET_RATIO,
+    })),
     heapGrowth:
       heapC === undefined
         ? null

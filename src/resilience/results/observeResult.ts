@@ -21,6 +21,13 @@ export function observeResult(value: unknown, o: Observation): unknown {
   return value;
 }
 
+/** Whether a result is something observeResult would wrap (a page or an SDK stream): cheap. */
+export function needsObserving(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { getNextPage?: unknown; [Symbol.asyncIterator]?: unknown };
+  return typeof v.getNextPage === 'function' || typeof v[Symbol.asyncIterator] === 'function';
+}
+
 /** An SDK page: `getNextPage()` and `hasNextPage()`. */
 function isPage(value: object): boolean {
   const v = value as { getNextPage?: unknown; hasNextPage?: unknown };

@@ -188,7 +188,7 @@ export class CallPipeline {
         start,
       );
     }
-    if (!cooled && state.kind === 'async' && this.cooledUntil() > start) {
+    if (!cooled && state.kind !== 'helper' && this.cooledUntil() > start) {
       return this.whileCooling(owner, state, args, start);
     }
     let attempt: Attempt;

@@ -37,6 +37,8 @@ export { InvalidResponseError } from './errors/InvalidResponseError.js';
 export { ImportFailureError } from './errors/ImportFailureError.js';
 export { StreamInterruptedError } from './errors/StreamInterruptedError.js';
 export { MetricConflictError } from './errors/MetricConflictError.js';
+// How a wrapped call that reached the caller as an error failed (the error itself is the adapter's).
+export { failureOf, type CallFailure } from './errors/failureOf.js';
 
 // The shared brain.
 export {

@@ -27,6 +27,7 @@ const ROOT_VALUES = [
   'VoiceSilencedError',
   'WithConsciousnessOptionsSchema',
   'classifyError',
+  'failureOf',
   'getDefaultInfrastructure',
   'importAdapter',
   'metricsHandler',

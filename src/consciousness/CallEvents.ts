@@ -2,6 +2,7 @@ import type { ErrorCategory } from '../classify/ErrorCategory.js';
 import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
 import type { AdapterHealthSignature, CircuitState } from '../health/AdapterHealthSignature.js';
 import type { CallOutcome, FallbackKind as MetricFallbackKind } from '../metrics/metricNames.js';
+import type { OperationRecord } from '../usage/OperationRecord.js';
 
 /** How a caller call ended, as counted in `fire_circle_adapter_calls_total` (values: CALL_OUTCOMES). */
 export type CallOutcomeLabel = CallOutcome;
@@ -60,4 +61,6 @@ export interface InfrastructureEvents {
   pattern: [InfrastructurePattern];
   prediction: [PredictionEvent];
   signature: [AdapterHealthSignature];
+  /** Every upstream operation with its models and token usage (built only while somebody listens). */
+  operation: [OperationRecord];
 }

@@ -35,6 +35,7 @@ import {
 } from './InfrastructureConsciousnessConfig.js';
 import { ProbeMonitor } from './ProbeMonitor.js';
 import { InMemoryConsciousnessMetricsCollector } from './collector/InMemoryConsciousnessMetricsCollector.js';
+import { UsageOptionsSchema, type UsageSettings } from '../usage/UsageOptions.js';
 import { ResponseShape } from './responseShape.js';
 import { SharedState } from '../scaleout/SharedState.js';
 import { SharedStateOptionsSchema } from '../scaleout/SharedStateOptions.js';
@@ -78,6 +79,8 @@ export const InfrastructureConsciousnessOptionsSchema = z
     preset: z.enum(['dev', 'prod']).optional(),
     /** Thresholds, storage, enable flags (docs/options.md). */
     config: z.record(z.string(), z.unknown()).optional(),
+    /** Token, cost and rate-limit metrics: `{ enabled, prices, maxModelsPerVoice }` (docs/options.md). */
+    usage: UsageOptionsSchema.optional(),
     /** Where learning persists; a FileStore at `config.storagePath` by default (memory-only if persistence is off). */
     store: z
       .custom<Store>((v) => isObject(v) && typeof (v as { writeJson?: unknown }).writeJson === 'function', {
@@ -128,6 +131,8 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
   readonly metrics: InfrastructureMetrics;
   /** Thresholds, storage and enable flags, defaults applied. */
   readonly config: InfrastructureConsciousnessConfig;
+  /** Usage options every voice's meter reads (price table, model cap). */
+  readonly usageSettings: UsageSettings;
   /** One backoff schedule per category shared by all voices (resonance). */
   readonly sharedBackoff: SharedBackoff;
   /** What is learned and persisted (healing statistics, aliases, patterns, predictor weights). */
@@ -168,6 +173,8 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
     this.clock = o.clock ?? systemClock;
     this.logger = redactingLogger(o.logger ?? createDefaultLogger());
     this.sharedBackoff = new SharedBackoff(this.clock);
+    const usage = UsageOptionsSchema.parse(o.usage ?? {});
+    this.usageSettings = { ...usage, prices: usage.prices };
     this.metrics = new InfrastructureMetrics({ registry: o.registry, prefix: o.metricsPrefix });
     this.metrics.onCollect(() => this.publishGauges());
     const cfg = this.config;
@@ -670,6 +677,7 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
     for (const voice of this.voices.values()) {
       const signature = voice.health.snapshot();
       this.metrics.forAdapter(voice.name).applySignature(signature);
+      voice.usage.publish();
       total += consciousnessFromHealth(signature, this.config.bridge);
     }
     this.metrics.setConsciousnessScore(this.voices.size === 0 ? 1 : total / this.voices.size);

@@ -11,6 +11,8 @@ import type {
 } from '../metrics/InfrastructureMetrics.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { CooldownReason } from '../scaleout/SharedCooldowns.js';
+import { UsageMeter } from '../usage/UsageMeter.js';
+import { DEFAULT_USAGE_SETTINGS, type UsageSettings } from '../usage/UsageOptions.js';
 import type { CallOutcomeLabel, FallbackKind, HealingEvent, InfrastructureEvents } from './CallEvents.js';
 
 /** Models with their own cool-down kept per voice at most (the oldest is dropped beyond it). */
@@ -30,6 +32,8 @@ export interface VoiceHost {
   readonly clock: () => number;
   /** Weight of incoherence in the heuristic failure probability (config). */
   readonly consciousnessWeight?: number;
+  /** Usage options (price table, model cap); the defaults when omitted. */
+  readonly usageSettings?: UsageSettings;
   emit<K extends keyof InfrastructureEvents>(event: K, ...args: InfrastructureEvents[K]): boolean;
   listenerCount(event: keyof InfrastructureEvents): number;
   learnAlias(adapter: string, method: string, alias: string): void;
@@ -60,6 +64,8 @@ export class Voice {
   readonly health: HealthTracker;
   /** The knobs healing actions turn; the call pipeline reads them. */
   readonly tuning = new VoiceTuning();
+  /** Tokens, cost and rate limits read from what the provider returns. */
+  readonly usage: UsageMeter;
   private pipelineHandle: PipelineHandle | undefined;
   /** Clock reading of the last attempt or probe (0 = none yet): idle voices get probed. */
   lastActivity = 0;
@@ -84,6 +90,14 @@ export class Voice {
       consciousnessWeight: host.consciousnessWeight,
     });
     this.metrics = registry.forAdapter(name);
+    this.usage = new UsageMeter(name, {
+      clock: host.clock,
+      logger,
+      metrics: registry,
+      settings: host.usageSettings ?? DEFAULT_USAGE_SETTINGS,
+      hasOperationListeners: () => host.listenerCount('operation') > 0,
+      operation: (record) => host.emit('operation', record),
+    });
   }
 
   /** Fallbacks skipped because their voice was already on the call's fallback path (a cycle). */
@@ -212,6 +226,7 @@ export class Voice {
       }
       this.health.recordFailure(category, latencyMs);
       this.host.observe(this, false, category, latencyMs, undefined, undefined, classification.retryAfterMs);
+      this.usage.failed(method, category, latencyMs);
     }
     const event = {
       adapter: this.name,

@@ -79,6 +79,8 @@ export const ConsciousMessageSchema = z.object({
   consciousness: ConsciousnessMetadataSchema.prefault({}),
   status: MessageStatusSchema.default('draft'),
   priority: z.string().min(1).default('normal'),
+  /** Free-form facts about the message (the reference adapters: provider, models, token usage, rate limits). */
+  metadata: z.record(z.string(), z.unknown()).optional(),
 });
 /** A Fire Circle message. */
 export type ConsciousMessage = z.infer<typeof ConsciousMessageSchema>;

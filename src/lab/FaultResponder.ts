@@ -112,7 +112,10 @@ export async function answerCompletion(
 ): Promise<void> {
   if (answerConnectionFault(ex, fault)) return;
   const { wire, res } = ex;
-  const headers = { [wire.requestIdHeader]: ex.requestId };
+  const headers = {
+    [wire.requestIdHeader]: ex.requestId,
+    ...(reply.rateLimit === undefined ? {} : wire.rateLimitHeaders(reply.rateLimit, reply.nowMs)),
+  };
   if (!stream) {
     if (fault?.kind === 'malformed_json') sendText(res, 200, wire.malformedCompletion(reply), headers);
     else sendJson(res, 200, wire.completion(reply), headers);

@@ -22,6 +22,7 @@ import { fileListPage } from './labFiles.js';
 import { embeddingsBody, parseEmbeddingsRequest } from './openaiEmbeddings.js';
 import { openaiResponsesWire } from './openaiResponsesWire.js';
 import { openaiWire } from './openaiWire.js';
+import { RateLimitWindows } from './RateLimitWindows.js';
 import { isRejection, type ChatRequest, type ProviderWire, type WireRejection } from './ProviderWire.js';
 import { formatIssuePath } from './ScenarioError.js';
 import { parseScenario, type Scenario, type ScenarioInput } from './ScenarioSchema.js';
@@ -175,6 +176,7 @@ export async function startProviderEmulator(
   let scenario = parseScenario(options.scenario ?? HEALTHY_SCENARIO);
   let timeline = new FaultTimeline(scenario);
   let random = injectedRandom ?? createSeededRandom(scenario.seed);
+  let windows = new RateLimitWindows(scenario.rateLimits);
   let origin = clock();
   let seq = 0;
   const elapsedMs = (): number => clock() - origin;
@@ -261,6 +263,9 @@ export async function startProviderEmulator(
     const decision = await decide(n, { route: wire.route, model, stream, kind: 'completion' }, req, signal);
     if (decision === undefined) return;
     const text = assistantText(served.seed, request.prompt);
+    const completionTokens = approximateTokens(text);
+    const now = clock();
+    const rateLimit = windows.take(`${wire.route}:${model}`, request.promptTokens + completionTokens, now);
     await answerCompletion(
       ex,
       decision.fault,
@@ -269,11 +274,12 @@ export async function startProviderEmulator(
         model,
         text,
         chunks: chunkText(text),
-        nowMs: clock(),
+        nowMs: now,
         promptTokens: request.promptTokens,
-        completionTokens: approximateTokens(text),
+        completionTokens,
         includeUsage: request.includeUsage,
         change: decision.fault?.kind === 'schema_change' ? decision.fault.change : undefined,
+        rateLimit,
       },
       stream,
     );
@@ -424,6 +430,7 @@ export async function startProviderEmulator(
       scenario = validated;
       timeline = new FaultTimeline(validated);
       random = injectedRandom ?? createSeededRandom(validated.seed);
+      windows = new RateLimitWindows(validated.rateLimits);
       origin = clock();
     },
     close() {

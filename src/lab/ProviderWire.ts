@@ -1,4 +1,5 @@
 import { approximateTokens } from './assistantText.js';
+import type { RateLimitState } from './RateLimitWindows.js';
 import type { Route, SchemaChange } from './ScenarioSchema.js';
 
 /** The fields of a chat request the emulator uses. */
@@ -43,6 +44,8 @@ export interface ReplyContext {
   readonly includeUsage: boolean;
   /** A simulated API change, or undefined for the real shape. */
   readonly change: SchemaChange | undefined;
+  /** The rate-limit window after this request (sent as the provider's rate-limit headers). */
+  readonly rateLimit?: RateLimitState | undefined;
 }
 
 /** A streamed reply as SSE frames, split so a stream can be cut after N text deltas. */
@@ -79,6 +82,8 @@ export interface ProviderWire {
   errorBody(status: number, message: string | undefined, requestId: string): unknown;
   /** Extra headers the provider sends with `status` (rate-limit headers on 429). */
   errorHeaders(status: number): Record<string, string>;
+  /** The provider's rate-limit headers on a successful response. */
+  rateLimitHeaders(state: RateLimitState, nowMs: number): Record<string, string>;
   /** The GET /v1/models body. */
   modelList(models: readonly string[], nowMs: number): unknown;
 }

@@ -104,6 +104,13 @@ export const ScenarioSchema = z
     /** Length of the timeline; with `repeat` the timeline restarts every durationMs. */
     durationMs: z.number().int().positive().optional(),
     repeat: z.boolean().default(false),
+    /** Per-minute budgets announced in the rate-limit headers of answered requests (per route and model). */
+    rateLimits: z
+      .strictObject({
+        requestsPerMinute: z.number().int().positive(),
+        tokensPerMinute: z.number().int().positive(),
+      })
+      .optional(),
     /** Models served by GET /v1/models; when given, other models get a 404. */
     models: z.array(z.string().min(1)).min(1).optional(),
     phases: z.array(PhaseSchema),

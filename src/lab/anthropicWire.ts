@@ -152,6 +152,20 @@ export const anthropicWire: ProviderWire = {
     status === 429
       ? { 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '0' }
       : {},
+  rateLimitHeaders: (state, nowMs): Record<string, string> => {
+    // Anthropic sends the reset as an RFC 3339 time, to the second.
+    const reset = new Date(Math.ceil((nowMs + state.resetMs) / 1000) * 1000)
+      .toISOString()
+      .replace('.000Z', 'Z');
+    return {
+      'anthropic-ratelimit-requests-limit': String(state.requestsLimit),
+      'anthropic-ratelimit-requests-remaining': String(state.requestsRemaining),
+      'anthropic-ratelimit-requests-reset': reset,
+      'anthropic-ratelimit-tokens-limit': String(state.tokensLimit),
+      'anthropic-ratelimit-tokens-remaining': String(state.tokensRemaining),
+      'anthropic-ratelimit-tokens-reset': reset,
+    };
+  },
   modelList: (models) => ({
     data: models.map((id) => ({
       type: 'model',

@@ -1,3 +1,4 @@
+import { openaiDuration } from './RateLimitWindows.js';
 import {
   readMessages,
   RENAMED_TEXT_FIELD,
@@ -160,6 +161,14 @@ export const openaiWire: ProviderWire = {
           'x-ratelimit-reset-requests': '1s',
         }
       : {},
+  rateLimitHeaders: (state): Record<string, string> => ({
+    'x-ratelimit-limit-requests': String(state.requestsLimit),
+    'x-ratelimit-limit-tokens': String(state.tokensLimit),
+    'x-ratelimit-remaining-requests': String(state.requestsRemaining),
+    'x-ratelimit-remaining-tokens': String(state.tokensRemaining),
+    'x-ratelimit-reset-requests': openaiDuration(state.resetMs),
+    'x-ratelimit-reset-tokens': openaiDuration(state.resetMs),
+  }),
   modelList: (models) => ({
     object: 'list',
     data: models.map((id) => ({ id, object: 'model', created: MODEL_CREATED_S, owned_by: 'lab' })),

@@ -8,10 +8,12 @@ import { labelValue } from './labelValue.js';
 import { GAUGE_KEYS, registerMetricFamilies, type MetricFamilies } from './metricFamilies.js';
 import { DEFAULT_MAX_METHODS_PER_ADAPTER, DEFAULT_METRIC_PREFIX, type HealingResult } from './metricNames.js';
 import { MethodMetrics } from './MethodMetrics.js';
+import { ModelMetrics } from './ModelMetrics.js';
 import { addScrapeHook } from './scrapeHooks.js';
 
 export { AdapterMetrics } from './AdapterMetrics.js';
 export { MethodMetrics } from './MethodMetrics.js';
+export { ModelMetrics } from './ModelMetrics.js';
 
 /** Options of InfrastructureMetrics, validated once at construction. */
 export const InfrastructureMetricsOptionsSchema = z
@@ -37,6 +39,8 @@ interface AdapterSlot {
   readonly byName: Map<string, MethodMetrics>;
   /** Method label value → series. */
   readonly byLabel: Map<string, MethodMetrics>;
+  /** Model label value → usage series. */
+  readonly models: Map<string, ModelMetrics>;
 }
 
 /**
@@ -82,6 +86,22 @@ export class InfrastructureMetrics {
     }
     // Raw names past the cap all map to `other`; caching each of them would grow without bound.
     if (slot.byName.size < this.maxMethodsPerAdapter * 4) slot.byName.set(method, metrics);
+    return metrics;
+  }
+
+  /**
+   * The usage series of one (adapter, model): the model's own label while the adapter has fewer
+   * than `maxModels` distinct models on this registry, `other` after that. Callers cache the
+   * result per raw model name (bounded), as the hot path does for methods.
+   */
+  forModel(adapter: string, model: string, maxModels: number): ModelMetrics {
+    const slot = this.slot(adapter);
+    const label = this.book.admitModel(slot.metrics.adapter, labelValue(model), maxModels);
+    let metrics = slot.models.get(label);
+    if (metrics === undefined) {
+      metrics = new ModelMetrics(this.families, slot.metrics.adapter, label);
+      slot.models.set(label, metrics);
+    }
     return metrics;
   }
 
@@ -150,7 +170,7 @@ export class InfrastructureMetrics {
     slot = this.adaptersByLabel.get(label);
     if (slot === undefined) {
       const metrics = new AdapterMetrics(this.families, label, this.book.admitAdapter(label));
-      slot = { metrics, byName: new Map(), byLabel: new Map() };
+      slot = { metrics, byName: new Map(), byLabel: new Map(), models: new Map() };
       this.adaptersByLabel.set(label, slot);
     }
     this.adapters.set(adapter, slot);

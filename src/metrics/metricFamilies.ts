@@ -14,7 +14,7 @@ type KeyOf<T extends MetricKind> = {
 }[MetricKey];
 
 /**
- * The 18 metric families of DESIGN §8, registered in (or reused from) one registry, keyed as in
+ * The metric families (DESIGN §8 and usage), registered in (or reused from) one registry, keyed as in
  * METRIC_DEFINITIONS: counters and histograms hand out cells for the call path, gauges stay
  * prom-client Gauges (set rarely, and refreshed by scrape hooks).
  */

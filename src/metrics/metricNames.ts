@@ -19,6 +19,8 @@ export const LABEL_NAMES = {
   type: 'type',
   action: 'action',
   result: 'result',
+  model: 'model',
+  currency: 'currency',
 } as const;
 
 /** How a caller call ended (`outcome` label of calls_total and call_duration_seconds). */
@@ -70,6 +72,17 @@ export const FIRST_CHUNK_BUCKETS: readonly number[] = Object.freeze([
   0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60,
 ]);
 
+/** Time-per-output-token buckets in seconds: from fast small models (~2 ms) to slow reasoning ones. */
+export const TIME_PER_TOKEN_BUCKETS: readonly number[] = Object.freeze([
+  0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1,
+]);
+
+/** Default number of distinct model label values per adapter before overflow goes to `other`. */
+export const DEFAULT_MAX_MODELS_PER_ADAPTER = 20;
+
+/** Label value of a call whose model neither the request nor the response named. */
+export const UNKNOWN_MODEL_LABEL_VALUE = 'unknown';
+
 /** prom-client metric type of a family. */
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
@@ -89,7 +102,7 @@ export interface MetricDefinition {
 
 const L = LABEL_NAMES;
 
-/** The 18 metric families of DESIGN §8, keyed by the name the code uses for them. */
+/** The 18 metric families of DESIGN §8 and the 5 usage families (tokens, time per token, cost, rate limits), keyed by the name the code uses for them. */
 export const METRIC_DEFINITIONS = {
   calls: {
     name: 'adapter_calls_total',
@@ -200,6 +213,37 @@ export const METRIC_DEFINITIONS = {
     type: 'gauge',
     labelNames: [],
     help: 'Overall infrastructure consciousness score.',
+  },
+  tokens: {
+    name: 'tokens_total',
+    type: 'counter',
+    labelNames: [L.adapter, L.model, L.type],
+    help: 'Tokens the provider reported, by type: input and output are totals; cached_input, cache_write are parts of input, reasoning a part of output.',
+  },
+  timePerOutputToken: {
+    name: 'time_per_output_token_seconds',
+    type: 'histogram',
+    labelNames: [L.adapter, L.model],
+    help: 'Time per generated token: streams from the first to the last chunk, other calls their latency, over the output tokens.',
+    buckets: TIME_PER_TOKEN_BUCKETS,
+  },
+  cost: {
+    name: 'cost_total',
+    type: 'counter',
+    labelNames: [L.adapter, L.model, L.currency],
+    help: 'Cost of the reported tokens at the prices of the configured price table, in its currency.',
+  },
+  ratelimitRemaining: {
+    name: 'ratelimit_remaining',
+    type: 'gauge',
+    labelNames: [L.adapter, L.model, L.kind],
+    help: 'Requests or tokens left in the provider rate-limit window, from the latest response headers.',
+  },
+  ratelimitReset: {
+    name: 'ratelimit_reset_seconds',
+    type: 'gauge',
+    labelNames: [L.adapter, L.model, L.kind],
+    help: 'Seconds until the provider rate-limit window refills, from the latest response headers.',
   },
 } as const satisfies Record<string, MetricDefinition>;
 

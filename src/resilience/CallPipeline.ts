@@ -8,6 +8,7 @@ import { InvalidResponseError } from '../errors/InvalidResponseError.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import { NoneReturnError } from '../errors/NoneReturnError.js';
 import { RateLimitedLocallyError } from '../errors/RateLimitedLocallyError.js';
+import { headersOf } from '../usage/readRateLimits.js';
 import { recordFailure } from '../errors/failureOf.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import type { SharedBackoff } from '../healing/SharedBackoff.js';
@@ -227,11 +228,16 @@ export class CallPipeline {
           true,
           served,
         ) as Promise<Winner>;
-        return new RichPromise(raw, outcome, (value, attemptStart) =>
-          needsObserving(value)
-            ? observeResult(value, this.observation(state, start, attemptStart, breaker))
-            : value,
-        ).proxy;
+        let counted = false;
+        return new RichPromise(raw, outcome, (value, attemptStart) => {
+          if (needsObserving(value)) {
+            return observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]));
+          }
+          // The parsed body, read once (then and withResponse may both ask): its usage.
+          if (!counted) this.parts.voice.usage.unary(state.path, args[0], value, this.now() - attemptStart);
+          counted = true;
+          return value;
+        }).proxy;
       }
       return this.settle(owner, state, args, attempt, start, breaker, model, false);
     }
@@ -239,7 +245,7 @@ export class CallPipeline {
       // An SDK stream helper (messages.stream(), chat.completions.stream()): the caller's object,
       // observed through its own events; its requests and retries are the SDK's.
       state.kind = 'helper';
-      observeHelper(raw, this.observation(state, start, start, breaker));
+      observeHelper(raw, this.observation(state, start, start, breaker, args[0]));
       return raw;
     }
     if (isAsyncIterable(raw)) {
@@ -248,7 +254,7 @@ export class CallPipeline {
         state.syncStream = true;
         return new InterceptedStream(this, owner, state, args, raw, start, breaker);
       }
-      return observeResult(raw, this.observation(state, start, start, breaker));
+      return observeResult(raw, this.observation(state, start, start, breaker, args[0]));
     }
     if (state.contractAsync) {
       // A contract method answering synchronously still gets validation, retry and fallbacks.
@@ -665,6 +671,8 @@ export class CallPipeline {
           if (rich) {
             this.learnLatency(state, end - attemptStart, model);
             voice.attemptSucceeded(end - attemptStart, undefined, end);
+            const headers = headersOf(value);
+            if (headers !== undefined) voice.usage.headers(state.path, args[0], headers);
             const streaming = isEventStream(value);
             if (!streaming) voice.callEnded(state.cells, 'success', (end - start) / 1000);
             return { raw, served: false, attemptStart, streaming } satisfies Winner;
@@ -674,15 +682,16 @@ export class CallPipeline {
               // A stream arriving through a promise: retried until its first chunk.
               return new InterceptedStream(this, owner, state, args, value, start, breaker, attempt);
             }
-            return observeResult(value, this.observation(state, start, attemptStart, breaker));
+            return observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]));
           }
           state.lastGood = value;
           if (state.defensiveOk) this.substitutable = true;
           this.learnLatency(state, end - attemptStart, model);
           voice.attemptSucceeded(end - attemptStart, value, end);
+          voice.usage.unary(state.path, args[0], value, end - attemptStart);
           voice.callEnded(state.cells, 'success', (end - start) / 1000);
           return needsObserving(value)
-            ? observeResult(value, this.observation(state, start, attemptStart, breaker))
+            ? observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]))
             : value;
         } catch (err) {
           error = err;
@@ -782,13 +791,20 @@ export class CallPipeline {
   }
 
   /** How a handed-back SDK object (stream, page, helper) reports to this voice. */
-  private observation(state: MethodState, start: number, attemptStart: number, breaker: VoiceBreaker) {
+  private observation(
+    state: MethodState,
+    start: number,
+    attemptStart: number,
+    breaker: VoiceBreaker,
+    request?: unknown,
+  ) {
     return {
       pipeline: this,
       state,
       start,
       attemptStart,
       breaker,
+      request,
       protectPage: (fetch: () => unknown) => this.protectThunk(state, fetch),
     };
   }

@@ -16,6 +16,8 @@ export interface FallbackTarget {
   resolve(path: string): ((...args: unknown[]) => unknown) | undefined;
   /** False while the fallback's own breaker for `path` is open (it is skipped then). */
   allows(path: string): boolean;
+  /** The fallback is a wrapped adapter (it records its own usage). */
+  readonly wrapped?: boolean;
 }
 
 /** Context handed to a `fallbackValue` function. */
@@ -112,6 +114,8 @@ export class FallbackChain {
           const value = await raw;
           if (served !== undefined) served.raw = raw;
           voice.fellBack(state.cells, state.path, 'adapter', fallback.name, category);
+          if (fallback.wrapped !== true)
+            voice.usage.fallback(state.path, fallback.name, value, this.clock() - start);
           this.ended(state, 'fallback', start);
           return value;
         } catch (err) {

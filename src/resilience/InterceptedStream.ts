@@ -5,6 +5,7 @@ import type { CallPipeline } from './CallPipeline.js';
 import type { MethodState } from './MethodState.js';
 import { findSignal, isAsyncIterable, isThenable } from './resultShapes.js';
 import type { RetryState } from './RetrySchedule.js';
+import type { StreamUsageObserver } from '../usage/UsageMeter.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -20,6 +21,8 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
   private finished = false;
   /** Iterating a fallback's stream: its own wrapper (if any) protects it. */
   private passthrough = false;
+  /** Reads the usage the stream reports (undefined when it reports none). */
+  private usage: StreamUsageObserver | undefined;
 
   constructor(
     private readonly pipeline: CallPipeline,
@@ -48,8 +51,13 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
     } catch (err) {
       return this.interrupted(err);
     }
-    if (result.done) this.complete();
-    else this.delivered += 1;
+    if (result.done) {
+      this.usage?.end(result.value);
+      this.complete();
+    } else {
+      this.delivered += 1;
+      this.usage?.chunk(result.value);
+    }
     return result;
   }
 
@@ -57,7 +65,10 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
   async return(value?: unknown): Promise<IteratorResult<T>> {
     const wasFinished = this.finished;
     this.finished = true;
-    if (!wasFinished && this.delivered > 0 && !this.passthrough) this.ended();
+    if (!wasFinished && this.delivered > 0 && !this.passthrough) {
+      this.usage?.end();
+      this.ended();
+    }
     await this.iterator?.return?.(value);
     return DONE;
   }
@@ -95,8 +106,14 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
         const ttft = pipeline.now() - attemptStart;
         pipeline.learnLatency(state, ttft, undefined);
         voice.attemptSucceeded(ttft, undefined);
-        if (result.done) this.complete();
-        else this.delivered = 1;
+        this.usage = voice.usage.stream(state.path, this.args[0], attemptStart);
+        if (result.done) {
+          this.usage?.end(result.value);
+          this.complete();
+        } else {
+          this.delivered = 1;
+          this.usage?.chunk(result.value);
+        }
         return result;
       } catch (err) {
         error = err;

@@ -218,6 +218,7 @@ function fallbackTarget(adapter: object, defaultName: string): FallbackTarget {
   return {
     name: name === 'adapter' ? defaultName : name,
     allows: (path) => pipeline?.allows(path) ?? true,
+    wrapped: pipeline !== undefined,
     resolve(path) {
       let owner: unknown = adapter;
       const segments = path.split('.');

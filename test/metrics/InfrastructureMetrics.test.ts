@@ -27,6 +27,11 @@ const DESIGN_METRICS: ReadonlyArray<readonly [string, string, readonly string[]]
   ['pattern_active', 'gauge', ['type', 'adapter']],
   ['healing_actions_total', 'counter', ['adapter', 'action', 'result']],
   ['infrastructure_consciousness_score', 'gauge', []],
+  ['tokens_total', 'counter', ['adapter', 'model', 'type']],
+  ['time_per_output_token_seconds', 'histogram', ['adapter', 'model']],
+  ['cost_total', 'counter', ['adapter', 'model', 'currency']],
+  ['ratelimit_remaining', 'gauge', ['adapter', 'model', 'kind']],
+  ['ratelimit_reset_seconds', 'gauge', ['adapter', 'model', 'kind']],
 ];
 
 const signature = (overrides: Partial<AdapterHealthSignature> = {}): AdapterHealthSignature => ({
@@ -63,14 +68,14 @@ function labelNamesOf(family: ParsedFamily): string[] {
 }
 
 describe('InfrastructureMetrics', () => {
-  it('exposes all 18 DESIGN §8 families after one recorded call', async () => {
+  it('exposes all 23 families (DESIGN §8 and usage) after one recorded call', async () => {
     const registry = new Registry();
     new InfrastructureMetrics({ registry }).forMethod('anthropic', 'sendMessage').call('success', 1.2);
     const families = await scrape(registry);
     for (const [name, type] of DESIGN_METRICS) {
       expect(families.get(`fire_circle_${name}`)?.type, name).toBe(type);
     }
-    expect(families.size).toBe(18);
+    expect(families.size).toBe(23);
   });
 
   it('backs counters with FastCounter, histograms with FastHistogram and gauges with prom-client', () => {
@@ -84,7 +89,7 @@ describe('InfrastructureMetrics', () => {
     }
   });
 
-  it('writes every family with the DESIGN §8 label names', async () => {
+  it('writes every family with its label names', async () => {
     const registry = new Registry();
     const metrics = new InfrastructureMetrics({ registry });
     const m = metrics.forMethod('openai', 'chat.completions.create');
@@ -97,7 +102,14 @@ describe('InfrastructureMetrics', () => {
     metrics.setPatternActive('latency_degradation', 'openai', true);
     metrics.healingAction('openai', 'fallback', 'success');
     metrics.setConsciousnessScore(0.75);
+    const model = metrics.forModel('openai', 'gpt-4o', 20);
+    model.tokens({ input: 10, output: 4, cachedInput: 3, cacheWrite: 0, reasoning: 1 });
+    model.perOutputToken(0.01);
+    model.cost(0.002, 'USD');
+    model.rateLimit('tokens', 1000, 2);
     const families = await scrape(registry);
+    expect(sampleValue(families, 'fire_circle_tokens_total', { type: 'cached_input' })).toBe(3);
+    expect(sampleValue(families, 'fire_circle_tokens_total', { type: 'cache_write' })).toBeUndefined();
     for (const [name, , labels] of DESIGN_METRICS) {
       const family = families.get(`fire_circle_${name}`);
       expect(family?.samples.length, name).toBeGreaterThan(0);

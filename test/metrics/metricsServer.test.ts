@@ -91,7 +91,7 @@ describe('startMetricsServer', () => {
     const body = await res.text();
     expect(body).toContain('# TYPE fire_circle_adapter_calls_total counter');
     expect(body).not.toContain('# EOF');
-    expect(parseExposition(body).size).toBe(18);
+    expect(parseExposition(body).size).toBe(23);
   });
 
   it('answers HEAD with the headers of GET and no body', async () => {
@@ -203,7 +203,7 @@ describe('startMetricsServer', () => {
       }),
     );
     const expected = typeNames(bodies[0] ?? '');
-    expect(expected).toHaveLength(18);
+    expect(expected).toHaveLength(23);
     for (const body of bodies) expect(typeNames(body)).toEqual(expected);
   });
 

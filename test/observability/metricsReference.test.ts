@@ -25,6 +25,11 @@ async function liveFamilies(): Promise<Map<string, LiveFamily>> {
   metrics.setPatternActive('degradation', 'openai', true);
   metrics.healingAction('openai', 'retry_strategy', 'success');
   metrics.setConsciousnessScore(0.8);
+  const model = metrics.forModel('openai', 'gpt-4o', 20);
+  model.tokens({ input: 10, output: 5, cachedInput: 2, cacheWrite: 1, reasoning: 1 });
+  model.perOutputToken(0.02);
+  model.cost(0.001, 'USD');
+  model.rateLimit('requests', 499, 1);
   const families = new Map<string, LiveFamily>();
   for (const family of await registry.getMetricsAsJSON()) {
     const labels = new Set<string>();
@@ -42,7 +47,7 @@ const rulesText = readFileSync(RULES_PATH, 'utf8');
 describe('docs/metrics.md', () => {
   it('documents exactly the families the registry exposes, with their types and label sets', async () => {
     const live = await liveFamilies();
-    expect(live.size).toBe(18);
+    expect(live.size).toBe(23);
     const documented = new Map(doc.metrics.map((m) => [m.name, m]));
     expect(documented.size, 'each metric documented once').toBe(doc.metrics.length);
     expect([...documented.keys()].sort()).toEqual([...live.keys()].sort());

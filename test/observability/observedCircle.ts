@@ -73,6 +73,8 @@ export async function startObservedCircle(): Promise<ObservedCircle> {
     logger: pino({ level: 'silent' }),
     store: new MemoryStore(),
     config: { healingActionTimeoutMs: 2_000 },
+    // Lab prices (not real ones): the cost panel and cost_total need a price table.
+    usage: { prices: { currency: 'USD', models: { 'lab-*': { input: 1, output: 4 } } } },
   });
   const events: ObservedEvents = { patterns: new Set(), circuits: new Set(), completedHealings: new Set() };
   brain.on('pattern', (p) => events.patterns.add(p.patternType));

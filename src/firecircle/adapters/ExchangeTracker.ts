@@ -5,6 +5,7 @@ import { dialogueTurns, type DialogueTurns } from './dialogueTurns.js';
 import { approximateTokens, ReciprocityLedger } from './ReciprocityLedger.js';
 import { redactApiKey } from './redactApiKey.js';
 import { replyMessage } from './replyMessage.js';
+import type { ReplyMetadata } from '../ReplyMetadata.js';
 
 /** What an SDK adapter was configured with, resolved from its options and environment. */
 export interface ExchangeSettings {
@@ -81,6 +82,7 @@ export class ExchangeTracker {
     turns: DialogueTurns,
     text: string,
     usage: ReportedUsage,
+    metadata?: ReplyMetadata,
   ): ConsciousMessage {
     this.record(turns, text, usage);
     const { adapterId, generateId, clock, weight } = this.settings;
@@ -92,6 +94,7 @@ export class ExchangeTracker {
       nowMs: clock(),
       reciprocityScore: this.ledger.balance,
       weight,
+      ...(metadata === undefined ? {} : { metadata }),
     });
   }
 

@@ -15,6 +15,10 @@ import {
 import type { DialogueTurns } from './dialogueTurns.js';
 import { ExchangeTracker, type ReportedUsage } from './ExchangeTracker.js';
 import { LazyClient } from './LazyClient.js';
+import { replyMetadata, type ReplyMetadata } from '../ReplyMetadata.js';
+import { readRateLimits, type HeaderSource, type RateLimitReading } from '../../usage/readRateLimits.js';
+import { readUsage } from '../../usage/readUsage.js';
+import { StreamUsageReader } from '../../usage/StreamUsageReader.js';
 import type { SdkAdapterOptionsSchema } from './SdkAdapterOptions.js';
 
 /** What a concrete adapter resolved for the shared lifecycle before calling `super`. */
@@ -62,6 +66,7 @@ export abstract class SdkAdapter<C> implements ConsciousModelAdapter {
   readonly #tracker: ExchangeTracker;
   readonly #client: LazyClient<C>;
   readonly #streamItems: string;
+  readonly #clock: () => number;
 
   /** `o` are the subclass's validated options; nothing is imported or sent yet. */
   protected constructor(o: z.output<typeof SdkAdapterOptionsSchema>, setup: SdkAdapterSetup<C>) {
@@ -91,6 +96,7 @@ export abstract class SdkAdapter<C> implements ConsciousModelAdapter {
     registerSecret(setup.apiKey);
     this.#client = new LazyClient(setup.buildClient);
     this.#streamItems = setup.streamItems;
+    this.#clock = o.clock ?? systemClock;
   }
 
   /** Builds the client (importing the SDK) and probes the provider; resolves true, or rejects with the cause. */
@@ -115,25 +121,33 @@ export abstract class SdkAdapter<C> implements ConsciousModelAdapter {
     return tracker.guard(async () => {
       const client = await this.#client.get();
       const turns = tracker.turns(message, dialogueContext);
-      const response = await this.create(client, this.body(turns, false), requestOptions(options));
+      const { data: response, rateLimits } = await this.#send(client, this.body(turns, false), options);
       const { text, usage } = this.readReply(response);
-      return tracker.reply(message, turns, text, usage);
+      const metadata = replyMetadata(this.providerName, this.model, readUsage(response), rateLimits);
+      return tracker.reply(message, turns, text, usage, metadata);
     });
   }
 
-  /** Streams the reply's text deltas; a stream that ends without any text is an `api_return_none` failure. */
+  /**
+   * Streams the reply's text deltas; a stream that ends without any text is an `api_return_none`
+   * failure. The generator's return value (unseen by `for await`) is the reply's metadata.
+   */
   async *streamMessage(
     message: ConsciousMessageLike,
     dialogueContext: readonly ConsciousMessageLike[] = [],
     options: MessageCallOptions = {},
-  ): AsyncGenerator<string, void, undefined> {
+  ): AsyncGenerator<string, ReplyMetadata, undefined> {
     const tracker = this.#tracker;
     const turns = tracker.turns(message, dialogueContext);
     let text = '';
     let usage: ReportedUsage = {};
+    const reader = new StreamUsageReader();
+    let rateLimits: RateLimitReading | undefined;
     try {
       const client = await this.#client.get();
-      const stream = await this.create(client, this.body(turns, true), requestOptions(options));
+      const sent = await this.#send(client, this.body(turns, true), options);
+      const stream = sent.data;
+      rateLimits = sent.rateLimits;
       if (typeof stream !== 'object' || stream === null || !(Symbol.asyncIterator in stream)) {
         throw new InvalidResponseError(this.adapterId, 'streamMessage', [
           `expected a stream of ${this.#streamItems}`,
@@ -141,6 +155,7 @@ export abstract class SdkAdapter<C> implements ConsciousModelAdapter {
       }
       for await (const item of stream as AsyncIterable<unknown>) {
         usage = this.streamUsage(item, usage);
+        reader.read(item);
         const delta = this.streamDelta(item);
         if (delta === undefined) continue;
         text += delta;
@@ -156,6 +171,7 @@ export abstract class SdkAdapter<C> implements ConsciousModelAdapter {
       );
     }
     tracker.record(turns, text, usage);
+    return replyMetadata(this.providerName, this.model, reader.reading(), rateLimits);
   }
 
   /** Probes the provider and reports the adapter; rejects with the probe's error when it fails. */
@@ -188,6 +204,26 @@ export abstract class SdkAdapter<C> implements ConsciousModelAdapter {
 
   /** The body of the one-token request that probes a provider without a model listing. */
   protected abstract probeBody(): Record<string, unknown>;
+
+  /**
+   * Sends through `create`; with an SDK's promise, through its `withResponse()`, so the response
+   * headers' rate-limit budgets are read from the same request (the body is what `create` gives).
+   */
+  async #send(
+    client: C,
+    body: Record<string, unknown>,
+    options: MessageCallOptions,
+  ): Promise<{ data: unknown; rateLimits: RateLimitReading | undefined }> {
+    const pending = this.create(client, body, requestOptions(options));
+    const withResponse = (pending as { withResponse?: unknown }).withResponse;
+    if (typeof withResponse !== 'function') return { data: await pending, rateLimits: undefined };
+    const { data, response } = (await withResponse.call(pending)) as {
+      data: unknown;
+      response?: { headers?: HeaderSource };
+    };
+    const headers = response?.headers;
+    return { data, rateLimits: headers === undefined ? undefined : readRateLimits(headers, this.#clock()) };
+  }
 
   async #probe(): Promise<void> {
     const tracker = this.#tracker;

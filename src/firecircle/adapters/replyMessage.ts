@@ -1,5 +1,6 @@
 import type { ConsciousMessage, ConsciousMessageLike } from '../ConsciousMessage.js';
 import { estimateConsciousnessSignature } from '../estimateConsciousnessSignature.js';
+import type { ReplyMetadata } from '../ReplyMetadata.js';
 
 /** What a reply is made of. */
 export interface ReplyParts {
@@ -17,6 +18,8 @@ export interface ReplyParts {
   readonly reciprocityScore: number;
   /** The `consciousness_weight` of the estimate. */
   readonly weight: number;
+  /** Provider, models, usage and rate limits of the exchange. */
+  readonly metadata?: ReplyMetadata;
 }
 
 /**
@@ -52,6 +55,7 @@ export function replyMessage(parts: ReplyParts): ConsciousMessage {
     },
     status: 'delivered',
     priority: nonEmpty(request.priority) ?? 'normal',
+    ...(parts.metadata === undefined ? {} : { metadata: { ...parts.metadata } }),
   };
 }
 

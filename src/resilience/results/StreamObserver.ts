@@ -3,6 +3,7 @@ import { StreamInterruptedError } from '../../errors/StreamInterruptedError.js';
 import type { CallPipeline } from '../CallPipeline.js';
 import type { MethodState } from '../MethodState.js';
 import type { VoiceBreaker } from '../VoiceBreaker.js';
+import type { StreamUsageObserver } from '../../usage/UsageMeter.js';
 
 /** Where a handed-back SDK object reports: the pipeline, the call's method and its timings. */
 export interface Observation {
@@ -13,6 +14,8 @@ export interface Observation {
   /** When the attempt that produced the object started. */
   readonly attemptStart: number;
   readonly breaker: VoiceBreaker;
+  /** The call's first argument (the request body of an SDK call), for usage. */
+  readonly request?: unknown;
   /** Runs a page fetch as a protected call of the same method. */
   readonly protectPage: (fetch: () => unknown) => Promise<unknown>;
 }
@@ -26,6 +29,8 @@ export interface Observation {
 export class StreamObserver {
   private delivered = 0;
   private done = false;
+  /** Reads the usage the stream reports (undefined when it reports none). */
+  private usage: StreamUsageObserver | undefined;
 
   constructor(
     private readonly o: Observation,
@@ -33,9 +38,14 @@ export class StreamObserver {
   ) {}
 
   /** A chunk arrived. */
-  chunk(): void {
-    if (this.delivered++ > 0 || this.done) return;
+  chunk(value?: unknown): void {
+    if (this.delivered++ > 0 || this.done) {
+      this.usage?.chunk(value);
+      return;
+    }
     const { pipeline, state } = this.o;
+    this.usage = pipeline.voice.usage.stream(state.path, this.o.request, this.o.attemptStart);
+    this.usage?.chunk(value);
     const now = pipeline.now();
     pipeline.voice.firstChunk(state.cells, (now - this.o.start) / 1000);
     if (!this.connected) {
@@ -51,6 +61,7 @@ export class StreamObserver {
     if (this.done) return;
     this.done = true;
     const { pipeline, state } = this.o;
+    this.usage?.end();
     if (aborted) state.cells.error('aborted');
     else pipeline.voice.callEnded(state.cells, 'success', (pipeline.now() - this.o.start) / 1000);
   }

@@ -48,7 +48,7 @@ export function isStreamHelper(value: unknown): value is object {
 export function observeHelper(helper: object, o: Observation): void {
   const observer = new StreamObserver(o, false);
   const on = (helper as { on: (event: string, fn: (...a: unknown[]) => void) => unknown }).on.bind(helper);
-  const chunk = (): void => observer.chunk();
+  const chunk = (event: unknown): void => observer.chunk(event);
   on('streamEvent', chunk); // Anthropic MessageStream
   on('chunk', chunk); // openai ChatCompletionStream
   on('event', chunk); // openai ResponseStream
@@ -92,7 +92,7 @@ function observeIterator(
 ): AsyncIterableIterator<unknown> {
   const onResult = (r: IteratorResult<unknown>): IteratorResult<unknown> => {
     if (r.done) observer.ended(aborted());
-    else observer.chunk();
+    else observer.chunk(r.value);
     return r;
   };
   const onError = (err: unknown): never => {

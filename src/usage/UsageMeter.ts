@@ -1,0 +1,305 @@
+import type { Clock } from '../clock/Clock.js';
+import type { ConsciousnessLogger } from '../logging/createLogger.js';
+import type { InfrastructureMetrics, ModelMetrics } from '../metrics/InfrastructureMetrics.js';
+import { OVERFLOW_LABEL_VALUE, UNKNOWN_MODEL_LABEL_VALUE } from '../metrics/metricNames.js';
+import { operationName, providerName, type OperationRecord } from './OperationRecord.js';
+import { costOf, priceOf, type ModelPrice } from './PriceTable.js';
+import {
+  readRateLimits,
+  type HeaderSource,
+  type RateLimitBudget,
+  type RateLimitReading,
+} from './readRateLimits.js';
+import { readUsage } from './readUsage.js';
+import { StreamUsageReader } from './StreamUsageReader.js';
+import type { TokenUsage, UsageReading } from './TokenUsage.js';
+import type { UsageSettings } from './UsageOptions.js';
+
+/** What a meter needs from its owner. */
+export interface UsageMeterHost {
+  /** Epoch-ms clock. */
+  readonly clock: Clock;
+  /** Where the one overflow warning goes. */
+  readonly logger: ConsciousnessLogger;
+  /** The metric families. */
+  readonly metrics: InfrastructureMetrics;
+  /** Options (price table, model cap). */
+  readonly settings: UsageSettings;
+  /** Whether anybody listens for operation records (records are only built then). */
+  hasOperationListeners(): boolean;
+  /** Hands an operation record to the listeners. */
+  operation(record: OperationRecord): void;
+}
+
+/** Observes one stream's chunks; `end` once it is over (`final`: the iterator's return value). */
+export interface StreamUsageObserver {
+  /** One delivered chunk (read, never changed). */
+  chunk(chunk: unknown): void;
+  /** The stream ended (fully read, or the caller stopped); `final` is a generator's return value. */
+  end(final?: unknown): void;
+}
+
+/** A budget as stored: remaining now, and when it refills (epoch ms). */
+interface StoredBudget {
+  remaining: number;
+  resetAt: number | undefined;
+}
+
+/** One model of the voice: its series and its latest rate-limit budgets. */
+interface ModelSlot {
+  readonly metrics: ModelMetrics;
+  requests: StoredBudget | undefined;
+  tokens: StoredBudget | undefined;
+}
+
+/** Tokens and cost of a voice since the process started (the demo's dashboard reads them). */
+export interface UsageTotals {
+  /** Input tokens. */
+  input: number;
+  /** Output tokens. */
+  output: number;
+  /** Cost in the price table's currency (0 without a table). */
+  cost: number;
+}
+
+// Raw model names cached per voice beyond the label cap (past it they all map to `other`).
+const RAW_NAME_FACTOR = 4;
+const PRICE_CACHE_LIMIT = 1_000;
+
+function modelOf(request: unknown): string | undefined {
+  if (typeof request !== 'object' || request === null) return undefined;
+  const model = (request as { model?: unknown }).model;
+  return typeof model === 'string' && model !== '' ? model : undefined;
+}
+
+/** OpenAI chat streams report usage only when the caller asked for it: nothing to read otherwise. */
+function reportsNoUsage(method: string, request: unknown): boolean {
+  if (!method.endsWith('chat.completions.create')) return false;
+  const options = (request as { stream_options?: { include_usage?: unknown } | null } | null)?.stream_options;
+  return options?.include_usage !== true;
+}
+
+/**
+ * A voice's reader of what providers already return: the usage in results and stream chunks, the
+ * rate-limit headers of responses. Never sends a request and never changes the caller's request
+ * or result. The call path calls `unary`, `stream`, `headers`, `failed` and `fallback`.
+ */
+export class UsageMeter {
+  /** Provider name hint (`adapter.providerName`), used for OpenTelemetry's `gen_ai.provider.name`. */
+  provider: string | undefined;
+  /** Tokens and cost so far. */
+  readonly totals: UsageTotals = { input: 0, output: 0, cost: 0 };
+  private readonly byRaw = new Map<string, ModelSlot>();
+  private readonly byLabel = new Map<string, ModelSlot>();
+  private readonly foreign = new Map<string, ModelSlot>();
+  private readonly prices = new Map<string, ModelPrice | null>();
+  private warned = false;
+
+  constructor(
+    /** Voice name. */
+    readonly voice: string,
+    private readonly host: UsageMeterHost,
+  ) {}
+
+  /** Whether usage is read at all (the `usage.enabled` option). */
+  get enabled(): boolean {
+    return this.host.settings.enabled;
+  }
+
+  /** A successful unary attempt: its result's usage (and Fire Circle reply rate limits) recorded. */
+  unary(method: string, request: unknown, result: unknown, latencyMs: number): void {
+    if (!this.host.settings.enabled) return;
+    const reading = readUsage(result);
+    if (reading === undefined && !this.host.hasOperationListeners()) return;
+    const requestModel = modelOf(request) ?? reading?.requestModel;
+    if (reading !== undefined) {
+      const slot = this.record(this.voice, requestModel, reading, latencyMs / 1000);
+      const limits = (result as { metadata?: { rateLimits?: RateLimitReading } }).metadata?.rateLimits;
+      if (limits !== undefined) this.storeLimits(slot, limits, this.host.clock());
+    }
+    this.emit(this.voice, method, requestModel, reading, latencyMs / 1000, undefined);
+  }
+
+  /**
+   * A stream whose first chunk arrived; undefined when it cannot report usage and nobody wants
+   * operation records (an OpenAI chat stream without `stream_options.include_usage`).
+   * `startedAt` (epoch ms) is when its attempt started.
+   */
+  stream(method: string, request: unknown, startedAt?: number): StreamUsageObserver | undefined {
+    if (!this.host.settings.enabled) return undefined;
+    if (reportsNoUsage(method, request) && !this.host.hasOperationListeners()) return undefined;
+    const clock = this.host.clock;
+    const reader = new StreamUsageReader();
+    let first = 0;
+    let ended = false;
+    return {
+      chunk: (chunk) => {
+        if (first === 0) first = clock();
+        reader.read(chunk);
+      },
+      end: (final) => {
+        if (ended) return;
+        ended = true;
+        const now = clock();
+        // A reference adapter's stream returns its reply metadata when it is over.
+        const metadata = typeof final === 'object' && final !== null ? { metadata: final } : undefined;
+        const reading = reader.reading() ?? readUsage(metadata);
+        const requestModel = modelOf(request) ?? reading?.requestModel;
+        if (reading !== undefined) {
+          const slot = this.record(this.voice, requestModel, reading, first === 0 ? 0 : (now - first) / 1000);
+          const limits = (final as { rateLimits?: RateLimitReading } | undefined)?.rateLimits;
+          if (limits !== undefined) this.storeLimits(slot, limits, now);
+        }
+        const duration = (now - (startedAt ?? (first === 0 ? now : first))) / 1000;
+        this.emit(this.voice, method, requestModel, reading, duration, undefined);
+      },
+    };
+  }
+
+  /** Response headers of an attempt: the rate-limit budgets they carry, kept for the next scrape. */
+  headers(method: string, request: unknown, headers: HeaderSource): void {
+    if (!this.host.settings.enabled) return;
+    const now = this.host.clock();
+    const reading = readRateLimits(headers, now);
+    if (reading === undefined) return;
+    this.storeLimits(this.slot(this.voice, modelOf(request)), reading, now);
+    if (this.provider === undefined && headers.get('anthropic-ratelimit-requests-remaining') !== null) {
+      this.provider = 'anthropic';
+    }
+  }
+
+  /** A failed attempt (for operation records: `error.type` is the category). */
+  failed(method: string, category: string, latencyMs: number, request?: unknown): void {
+    if (!this.host.settings.enabled || !this.host.hasOperationListeners()) return;
+    this.emit(this.voice, method, modelOf(request), undefined, latencyMs / 1000, category);
+  }
+
+  /**
+   * An unwrapped fallback adapter (`target`) answered: its tokens are counted under the target's
+   * name and the model it reports (a wrapped fallback counts its own).
+   */
+  fallback(method: string, target: string, result: unknown, latencyMs: number): void {
+    if (!this.host.settings.enabled) return;
+    const reading = readUsage(result);
+    if (reading === undefined) return;
+    this.record(target, reading.requestModel ?? reading.responseModel, reading, latencyMs / 1000);
+    this.emit(target, method, reading.requestModel, reading, latencyMs / 1000, undefined);
+  }
+
+  /** Writes the stored rate-limit budgets into their gauges (called once per scrape). */
+  publish(): void {
+    const now = this.host.clock();
+    for (const slot of this.byLabel.values()) publishSlot(slot, now);
+  }
+
+  private record(
+    adapter: string,
+    requestModel: string | undefined,
+    reading: UsageReading,
+    seconds: number,
+  ): ModelSlot {
+    const usage = reading.usage;
+    const slot = this.slot(adapter, requestModel ?? reading.responseModel);
+    slot.metrics.tokens(usage);
+    if (usage.output > 0 && seconds > 0) slot.metrics.perOutputToken(seconds / usage.output);
+    const table = this.host.settings.prices;
+    if (table !== undefined) {
+      const price = this.priceFor(reading.responseModel) ?? this.priceFor(requestModel);
+      if (price !== undefined) {
+        const cost = costOf(price, usage, table.perTokens);
+        slot.metrics.cost(cost, table.currency);
+        if (adapter === this.voice) this.totals.cost += cost;
+      }
+    }
+    if (adapter === this.voice) {
+      this.totals.input += usage.input;
+      this.totals.output += usage.output;
+    }
+    return slot;
+  }
+
+  private priceFor(model: string | undefined): ModelPrice | undefined {
+    const table = this.host.settings.prices;
+    if (model === undefined || table === undefined) return undefined;
+    const cached = this.prices.get(model);
+    if (cached !== undefined) return cached ?? undefined;
+    const price = priceOf(table, model);
+    if (this.prices.size < PRICE_CACHE_LIMIT) this.prices.set(model, price ?? null);
+    return price;
+  }
+
+  private slot(adapter: string, model: string | undefined): ModelSlot {
+    const raw = model ?? UNKNOWN_MODEL_LABEL_VALUE;
+    const own = adapter === this.voice;
+    const byRaw = own ? this.byRaw : this.foreign;
+    const key = own ? raw : `${adapter}\u0000${raw}`;
+    const cached = byRaw.get(key);
+    if (cached !== undefined) return cached;
+    const max = this.host.settings.maxModelsPerVoice;
+    const metrics = this.host.metrics.forModel(adapter, raw, max);
+    let slot: ModelSlot | undefined = own ? this.byLabel.get(metrics.model) : undefined;
+    if (slot === undefined) {
+      slot = { metrics, requests: undefined, tokens: undefined };
+      if (own) this.byLabel.set(metrics.model, slot);
+    }
+    if (byRaw.size < max * RAW_NAME_FACTOR) byRaw.set(key, slot);
+    if (metrics.model === OVERFLOW_LABEL_VALUE && !this.warned) {
+      this.warned = true;
+      this.host.logger.warn(
+        { adapter, maxModelsPerVoice: max },
+        `${adapter} reported more than ${max} models: further models are counted as model="other"`,
+      );
+    }
+    return slot;
+  }
+
+  private storeLimits(slot: ModelSlot, reading: RateLimitReading, now: number): void {
+    if (reading.requests !== undefined) slot.requests = stored(reading.requests, now);
+    if (reading.tokens !== undefined) slot.tokens = stored(reading.tokens, now);
+  }
+
+  private emit(
+    adapter: string,
+    method: string,
+    requestModel: string | undefined,
+    reading: UsageReading | undefined,
+    durationSeconds: number,
+    errorType: string | undefined,
+  ): void {
+    if (!this.host.hasOperationListeners()) return;
+    const usage: TokenUsage | undefined = reading?.usage;
+    this.host.operation({
+      adapter,
+      provider:
+        providerName(reading?.provider) ??
+        providerName(adapter === this.voice ? this.provider : undefined) ??
+        providerName(adapter) ??
+        (adapter === this.voice ? this.provider : undefined) ??
+        reading?.provider,
+      method,
+      operation: operationName(method),
+      requestModel,
+      responseModel: reading?.responseModel,
+      durationSeconds: Math.max(0, durationSeconds),
+      errorType,
+      usage,
+    });
+  }
+}
+
+function stored(budget: RateLimitBudget, now: number): StoredBudget {
+  return {
+    remaining: budget.remaining,
+    resetAt: budget.resetSeconds === undefined ? undefined : now + budget.resetSeconds * 1000,
+  };
+}
+
+function publishSlot(slot: ModelSlot, now: number): void {
+  const { requests, tokens } = slot;
+  if (requests !== undefined) slot.metrics.rateLimit('requests', requests.remaining, resetIn(requests, now));
+  if (tokens !== undefined) slot.metrics.rateLimit('tokens', tokens.remaining, resetIn(tokens, now));
+}
+
+function resetIn(budget: StoredBudget, now: number): number | undefined {
+  return budget.resetAt === undefined ? undefined : Math.max(0, (budget.resetAt - now) / 1000);
+}

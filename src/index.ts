@@ -89,3 +89,10 @@ export {
   InMemoryConsciousnessMetricsCollector,
   type InMemoryConsciousnessMetricsCollectorOptions,
 } from './consciousness/collector/InMemoryConsciousnessMetricsCollector.js';
+
+// Tokens, cost and rate limits (the `usage` option); the OpenTelemetry bridge is in `infrastructure-consciousness/otel`.
+export type { UsageOptionsInput } from './usage/UsageOptions.js';
+export type { PriceTableInput } from './usage/PriceTable.js';
+export type { TokenUsage, TokenType } from './usage/TokenUsage.js';
+export type { RateLimitReading, RateLimitBudget } from './usage/readRateLimits.js';
+export type { OperationRecord } from './usage/OperationRecord.js';

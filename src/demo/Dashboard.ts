@@ -21,6 +21,36 @@ export interface VoiceRow {
   readonly calls: VoiceCallCounts;
   /** Failed upstream attempts by error category. */
   readonly errors: Readonly<Partial<Record<string, number>>>;
+  /** Tokens the provider reported for this voice, and their cost at the demo's price table. */
+  readonly usage: VoiceUsage;
+}
+
+/** Tokens and cost of one voice so far (from its usage meter). */
+export interface VoiceUsage {
+  /** Input tokens. */
+  readonly input: number;
+  /** Output tokens. */
+  readonly output: number;
+  /** Cost in `currency` (0 when no price matched). */
+  readonly cost: number;
+}
+
+/** `1.2k/340`: input and output tokens, compact. */
+export function tokensText(usage: VoiceUsage): string {
+  return `${compact(usage.input)}/${compact(usage.output)}`;
+}
+
+/** `$0.0123`: a small cost with enough digits to move. */
+export function costText(cost: number, currency = 'USD'): string {
+  const amount = cost >= 1 ? cost.toFixed(2) : cost.toFixed(4);
+  return currency === 'USD' ? `$${amount}` : `${amount} ${currency}`;
+}
+
+function compact(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e4) return `${Math.round(n / 1e3)}k`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return String(Math.round(n));
 }
 
 /** A detected pattern, timed from the start of the run. */
@@ -196,7 +226,7 @@ export function renderDashboard(view: DashboardView, style: DashboardStyle): str
     paint('bold', '📊 Infrastructure Health:'),
     paint(
       'dim',
-      `     ${'voice'.padEnd(10)} ${'model'.padEnd(16)} ${'status'.padEnd(12)} ${'circuit'.padEnd(9)} p(fail)  calls  retry  fallbk  failed  upstream errors`,
+      `     ${'voice'.padEnd(10)} ${'model'.padEnd(16)} ${'status'.padEnd(12)} ${'circuit'.padEnd(9)} p(fail)  calls  retry  fallbk  failed  ${'tokens in/out'.padStart(13)} ${'cost'.padStart(8)}  upstream errors`,
     ),
   ];
   for (const v of view.voices) {
@@ -206,10 +236,17 @@ export function renderDashboard(view: DashboardView, style: DashboardStyle): str
     const pText = paint(p > 0.5 ? 'red' : p > 0.3 ? 'yellow' : 'green', p.toFixed(2).padStart(7));
     lines.push(
       `  ${STATUS_EMOJI[v.status]} ${clean(v.name).padEnd(10)} ${clean(model).padEnd(16)} ${paint(STATUS_STYLE[v.status], v.status.padEnd(12))} ${circuit} ${pText}` +
-        ` ${String(v.calls.calls).padStart(6)} ${String(v.calls.savedByRetry).padStart(6)} ${String(v.calls.servedByFallback).padStart(7)} ${String(v.calls.failed).padStart(7)}  ${topErrors(v.errors)}`,
+        ` ${String(v.calls.calls).padStart(6)} ${String(v.calls.savedByRetry).padStart(6)} ${String(v.calls.servedByFallback).padStart(7)} ${String(v.calls.failed).padStart(7)}` +
+        `  ${tokensText(v.usage).padStart(13)} ${costText(v.usage.cost).padStart(8)}  ${topErrors(v.errors)}`,
     );
   }
-  lines.push(`  ${paint('dim', `total ${callsText(view.totals)}`)}`, '');
+  const input = view.voices.reduce((sum, v) => sum + v.usage.input, 0);
+  const output = view.voices.reduce((sum, v) => sum + v.usage.output, 0);
+  const cost = view.voices.reduce((sum, v) => sum + v.usage.cost, 0);
+  lines.push(
+    `  ${paint('dim', `total ${callsText(view.totals)}; ${tokensText({ input, output, cost })} tokens, ${costText(cost)}`)}`,
+    '',
+  );
   lines.push(
     `${paint('bold', `🌀 Patterns (${view.patterns.length}):`)} ${paint('dim', patternTally(view.patterns))}`,
   );

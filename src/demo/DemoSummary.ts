@@ -1,6 +1,14 @@
 import { PatternTypeSchema, type PatternType } from '../patterns/InfrastructurePattern.js';
 import type { VoiceCallCounts } from './CallLedger.js';
-import { describePattern, seconds, type HealingRow, type PatternRow } from './Dashboard.js';
+import {
+  costText,
+  describePattern,
+  seconds,
+  tokensText,
+  type HealingRow,
+  type PatternRow,
+  type VoiceUsage,
+} from './Dashboard.js';
 
 /** One voice at the end of the run. */
 export interface VoiceSummary {
@@ -16,6 +24,8 @@ export interface VoiceSummary {
   readonly upstreamAttempts: number;
   /** Upstream attempts that failed. */
   readonly upstreamFailures: number;
+  /** Tokens the provider reported, and their cost at the demo's price table. */
+  readonly usage: VoiceUsage;
 }
 
 /** Healing actions of one type by measured result. */
@@ -95,17 +105,29 @@ function adaptersOf(log: readonly PatternRow[], type: PatternType): string {
 /** The end-of-run summary: calls and how they were saved, patterns by type, healings by result, files. */
 export function renderSummary(s: DemoSummary): string {
   const t = s.totals;
-  const head = `${'voice'.padEnd(10)} ${'model'.padEnd(16)} ${'calls'.padStart(6)} ${'answered'.padStart(8)} ${'retry'.padStart(6)} ${'fallback'.padStart(8)} ${'failed'.padStart(6)}  upstream attempts/failures`;
-  const row = (name: string, model: string, c: VoiceCallCounts, upstream: string): string =>
-    `${name.padEnd(10)} ${model.padEnd(16)} ${String(c.calls).padStart(6)} ${String(c.answered).padStart(8)} ${String(c.savedByRetry).padStart(6)} ${String(c.servedByFallback).padStart(8)} ${String(c.failed).padStart(6)}  ${upstream}`;
+  const head = `${'voice'.padEnd(10)} ${'model'.padEnd(16)} ${'calls'.padStart(6)} ${'answered'.padStart(8)} ${'retry'.padStart(6)} ${'fallback'.padStart(8)} ${'failed'.padStart(6)} ${'tokens in/out'.padStart(13)} ${'cost'.padStart(9)}  upstream attempts/failures`;
+  const row = (
+    name: string,
+    model: string,
+    c: VoiceCallCounts,
+    usage: VoiceUsage,
+    upstream: string,
+  ): string =>
+    `${name.padEnd(10)} ${model.padEnd(16)} ${String(c.calls).padStart(6)} ${String(c.answered).padStart(8)} ${String(c.savedByRetry).padStart(6)} ${String(c.servedByFallback).padStart(8)} ${String(c.failed).padStart(6)} ${tokensText(usage).padStart(13)} ${costText(usage.cost).padStart(9)}  ${upstream}`;
+  const total: VoiceUsage = {
+    input: s.voices.reduce((sum, v) => sum + v.usage.input, 0),
+    output: s.voices.reduce((sum, v) => sum + v.usage.output, 0),
+    cost: s.voices.reduce((sum, v) => sum + v.usage.cost, 0),
+  };
   const lines = [
     `════ Fire Circle summary — scenario ${s.scenario}, ${seconds(s.elapsedMs, 0)}${s.interrupted ? ' (interrupted)' : ''} ════`,
     `  ${head}`,
     ...s.voices.map(
       (v) =>
-        `  ${row(v.name, v.mode === 'real' ? `${v.model} (real)` : v.model, v.calls, `${v.upstreamAttempts} / ${v.upstreamFailures}`)}`,
+        `  ${row(v.name, v.mode === 'real' ? `${v.model} (real)` : v.model, v.calls, v.usage, `${v.upstreamAttempts} / ${v.upstreamFailures}`)}`,
     ),
-    `  ${row('total', '', t, '')}`.trimEnd(),
+    `  ${row('total', '', t, total, '')}`.trimEnd(),
+    `  Tokens: ${total.input} input, ${total.output} output, as the providers reported them; cost ${costText(total.cost)} at the demo's illustrative prices`,
     `  Caller-visible failures: ${t.failed} of ${t.calls} dialogue calls${t.cancelled > 0 ? ` (${t.cancelled} cut short when the run ended)` : ''}`,
     `  Calls saved: ${t.savedByRetry} by retry, ${t.servedByFallback} by fallback; ${s.retriesScheduled} retries scheduled; fallbacks served: ${
       Object.entries(s.fallbacksByKind)

@@ -37,6 +37,22 @@ import { Dialogue } from './Dialogue.js';
 import { LiveDisplay, type DisplayOutput } from './LiveDisplay.js';
 import { NoRealVoicesError } from './NoRealVoicesError.js';
 
+/**
+ * Illustrative prices (USD per million tokens) for the demo's emulated models, so the dashboard
+ * shows a cost: not any provider's current prices. Real deployments pass their own table.
+ */
+export const DEMO_PRICES = {
+  currency: 'USD',
+  models: {
+    'claude-demo': { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 },
+    'gpt-demo': { input: 2.5, output: 10, cachedInput: 1.25 },
+    'deepseek-demo': { input: 0.27, output: 1.1 },
+    'grok-demo': { input: 3, output: 15 },
+    'mistral-demo': { input: 2, output: 6 },
+    'local-demo': { input: 0, output: 0 },
+  },
+} as const;
+
 /** The scenario `npm start` plays. */
 export const DEFAULT_DEMO_SCENARIO = 'fire-circle-demo';
 /** Length of the default run. */
@@ -159,6 +175,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoSum
     // Every failure is on the dashboard already; a log line per attempt would tear it.
     logger: pino({ level: 'silent' }),
     preset: 'dev',
+    usage: { prices: DEMO_PRICES },
     config: {
       storagePath,
       healingActionTimeoutMs: settings.healingActionTimeoutMs,
@@ -266,6 +283,7 @@ async function play(p: Play): Promise<DemoSummary> {
           failureProbability: s?.predictedFailureProbability ?? 0,
           calls: { ...ledger.countsOf(m.spec.name) },
           errors: s?.errorPatterns ?? {},
+          usage: { ...brain.voice(m.spec.name).usage.totals },
         };
       }),
       patterns: patternLog,
@@ -456,6 +474,7 @@ async function summarize(
       calls: { ...ledger.countsOf(m.spec.name) },
       upstreamAttempts: s?.totalCalls ?? 0,
       upstreamFailures: s?.totalFailures ?? 0,
+      usage: { ...brain.voice(m.spec.name).usage.totals },
     };
   });
   return {

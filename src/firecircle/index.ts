@@ -19,6 +19,7 @@ export {
   type ConsciousMessageDraft,
   type CreateMessageOptions,
 } from './ConsciousMessage.js';
+export { replyMetadata, type ReplyMetadata, type ReplyUsage } from './ReplyMetadata.js';
 export {
   ModelCapabilitiesSchema,
   TokensBalanceSchema,

@@ -35,8 +35,8 @@ export interface CounterSnapshot {
   help: string;
   /** Current metric name (possibly with `_total` stripped by an OpenMetrics scrape). */
   name: string;
-  /** Always `'counter'`. */
-  type: 'counter';
+  /** `'counter'` (`'gauge'` for a FastGauge). */
+  type: 'counter' | 'gauge';
   /** One sample per series, in the order the series first received an increment. */
   values: CounterSample[];
   /** How AggregatorRegistry combines cluster workers: summed. */
@@ -58,6 +58,15 @@ class CounterSeries implements CounterCell {
     private readonly key: string,
     public readonly labels: Readonly<Record<string, string>>,
   ) {}
+
+  public set(value: number): void {
+    // A gauge keeps its last finite value; NaN and ±Infinity are ignored.
+    if (value - value !== 0) return;
+    this.value = value;
+    if (!this.attached) {
+      this.attach();
+    }
+  }
 
   public inc(n = 1): void {
     // One comparison pair rejects negatives, NaN and Infinity; prom-client would let NaN through.
@@ -93,8 +102,8 @@ export class FastCounter {
   public name: string;
   /** Help text printed after `# HELP`. */
   public readonly help: string;
-  /** Prometheus metric type, read by the Registry. */
-  public readonly type = 'counter' as const;
+  /** Prometheus metric type, read by the Registry (`gauge` for a FastGauge). */
+  public readonly type: 'counter' | 'gauge';
   /** Cluster aggregation method, read by AggregatorRegistry. */
   public readonly aggregator = 'sum' as const;
   /** Label names, in the order {@link FastCounter.cell} takes their values. */
@@ -106,8 +115,9 @@ export class FastCounter {
   private readonly layouts = new LayoutVersions();
 
   /** Validates the options, then registers with each of `registers`; a taken name throws the Registry's error. */
-  constructor(options: FastCounterOptions) {
+  constructor(options: FastCounterOptions, type: 'counter' | 'gauge' = 'counter') {
     validateMetric(options.name, options.help, options.labelNames);
+    this.type = type;
     this.name = options.name;
     this.help = options.help;
     this.labelNames = [...options.labelNames];
@@ -143,6 +153,7 @@ export class FastCounter {
 
   /** The current samples in prom-client's metric-object shape; called by the Registry on every scrape. */
   public async get(): Promise<CounterSnapshot> {
+    this.beforeRead();
     const values: CounterSample[] = [];
     for (const series of this.exported.values()) {
       // A fresh sample object each time: Registry.getMetricsAsJSON reassigns `labels` on it.
@@ -157,6 +168,7 @@ export class FastCounter {
    * from prefixes cached per series.
    */
   public expose(format: ExpositionFormat): string[] {
+    this.beforeRead();
     const version = this.layouts.current(format, this.name);
     const slot = format.slot;
     const chunks: string[] = [];
@@ -176,6 +188,9 @@ export class FastCounter {
     chunks.push(text);
     return chunks;
   }
+
+  /** Called before every read (scrape); a FastGauge refreshes its values here. */
+  protected beforeRead(): void {}
 
   private keyOf(labelValues: readonly string[]): string {
     return seriesKey(this.name, this.labelNames, labelValues);

@@ -5,7 +5,12 @@ import { invalidOptions } from '../errors/invalidOptions.js';
 import { isRegistry } from './isRegistry.js';
 import type { LabelBook } from './LabelBook.js';
 import { labelValue } from './labelValue.js';
-import { GAUGE_KEYS, registerMetricFamilies, type MetricFamilies } from './metricFamilies.js';
+import {
+  CELL_GAUGE_KEYS,
+  GAUGE_KEYS,
+  registerMetricFamilies,
+  type MetricFamilies,
+} from './metricFamilies.js';
 import { DEFAULT_MAX_METHODS_PER_ADAPTER, DEFAULT_METRIC_PREFIX, type HealingResult } from './metricNames.js';
 import { MethodMetrics } from './MethodMetrics.js';
 import { ModelMetrics } from './ModelMetrics.js';
@@ -139,6 +144,7 @@ export class InfrastructureMetrics {
   onCollect(hook: () => void): () => void {
     if (this.collectHooks.length === 0) {
       for (const key of GAUGE_KEYS) addScrapeHook(this.families[key], this.collector);
+      for (const key of CELL_GAUGE_KEYS) addScrapeHook(this.families[key], this.collector);
     }
     this.collectHooks.push(hook);
     return () => {

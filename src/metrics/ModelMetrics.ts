@@ -1,10 +1,8 @@
-import type { Gauge } from 'prom-client';
 import type { CounterCell } from './FastCounter.js';
+import type { GaugeCell } from './FastGauge.js';
 import type { HistogramCell } from './FastHistogram.js';
 import { labelValue } from './labelValue.js';
 import type { MetricFamilies } from './metricFamilies.js';
-
-type GaugeChild = Gauge.Internal<string>;
 
 /** Token counts as `tokens_total` receives them (the `type` label values, in TOKEN_TYPES order). */
 export interface TokenCounts {
@@ -33,8 +31,8 @@ export class ModelMetrics {
   private timePerToken: HistogramCell | undefined;
   private costCell: CounterCell | undefined;
   private costCurrency = '';
-  private remaining: Map<string, GaugeChild> | undefined;
-  private reset: Map<string, GaugeChild> | undefined;
+  private remaining: Map<string, GaugeCell> | undefined;
+  private reset: Map<string, GaugeCell> | undefined;
 
   constructor(
     private readonly families: MetricFamilies,
@@ -83,7 +81,7 @@ export class ModelMetrics {
     this.remaining ??= new Map();
     let child = this.remaining.get(kind);
     if (child === undefined) {
-      child = this.families.ratelimitRemaining.labels({ adapter: this.adapter, model: this.model, kind });
+      child = this.families.ratelimitRemaining.cell(this.adapter, this.model, kind);
       this.remaining.set(kind, child);
     }
     child.set(remaining);
@@ -91,7 +89,7 @@ export class ModelMetrics {
     this.reset ??= new Map();
     let resetChild = this.reset.get(kind);
     if (resetChild === undefined) {
-      resetChild = this.families.ratelimitReset.labels({ adapter: this.adapter, model: this.model, kind });
+      resetChild = this.families.ratelimitReset.cell(this.adapter, this.model, kind);
       this.reset.set(kind, resetChild);
     }
     resetChild.set(resetSeconds);

@@ -2,6 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { MetricConflictError } from '../errors/MetricConflictError.js';
 import { inLabelOrder, type CellFamily, type CounterFamily, type HistogramFamily } from './CellFamily.js';
 import { FastCounter } from './FastCounter.js';
+import { FastGauge, type GaugeCell } from './FastGauge.js';
 import { FastHistogram } from './FastHistogram.js';
 import { labelBookOf, type LabelBook } from './LabelBook.js';
 import { METRIC_DEFINITIONS, metricName, type MetricKey, type MetricKind } from './metricNames.js';
@@ -10,8 +11,14 @@ import { runScrapeHooks } from './scrapeHooks.js';
 
 type Definitions = typeof METRIC_DEFINITIONS;
 type KeyOf<T extends MetricKind> = {
-  [K in MetricKey]: Definitions[K]['type'] extends T ? K : never;
+  [K in MetricKey]: Definitions[K]['type'] extends T
+    ? Definitions[K] extends { cells: true }
+      ? never
+      : K
+    : never;
 }[MetricKey];
+/** Gauges written through cells (FastGauge). */
+type CellGaugeKey = { [K in MetricKey]: Definitions[K] extends { cells: true } ? K : never }[MetricKey];
 
 /**
  * The metric families (DESIGN §8 and usage), registered in (or reused from) one registry, keyed as in
@@ -20,15 +27,23 @@ type KeyOf<T extends MetricKind> = {
  */
 export type MetricFamilies = { readonly [K in KeyOf<'counter'>]: CounterFamily } & {
   readonly [K in KeyOf<'histogram'>]: HistogramFamily;
-} & { readonly [K in KeyOf<'gauge'>]: Gauge } & {
+} & { readonly [K in KeyOf<'gauge'>]: Gauge } & { readonly [K in CellGaugeKey]: CellFamily<GaugeCell> } & {
   /** Label values issued on this registry, shared by every instance and loaded copy writing to it. */
   readonly labelBook: LabelBook;
 };
 
 const KEYS = Object.keys(METRIC_DEFINITIONS) as MetricKey[];
 
-/** The keys of the gauge families, the ones scrape hooks are attached to. */
-export const GAUGE_KEYS = KEYS.filter((key) => METRIC_DEFINITIONS[key].type === 'gauge') as KeyOf<'gauge'>[];
+const isCellGauge = (key: MetricKey): boolean =>
+  (METRIC_DEFINITIONS[key] as { cells?: boolean }).cells === true;
+
+/** The keys of the prom-client gauge families, the ones scrape hooks are attached to. */
+export const GAUGE_KEYS = KEYS.filter(
+  (key) => METRIC_DEFINITIONS[key].type === 'gauge' && !isCellGauge(key),
+) as KeyOf<'gauge'>[];
+
+/** The keys of the gauge families written through cells (scrape hooks are attached to them too). */
+export const CELL_GAUGE_KEYS = KEYS.filter(isCellGauge) as CellGaugeKey[];
 
 // prom-client calls a gauge's `collect` with the gauge as `this`, right before reading its values.
 function collectHooks(this: object): void {
@@ -67,7 +82,7 @@ function reusable(registry: Registry, name: string, key: MetricKey): FoundMetric
     throw new MetricConflictError(name, expected, shapeOf(String(found.type), labelNames));
   }
   const usable =
-    def.type === 'gauge'
+    def.type === 'gauge' && !isCellGauge(key)
       ? typeof found.labels === 'function'
       : typeof found.cell === 'function' || typeof found.labels === 'function';
   if (!usable) {
@@ -107,7 +122,7 @@ function create(registry: Registry, prefix: string, key: MetricKey): object {
     case 'histogram':
       return new FastHistogram({ ...options, buckets: def.buckets ?? [] });
     case 'gauge':
-      return new Gauge({ ...options, collect: collectHooks });
+      return isCellGauge(key) ? new FastGauge(options) : new Gauge({ ...options, collect: collectHooks });
   }
 }
 
@@ -125,7 +140,8 @@ export function registerMetricFamilies(registry: Registry, prefix: string): Metr
     if (existing === undefined) {
       families[key] = create(registry, prefix, key);
     } else {
-      families[key] = METRIC_DEFINITIONS[key].type === 'gauge' ? existing : cellsOf(existing, key);
+      families[key] =
+        METRIC_DEFINITIONS[key].type === 'gauge' && !isCellGauge(key) ? existing : cellsOf(existing, key);
     }
   }
   // The book lives on the registered calls metric, so it is dropped with it (removeSingleMetric).

@@ -94,6 +94,8 @@ export class UsageMeter {
   private readonly foreign = new Map<string, ModelSlot>();
   private readonly prices = new Map<string, ModelPrice | null>();
   private warned = false;
+  private lastModel: string | undefined;
+  private lastSlot: ModelSlot | undefined;
 
   constructor(
     /** Voice name. */
@@ -110,14 +112,15 @@ export class UsageMeter {
   unary(method: string, request: unknown, result: unknown, latencyMs: number): void {
     if (!this.host.settings.enabled) return;
     const reading = readUsage(result);
-    if (reading === undefined && !this.host.hasOperationListeners()) return;
+    const listened = this.host.hasOperationListeners();
+    if (reading === undefined && !listened) return;
     const requestModel = modelOf(request) ?? reading?.requestModel;
     if (reading !== undefined) {
       const slot = this.record(this.voice, requestModel, reading, latencyMs / 1000);
       const limits = (result as { metadata?: { rateLimits?: RateLimitReading } }).metadata?.rateLimits;
       if (limits !== undefined) this.storeLimits(slot, limits, this.host.clock());
     }
-    this.emit(this.voice, method, requestModel, reading, latencyMs / 1000, undefined);
+    if (listened) this.emit(this.voice, method, requestModel, reading, latencyMs / 1000, undefined);
   }
 
   /**
@@ -231,6 +234,17 @@ export class UsageMeter {
   private slot(adapter: string, model: string | undefined): ModelSlot {
     const raw = model ?? UNKNOWN_MODEL_LABEL_VALUE;
     const own = adapter === this.voice;
+    // A voice usually talks to one model: the last one answers without a map lookup.
+    if (own && raw === this.lastModel && this.lastSlot !== undefined) return this.lastSlot;
+    const slot = this.findSlot(adapter, raw, own);
+    if (own) {
+      this.lastModel = raw;
+      this.lastSlot = slot;
+    }
+    return slot;
+  }
+
+  private findSlot(adapter: string, raw: string, own: boolean): ModelSlot {
     const byRaw = own ? this.byRaw : this.foreign;
     const key = own ? raw : `${adapter}\u0000${raw}`;
     const cached = byRaw.get(key);
@@ -301,5 +315,6 @@ function publishSlot(slot: ModelSlot, now: number): void {
 }
 
 function resetIn(budget: StoredBudget, now: number): number | undefined {
-  return budget.resetAt === undefined ? undefined : Math.max(0, (budget.resetAt - now) / 1000);
+  // Whole seconds, rounded up: two scrapes within a second read the same value.
+  return budget.resetAt === undefined ? undefined : Math.max(0, Math.ceil((budget.resetAt - now) / 1000));
 }

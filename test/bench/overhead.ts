@@ -46,13 +46,29 @@ const WINDOW_TURNOVER_MS = BreakerOptionsSchema.parse({}).rollingCountTimeoutMs 
 const REPORT_PATH = fileURLToPath(new URL('../../bench-results/overhead.json', import.meta.url));
 const MB = 1024 * 1024;
 
-type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'fa' | 'fb' | 'fc' | 'ga' | 'gb' | 'gc';
-const VARIANT_IDS: readonly VariantId[] = ['a', 'b', 'c', 'd', 'e', 'fa', 'fb', 'fc', 'ga', 'gb', 'gc'];
+type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'fa' | 'fb' | 'fc' | 'ga' | 'gb' | 'gc' | 'ha' | 'hb' | 'hc';
+const VARIANT_IDS: readonly VariantId[] = [
+  'a',
+  'b',
+  'c',
+  'd',
+  'e',
+  'fa',
+  'fb',
+  'fc',
+  'ga',
+  'gb',
+  'gc',
+  'ha',
+  'hb',
+  'hc',
+];
 /** Rows whose ratio (wrapped − bare) / (hand-built − bare) must stay ≤ TARGET_RATIO. */
 const ROWS: readonly { label: string; bare: VariantId; hand: VariantId; wrapped: VariantId }[] = [
   { label: 'no-op async method', bare: 'a', hand: 'b', wrapped: 'c' },
   { label: 'Fire Circle sendMessage (built-in schema)', bare: 'fa', hand: 'fb', wrapped: 'fc' },
   { label: 'SDK-shaped create() → APIPromise-like', bare: 'ga', hand: 'gb', wrapped: 'gc' },
+  { label: 'create() with usage and rate-limit headers (usage on)', bare: 'ha', hand: 'hb', wrapped: 'hc' },
 ];
 
 /** The adapter under test: a plain object whose one method does nothing, asynchronously. */
@@ -93,10 +109,10 @@ const JSON_RESPONSE = new Response(null, { headers: { 'content-type': 'applicati
  * The shape of an SDK's APIPromise (openai 6, @anthropic-ai/sdk 1): a Promise subclass whose
  * request is already under way, parsed on `then`, with `asResponse()` and `withResponse()`.
  */
-class FakeAPIPromise extends Promise<number> {
-  private parsed: Promise<number> | undefined;
-  constructor(private readonly responsePromise: Promise<{ response: Response; n: number }>) {
-    super((resolve) => resolve(0));
+class FakeAPIPromise<T = number> extends Promise<T> {
+  private parsed: Promise<T> | undefined;
+  constructor(private readonly responsePromise: Promise<{ response: Response; body: T }>) {
+    super((resolve) => resolve(undefined as T));
   }
   static override get [Symbol.species](): PromiseConstructor {
     return Promise;
@@ -104,15 +120,15 @@ class FakeAPIPromise extends Promise<number> {
   asResponse(): Promise<Response> {
     return this.responsePromise.then((p) => p.response);
   }
-  async withResponse(): Promise<{ data: number; response: Response }> {
+  async withResponse(): Promise<{ data: T; response: Response }> {
     const [data, response] = await Promise.all([this.parse(), this.asResponse()]);
     return { data, response };
   }
-  parse(): Promise<number> {
-    return (this.parsed ??= this.responsePromise.then((p) => p.n));
+  parse(): Promise<T> {
+    return (this.parsed ??= this.responsePromise.then((p) => p.body));
   }
-  override then<R1 = number, R2 = never>(
-    onfulfilled?: ((value: number) => R1 | PromiseLike<R1>) | null,
+  override then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.parse().then(onfulfilled, onrejected);
@@ -124,7 +140,48 @@ class FakeSdkClient {
   maxRetries = 2;
   create(body: { n: number }, options?: { signal?: AbortSignal; maxRetries?: number }): FakeAPIPromise {
     void options;
-    return new FakeAPIPromise(Promise.resolve({ response: JSON_RESPONSE, n: body.n }));
+    return new FakeAPIPromise(Promise.resolve({ response: JSON_RESPONSE, body: body.n }));
+  }
+}
+
+/** OpenAI's rate-limit headers, as every response carries them. */
+const RATE_LIMITED_RESPONSE = new Response(null, {
+  headers: {
+    'content-type': 'application/json',
+    'x-ratelimit-remaining-requests': '499',
+    'x-ratelimit-remaining-tokens': '29000',
+    'x-ratelimit-reset-requests': '120ms',
+    'x-ratelimit-reset-tokens': '6m0s',
+  },
+});
+
+/** A chat completion with its usage block, parsed afresh per call as an SDK does. */
+interface BenchCompletion {
+  readonly n: number;
+  readonly usage: Record<string, unknown>;
+}
+
+/** An SDK-shaped client whose responses carry usage in the body and rate-limit headers. */
+class FakeUsageClient {
+  maxRetries = 2;
+  create(
+    body: { model: string; n: number },
+    options?: { signal?: AbortSignal },
+  ): FakeAPIPromise<BenchCompletion> {
+    void options;
+    const completion = {
+      object: 'chat.completion',
+      model: body.model,
+      n: body.n,
+      usage: {
+        prompt_tokens: 12,
+        completion_tokens: 5,
+        total_tokens: 17,
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0 },
+      },
+    };
+    return new FakeAPIPromise(Promise.resolve({ response: RATE_LIMITED_RESPONSE, body: completion }));
   }
 }
 
@@ -299,6 +356,29 @@ function sdkVariant(id: 'ga' | 'gb' | 'gc'): Variant {
   );
 }
 
+/** (h): usage read from every response (body and headers) and priced. */
+function usageVariant(id: 'ha' | 'hb' | 'hc'): Variant {
+  const client = new FakeUsageClient();
+  const call = (c: { create: FakeUsageClient['create'] }, i: number): PromiseLike<number> =>
+    c.create({ model: 'gpt-bench', n: i }).then((completion) => completion.n);
+  if (id === 'ha') return looping(id, 'bare create() with usage', (i) => call(client, i));
+  if (id === 'hb') return handBuiltAround(id, 'opossum + cockatiel around it', (i) => call(client, i));
+  const infrastructure = new InfrastructureConsciousness({
+    registry: new Registry(),
+    logger: pino({ level: 'silent' }),
+    store: new MemoryStore(),
+    usage: { prices: { models: { 'gpt-bench': { input: 1, output: 2 } } } },
+  });
+  const wrapped = withConsciousness(client, { infrastructure, name: 'usage' });
+  return looping(
+    id,
+    'withConsciousness, tokens, cost, rate limits',
+    (i) => call(wrapped, i),
+    // Proof the usage was read on every call: input tokens / 12 per call.
+    () => infrastructure.voice('usage').usage.totals.input / 12,
+  );
+}
+
 const VARIANTS: Readonly<Record<VariantId, () => Variant>> = {
   a: bare,
   b: handBuilt,
@@ -311,6 +391,9 @@ const VARIANTS: Readonly<Record<VariantId, () => Variant>> = {
   ga: () => sdkVariant('ga'),
   gb: () => sdkVariant('gb'),
   gc: () => sdkVariant('gc'),
+  ha: () => usageVariant('ha'),
+  hb: () => usageVariant('hb'),
+  hc: () => usageVariant('hc'),
 };
 
 /** Full GC twice (the second collects what the first's finalisers released); no-op without --expose-gc. */

@@ -1,7 +1,7 @@
 /**
  * `node --import tsx test/bench/scrape.ts`: what one scrape of /metrics costs with 50 voices × 5
- * methods that all carried traffic (successes, retried failures, fallbacks, streams), so every
- * family has its series. Prints a table and writes bench-results/scrape.json. A report, not a
+ * methods × 5 models that all carried traffic (successes, retried failures, fallbacks, streams,
+ * token usage, cost and rate-limit budgets per model), so every family has its series. Prints a table and writes bench-results/scrape.json. A report, not a
  * test: it exits 0 whatever the verdicts.
  *
  * Measured: `renderMetrics()`, the function metricsHandler serves /metrics with (gauge refresh
@@ -27,6 +27,7 @@ import { fixed, machineInfo, median, renderTable, verdict, writeJsonReport } fro
 
 const ADAPTERS = 50;
 const METHODS = ['sendMessage', 'streamMessage', 'summarize', 'classify', 'embed'] as const;
+const MODELS = ['model-a', 'model-b', 'model-c', 'model-d', 'model-e'] as const;
 const CALLS_PER_METHOD = 40;
 const WARMUP_ROUNDS = 20;
 const DEFAULT_ROUNDS = 200;
@@ -57,7 +58,25 @@ function voice(index: number): Voice {
   let embedCalls = 0;
   return {
     async sendMessage(n) {
-      return { content: { text: `voice ${index} answers ${n}` } };
+      // A reference adapter's reply: usage and rate-limit budgets of one of five models.
+      return {
+        content: { text: `voice ${index} answers ${n}` },
+        metadata: {
+          provider: 'openai',
+          model: MODELS[n % MODELS.length],
+          usage: {
+            inputTokens: 100 + n,
+            outputTokens: 20,
+            cachedInputTokens: 50,
+            cacheWriteTokens: 0,
+            reasoningTokens: 5,
+          },
+          rateLimits: {
+            requests: { remaining: 500 - n, resetSeconds: 30 },
+            tokens: { remaining: 100_000 - 120 * n, resetSeconds: 30 },
+          },
+        },
+      };
     },
     async *streamMessage(n) {
       yield `voice ${index}`;
@@ -77,12 +96,17 @@ function voice(index: number): Voice {
   };
 }
 
+/** The brain's clock; frozen while the served text is compared with prom-client's (rate-limit resets count down). */
+const clock = { frozenAt: undefined as number | undefined };
+
 async function circleWithTraffic(): Promise<{ brain: InfrastructureConsciousness; series: number }> {
   const registry = new Registry();
   const brain = new InfrastructureConsciousness({
     registry,
+    clock: () => clock.frozenAt ?? performance.timeOrigin + performance.now(),
     logger: pino({ level: 'silent' }),
     store: new MemoryStore(),
+    usage: { prices: { models: { 'model-*': { input: 1, output: 4, cachedInput: 0.5 } } } },
   });
   const voices = Array.from({ length: ADAPTERS }, (_, i) =>
     withConsciousness(voice(i), {
@@ -144,8 +168,10 @@ async function main(): Promise<void> {
       req.on('error', reject);
     });
   const registry = brain.registry;
+  clock.frozenAt = performance.timeOrigin + performance.now();
   const served = (await renderMetrics(registry)).body.toString('utf8');
   const identical = served === (await registry.metrics());
+  clock.frozenAt = undefined;
   // As metricsHandler does: bodies come from a pool and go back once the response is sent.
   const bodies = new BodyBuffers();
   const render = async (accept?: string): Promise<number> => {
@@ -225,7 +251,7 @@ async function main(): Promise<void> {
     };
   });
   console.log(
-    `scrape cost: ${ADAPTERS} adapters × ${METHODS.length} methods, ${series} samples, ${rounds} rounds`,
+    `scrape cost: ${ADAPTERS} adapters × ${METHODS.length} methods × ${MODELS.length} models, ${series} samples, ${rounds} rounds`,
   );
   console.log(`${machine.cpu} (${machine.cores} cores), node ${machine.node}, ${machine.platform}`);
   console.log(`served text identical to registry.metrics(): ${identical ? 'yes' : 'NO'}\n`);
@@ -248,6 +274,7 @@ async function main(): Promise<void> {
     setup: {
       adapters: ADAPTERS,
       methods: METHODS.length,
+      models: MODELS.length,
       callsPerMethod: CALLS_PER_METHOD,
       samples: series,
       rounds,

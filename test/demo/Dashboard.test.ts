@@ -34,6 +34,7 @@ const view = (overrides: Partial<DashboardView> = {}): DashboardView => ({
       failureProbability: 0.02,
       calls: counts(40),
       errors: {},
+      usage: { input: 12_345, output: 2_100, cost: 0.06854 },
     },
     {
       name: 'openai',
@@ -44,6 +45,7 @@ const view = (overrides: Partial<DashboardView> = {}): DashboardView => ({
       failureProbability: 0.91,
       calls: counts(38, 12),
       errors: { api_return_none: 9 },
+      usage: { input: 900, output: 0, cost: 0.00231 },
     },
     {
       name: 'local',
@@ -54,6 +56,7 @@ const view = (overrides: Partial<DashboardView> = {}): DashboardView => ({
       failureProbability: 0.41,
       calls: counts(20, 2, 3),
       errors: { timeout: 2, overloaded: 5, network: 1 },
+      usage: { input: 0, output: 0, cost: 0 },
     },
   ],
   patterns: [
@@ -94,12 +97,19 @@ describe('renderDashboard', () => {
     expect(lines[2]).toBe('▶ phase 4/7  api change: openai answers with null content');
     expect(lines[3]).toBe('metrics http://127.0.0.1:9464/metrics · /health · /report');
     expect(text).toContain('📊 Infrastructure Health:');
-    expect(text).toMatch(/🟢 anthropic +claude-demo +healthy +closed +0\.02 +40 +0 +0 +0 +-/);
-    expect(text).toMatch(/🔴 openai +gpt-demo +disconnected +open +0\.91 +38 +0 +12 +0 +api_return_none 9/);
+    expect(text).toMatch(/tokens in\/out +cost +upstream errors/);
     expect(text).toMatch(
-      /🟡 local +llama3\.2 \(real\) +degraded +half_open +0\.41 +20 +3 +2 +0 +overloaded 5, timeout 2, …/,
+      /🟢 anthropic +claude-demo +healthy +closed +0\.02 +40 +0 +0 +0 +12k\/2\.1k +\$0\.0685 +-/,
     );
-    expect(text).toContain('total 98 calls: 81 answered, 3 saved by retry, 14 by fallback, 0 failed');
+    expect(text).toMatch(
+      /🔴 openai +gpt-demo +disconnected +open +0\.91 +38 +0 +12 +0 +900\/0 +\$0\.0023 +api_return_none 9/,
+    );
+    expect(text).toMatch(
+      /🟡 local +llama3\.2 \(real\) +degraded +half_open +0\.41 +20 +3 +2 +0 +0\/0 +\$0\.0000 +overloaded 5, timeout 2, …/,
+    );
+    expect(text).toContain(
+      'total 98 calls: 81 answered, 3 saved by retry, 14 by fallback, 0 failed; 13k/2.1k tokens, $0.0709',
+    );
     expect(text).toContain('🌀 Patterns (2): degradation 1 · api_change 1 · resonance 0 · recovery 0');
     expect(text).toContain('   6.1s  degradation on local (severe, timeout)');
     expect(text).toContain('🩹 Healing (2): 1 success · 0 failure · 1 pending');

@@ -58,6 +58,15 @@ describe('npm start -- --duration 20 --no-tty (the Fire Circle demo)', () => {
     expect(out).toMatch(/pattern resonance on deepseek, grok, mistral \(critical, overloaded\)/);
     expect(out).toMatch(/Caller-visible failures: \d+ of \d+ dialogue calls/);
     expect(out).toMatch(/Calls saved: \d+ by retry, [1-9]\d* by fallback/);
+    // Tokens and cost per voice, as the emulator reported them, in the summary and on the dashboard.
+    const tokens =
+      /Tokens: (\d+) input, (\d+) output, as the providers reported them; cost \$(\d+\.\d+)/.exec(out);
+    expect(Number(tokens?.[1])).toBeGreaterThan(0);
+    expect(Number(tokens?.[2])).toBeGreaterThan(0);
+    expect(Number(tokens?.[3])).toBeGreaterThan(0);
+    expect(out).toMatch(/^\s+anthropic +claude-demo( +\d+){5} +[\d.]+k?\/[\d.]+k? +\$\d+\.\d{4}/m);
+    expect(samplesOf(exposition, 'fire_circle_tokens_total').reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(samplesOf(exposition, 'fire_circle_ratelimit_remaining').length).toBeGreaterThan(0);
 
     const files = await readdir(join(dir, 'store'));
     expect(files).toContain('pattern_memory.json');

@@ -5,6 +5,7 @@ import type { AdapterHealthSignature } from '../../src/health/AdapterHealthSigna
 import { FastCounter } from '../../src/metrics/FastCounter.js';
 import { FastHistogram } from '../../src/metrics/FastHistogram.js';
 import { InfrastructureMetrics } from '../../src/metrics/InfrastructureMetrics.js';
+import { FastGauge } from '../../src/metrics/FastGauge.js';
 import { parseExposition, sampleValue, type ParsedFamily } from './exposition.js';
 
 // DESIGN §8, written out independently of src/metrics/metricNames.ts so a drift there fails here.
@@ -78,13 +79,14 @@ describe('InfrastructureMetrics', () => {
     expect(families.size).toBe(23);
   });
 
-  it('backs counters with FastCounter, histograms with FastHistogram and gauges with prom-client', () => {
+  it('backs counters with FastCounter, histograms with FastHistogram, rate-limit gauges with FastGauge and other gauges with prom-client', () => {
     const registry = new Registry();
     new InfrastructureMetrics({ registry });
     const expected = { counter: FastCounter, histogram: FastHistogram, gauge: Gauge };
     for (const [name, type, labels] of DESIGN_METRICS) {
       const metric = registry.getSingleMetric(`fire_circle_${name}`);
-      expect(metric, name).toBeInstanceOf(expected[type as keyof typeof expected]);
+      const kind = name.startsWith('ratelimit_') ? FastGauge : expected[type as keyof typeof expected];
+      expect(metric, name).toBeInstanceOf(kind);
       expect((metric as unknown as { labelNames: string[] }).labelNames, name).toEqual(labels);
     }
   });

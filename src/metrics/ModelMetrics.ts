@@ -1,3 +1,4 @@
+import type { CellFamily } from './CellFamily.js';
 import type { CounterCell } from './FastCounter.js';
 import type { GaugeCell } from './FastGauge.js';
 import type { HistogramCell } from './FastHistogram.js';
@@ -79,19 +80,18 @@ export class ModelMetrics {
   /** Sets the rate-limit gauges of one budget (`requests` or `tokens`); called at scrape time. */
   rateLimit(kind: string, remaining: number, resetSeconds: number | undefined): void {
     this.remaining ??= new Map();
-    let child = this.remaining.get(kind);
-    if (child === undefined) {
-      child = this.families.ratelimitRemaining.cell(this.adapter, this.model, kind);
-      this.remaining.set(kind, child);
-    }
-    child.set(remaining);
+    this.gauge(this.remaining, this.families.ratelimitRemaining, kind).set(remaining);
     if (resetSeconds === undefined) return;
     this.reset ??= new Map();
-    let resetChild = this.reset.get(kind);
-    if (resetChild === undefined) {
-      resetChild = this.families.ratelimitReset.cell(this.adapter, this.model, kind);
-      this.reset.set(kind, resetChild);
+    this.gauge(this.reset, this.families.ratelimitReset, kind).set(resetSeconds);
+  }
+
+  private gauge(cache: Map<string, GaugeCell>, family: CellFamily<GaugeCell>, kind: string): GaugeCell {
+    let cell = cache.get(kind);
+    if (cell === undefined) {
+      cell = family.cell(this.adapter, this.model, kind);
+      cache.set(kind, cell);
     }
-    resetChild.set(resetSeconds);
+    return cell;
   }
 }

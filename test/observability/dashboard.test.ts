@@ -87,6 +87,12 @@ describe('docs/grafana/fire-circle-infrastructure.json', () => {
         'Retries and fallbacks',
         'Retries by voice and category',
         'Fallbacks by voice, kind and target',
+        'Tokens, cost and quota',
+        'Tokens / s by voice and model',
+        'Cost per hour by voice',
+        'Time per output token p50 / p95',
+        'Time to first chunk p50 / p95 by voice',
+        'Rate-limit budget remaining',
       ]),
     );
     const voiceRow = allPanels(dashboard).find((p) => p.title === 'Voice $adapter');

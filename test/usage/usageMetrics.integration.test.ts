@@ -1,4 +1,9 @@
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import { MemoryStore } from '../../src/memory/MemoryStore.js';
+import type { UsageOptionsInput } from '../../src/usage/UsageOptions.js';
+import { memoryLogger } from '../support/memoryLogger.js';
 import { startProviderEmulator, type ProviderEmulator } from '../../src/lab/ProviderEmulator.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { ANTHROPIC_PARAMS, anthropicClient, OPENAI_PARAMS, openaiClient } from '../lab/labClients.js';
@@ -9,6 +14,21 @@ afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
 });
+
+/** A brain with its own registry and the given `usage` option. */
+function brainWith(usage: UsageOptionsInput): {
+  infrastructure: InfrastructureConsciousness;
+  registry: Registry;
+} {
+  const registry = new Registry();
+  const infrastructure = new InfrastructureConsciousness({
+    registry,
+    logger: memoryLogger().logger,
+    store: new MemoryStore(),
+    usage,
+  });
+  return { infrastructure, registry };
+}
 
 async function lab(): Promise<ProviderEmulator> {
   emulator = await startProviderEmulator();
@@ -66,14 +86,8 @@ describe('token usage of wrapped SDK clients, read from what the provider return
   });
 
   it('prices tokens from the configured table, in its currency', async () => {
-    const { registry } = freshInfrastructure();
-    const { InfrastructureConsciousness } =
-      await import('../../src/consciousness/InfrastructureConsciousness.js');
-    const { MemoryStore } = await import('../../src/memory/MemoryStore.js');
-    const infrastructure = new InfrastructureConsciousness({
-      registry,
-      store: new MemoryStore(),
-      usage: { prices: { currency: 'EUR', models: { 'lab-*': { input: 1, output: 2 } } } },
+    const { infrastructure, registry } = brainWith({
+      prices: { currency: 'EUR', models: { 'lab-*': { input: 1, output: 2 } } },
     });
     const client = withConsciousness(openaiClient(await lab()), { infrastructure, name: 'openai' });
     const { usage } = await client.chat.completions.create(OPENAI_PARAMS);
@@ -88,15 +102,7 @@ describe('token usage of wrapped SDK clients, read from what the provider return
   });
 
   it('records nothing with usage.enabled false', async () => {
-    const { registry } = freshInfrastructure();
-    const { InfrastructureConsciousness } =
-      await import('../../src/consciousness/InfrastructureConsciousness.js');
-    const { MemoryStore } = await import('../../src/memory/MemoryStore.js');
-    const infrastructure = new InfrastructureConsciousness({
-      registry,
-      store: new MemoryStore(),
-      usage: { enabled: false },
-    });
+    const { infrastructure, registry } = brainWith({ enabled: false });
     const client = withConsciousness(openaiClient(await lab()), { infrastructure, name: 'openai' });
     await client.chat.completions.create(OPENAI_PARAMS);
     expect(await sampleValue(registry, 'fire_circle_tokens_total', { adapter: 'openai' })).toBeUndefined();

@@ -34,6 +34,9 @@ import {
   type InfrastructureConsciousnessConfigInput,
 } from './InfrastructureConsciousnessConfig.js';
 import { ProbeMonitor } from './ProbeMonitor.js';
+import { CapGuard } from './CapGuard.js';
+import { VoiceNames } from './VoiceNames.js';
+import { OVERFLOW_LABEL_VALUE as OVERFLOW_VOICE } from '../metrics/metricNames.js';
 import { InMemoryConsciousnessMetricsCollector } from './collector/InMemoryConsciousnessMetricsCollector.js';
 import { UsageOptionsSchema, type UsageSettings } from '../usage/UsageOptions.js';
 import { ResponseShape } from './responseShape.js';
@@ -148,7 +151,11 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
   private readonly healer: Healer;
   private readonly voices = new Map<string, Voice>();
   /** Adapters that claimed a derived voice name (see claimVoiceName). */
-  private readonly nameOwners = new Map<string, WeakRef<object>>();
+  private readonly voiceNames = new VoiceNames();
+  /** Collision warnings already given, per derived name (one each). */
+  private readonly renamedWarned = new Set<string>();
+  /** One warning and a metric when a cap (voices, aliases, …) is reached. */
+  readonly caps: CapGuard;
   /** Wrapped adapters made for this brain (see adopt). */
   private readonly wrappedAdapters = new WeakMap<
     object,
@@ -177,6 +184,7 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
     this.usageSettings = { ...usage, prices: usage.prices };
     this.metrics = new InfrastructureMetrics({ registry: o.registry, prefix: o.metricsPrefix });
     this.metrics.onCollect(() => this.publishGauges());
+    this.caps = new CapGuard(this.metrics.registry, this.metrics.prefix, this.logger);
     const cfg = this.config;
     this.store =
       o.store ??
@@ -187,6 +195,7 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
       store: this.store,
       clock: this.clock,
       maxPatternMemorySize: cfg.maxPatternMemorySize,
+      maxLearnedAliases: cfg.maxLearnedAliases,
       patternsPerTypeLimit: cfg.patternsPerTypeLimit,
     });
     this.snapshots = new StateSnapshots({
@@ -269,9 +278,22 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
     return this.metrics.registry;
   }
 
-  /** The Voice of an adapter, created on first use. */
+  /**
+   * The Voice of an adapter, created on first use. Beyond `config.maxVoices` voices, new names
+   * share the overflow voice `other` (one warning, counted in cap_overflows_total{cap="voices"}).
+   */
   voice(name: string): Voice {
     let voice = this.voices.get(name);
+    if (voice === undefined && this.voices.size >= this.config.maxVoices) {
+      this.caps.exceeded(
+        'voices',
+        this.config.maxVoices,
+        { adapter: name },
+        `new voices report as ${OVERFLOW_VOICE}`,
+      );
+      name = OVERFLOW_VOICE;
+      voice = this.voices.get(name);
+    }
     if (voice === undefined) {
       voice = new Voice(name, this, this.metrics, this.logger);
       voice.tuning.probeShare = this.config.probeShare;
@@ -296,20 +318,15 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
    * adapters of one provider (a model and its smaller fallback) never share a health signature.
    */
   claimVoiceName(name: string, owner: object): string {
-    for (let n = 1; ; n++) {
-      const candidate = n === 1 ? name : `${name}-${n}`;
-      const holder = this.nameOwners.get(candidate)?.deref();
-      if (holder === undefined || holder === owner) {
-        this.nameOwners.set(candidate, new WeakRef(owner));
-        if (n > 1) {
-          this.logger.warn(
-            { adapter: candidate, derivedName: name },
-            `voice name ${name} is used by another adapter: this one reports as ${candidate} (set options.name)`,
-          );
-        }
-        return candidate;
-      }
+    const claimed = this.voiceNames.claim(name, owner);
+    if (claimed.renamed && !this.renamedWarned.has(name) && this.renamedWarned.size < this.config.maxVoices) {
+      this.renamedWarned.add(name);
+      this.logger.warn(
+        { adapter: claimed.name, derivedName: name },
+        `voice name ${name} is used by another adapter: this one reports as ${claimed.name} (set options.name; logged once per name)`,
+      );
     }
+    return claimed.name;
   }
 
   /**
@@ -376,7 +393,17 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
 
   /** Remembers that `method` of `adapter` is served by `alias` (so later calls, and later processes, go there). */
   learnAlias(adapter: string, method: string, alias: string): void {
-    this.aliases.set(`${adapter}\u0000${method}`, alias);
+    const key = `${adapter}\u0000${method}`;
+    if (!this.aliases.has(key) && this.aliases.size >= this.config.maxLearnedAliases) {
+      this.caps.exceeded(
+        'aliases',
+        this.config.maxLearnedAliases,
+        { adapter, method },
+        'new aliases are not remembered',
+      );
+      return;
+    }
+    this.aliases.set(key, alias);
     // Memory may still be loading (its load replaces its state): record once it is ready.
     void this.ready.then(() => this.memory.learnAlias(adapter, method, alias));
   }

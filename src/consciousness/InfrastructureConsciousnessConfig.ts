@@ -18,6 +18,10 @@ export const InfrastructureConsciousnessConfigSchema = z
     stateRetentionDays: z.number().positive().default(7),
     maxPatternMemorySize: z.number().int().min(1).default(10_000),
     patternsPerTypeLimit: z.number().int().min(1).default(100),
+    /** Voices (adapter names) at most; further names share the overflow voice `other`. */
+    maxVoices: z.number().int().min(1).default(200),
+    /** Learned method aliases kept (and persisted) at most; further ones are not remembered. */
+    maxLearnedAliases: z.number().int().min(1).default(1_000),
     /** Health snapshots kept per adapter (report trends). */
     adapterHealthHistorySize: z.number().int().min(2).default(1000),
     /** Weight of (1 − coherence) in the heuristic failure probability. */

@@ -28,6 +28,8 @@ export const DEFAULT_MAX_PATTERN_MEMORY_SIZE = 10_000;
 export const DEFAULT_PATTERNS_PER_TYPE_LIMIT = 100;
 /** Default bound on remembered healing actions. */
 export const DEFAULT_MAX_HEALING_HISTORY = 1000;
+/** Default bound on learned method aliases (all adapters together). */
+export const DEFAULT_MAX_LEARNED_ALIASES = 1000;
 /** Most ids {@link PatternMemory.similarPastPatterns} returns. */
 export const MAX_SIMILAR_PAST_PATTERNS = 5;
 
@@ -43,6 +45,8 @@ export interface PatternMemoryOptions {
   readonly patternsPerTypeLimit?: number;
   /** Remembered healing actions; the oldest is dropped beyond it. Default 1000. */
   readonly maxHealingHistory?: number;
+  /** Learned method aliases, all adapters together; new ones are refused beyond it (a loaded file is cut to it). Default 1000. */
+  readonly maxLearnedAliases?: number;
 }
 
 /** Success and failure counts of one healing action. */
@@ -98,6 +102,8 @@ export class PatternMemory {
   private readonly maxPatterns: number;
   private readonly perTypeLimit: number;
   private readonly maxHealings: number;
+  private readonly maxAliases: number;
+  private aliasCount = 0;
   private stats = new Map<string, HealingStat>();
   private aliases = new Map<string, Map<string, string>>();
   /** Oldest first. */
@@ -128,6 +134,12 @@ export class PatternMemory {
       'maxHealingHistory',
       options.maxHealingHistory,
       DEFAULT_MAX_HEALING_HISTORY,
+      true,
+    );
+    this.maxAliases = positiveOption(
+      'maxLearnedAliases',
+      options.maxLearnedAliases,
+      DEFAULT_MAX_LEARNED_ALIASES,
       true,
     );
   }
@@ -167,6 +179,7 @@ export class PatternMemory {
   clear(): void {
     this.stats = new Map();
     this.aliases = new Map();
+    this.aliasCount = 0;
     this.patternList = [];
     this.patternIds = new Set();
     this.perTypeCount = new Map();
@@ -249,14 +262,22 @@ export class PatternMemory {
     );
   }
 
-  /** Remembers that `adapter` answers `method` under the name `alias`. */
-  learnAlias(adapter: string, method: string, alias: string): void {
+  /**
+   * Remembers that `adapter` answers `method` under the name `alias`. Returns false (nothing
+   * remembered) when `maxLearnedAliases` aliases are already held and this one is new.
+   */
+  learnAlias(adapter: string, method: string, alias: string): boolean {
+    if (this.aliases.get(adapter)?.has(method) !== true) {
+      if (this.aliasCount >= this.maxAliases) return false;
+      this.aliasCount += 1;
+    }
     let methods = this.aliases.get(adapter);
     if (methods === undefined) {
       methods = new Map();
       this.aliases.set(adapter, methods);
     }
     methods.set(method, alias);
+    return true;
   }
 
   /** The alias learned for `method` on `adapter`, if any. */
@@ -358,8 +379,9 @@ export class PatternMemory {
   private adopt(doc: PatternMemoryDocument): void {
     this.clear();
     for (const [key, stat] of Object.entries(doc.healingStats)) this.stats.set(key, { ...stat });
+    // Through learnAlias, so a file written with a higher bound (or by hand) is cut to this one.
     for (const [adapter, methods] of Object.entries(doc.learnedAliases)) {
-      this.aliases.set(adapter, new Map(Object.entries(methods)));
+      for (const [method, alias] of Object.entries(methods)) this.learnAlias(adapter, method, alias);
     }
     // Newest to oldest, keeping what fits the bounds, so whatever is dropped is the oldest.
     const kept: InfrastructurePattern[] = [];

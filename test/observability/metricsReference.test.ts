@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { CapGuard } from '../../src/consciousness/CapGuard.js';
 import { InfrastructureMetrics } from '../../src/metrics/InfrastructureMetrics.js';
 import { alertNames, METRICS_DOC_PATH, recordingRuleNames, RULES_PATH } from './dashboardQueries.js';
 import { parseMetricsDoc } from './metricsDoc.js';
@@ -30,6 +31,7 @@ async function liveFamilies(): Promise<Map<string, LiveFamily>> {
   model.perOutputToken(0.02);
   model.cost(0.001, 'USD');
   model.rateLimit('requests', 499, 1);
+  new CapGuard(registry, metrics.prefix, { debug() {}, info() {}, warn() {}, error() {} });
   const families = new Map<string, LiveFamily>();
   for (const family of await registry.getMetricsAsJSON()) {
     const labels = new Set<string>();
@@ -47,7 +49,7 @@ const rulesText = readFileSync(RULES_PATH, 'utf8');
 describe('docs/metrics.md', () => {
   it('documents exactly the families the registry exposes, with their types and label sets', async () => {
     const live = await liveFamilies();
-    expect(live.size).toBe(23);
+    expect(live.size).toBe(24);
     const documented = new Map(doc.metrics.map((m) => [m.name, m]));
     expect(documented.size, 'each metric documented once').toBe(doc.metrics.length);
     expect([...documented.keys()].sort()).toEqual([...live.keys()].sort());

@@ -1,0 +1,35 @@
+/**
+ * Derived voice names claimed by adapters: the first adapter of a provider reports as `openai`, a
+ * different one as `openai-2`, `openai-3`… Claiming is O(1) amortised (a counter per base name, not
+ * a scan of every name taken), and owners are held weakly: dead entries are pruned whenever the
+ * table has doubled since the last prune, so dropped adapters do not accumulate.
+ */
+export class VoiceNames {
+  private readonly owners = new Map<string, WeakRef<object>>();
+  private readonly nameOf = new WeakMap<object, string>();
+  private readonly nextSuffix = new Map<string, number>();
+  private pruneAt = 64;
+
+  /** The name for `owner` under `base`, and whether it had to differ from `base`. */
+  claim(base: string, owner: object): { name: string; renamed: boolean } {
+    const mine = this.nameOf.get(owner);
+    if (mine !== undefined && (mine === base || mine.startsWith(`${base}-`))) {
+      return { name: mine, renamed: mine !== base };
+    }
+    if (this.owners.get(base)?.deref() === undefined) return { name: this.take(base, owner), renamed: false };
+    let n = this.nextSuffix.get(base) ?? 2;
+    while (this.owners.get(`${base}-${n}`)?.deref() !== undefined) n++;
+    this.nextSuffix.set(base, n + 1);
+    return { name: this.take(`${base}-${n}`, owner), renamed: true };
+  }
+
+  private take(name: string, owner: object): string {
+    this.owners.set(name, new WeakRef(owner));
+    this.nameOf.set(owner, name);
+    if (this.owners.size >= this.pruneAt) {
+      for (const [key, ref] of this.owners) if (ref.deref() === undefined) this.owners.delete(key);
+      this.pruneAt = Math.max(64, this.owners.size * 2);
+    }
+    return name;
+  }
+}

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redactingReplacer } from '../classify/redactSecrets.js';
+import { redactingReplacer, redactSecrets } from '../classify/redactSecrets.js';
 import { BodyBuffers } from './BodyBuffers.js';
 import { isMetricsSource, type MetricsSource } from './MetricsSource.js';
 import { renderMetrics } from './renderMetrics.js';
@@ -103,7 +103,7 @@ async function serveReport(
   }
   const report: unknown = await source.generateConsciousnessReport();
   if (new URLSearchParams(query).get('format') === 'text' && typeof source.renderReportText === 'function') {
-    send(req, res, 200, TEXT_TYPE, source.renderReportText(report));
+    send(req, res, 200, TEXT_TYPE, redactSecrets(source.renderReportText(report)));
   } else {
     sendJson(req, res, 200, report);
   }

@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
+import { startMetricsServer } from '../../src/metrics/startMetricsServer.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import type { ScriptedServer } from '../support/scriptedOpenAIServer.js';
 import { CLIENT_KEY, LEAKS, startLeakyUpstream } from './fixtures/leakyUpstream.js';
@@ -52,11 +53,19 @@ describe('credentials echoed by an upstream (issue 10, finding 2)', () => {
     expect(logged.match(/leaky\.chat\.completions\.create failed: bad_request/g)).toHaveLength(LEAKS.length);
     expect(logged).toContain('Incorrect API key provided: [REDACTED]');
     expect(logged).toContain('Ocp-Apim-Subscription-Key: [REDACTED]');
+    const http = await startMetricsServer({ port: 0, infrastructure });
+    const served = await Promise.all(
+      ['/health', '/report', '/report?format=text'].map(async (path) =>
+        (await fetch(http.url + path)).text(),
+      ),
+    );
+    await http.close();
     const reported = [
+      ...served,
       JSON.stringify(infrastructure.generateConsciousnessReport()),
-      JSON.stringify(infrastructure.getHealthSignatures()),
       JSON.stringify(await store.readJson('pattern_memory.json')),
     ].join('\n');
+    expect(served[0]).toContain('"leaky"');
     for (const { shape, secret } of LEAKS) {
       expect(logged, shape).not.toContain(secret);
       expect(reported, shape).not.toContain(secret);

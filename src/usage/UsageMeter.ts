@@ -50,6 +50,8 @@ interface ModelSlot {
   readonly metrics: ModelMetrics;
   requests: StoredBudget | undefined;
   tokens: StoredBudget | undefined;
+  /** When response headers were last read for this model (epoch ms). */
+  headersReadAt: number;
 }
 
 /** Tokens and cost of a voice since the process started (the demo's dashboard reads them). */
@@ -65,6 +67,8 @@ export interface UsageTotals {
 // Raw model names cached per voice beyond the label cap (past it they all map to `other`).
 const RAW_NAME_FACTOR = 4;
 const PRICE_CACHE_LIMIT = 1_000;
+/** Least time between two reads of a model's rate-limit headers (ms). */
+export const HEADER_READ_MS = 100;
 
 function modelOf(request: unknown): string | undefined {
   if (typeof request !== 'object' || request === null) return undefined;
@@ -163,9 +167,13 @@ export class UsageMeter {
   headers(method: string, request: unknown, headers: HeaderSource): void {
     if (!this.host.settings.enabled) return;
     const now = this.host.clock();
+    const slot = this.slot(this.voice, modelOf(request));
+    // The gauges are scraped every few seconds: at most one read per model every HEADER_READ_MS.
+    if (now - slot.headersReadAt < HEADER_READ_MS) return;
+    slot.headersReadAt = now;
     const reading = readRateLimits(headers, now);
     if (reading === undefined) return;
-    this.storeLimits(this.slot(this.voice, modelOf(request)), reading, now);
+    this.storeLimits(slot, reading, now);
     if (this.provider === undefined && headers.get('anthropic-ratelimit-requests-remaining') !== null) {
       this.provider = 'anthropic';
     }
@@ -253,7 +261,7 @@ export class UsageMeter {
     const metrics = this.host.metrics.forModel(adapter, raw, max);
     let slot: ModelSlot | undefined = own ? this.byLabel.get(metrics.model) : undefined;
     if (slot === undefined) {
-      slot = { metrics, requests: undefined, tokens: undefined };
+      slot = { metrics, requests: undefined, tokens: undefined, headersReadAt: Number.NEGATIVE_INFINITY };
       if (own) this.byLabel.set(metrics.model, slot);
     }
     if (byRaw.size < max * RAW_NAME_FACTOR) byRaw.set(key, slot);

@@ -46,7 +46,24 @@ const WINDOW_TURNOVER_MS = BreakerOptionsSchema.parse({}).rollingCountTimeoutMs 
 const REPORT_PATH = fileURLToPath(new URL('../../bench-results/overhead.json', import.meta.url));
 const MB = 1024 * 1024;
 
-type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'fa' | 'fb' | 'fc' | 'ga' | 'gb' | 'gc' | 'ha' | 'hb' | 'hc';
+type VariantId =
+  | 'a'
+  | 'b'
+  | 'c'
+  | 'd'
+  | 'e'
+  | 'fa'
+  | 'fb'
+  | 'fc'
+  | 'ga'
+  | 'gb'
+  | 'gc'
+  | 'ha'
+  | 'hb'
+  | 'hc'
+  | 'ia'
+  | 'ib'
+  | 'ic';
 const VARIANT_IDS: readonly VariantId[] = [
   'a',
   'b',
@@ -62,6 +79,9 @@ const VARIANT_IDS: readonly VariantId[] = [
   'ha',
   'hb',
   'hc',
+  'ia',
+  'ib',
+  'ic',
 ];
 /** Rows whose ratio (wrapped − bare) / (hand-built − bare) must stay ≤ TARGET_RATIO. */
 const ROWS: readonly { label: string; bare: VariantId; hand: VariantId; wrapped: VariantId }[] = [
@@ -69,6 +89,12 @@ const ROWS: readonly { label: string; bare: VariantId; hand: VariantId; wrapped:
   { label: 'Fire Circle sendMessage (built-in schema)', bare: 'fa', hand: 'fb', wrapped: 'fc' },
   { label: 'SDK-shaped create() → APIPromise-like', bare: 'ga', hand: 'gb', wrapped: 'gc' },
   { label: 'create() with usage and rate-limit headers (usage on)', bare: 'ha', hand: 'hb', wrapped: 'hc' },
+  {
+    label: 'async method answering a completion with usage (usage on)',
+    bare: 'ia',
+    hand: 'ib',
+    wrapped: 'ic',
+  },
 ];
 
 /** The adapter under test: a plain object whose one method does nothing, asynchronously. */
@@ -169,20 +195,32 @@ class FakeUsageClient {
     options?: { signal?: AbortSignal },
   ): FakeAPIPromise<BenchCompletion> {
     void options;
-    const completion = {
-      object: 'chat.completion',
-      model: body.model,
-      n: body.n,
-      usage: {
-        prompt_tokens: 12,
-        completion_tokens: 5,
-        total_tokens: 17,
-        prompt_tokens_details: { cached_tokens: 0 },
-        completion_tokens_details: { reasoning_tokens: 0 },
-      },
-    };
-    return new FakeAPIPromise(Promise.resolve({ response: RATE_LIMITED_RESPONSE, body: completion }));
+    return new FakeAPIPromise(Promise.resolve({ response: RATE_LIMITED_RESPONSE, body: completionOf(body) }));
   }
+}
+
+function completionOf(body: { model: string; n: number }): BenchCompletion {
+  return {
+    object: 'chat.completion',
+    model: body.model,
+    n: body.n,
+    usage: {
+      prompt_tokens: 12,
+      completion_tokens: 5,
+      total_tokens: 17,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    },
+  } as BenchCompletion;
+}
+
+/** A plain async method (no SDK promise) answering the same completion. */
+function plainUsageClient(): { create(body: { model: string; n: number }): Promise<BenchCompletion> } {
+  return {
+    async create(body) {
+      return completionOf(body);
+    },
+  };
 }
 
 /** Lets timers and I/O callbacks run, as any real awaited I/O would. */
@@ -357,12 +395,18 @@ function sdkVariant(id: 'ga' | 'gb' | 'gc'): Variant {
 }
 
 /** (h): usage read from every response (body and headers) and priced. */
-function usageVariant(id: 'ha' | 'hb' | 'hc'): Variant {
-  const client = new FakeUsageClient();
-  const call = (c: { create: FakeUsageClient['create'] }, i: number): PromiseLike<number> =>
-    c.create({ model: 'gpt-bench', n: i }).then((completion) => completion.n);
-  if (id === 'ha') return looping(id, 'bare create() with usage', (i) => call(client, i));
-  if (id === 'hb') return handBuiltAround(id, 'opossum + cockatiel around it', (i) => call(client, i));
+function usageVariant(id: 'ha' | 'hb' | 'hc' | 'ia' | 'ib' | 'ic'): Variant {
+  const rich = id.startsWith('h');
+  const client = rich ? new FakeUsageClient() : plainUsageClient();
+  const call = (
+    c: { create(body: { model: string; n: number }): PromiseLike<BenchCompletion> },
+    i: number,
+  ): PromiseLike<number> => c.create({ model: 'gpt-bench', n: i }).then((completion) => completion.n);
+  const what = rich ? 'create() → APIPromise' : 'async create()';
+  if (id === 'ha' || id === 'ia') return looping(id, `bare ${what} with usage`, (i) => call(client, i));
+  if (id === 'hb' || id === 'ib') {
+    return handBuiltAround(id, 'opossum + cockatiel around it', (i) => call(client, i));
+  }
   const infrastructure = new InfrastructureConsciousness({
     registry: new Registry(),
     logger: pino({ level: 'silent' }),
@@ -372,7 +416,7 @@ function usageVariant(id: 'ha' | 'hb' | 'hc'): Variant {
   const wrapped = withConsciousness(client, { infrastructure, name: 'usage' });
   return looping(
     id,
-    'withConsciousness, tokens, cost, rate limits',
+    `withConsciousness ${what}: tokens, cost${rich ? ', rate limits' : ''}`,
     (i) => call(wrapped, i),
     // Proof the usage was read on every call: input tokens / 12 per call.
     () => infrastructure.voice('usage').usage.totals.input / 12,
@@ -394,6 +438,9 @@ const VARIANTS: Readonly<Record<VariantId, () => Variant>> = {
   ha: () => usageVariant('ha'),
   hb: () => usageVariant('hb'),
   hc: () => usageVariant('hc'),
+  ia: () => usageVariant('ia'),
+  ib: () => usageVariant('ib'),
+  ic: () => usageVariant('ic'),
 };
 
 /** Full GC twice (the second collects what the first's finalisers released); no-op without --expose-gc. */

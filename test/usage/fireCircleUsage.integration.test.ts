@@ -129,4 +129,19 @@ describe('the headers hook', () => {
     usage.headers('messages.create', { model: 'claude-x' }, new Headers({ 'content-type': 'text/plain' }));
     expect(await sampleValue(registry, 'fire_circle_ratelimit_remaining', labels)).toBe(3);
   });
+
+  it("reads a model's headers at most once every 100 ms (the gauges are scraped far less often)", async () => {
+    let now = 1_000_000;
+    const { infrastructure, registry } = freshInfrastructure(() => now);
+    const usage = infrastructure.voice('openai').usage;
+    const remaining = (n: string): Headers => new Headers({ 'x-ratelimit-remaining-requests': n });
+    const labels = { adapter: 'openai', model: 'gpt-x', kind: 'requests' };
+    usage.headers('chat.completions.create', { model: 'gpt-x' }, remaining('10'));
+    now += 50;
+    usage.headers('chat.completions.create', { model: 'gpt-x' }, remaining('9'));
+    expect(await sampleValue(registry, 'fire_circle_ratelimit_remaining', labels)).toBe(10);
+    now += 60;
+    usage.headers('chat.completions.create', { model: 'gpt-x' }, remaining('8'));
+    expect(await sampleValue(registry, 'fire_circle_ratelimit_remaining', labels)).toBe(8);
+  });
 });

@@ -68,6 +68,35 @@ describe('token usage of wrapped SDK clients, read from what the provider return
     expect(perToken).toBe(2);
   });
 
+  it("reads the rate-limit headers of a wrapped SDK call's own response", async () => {
+    const { infrastructure, registry } = freshInfrastructure();
+    const openai = withConsciousness(openaiClient(await lab()), { infrastructure, name: 'openai' });
+    const { data, response } = await openai.chat.completions.create(OPENAI_PARAMS).withResponse();
+    expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
+    const left = Number(response.headers.get('x-ratelimit-remaining-requests'));
+    expect(left).toBe(499);
+    const labels = { adapter: 'openai', model: 'lab-gpt' };
+    expect(
+      await sampleValue(registry, 'fire_circle_ratelimit_remaining', { ...labels, kind: 'requests' }),
+    ).toBe(left);
+    const anthropic = withConsciousness(anthropicClient(emulator!), { infrastructure, name: 'anthropic' });
+    await anthropic.messages.create(ANTHROPIC_PARAMS);
+    expect(
+      await sampleValue(registry, 'fire_circle_ratelimit_remaining', {
+        adapter: 'anthropic',
+        model: 'lab-claude',
+        kind: 'tokens',
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      await sampleValue(registry, 'fire_circle_ratelimit_reset_seconds', {
+        adapter: 'anthropic',
+        model: 'lab-claude',
+        kind: 'requests',
+      }),
+    ).toBeGreaterThan(0);
+  });
+
   it('counts an Anthropic message and stream (message_start + message_delta)', async () => {
     const { infrastructure, registry } = freshInfrastructure();
     const client = withConsciousness(anthropicClient(await lab()), { infrastructure, name: 'anthropic' });

@@ -10,11 +10,12 @@ import type { MetricsSource } from '../metrics/MetricsSource.js';
 import { IsolatedEmitter } from './IsolatedEmitter.js';
 import { Voice } from './Voice.js';
 import { SharedBackoff } from '../healing/SharedBackoff.js';
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import { CATEGORY_POLICY, type ErrorCategory } from '../classify/ErrorCategory.js';
 import { Healer } from '../healing/Healer.js';
 import type { VoiceHandle } from '../healing/VoiceHandle.js';
 import type { SelfHealingAction } from '../healing/SelfHealingAction.js';
 import { FileStore } from '../memory/FileStore.js';
+import { MemoryAutosave } from '../memory/MemoryAutosave.js';
 import { MemoryStore } from '../memory/MemoryStore.js';
 import { PatternMemory } from '../memory/PatternMemory.js';
 import { StateSnapshots } from '../memory/StateSnapshots.js';
@@ -23,6 +24,7 @@ import { PatternEngine } from '../patterns/PatternEngine.js';
 import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
 import { FailureFeatures } from '../prediction/FailureFeatures.js';
 import { FailurePredictor } from '../prediction/FailurePredictor.js';
+import { PredictiveRouting } from '../prediction/PredictiveRouting.js';
 import { generateConsciousnessReport } from '../report/generateConsciousnessReport.js';
 import type { ConsciousnessReport } from '../report/ConsciousnessReportSchema.js';
 import { renderReport } from '../report/renderReport.js';
@@ -45,6 +47,11 @@ import { SharedStateOptionsSchema } from '../scaleout/SharedStateOptions.js';
 import type { CooldownReason } from '../scaleout/SharedCooldowns.js';
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
+/** A fallback could serve the voice's calls now (and not after a failure a fallback cannot help, like a 400). */
+const canRoute = (ok: boolean, category: ErrorCategory | undefined, voice: Voice): boolean =>
+  (ok || category === undefined || CATEGORY_POLICY[category].fallback) &&
+  (voice.pipeline?.hasFallback() ?? false);
 
 /** Options of InfrastructureConsciousness. */
 export const InfrastructureConsciousnessOptionsSchema = z
@@ -147,6 +154,7 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
   private readonly store: Store;
   private readonly snapshots: StateSnapshots;
   private readonly predictor = new FailurePredictor();
+  private readonly routing: PredictiveRouting;
   private readonly patterns: PatternEngine;
   private readonly healer: Healer;
   private readonly voices = new Map<string, Voice>();
@@ -164,6 +172,8 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
   private readonly aliases = new Map<string, string>();
   private readonly learning = new Map<Voice, VoiceLearning>();
   private monitor: ProbeMonitor | undefined;
+  /** Saves memory while the process runs (persistent stores only). */
+  private autosave: MemoryAutosave | undefined;
   private lastSnapshotAt = 0;
 
   constructor(options?: InfrastructureConsciousnessOptions) {
@@ -225,6 +235,10 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
       onResolved: (pattern) => this.patternResolved(pattern),
       onError: (err) => this.logger.error({ err: String(err) }, 'pattern detection failed'),
     });
+    this.routing = new PredictiveRouting({
+      threshold: cfg.predictiveRoutingThreshold,
+      probeShare: cfg.probeShare,
+    });
     this.healer = new Healer({
       clock: this.clock,
       random: o.random ?? Math.random,
@@ -248,6 +262,14 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
     this.ready = this.loadMemory().catch((err: unknown) =>
       this.logger.warn({ err: String(err) }, 'pattern memory could not be loaded; starting fresh'),
     );
+    if (cfg.enablePersistence && this.store.persistent) {
+      this.autosave = new MemoryAutosave({
+        save: () => this.saveMemory(),
+        intervalMs: cfg.memorySaveIntervalMs,
+        logger: this.logger,
+      });
+      this.autosave.start();
+    }
   }
 
   /** Weight of incoherence in the heuristic failure probability (read by each voice's tracker). */
@@ -460,8 +482,13 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
       learning.hasBefore = true;
       const previous = health.failureProbability;
       health.setPredictedFailureProbability(p);
+      this.routing.update(voice.tuning, p, now, canRoute(ok, category, voice));
       if (p >= cfg.predictiveRoutingThreshold && previous < cfg.predictiveRoutingThreshold) {
-        this.predictionCrossed(voice, p, category);
+        this.emit('prediction', {
+          adapter: voice.name,
+          probability: p,
+          threshold: cfg.predictiveRoutingThreshold,
+        });
       }
     }
     if (cfg.enablePatternDetection) {
@@ -582,27 +609,12 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
     return {
       tuning: voice.tuning,
       health: voice.health,
+      calls: voice.calls,
       hasFallback: () => pipeline?.hasFallback() ?? false,
       inFlight: () => pipeline?.inFlight() ?? 0,
       canSubstitute: () => pipeline?.canSubstitute() ?? true,
       reconnect: pipeline ? () => pipeline.reconnect() : undefined,
     };
-  }
-
-  private predictionCrossed(voice: Voice, p: number, category: ErrorCategory | undefined): void {
-    this.emit('prediction', {
-      adapter: voice.name,
-      probability: p,
-      threshold: this.config.predictiveRoutingThreshold,
-    });
-    if (!voice.pipeline?.hasFallback()) return;
-    // Predictive routing is a healing action like the others: chosen, applied, measured.
-    this.healer.onPattern({
-      patternType: 'degradation',
-      affectedAdapters: [voice.name],
-      category,
-      evidence: { predictedFailureProbability: p, predictive: true },
-    });
   }
 
   private patternDetected(pattern: InfrastructurePattern): void {
@@ -617,24 +629,13 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
       `pattern: ${pattern.patternType}`,
     );
     this.emit('pattern', pattern);
-    if (pattern.patternType === 'recovery') {
-      const start = Number(pattern.evidence.episodeStart);
-      const end = Number(pattern.evidence.episodeEnd);
-      for (const adapter of pattern.affectedAdapters) {
-        this.healer.credit(
-          adapter,
-          Number.isFinite(start) ? start : 0,
-          Number.isFinite(end) ? end : this.clock(),
-        );
-      }
-      return;
-    }
     this.healer.onPattern(pattern);
   }
 
   private patternResolved(pattern: InfrastructurePattern): void {
     for (const adapter of pattern.affectedAdapters) {
       this.metrics.setPatternActive(pattern.patternType, adapter, false);
+      this.healer.patternEnded(adapter, pattern.patternType);
     }
     this.memory.rememberPattern(pattern);
   }
@@ -650,11 +651,14 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
 
   private healingMeasured(action: SelfHealingAction): void {
     this.memory.rememberHealing(action);
-    this.metrics.healingAction(
-      action.targetAdapter,
-      action.actionType,
-      action.success ? 'success' : 'failure',
-    );
+    // An unjudged action (too few calls) is neither: it is not counted.
+    if (action.success !== null) {
+      this.metrics.healingAction(
+        action.targetAdapter,
+        action.actionType,
+        action.success ? 'success' : 'failure',
+      );
+    }
     this.emitHealing(action);
     if (!action.success) this.healAgain(action.targetAdapter);
   }

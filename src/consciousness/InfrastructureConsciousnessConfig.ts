@@ -50,6 +50,11 @@ export const InfrastructureConsciousnessConfigSchema = z
      * per voice: every call of real LLM traffic, a sample of a no-op benchmark loop. 0 = all.
      */
     learningIntervalMs: z.number().min(0).default(1),
+    /**
+     * Interval of pattern-memory saves while the process runs (0 = none periodic); memory is also saved when the
+     * event loop empties and on SIGINT / SIGTERM / SIGHUP. Only with persistence on and a persistent store.
+     */
+    memorySaveIntervalMs: z.number().int().min(0).default(60_000),
     /** Interval of state snapshots while monitoring (0 = only at stop). */
     snapshotIntervalMs: z.number().int().min(0).default(300_000),
     enablePatternDetection: z.boolean().default(true),

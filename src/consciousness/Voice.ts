@@ -3,6 +3,7 @@ import type { Classification } from '../classify/Classification.js';
 import type { ErrorCategory } from '../classify/ErrorCategory.js';
 import type { CircuitState } from '../health/AdapterHealthSignature.js';
 import { HealthTracker } from '../health/HealthTracker.js';
+import { CallTally } from '../healing/CallTally.js';
 import { VoiceTuning } from '../healing/VoiceTuning.js';
 import type {
   AdapterMetrics,
@@ -17,6 +18,8 @@ import type { CallOutcomeLabel, FallbackKind, HealingEvent, InfrastructureEvents
 
 /** Models with their own cool-down kept per voice at most (the oldest is dropped beyond it). */
 const MAX_MODEL_COOLDOWNS = 64;
+/** The reason the call pipeline gives for a fallback picked before trying the voice (predictive routing). */
+const ROUTED_REASON = 'predicted failure';
 
 /** What the wrapper's pipeline offers the healer. */
 export interface PipelineHandle {
@@ -66,6 +69,10 @@ export class Voice {
   readonly tuning = new VoiceTuning();
   /** Tokens, cost and rate limits read from what the provider returns. */
   readonly usage: UsageMeter;
+  /** What the callers saw (failures, latency, attempts, 429s, routed calls, probes): healing verdicts read it. */
+  readonly calls = new CallTally();
+  /** The fallback that served a call was picked before trying this voice (a route): set and read synchronously. */
+  private routedCall = false;
   private pipelineHandle: PipelineHandle | undefined;
   /** Clock reading of the last attempt or probe (0 = none yet): idle voices get probed. */
   lastActivity = 0;
@@ -142,6 +149,7 @@ export class Voice {
   /** Remembers the alias that serves a missing method. */
   learnAlias(method: string, alias: string): void {
     this.host.learnAlias(this.name, method, alias);
+    this.logger.info({ adapter: this.name, method, alias }, `${this.name}.${method} is served by ${alias}`);
   }
 
   /** The alias learned earlier (in this process or, with memory, a previous one). */
@@ -185,6 +193,7 @@ export class Voice {
   /** An upstream attempt succeeded. */
   attemptSucceeded(latencyMs: number, response: unknown, now: number = this.host.clock()): void {
     this.health.recordSuccess(latencyMs, response, now);
+    this.calls.attempt(now, true, false, latencyMs);
     this.host.observe(this, true, undefined, latencyMs, response, now);
     this.emitSignature();
   }
@@ -225,6 +234,7 @@ export class Voice {
         this.coolDown(this.host.clock() + authCooldownMs, 'auth');
       }
       this.health.recordFailure(category, latencyMs);
+      this.calls.attempt(this.host.clock(), false, category === 'rate_limited', latencyMs);
       this.host.observe(this, false, category, latencyMs, undefined, undefined, classification.retryAfterMs);
       this.usage.failed(method, category, latencyMs);
     }
@@ -270,6 +280,12 @@ export class Voice {
   /** A caller call ended. */
   callEnded(cells: MethodMetrics, outcome: CallOutcomeLabel, seconds: number): void {
     cells.call(outcome, seconds);
+    const now = this.host.clock();
+    const latencyMs = seconds * 1000;
+    const routed = this.routedCall;
+    this.routedCall = false;
+    const probe = !routed && this.tuning.routeToFallbackUntil > now - latencyMs;
+    this.calls.callEnded(now, latencyMs, outcome === 'rejected' ? 'failure' : outcome, routed, probe);
   }
 
   /** A stream delivered its first chunk. */
@@ -280,6 +296,8 @@ export class Voice {
   /** A rung of the fallback chain served the call. */
   fellBack(cells: MethodMetrics, method: string, kind: FallbackKind, target: string, reason: string): void {
     cells.fallback(kind, target);
+    // The pipeline routes around a voice with this reason, and ends the call right after (synchronously).
+    this.routedCall = reason === ROUTED_REASON;
     this.logger.info({ adapter: this.name, method, kind, target, reason }, 'served by fallback');
   }
 

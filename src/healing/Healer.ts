@@ -6,19 +6,29 @@ import { positiveOption } from '../memory/positiveOption.js';
 import type { InfrastructurePattern, PatternType } from '../patterns/InfrastructurePattern.js';
 import { applicableActions, type HealingContext, type HealingVariant } from './applicableActions.js';
 import { applyAction } from './applyAction.js';
+import type { CallWindow } from './CallTally.js';
 import type { HealingPrior } from './healingPrior.js';
 import { HealingPolicy, NO_CATEGORY } from './HealingPolicy.js';
-import { readHealth, type HealthReading } from './HealthReading.js';
-import { judgeOutcome } from './judgeOutcome.js';
+import {
+  DEFAULT_VERDICT_THRESHOLDS,
+  judgeVerdict,
+  probeSampleOf,
+  routedSampleOf,
+  sampleOf,
+  type MeasuredVerdict,
+  type Verdict,
+  type VerdictThresholds,
+} from './judgeVerdict.js';
 import type { RandomSource } from './RandomSource.js';
 import type { SelfHealingAction } from './SelfHealingAction.js';
 import type { VoiceHandle } from './VoiceHandle.js';
-import type { VoiceTuning } from './VoiceTuning.js';
 
-/** Default time after an action at which its outcome is measured (reference config `healing action timeout`). */
+/** Default time after an action within which its outcome is measured (reference config `healing action timeout`). */
 export const DEFAULT_OUTCOME_WINDOW_MS = 30_000;
 /** Default number of actions {@link Healer.history} keeps. */
 export const DEFAULT_HEALER_HISTORY = 200;
+/** Calls measured each side of a verdict (before the action, and the first ones under it). */
+export const DEFAULT_VERDICT_CALLS = 20;
 
 /** Options of a {@link Healer}, validated once at construction. */
 export interface HealerOptions {
@@ -30,8 +40,16 @@ export interface HealerOptions {
   readonly memory: PatternMemory;
   /** The voice of an adapter, or undefined when the healer cannot act on it. */
   readonly voices: (adapter: string) => VoiceHandle | undefined;
-  /** Time after an action at which its outcome is measured; also how long a route to the fallback lasts. Default 30 s. */
+  /**
+   * Longest time an action is measured (a verdict comes sooner once `verdictCalls` calls were made under it);
+   * also how long a route lasts before it is renewed, and how long a knob that won decays after its pattern.
+   * Default 30 s.
+   */
   readonly outcomeWindowMs?: number;
+  /** Calls compared each side of a verdict: the latest before the action, the first under it. Default 20. */
+  readonly verdictCalls?: number;
+  /** Least calls each side for a verdict at all, and the least relative effect that counts. Default 3, 25 %. */
+  readonly verdictThresholds?: VerdictThresholds;
   /** False: patterns, observations and credits change nothing. Default true. */
   readonly enabled?: boolean;
   /** Actions kept for {@link Healer.history}. Default 200. */
@@ -51,19 +69,25 @@ export type HealablePattern = Pick<InfrastructurePattern, 'patternType' | 'affec
   readonly evidence?: Readonly<Record<string, unknown>>;
 };
 
-/** An action whose outcome is not measured yet. */
-interface PendingHealing {
+/** An action taken: measured until its verdict, then (if it won) kept until its pattern ends and it decays. */
+interface HealingRecord {
   /** The recorded action; the healer's own copy, updated in place when the outcome is measured. */
   readonly action: SelfHealingAction;
-  readonly startedAt: number;
+  /** When measurement starts: the action, or the end of its reconnect. */
+  measuredFrom: number;
   readonly patternType: PatternType;
   readonly category: ErrorCategory | undefined;
   readonly variant: HealingVariant;
   readonly handle: VoiceHandle;
-  readonly baseline: HealthReading;
+  /** The voice's calls just before the action: the control of the verdict. */
+  readonly baseline: CallWindow;
   readonly revert: () => void;
+  /** Extends a knob with a built-in end (a route) while its pattern lasts. */
+  readonly renew: ((now: number) => void) | undefined;
   reconnect: 'none' | 'running' | 'done' | 'failed';
   reconnectError?: string;
+  /** Set once the pattern ended: the knob reverts at this time (a won knob decays back). */
+  expiresAt?: number;
 }
 
 const copyOf = (a: SelfHealingAction): SelfHealingAction => ({
@@ -72,8 +96,6 @@ const copyOf = (a: SelfHealingAction): SelfHealingAction => ({
   lessonsLearned: [...a.lessonsLearned],
 });
 
-const fixed = (x: number): string => x.toFixed(2);
-
 /** An error's message for a lesson, which is persisted: credentials in it are redacted. */
 const messageOf = (error: unknown): string =>
   redactSecrets(error instanceof Error ? error.message : String(error));
@@ -81,33 +103,37 @@ const messageOf = (error: unknown): string =>
 const contextLabel = (patternType: PatternType, category: ErrorCategory | undefined): string =>
   category !== undefined ? `${patternType}/${category}` : patternType;
 
-const finiteOr = (value: unknown, fallback: number): number =>
-  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
+  helped: 'helped',
+  no_effect: 'changed nothing measurable; reverted',
+  hurt: 'made calls fail more; reverted',
+  inconclusive: 'could not be judged (too few calls); reverted, not counted',
+};
 
-/** Drops the knobs a recovered voice no longer needs; learned ones (timeout, backoff scale, defensive values) stay. */
-function releaseTemporaryKnobs(tuning: VoiceTuning): void {
-  tuning.routeToFallbackUntil = 0;
-  tuning.maxConcurrent = undefined;
-  tuning.sharedBackoff.clear();
-  for (const [category, override] of tuning.retry) {
-    if (override.maxAttempts === undefined) continue;
-    if (override.delayScale === undefined) tuning.retry.delete(category);
-    else tuning.retry.set(category, { delayScale: override.delayScale });
-  }
-  tuning.touch();
+/** Drops the shared backoff a recovered voice no longer needs (resonance puts it on every voice, outside actions). */
+function releaseSharedBackoff(handle: VoiceHandle): void {
+  if (handle.tuning.sharedBackoff.size === 0) return;
+  handle.tuning.sharedBackoff.clear();
+  handle.tuning.touch();
 }
 
 /**
  * Heals voices (DESIGN §6): on a pattern it picks an applicable action per affected voice with a
- * {@link HealingPolicy}, turns the knob on the voice's tuning and records the action; {@link Healer.observe}
- * measures each outcome once its window has elapsed, counts it in memory and reverts what did not help;
- * {@link Healer.credit} marks the actions of a failure episode successful when the voice recovers.
+ * {@link HealingPolicy}, turns the knob on the voice's tuning and records the action. {@link Healer.observe}
+ * judges each action by what it changed for calls ({@link judgeVerdict}: the first calls under it against the
+ * voice's calls just before it, or a route's routed calls against its probes), counts the verdict in memory and
+ * reverts what did not help. Knobs live as long as their pattern: when it ends ({@link Healer.patternEnded}, or a
+ * recovery) measurement stops — a recovery never awards success — what did not win is reverted at once, and what
+ * won decays back after one outcome window.
  */
 export class Healer {
   /** Whether the healer acts at all. */
   public readonly enabled: boolean;
-  /** Time after an action at which its outcome is measured. */
+  /** Longest measurement of an action; route length; decay time of a won knob. */
   public readonly outcomeWindowMs: number;
+  /** Calls compared each side of a verdict. */
+  public readonly verdictCalls: number;
+  private readonly thresholds: VerdictThresholds;
   private readonly clock: Clock;
   private readonly memory: PatternMemory;
   private readonly voices: (adapter: string) => VoiceHandle | undefined;
@@ -116,8 +142,10 @@ export class Healer {
   private readonly defaultMaxConcurrent: number;
   private readonly onAction: ((action: SelfHealingAction) => void) | undefined;
   private readonly onOutcome: ((action: SelfHealingAction) => void) | undefined;
-  /** By actionId, oldest first. */
-  private readonly waiting = new Map<string, PendingHealing>();
+  /** Actions being measured, by actionId, oldest first. */
+  private readonly waiting = new Map<string, HealingRecord>();
+  /** Actions judged `helped` whose knobs are still on, by actionId. */
+  private readonly kept = new Map<string, HealingRecord>();
   /** Oldest first, at most maxHistory. */
   private readonly recent: SelfHealingAction[] = [];
   private readonly reconnects = new Set<Promise<void>>();
@@ -135,6 +163,22 @@ export class Healer {
       DEFAULT_OUTCOME_WINDOW_MS,
       false,
     );
+    this.verdictCalls = positiveOption(
+      'Healer verdictCalls',
+      options.verdictCalls,
+      DEFAULT_VERDICT_CALLS,
+      true,
+    );
+    const t = options.verdictThresholds ?? DEFAULT_VERDICT_THRESHOLDS;
+    this.thresholds = {
+      minCalls: positiveOption('Healer verdictThresholds.minCalls', t.minCalls, 3, true),
+      minRelativeEffect: positiveOption(
+        'Healer verdictThresholds.minRelativeEffect',
+        t.minRelativeEffect,
+        0.25,
+        false,
+      ),
+    };
     this.maxHistory = positiveOption('Healer maxHistory', options.maxHistory, DEFAULT_HEALER_HISTORY, true);
     this.defaultMaxConcurrent = positiveOption(
       'Healer defaultMaxConcurrent',
@@ -152,18 +196,16 @@ export class Healer {
   }
 
   /**
-   * Acts on a pattern and returns the actions taken. A recovery credits the episode in its evidence
-   * (`episodeStart` / `episodeEnd`); a resonance first puts its category on every affected voice's shared
-   * backoff. An action of the type chosen that is still pending for the same adapter and (pattern type,
-   * category) is not stacked: the voice is skipped.
+   * Acts on a pattern and returns the actions taken. A recovery ends the voice's patterns
+   * ({@link Healer.patternEnded}) and takes no action; a resonance first puts its category on every affected
+   * voice's shared backoff. An action of the type chosen that is still measured or kept for the same adapter and
+   * (pattern type, category) is not stacked: the voice is skipped.
    */
   onPattern(pattern: HealablePattern): SelfHealingAction[] {
     if (!this.enabled) return [];
     const now = this.clock();
     if (pattern.patternType === 'recovery') {
-      const start = finiteOr(pattern.evidence?.['episodeStart'], Number.NEGATIVE_INFINITY);
-      const end = finiteOr(pattern.evidence?.['episodeEnd'], now);
-      return pattern.affectedAdapters.flatMap((adapter) => this.credit(adapter, start, end, now));
+      return pattern.affectedAdapters.flatMap((adapter) => this.patternEnded(adapter, undefined, now));
     }
     const taken: SelfHealingAction[] = [];
     for (const adapter of new Set(pattern.affectedAdapters)) {
@@ -174,50 +216,68 @@ export class Healer {
   }
 
   /**
-   * Measures every pending action whose window has elapsed by `now`: the health score change is its impact,
-   * {@link judgeOutcome} its success (a reconnect that rejected or has not finished is a failure). The
-   * outcome is counted in memory; a failed action's knob is reverted. Returns the completed actions.
+   * Judges every action being measured that has its calls (`verdictCalls` under it, or probes enough for a
+   * route) or whose window has elapsed by `now`; reverts knobs whose lifetime is over and renews kept routes.
+   * Returns the actions judged now.
    */
   observe(now: number = this.clock()): SelfHealingAction[] {
     const done: SelfHealingAction[] = [];
     for (const record of [...this.waiting.values()]) {
-      if (record.startedAt + this.outcomeWindowMs > now) continue;
-      done.push(this.complete(record, now, false));
+      const elapsed = record.measuredFrom + this.outcomeWindowMs <= now;
+      if (record.reconnect === 'running' || record.reconnect === 'failed') {
+        if (elapsed || record.reconnect === 'failed') done.push(this.complete(record, now, false));
+        continue;
+      }
+      if (elapsed || this.hasCalls(record, now)) done.push(this.complete(record, now, false));
+    }
+    for (const record of [...this.kept.values()]) {
+      if (record.expiresAt === undefined) record.renew?.(now);
+      else if (record.expiresAt <= now) this.release(record);
     }
     return done;
   }
 
   /**
-   * Credits a recovery of `adapter`: its pending actions taken within [episodeStart, episodeEnd] complete as
-   * successful (their measured impact recorded), and the voice's temporary knobs — route, concurrency limit,
-   * shared backoff, fail-fast — are released; a learned timeout, backoff scale and defensive values stay.
+   * A pattern of `adapter` ended (`patternType` undefined: all of them, as a recovery does). Measurement of its
+   * actions stops — judged on the calls made until now, never counted a success for the recovery itself — and
+   * their knobs' lifetimes end: reverted now, unless judged `helped`, then reverted after one outcome window.
+   * Returns the actions judged now.
    */
-  credit(
+  patternEnded(
     adapter: string,
-    episodeStart: number,
-    episodeEnd: number,
+    patternType: PatternType | undefined,
     now: number = this.clock(),
   ): SelfHealingAction[] {
     if (!this.enabled) return [];
-    const credited: SelfHealingAction[] = [];
+    const ended = (r: HealingRecord): boolean =>
+      r.action.targetAdapter === adapter && (patternType === undefined || r.patternType === patternType);
+    const judged: SelfHealingAction[] = [];
     for (const record of [...this.waiting.values()]) {
-      if (record.action.targetAdapter !== adapter) continue;
-      if (record.startedAt < episodeStart || record.startedAt > episodeEnd) continue;
-      credited.push(this.complete(record, now, true));
+      if (ended(record)) judged.push(this.complete(record, now, true));
     }
-    const handle = this.voices(adapter);
-    if (handle !== undefined) releaseTemporaryKnobs(handle.tuning);
-    return credited;
+    for (const record of this.kept.values()) {
+      if (ended(record) && record.expiresAt === undefined) record.expiresAt = now + this.outcomeWindowMs;
+    }
+    if (patternType === undefined) {
+      const handle = this.voices(adapter);
+      if (handle !== undefined) releaseSharedBackoff(handle);
+    }
+    return judged;
   }
 
-  /** Actions whose outcome is not measured yet (cheap: checked on every call). */
+  /** Actions being measured or holding knobs (cheap: checked on every call). */
   get pendingCount(): number {
-    return this.waiting.size;
+    return this.waiting.size + this.kept.size;
   }
 
   /** Actions whose outcome is not measured yet, oldest first (copies). */
   pending(): SelfHealingAction[] {
     return [...this.waiting.values()].map((r) => copyOf(r.action));
+  }
+
+  /** Actions judged `helped` whose knobs are still on (copies). */
+  active(): SelfHealingAction[] {
+    return [...this.kept.values()].map((r) => copyOf(r.action));
   }
 
   /** The latest actions taken, pending or completed, oldest first (copies; at most `maxHistory`). */
@@ -247,7 +307,8 @@ export class Healer {
     const context: HealingContext = {
       hasFallback: handle.hasFallback(),
       canReconnect: typeof handle.reconnect === 'function',
-      latencyP99Ms: handle.health.latencyP99Ms ?? handle.health.p95Ms,
+      // A true p99 of the voice's own successful latencies over the last window: no knob times out below it.
+      latencyP99Ms: handle.calls.successLatencyQuantile(0.99, now - this.outcomeWindowMs),
       inFlight: handle.inFlight(),
       consecutiveFailures: handle.health.consecutiveFailures,
       canSubstitute: handle.canSubstitute?.() ?? true,
@@ -261,10 +322,10 @@ export class Healer {
       candidates.map((c) => c.actionType),
     );
     const chosen = candidates.find((c) => c.actionType === actionType);
-    if (chosen === undefined || this.isPending(adapter, patternType, category, chosen.actionType)) {
+    if (chosen === undefined || this.isHeld(adapter, patternType, category, chosen.actionType)) {
       return undefined;
     }
-    const baseline = readHealth(handle.health);
+    const baseline = handle.calls.before(now, this.verdictCalls, this.outcomeWindowMs);
     const applied = applyAction(handle.tuning, chosen, now, this.outcomeWindowMs);
     const action: SelfHealingAction = {
       actionId: `heal-${Math.floor(now)}-${++this.sequence}`,
@@ -278,15 +339,16 @@ export class Healer {
       impactOnHealth: null,
       lessonsLearned: [],
     };
-    const record: PendingHealing = {
+    const record: HealingRecord = {
       action,
-      startedAt: now,
+      measuredFrom: now,
       patternType,
       category,
       variant: chosen.variant,
       handle,
       baseline,
       revert: applied.revert,
+      renew: applied.renew,
       reconnect: 'none',
     };
     this.waiting.set(action.actionId, record);
@@ -305,26 +367,53 @@ export class Healer {
     return copy;
   }
 
-  private isPending(
+  /** Whether an action of this type is measured or kept for the adapter and (pattern type, category). */
+  private isHeld(
     adapter: string,
     patternType: PatternType,
     category: ErrorCategory | undefined,
     actionType: SelfHealingAction['actionType'],
   ): boolean {
-    for (const r of this.waiting.values()) {
-      if (
-        r.action.targetAdapter === adapter &&
-        r.patternType === patternType &&
-        r.category === category &&
-        r.action.actionType === actionType
-      ) {
-        return true;
-      }
-    }
+    const same = (r: HealingRecord): boolean =>
+      r.action.targetAdapter === adapter &&
+      r.patternType === patternType &&
+      r.category === category &&
+      r.action.actionType === actionType;
+    for (const r of this.waiting.values()) if (same(r)) return true;
+    for (const r of this.kept.values()) if (same(r) && r.expiresAt === undefined) return true;
     return false;
   }
 
-  private startReconnect(record: PendingHealing): void {
+  /** Whether calls enough were made under the action for a verdict. */
+  private hasCalls(record: HealingRecord, now: number): boolean {
+    const calls = record.handle.calls;
+    if (record.variant === 'route') {
+      const w = calls.window(record.measuredFrom, now);
+      return w.probes >= this.thresholds.minCalls && w.calls - w.probes >= this.thresholds.minCalls;
+    }
+    return calls.after(record.measuredFrom, now, this.verdictCalls).calls >= this.verdictCalls;
+  }
+
+  /**
+   * The verdict on the calls made under the action until `now`. A route compares its routed calls with its
+   * probes (the untouched path, at the same fault by construction) when there are probes enough; every other
+   * action the first calls under it with the voice's calls just before it.
+   */
+  private measure(record: HealingRecord, now: number): MeasuredVerdict {
+    const calls = record.handle.calls;
+    const control = sampleOf(record.baseline);
+    if (record.variant === 'route') {
+      const w = calls.window(record.measuredFrom, now);
+      const probes = probeSampleOf(w);
+      const routed = routedSampleOf(w);
+      const judged = probes.calls >= this.thresholds.minCalls ? probes : control;
+      return judgeVerdict(record.variant, judged, routed, this.thresholds);
+    }
+    const treated = sampleOf(calls.after(record.measuredFrom, now, this.verdictCalls));
+    return judgeVerdict(record.variant, control, treated, this.thresholds);
+  }
+
+  private startReconnect(record: HealingRecord): void {
     record.reconnect = 'running';
     let run: Promise<void>;
     try {
@@ -335,6 +424,8 @@ export class Healer {
     const settled = run.then(
       () => {
         record.reconnect = 'done';
+        // Calls already on the old connection say nothing about the new one.
+        record.measuredFrom = this.clock();
       },
       (error: unknown) => {
         record.reconnect = 'failed';
@@ -345,47 +436,60 @@ export class Healer {
     void settled.then(() => this.reconnects.delete(settled));
   }
 
-  /** Measures, records and (on failure) reverts one pending action; `credited` is a recovery's verdict. */
-  private complete(record: PendingHealing, now: number, credited: boolean): SelfHealingAction {
-    const { action, baseline } = record;
-    const reading = readHealth(record.handle.health);
-    const judged = judgeOutcome(baseline, reading);
+  /**
+   * Judges, records and (unless it helped) reverts one action being measured; `ended`: its pattern ended, so the
+   * calls made until now are all there is (a recovery never counts as the action's success).
+   */
+  private complete(record: HealingRecord, now: number, ended: boolean): SelfHealingAction {
+    const { action } = record;
     const subject = `${record.variant} for ${contextLabel(record.patternType, record.category)} on ${action.targetAdapter}`;
-    const change = `health score ${fixed(baseline.score)} → ${fixed(reading.score)}, error rate ${fixed(baseline.errorRate)} → ${fixed(reading.errorRate)}`;
-    let success: boolean;
+    let verdict: Verdict;
     let lesson: string;
+    let impact = 0;
     if (record.reconnect === 'failed') {
-      success = false;
+      verdict = 'no_effect';
       lesson = `${subject} failed: reconnect rejected (${record.reconnectError ?? 'no reason'}).`;
-    } else if (record.reconnect === 'running' && !credited) {
-      success = false;
+    } else if (record.reconnect === 'running') {
+      verdict = ended ? 'inconclusive' : 'no_effect';
       lesson = `${subject} failed: reconnect had not finished after ${this.outcomeWindowMs} ms.`;
-    } else if (credited) {
-      success = true;
-      lesson = `${subject} was followed by recovery (${change}).`;
-    } else if (judged.success) {
-      success = true;
-      lesson = `${subject} helped within ${this.outcomeWindowMs} ms (${change}).`;
     } else {
-      success = false;
-      lesson = `${subject} did not help within ${this.outcomeWindowMs} ms (${change}); reverted.`;
+      const measured = this.measure(record, now);
+      verdict = measured.verdict;
+      impact = measured.impact;
+      const when = ended ? 'until its pattern ended' : `within ${Math.round(now - record.measuredFrom)} ms`;
+      lesson = `${subject} ${VERDICT_WORDS[verdict]} ${when} (${measured.detail}).`;
     }
+    const success = verdict === 'helped' ? true : verdict === 'inconclusive' ? null : false;
     action.completed = true;
     action.success = success;
-    action.impactOnHealth = judged.impactOnHealth;
+    action.impactOnHealth = impact;
+    action.parameters = { ...action.parameters, verdict };
     action.lessonsLearned.push(lesson);
     this.waiting.delete(action.actionId);
-    if (!success) record.revert();
-    this.memory.recordHealingOutcome(
-      record.patternType,
-      record.category ?? NO_CATEGORY,
-      action.actionType,
-      success,
-      now,
-    );
+    if (success === true) {
+      this.kept.set(action.actionId, record);
+      if (ended) record.expiresAt = now + this.outcomeWindowMs;
+    } else {
+      record.revert();
+    }
+    if (success !== null) {
+      this.memory.recordHealingOutcome(
+        record.patternType,
+        record.category ?? NO_CATEGORY,
+        action.actionType,
+        success,
+        now,
+      );
+    }
     this.memory.rememberHealing(copyOf(action));
     const copy = copyOf(action);
     this.onOutcome?.(copy);
     return copy;
+  }
+
+  /** A kept knob's lifetime is over: back to the configured value. */
+  private release(record: HealingRecord): void {
+    this.kept.delete(record.action.actionId);
+    record.revert();
   }
 }

@@ -1,4 +1,5 @@
 import type { HealingActionRef } from '../health/AdapterHealthSignature.js';
+import type { CallTally } from './CallTally.js';
 import type { VoiceTuning } from './VoiceTuning.js';
 
 /** The health numbers the healer reads from a voice (a HealthTracker satisfies it). */
@@ -9,10 +10,6 @@ export interface VoiceHealth {
   readonly failureProbability: number;
   /** Failures since the last success. */
   readonly consecutiveFailures: number;
-  /** Learned latency p99 in ms, when tracked. */
-  readonly latencyP99Ms?: number;
-  /** Streaming latency p95 in ms (0 before any data); stands in for the p99 where that is not tracked. */
-  readonly p95Ms: number;
   /** Remembers a healing action on the adapter's health signature. */
   recordHealingAction(ref: HealingActionRef): void;
 }
@@ -23,6 +20,8 @@ export interface VoiceHandle {
   readonly tuning: VoiceTuning;
   /** The voice's live health. */
   readonly health: VoiceHealth;
+  /** What the voice's callers saw, in time buckets: what verdicts are measured on. */
+  readonly calls: CallTally;
   /** Whether a healthy fallback adapter is available for routing. */
   hasFallback(): boolean;
   /** Calls to the voice in flight now. */

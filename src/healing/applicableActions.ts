@@ -7,7 +7,7 @@ export interface HealingContext {
   readonly hasFallback: boolean;
   /** Whether the adapter offers disconnect()/connect(). */
   readonly canReconnect: boolean;
-  /** Learned latency p99 in ms (the p95 stands in where no p99 is tracked); undefined or 0 before any data. */
+  /** p99 of the voice's successful latencies over the last window (ms); undefined without enough of them. */
   readonly latencyP99Ms: number | undefined;
   /** Calls to the voice in flight now. */
   readonly inFlight: number;
@@ -94,12 +94,10 @@ const RECONNECTABLE: ReadonlySet<ErrorCategory> = new Set<ErrorCategory>([
   'unknown',
 ]);
 
-/** Clamps the learned p99 × 1.5 into [1 s, 300 s]. */
+/** Clamps the p99 × 1.5 into [1 s, 300 s], never below the p99 itself. */
 export function adaptiveTimeoutMs(latencyP99Ms: number): number {
-  return Math.min(
-    MAX_ADAPTIVE_TIMEOUT_MS,
-    Math.max(MIN_ADAPTIVE_TIMEOUT_MS, latencyP99Ms * TIMEOUT_P99_FACTOR),
-  );
+  const scaled = Math.max(MIN_ADAPTIVE_TIMEOUT_MS, latencyP99Ms * TIMEOUT_P99_FACTOR);
+  return Math.max(latencyP99Ms, Math.min(MAX_ADAPTIVE_TIMEOUT_MS, scaled));
 }
 
 function retryStrategy(

@@ -8,6 +8,8 @@ export interface AppliedAction {
   readonly parameters: Record<string, unknown>;
   /** Restores the previous values of the knobs this action still holds (a knob changed since is left alone). */
   readonly revert: () => void;
+  /** Extends a knob with a built-in end (a route) to `now` + its window, while it still holds this action's value. */
+  readonly renew: ((now: number) => void) | undefined;
 }
 
 /** Sets the retry override fields `patch` on every category; reverting restores each previous override. */
@@ -56,6 +58,7 @@ export function applyAction(
 ): AppliedAction {
   let parameters: Record<string, unknown>;
   let revert: () => void;
+  let renew: ((now: number) => void) | undefined;
   switch (action.variant) {
     case 'backoff':
       revert = patchRetry(tuning, action.categories, { delayScale: action.delayScale });
@@ -74,8 +77,17 @@ export function applyAction(
       parameters = { maxConcurrent: action.maxConcurrent };
       break;
     case 'route': {
-      const until = now + routeWindowMs;
-      const revertRoute = setKnob(tuning, 'routeToFallbackUntil', until);
+      let until = now + routeWindowMs;
+      const before = tuning.routeToFallbackUntil;
+      tuning.routeToFallbackUntil = until;
+      const revertRoute = (): void => {
+        if (tuning.routeToFallbackUntil === until) tuning.routeToFallbackUntil = before;
+      };
+      renew = (at) => {
+        if (tuning.routeToFallbackUntil !== until) return;
+        until = at + routeWindowMs;
+        tuning.routeToFallbackUntil = until;
+      };
       parameters = { routeToFallbackUntil: new Date(until).toISOString(), probeShare: tuning.probeShare };
       // Probes must not hang on a slow voice: they get the adaptive timeout unless a shorter one is set.
       const probeTimeoutMs = action.probeTimeoutMs;
@@ -99,7 +111,7 @@ export function applyAction(
       parameters = { defensiveValues: true };
       break;
     case 'reconnect':
-      return { parameters: { variant: action.variant }, revert: () => undefined };
+      return { parameters: { variant: action.variant }, revert: () => undefined, renew: undefined };
   }
   tuning.touch();
   return {
@@ -108,5 +120,6 @@ export function applyAction(
       revert();
       tuning.touch();
     },
+    renew,
   };
 }

@@ -38,12 +38,35 @@ export {
   type BetaPosterior,
   type HealingPolicyOptions,
 } from './HealingPolicy.js';
-export { readHealth, type HealthReading } from './HealthReading.js';
-export { judgeOutcome, HEALTHY_ERROR_RATE, type HealingOutcome } from './judgeOutcome.js';
+export {
+  CallTally,
+  EMPTY_WINDOW,
+  DEFAULT_TALLY_BUCKET_MS,
+  DEFAULT_TALLY_SPAN_MS,
+  type CallTallyOptions,
+  type CallWindow,
+  type TalliedOutcome,
+} from './CallTally.js';
+export {
+  judgeVerdict,
+  sampleOf,
+  meanOf,
+  probeSampleOf,
+  routedSampleOf,
+  DEFAULT_VERDICT_THRESHOLDS,
+  VERDICT_Z,
+  TARGETS,
+  type CallSample,
+  type CallQuantity,
+  type MeasuredVerdict,
+  type Verdict,
+  type VerdictThresholds,
+} from './judgeVerdict.js';
 export {
   Healer,
   DEFAULT_OUTCOME_WINDOW_MS,
   DEFAULT_HEALER_HISTORY,
+  DEFAULT_VERDICT_CALLS,
   type HealerOptions,
   type HealablePattern,
 } from './Healer.js';

@@ -47,13 +47,8 @@ export class MethodResolver {
       const error = new MethodMissingError(this.name, state.path, [state.key]);
       this.failed(state, classifyError(error, { adapter: this.name, method: state.path }));
       voice.fellBack(state.cells, state.path, 'method_alias', alias, 'api_method_missing');
+      // A fact learned (and remembered), not a healing action with a verdict.
       voice.learnAlias(state.path, alias);
-      voice.healed({
-        actionType: 'fallback',
-        reason: `${state.path} is missing; calls resolved to ${alias}`,
-        parameters: { method: state.path, alias },
-        success: true,
-      });
       return record[alias] as (...a: unknown[]) => unknown;
     }
     return undefined;

@@ -30,6 +30,11 @@
  * with their latency so far, a lower bound. Upstream requests are all requests the emulator
  * received (completions of every model and any model-listing probes).
  *
+ * `--ablation` runs, instead of the three clients, (3) with its full brain against (3) with prediction,
+ * healing or pattern detection turned off, and with all three off (breaker + retry + fallback only), and
+ * reports paid requests wasted (200 answers nobody received) beside the rest; writes
+ * bench-results/chaos-ablation.json.
+ *
  * `--only id,id` runs some scenarios (partial runs do not write the JSON); `--sequential` runs the
  * three clients one after another; `--rate` sets the open-loop calls per second; `--closed` uses
  * `--callers` callers with `--think` ms between calls instead (written to chaos-closed-loop.json).
@@ -50,7 +55,26 @@ import {
   type LoadShape,
 } from './chaos/CallerLoad.js';
 import { CHAOS_CASES, type ChaosCase } from './chaos/ChaosCase.js';
-import { buildClient, CLIENT_KINDS, CLIENT_LABELS, type ClientKind } from './chaos/ChaosClient.js';
+import {
+  ABLATION_KINDS,
+  paidAnswersOf,
+  printAblation,
+  summarizeAblation,
+  type AblationCase,
+  type AblationRun,
+} from './chaos/Ablation.js';
+import {
+  ABLATIONS,
+  buildClient,
+  conscious,
+  CLIENT_KINDS,
+  CLIENT_LABELS,
+  type Ablation,
+  type ChaosClient,
+  type ClientKind,
+} from './chaos/ChaosClient.js';
+import type { VoicePair } from './chaos/ChaosCase.js';
+import type { ProviderEmulator } from '../../src/lab/ProviderEmulator.js';
 import { failureKinds, perSecond, slowestCalls, summarize, type ChaosSummary } from './chaos/ChaosSummary.js';
 
 const DEFAULT_RATE_PER_S = 40;
@@ -69,10 +93,14 @@ const REPORT_PATHS: Readonly<Record<LoadShape['kind'], string>> = {
   open: fileURLToPath(new URL('../../bench-results/chaos.json', import.meta.url)),
   closed: fileURLToPath(new URL('../../bench-results/chaos-closed-loop.json', import.meta.url)),
 };
+/** `--ablation` writes here. */
+const ABLATION_PATH = fileURLToPath(new URL('../../bench-results/chaos-ablation.json', import.meta.url));
 
 interface BenchOptions {
   readonly only: readonly string[] | undefined;
   readonly sequential: boolean;
+  /** Run the full brain against its ablations instead of the three clients. */
+  readonly ablation: boolean;
   readonly shape: LoadShape;
 }
 
@@ -141,21 +169,39 @@ async function runClient(
   kind: ClientKind,
   loadOptions: CallerLoadOptions,
 ): Promise<ClientRun> {
+  return runBuilt(
+    chaosCase,
+    scenario,
+    (pairs, emulator) => buildClient(kind, pairs, emulator),
+    loadOptions,
+    (load, stats) => {
+      const { byModel, faults } = upstreamBreakdown(stats);
+      return {
+        kind,
+        samples: load.samples,
+        upstreamRequests: stats.requests,
+        upstreamByModel: byModel,
+        faultsFired: faults,
+      };
+    },
+  );
+}
+
+/** Runs the callers against a client built on a fresh emulator; `result` reads what happened. */
+async function runBuilt<R>(
+  chaosCase: ChaosCase,
+  scenario: Scenario,
+  build: (pairs: readonly VoicePair[], emulator: ProviderEmulator) => ChaosClient,
+  loadOptions: CallerLoadOptions,
+  result: (load: { samples: readonly CallSample[] }, stats: EmulatorStats) => R,
+): Promise<R> {
   const emulator = await startProviderEmulator({ scenario, port: 0, historyLimit: 0 });
-  const client = buildClient(kind, chaosCase.pairs, emulator);
+  const client = build(chaosCase.pairs, emulator);
   let allSettled: Promise<void> = Promise.resolve();
   try {
     const load = await runCallerLoad(client.routes, loadOptions);
     allSettled = load.allSettled;
-    const stats = emulator.stats();
-    const { byModel, faults } = upstreamBreakdown(stats);
-    return {
-      kind,
-      samples: load.samples,
-      upstreamRequests: stats.requests,
-      upstreamByModel: byModel,
-      faultsFired: faults,
-    };
+    return result(load, emulator.stats());
   } finally {
     // Closing ends hung requests; the calls still waiting on them give up before the breakers stop.
     await emulator.close();
@@ -178,6 +224,32 @@ async function runCase(
     runs.push(...(await Promise.all(CLIENT_KINDS.map((kind) => runClient(chaosCase, scenario, kind, load)))));
   }
   return { chaosCase, scenario, runs, unhandledRejections: unhandled.take() };
+}
+
+/** One scenario with the full brain and each ablation, side by side (or one after another). */
+async function runAblationCase(chaosCase: ChaosCase, options: BenchOptions): Promise<AblationCase> {
+  const scenario = await loadScenario(chaosCase.scenarioPath);
+  const load: CallerLoadOptions = { shape: options.shape, runMs: chaosCase.runMs, drainMs: DRAIN_MS };
+  const run = (kind: Ablation): Promise<AblationRun> =>
+    runBuilt(
+      chaosCase,
+      scenario,
+      (pairs, emulator) => conscious(pairs, emulator, ABLATIONS[kind]),
+      load,
+      (l, stats) => ({
+        kind,
+        samples: l.samples,
+        upstreamRequests: stats.requests,
+        paidAnswers: paidAnswersOf(stats),
+      }),
+    );
+  const runs: AblationRun[] = [];
+  if (options.sequential) for (const kind of ABLATION_KINDS) runs.push(await run(kind));
+  else runs.push(...(await Promise.all(ABLATION_KINDS.map(run))));
+  const summaries = Object.fromEntries(
+    runs.map((r) => [r.kind, summarizeAblation(r)]),
+  ) as AblationCase['summaries'];
+  return { id: chaosCase.id, summaries };
 }
 
 const percent = (share: number, decimals = 1): string => fixed(share * 100, decimals);
@@ -252,6 +324,7 @@ function parseOptions(): BenchOptions {
     options: {
       only: { type: 'string' },
       sequential: { type: 'boolean', default: false },
+      ablation: { type: 'boolean', default: false },
       rate: { type: 'string', default: String(DEFAULT_RATE_PER_S) },
       closed: { type: 'boolean', default: false },
       callers: { type: 'string', default: String(DEFAULT_CALLERS) },
@@ -271,7 +344,7 @@ function parseOptions(): BenchOptions {
         thinkMs: numberOption(values.think, '--think', 0),
       }
     : { kind: 'open', ratePerS: numberOption(values.rate, '--rate', 0.1) };
-  return { only, sequential: values.sequential, shape };
+  return { only, sequential: values.sequential, ablation: values.ablation, shape };
 }
 
 function describeLoad(shape: LoadShape): string {
@@ -398,6 +471,10 @@ async function main(): Promise<void> {
   await Promise.all([import('openai'), import('@anthropic-ai/sdk')]);
 
   const unhandled = new UnhandledRejections();
+  if (options.ablation) {
+    await ablation(cases, options, full, machine);
+    return;
+  }
   const results: CaseResult[] = [];
   for (const chaosCase of cases) {
     const t0 = performance.now();
@@ -446,6 +523,39 @@ async function main(): Promise<void> {
     overall: { ...overall, targets: target },
   });
   console.log(`\nwrote ${reportPath}`);
+}
+
+/** `--ablation`: every scenario with the full brain and with parts of it turned off. */
+async function ablation(
+  cases: readonly ChaosCase[],
+  options: BenchOptions,
+  full: boolean,
+  machine: ReturnType<typeof machineInfo>,
+): Promise<void> {
+  const results: AblationCase[] = [];
+  for (const chaosCase of cases) {
+    const t0 = performance.now();
+    process.stderr.write(
+      `running ${chaosCase.id} × ${ABLATION_KINDS.length} brains (${chaosCase.runMs / 1000} s) … `,
+    );
+    results.push(await runAblationCase(chaosCase, options));
+    process.stderr.write(`${fixed((performance.now() - t0) / 1000, 1)} s\n`);
+  }
+  const verdicts = printAblation(results);
+  if (!full) return;
+  writeJsonReport(ABLATION_PATH, {
+    benchmark: 'chaos-ablation',
+    machine,
+    method: {
+      load: options.shape,
+      drainMs: DRAIN_MS,
+      brains: ABLATIONS,
+      wastedPaid: 'completion requests answered 200 by the emulator minus caller calls that got a reply',
+    },
+    scenarios: results,
+    verdicts,
+  });
+  console.log(`\nwrote ${ABLATION_PATH}`);
 }
 
 await main();

@@ -23,21 +23,24 @@ describe('healing while a pattern lasts', () => {
     for (let i = 0; i < 20; i++) {
       now += 100;
       voice.attemptSucceeded(100, { content: { text: 'ok' } });
+      voice.callEnded(voice.method('sendMessage'), 'success', 0.1);
     }
     const cells = voice.method('sendMessage');
     const fail = (): void => {
       now += 100;
       voice.attemptFailed(cells, 'sendMessage', OVERLOADED, 100, 1);
+      voice.callEnded(cells, 'failure', 0.1);
     };
     for (let i = 0; i < 5; i++) fail();
     const [first, ...others] = brain.healingActions();
     expect(first).toMatchObject({ targetAdapter: 'anthropic', completed: false });
     expect(others).toEqual([]);
-    // The voice keeps failing past the outcome window: the action failed, another one is taken.
+    // The voice keeps failing under it (more than before it): the action failed, another one is taken.
     for (let i = 0; i < 25; i++) fail();
     expect(brain.activePatterns().some((p) => p.patternType === 'degradation')).toBe(true);
     const actions = brain.healingActions();
-    expect(actions[0]).toMatchObject({ actionId: first!.actionId, completed: true, success: false });
+    expect(actions[0]).toMatchObject({ actionId: first!.actionId, completed: true });
+    expect(actions[0]!.success).not.toBe(true);
     expect(actions.length).toBeGreaterThan(1);
     expect(actions[1]).toMatchObject({ targetAdapter: 'anthropic', completed: false });
   });

@@ -189,25 +189,24 @@ describe("the original system's 15 test cases", () => {
 
   it('9: an executed healing action is completed, successful, recorded on the adapter and listed', () => {
     let now = T0;
-    const b = brain({ clock: () => now, config: { healingActionTimeoutMs: 10_000 } });
+    const b = brain({ clock: () => now, config: { healingActionTimeoutMs: 10_000, learningIntervalMs: 0 } });
     const voice = b.voice('adapter1');
-    for (let i = 0; i < 4; i++) voice.attemptSucceeded(100, { content: { text: 'ok' } });
-    voice.attemptFailed(
-      voice.method('sendMessage'),
-      'sendMessage',
-      {
-        category: 'api_return_none',
-        message: 'None',
-        errorName: 'NoneReturnError',
-      },
-      5,
-      1,
-    );
-    expect(b.healingActions().length).toBeGreaterThan(0);
-    for (let i = 0; i < 30; i++) {
-      now += 1000;
-      voice.attemptSucceeded(100, { content: { text: 'ok' } });
-    }
+    const cells = voice.method('sendMessage');
+    const overloaded = { category: 'overloaded', message: '529', errorName: 'APIError' } as const;
+    // One caller call: `attempts` upstream attempts, the last one answering unless `fails`.
+    const call = (attempts: number, fails: boolean): void => {
+      now += 100;
+      for (let i = 1; i <= attempts; i++) {
+        if (i < attempts || fails) voice.attemptFailed(cells, 'sendMessage', overloaded, 50, i);
+        else voice.attemptSucceeded(50, { content: { text: 'ok' } });
+      }
+      voice.callEnded(cells, fails ? 'failure' : 'success', (attempts * 50) / 1000);
+    };
+    for (let i = 0; i < 20; i++) call(1, false);
+    // Overloaded: every call answers at its third attempt, until the degradation is healed.
+    for (let i = 0; i < 200 && b.healingActions().length === 0; i++) call(3, false);
+    expect(b.healingActions()[0]).toMatchObject({ actionType: 'retry_strategy', completed: false });
+    for (let i = 0; i < 30; i++) call(1, false); // under the action, calls answer at the first attempt
     const [action] = b.successfulHealings();
     expect(action).toMatchObject({ completed: true, success: true, targetAdapter: 'adapter1' });
     expect(b.getHealthSignature('adapter1')!.selfHealingActionsTaken.map((a) => a.actionId)).toContain(

@@ -3,14 +3,13 @@ import { Healer } from '../../src/healing/Healer.js';
 import { createSeededRandom } from '../../src/lab/seededRandom.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { PatternMemory } from '../../src/memory/PatternMemory.js';
-import { FakeVoice, T0, WINDOW, favour, healerKit, pattern } from './healingTestKit.js';
+import { FakeVoice, T0, WINDOW, favour, healerKit, pattern, serve } from './healingTestKit.js';
 
 describe('Healer: the original test cases', () => {
   it('case 8: api_change on adapter1 + degradation on adapter2 → api_adaptation and retry_strategy', () => {
     const adapter1 = new FakeVoice();
     const adapter2 = new FakeVoice();
     adapter1.fallback = adapter2.fallback = true;
-    adapter2.health.p95Ms = 800;
     const { healer } = healerKit({ adapter1, adapter2 });
 
     const first = healer.onPattern(pattern('api_change', ['adapter1'], 'api_return_none'));
@@ -26,6 +25,7 @@ describe('Healer: the original test cases', () => {
     const voice = new FakeVoice();
     voice.health.sick();
     const { healer, memory, time, outcomes } = healerKit({ anthropic: voice });
+    serve(voice, time, 20, { attempts: 3, failures: 0.1 });
 
     const [action] = healer.onPattern(pattern('degradation', ['anthropic'], 'timeout'));
     expect(action).toMatchObject({
@@ -37,15 +37,15 @@ describe('Healer: the original test cases', () => {
     expect(voice.health.recorded.map((r) => r.actionId)).toEqual([action?.actionId]);
     expect(healer.pending()).toHaveLength(1);
 
-    voice.health.well();
-    time.advance(WINDOW - 1);
-    expect(healer.observe()).toEqual([]); // the window has not elapsed
-    time.advance(1);
+    serve(voice, time, 19, { attempts: 1, failures: 0.1 });
+    expect(healer.observe()).toEqual([]); // 19 calls under it: not enough for a verdict
+    serve(voice, time, 1, { attempts: 1 });
     const [done] = healer.observe();
 
     expect(done).toMatchObject({ actionId: action?.actionId, completed: true, success: true });
     expect(done?.impactOnHealth).toBeGreaterThan(0);
-    expect(done?.lessonsLearned[0]).toMatch(/helped/);
+    expect(done?.parameters['verdict']).toBe('helped');
+    expect(done?.lessonsLearned[0]).toMatch(/helped.*attempts 3\.00 → 1\.\d\d/);
     expect(healer.successfulHealings().map((a) => a.actionId)).toEqual([action?.actionId]);
     expect(healer.pending()).toEqual([]);
     expect(memory.healingStats('degradation', 'timeout').retry_strategy).toEqual({
@@ -54,28 +54,26 @@ describe('Healer: the original test cases', () => {
     });
     expect(memory.healings.find((h) => h.actionId === action?.actionId)?.success).toBe(true);
     expect(outcomes).toEqual([done]);
-    expect(voice.tuning.retry.get('timeout')).toEqual({ delayScale: 2 }); // what helped stays
+    expect(voice.tuning.retry.get('timeout')).toEqual({ delayScale: 2 }); // what helped stays while its pattern lasts
   });
 });
 
-describe('Healer: outcomes', () => {
-  it('reverts an action that did not help and counts it as a failure', () => {
+describe('Healer: verdicts', () => {
+  it('reverts an action that changed nothing for calls and counts it as a failure', () => {
     const voice = new FakeVoice();
     voice.health.sick();
     const { healer, memory, time } = healerKit({ anthropic: voice });
+    serve(voice, time, 20, { failures: 0.5 });
 
     healer.onPattern(pattern('api_change', ['anthropic'], 'api_return_none'));
     expect(voice.tuning.defensiveValues).toBe(true);
-    voice.health.consecutiveFailures = 9; // no better
-    const [done] = healer.observe(time.advance(WINDOW));
+    voice.health.well(); // the voice's health numbers say nothing: its calls do
+    serve(voice, time, 20, { failures: 0.45 });
+    const [done] = healer.observe();
 
-    expect(done).toMatchObject({
-      actionType: 'api_adaptation',
-      completed: true,
-      success: false,
-      impactOnHealth: 0,
-    });
-    expect(done?.lessonsLearned[0]).toMatch(/did not help.*reverted/);
+    expect(done).toMatchObject({ actionType: 'api_adaptation', completed: true, success: false });
+    expect(done?.parameters['verdict']).toBe('no_effect');
+    expect(done?.lessonsLearned[0]).toMatch(/changed nothing measurable; reverted/);
     expect(voice.tuning.defensiveValues).toBe(false);
     expect(memory.healingStats('api_change', 'api_return_none').api_adaptation).toEqual({
       successes: 0,
@@ -84,11 +82,124 @@ describe('Healer: outcomes', () => {
     expect(healer.successfulHealings()).toEqual([]);
   });
 
+  it('judges an action that made calls fail more as hurt, whatever else it improved', () => {
+    const voice = new FakeVoice();
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('retry_strategy') });
+    serve(voice, time, 20, { attempts: 3, failures: 0.1 });
+    healer.onPattern(pattern('degradation', ['v'], 'overloaded'));
+    serve(voice, time, 20, { attempts: 1, failures: 0.6 });
+    const [done] = healer.observe();
+    expect(done?.parameters['verdict']).toBe('hurt');
+    expect(done?.success).toBe(false);
+    expect(done?.impactOnHealth).toBeLessThan(0);
+    expect(voice.tuning.retry.has('overloaded')).toBe(false);
+  });
+
+  it('judges a route by its routed calls against its probes, not by the fault', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
+    serve(voice, time, 20, { latencyMs: 600 });
+    healer.onPattern(pattern('degradation', ['v']));
+    // The fault gets worse while the route is on: probes see 3 s, routed calls 100 ms.
+    for (let i = 0; i < 10; i++) {
+      serve(voice, time, 1, { latencyMs: 3000, probe: true });
+      serve(voice, time, 9, { latencyMs: 100, routed: true });
+    }
+    const [done] = healer.observe();
+    expect(done).toMatchObject({ actionType: 'fallback', success: true });
+    expect(done?.lessonsLearned[0]).toMatch(/helped.*latency 3000 ms → 10\d ms/);
+    expect(voice.tuning.routeToFallbackUntil).toBeGreaterThan(time.now);
+  });
+
+  it('renews a route that won while its pattern lasts', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
+    serve(voice, time, 20, { latencyMs: 600 });
+    healer.onPattern(pattern('degradation', ['v']));
+    for (let i = 0; i < 10; i++) {
+      serve(voice, time, 1, { latencyMs: 3000, probe: true });
+      serve(voice, time, 9, { latencyMs: 100, routed: true });
+    }
+    healer.observe();
+    healer.observe(time.advance(2 * WINDOW));
+    expect(voice.tuning.routeToFallbackUntil).toBe(time.now + WINDOW);
+  });
+
+  it('waits for enough calls, and judges what it has when the window closes: too few is inconclusive, not counted', () => {
+    const voice = new FakeVoice();
+    const { healer, memory, time } = healerKit({ v: voice }, { prior: favour('api_adaptation') });
+    serve(voice, time, 20, { failures: 1 });
+    healer.onPattern(pattern('api_change', ['v'], 'api_return_none'));
+    serve(voice, time, 2, { failures: 0 });
+    expect(healer.observe()).toEqual([]);
+    time.advance(WINDOW);
+    const [done] = healer.observe();
+    expect(done).toMatchObject({ completed: true, success: null });
+    expect(done?.parameters['verdict']).toBe('inconclusive');
+    expect(voice.tuning.defensiveValues).toBe(false);
+    expect(memory.healingStats('api_change', 'api_return_none').api_adaptation).toEqual({
+      successes: 0,
+      failures: 0,
+    });
+  });
+
+  it('a recovery ends measurement and never awards success', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, memory, time } = healerKit({ v: voice }, { prior: favour('retry_strategy') });
+    serve(voice, time, 20, { attempts: 3, failures: 0.2 });
+    const [action] = healer.onPattern(pattern('degradation', ['v'], 'server_error'));
+    serve(voice, time, 10, { attempts: 3, failures: 0.2 }); // nothing changed under the backoff
+    serve(voice, time, 4, { attempts: 1 }); // then the provider came back, and recovery is reported
+    const [ended] = healer.onPattern(pattern('recovery', ['v'], 'server_error', { episodeStart: T0 }));
+    expect(ended).toMatchObject({ actionId: action?.actionId, completed: true, success: false });
+    expect(ended?.lessonsLearned[0]).toMatch(/changed nothing measurable.*until its pattern ended/);
+    expect(memory.healingStats('degradation', 'server_error').retry_strategy).toEqual({
+      successes: 0,
+      failures: 1,
+    });
+    expect(voice.tuning.retry.has('server_error')).toBe(false);
+  });
+
+  it('a recovery before calls enough were made under an action leaves it unjudged', () => {
+    const voice = new FakeVoice();
+    const { healer, memory, time } = healerKit({ v: voice }, { prior: favour('retry_strategy') });
+    serve(voice, time, 20, { attempts: 3, failures: 0.2 });
+    healer.onPattern(pattern('degradation', ['v'], 'server_error'));
+    serve(voice, time, 2, { attempts: 1 });
+    const [ended] = healer.patternEnded('v', undefined);
+    expect(ended).toMatchObject({ completed: true, success: null });
+    expect(memory.healingStats('degradation', 'server_error').retry_strategy).toEqual({
+      successes: 0,
+      failures: 0,
+    });
+  });
+
+  it('keeps a knob that won while its pattern lasts, then decays it back after one window', () => {
+    const voice = new FakeVoice();
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('config_update') });
+    serve(voice, time, 20, { attempts: 2, rateLimited: 1, failures: 0.2 });
+    healer.onPattern(pattern('degradation', ['v'], 'rate_limited'));
+    expect(voice.tuning.maxConcurrent).toBe(2);
+    serve(voice, time, 20, { attempts: 1 });
+    expect(healer.observe()[0]?.success).toBe(true);
+    expect(healer.active()).toHaveLength(1);
+    healer.observe(time.advance(10 * WINDOW));
+    expect(voice.tuning.maxConcurrent).toBe(2); // the pattern still lasts
+    healer.patternEnded('v', 'degradation');
+    healer.observe(time.advance(WINDOW - 1));
+    expect(voice.tuning.maxConcurrent).toBe(2);
+    healer.observe(time.advance(1));
+    expect(voice.tuning.maxConcurrent).toBeUndefined();
+    expect(healer.active()).toEqual([]);
+  });
+
   it('does not revert a knob another action has changed since', () => {
     const voice = new FakeVoice();
-    voice.health.sick();
-    voice.health.latencyP99Ms = 2000;
     const { healer, time } = healerKit({ anthropic: voice }, { prior: favour('config_update') });
+    serve(voice, time, 20, { latencyMs: 2000 });
     healer.onPattern(pattern('degradation', ['anthropic'], 'timeout'));
     expect(voice.tuning.timeoutMs).toBe(3000);
     voice.tuning.timeoutMs = 5000;
@@ -96,58 +207,21 @@ describe('Healer: outcomes', () => {
     expect(voice.tuning.timeoutMs).toBe(5000);
   });
 
-  it('credits the actions of an episode when the voice recovers, and releases temporary knobs', () => {
+  it('a recovery ends every pattern of the voice: knobs that did not win are reverted, the shared backoff released', () => {
     const voice = new FakeVoice();
     voice.fallback = true;
-    voice.health.sick();
-    voice.health.latencyP99Ms = 4000;
-    const { healer, memory, time } = healerKit({ anthropic: voice }, { prior: favour('config_update') });
-    const episodeStart = T0 - 5000;
-
-    const [timeout] = healer.onPattern(pattern('degradation', ['anthropic'], 'timeout'));
-    voice.tuning.routeToFallbackUntil = T0 + 60_000;
-    voice.tuning.maxConcurrent = 2;
-    voice.tuning.sharedBackoff.add('overloaded');
-    voice.tuning.retry.set('unknown', { maxAttempts: 1 });
-    voice.tuning.retry.set('server_error', { maxAttempts: 1, delayScale: 2 });
-    voice.tuning.defensiveValues = true;
-
-    voice.health.well();
-    const end = time.advance(5000);
-    const credited = healer.onPattern(
-      pattern('recovery', ['anthropic'], 'timeout', { episodeStart, episodeEnd: end }),
-    );
-
-    expect(credited.map((a) => a.actionId)).toEqual([timeout?.actionId]);
-    expect(credited[0]).toMatchObject({ completed: true, success: true });
-    expect(credited[0]?.impactOnHealth).toBeGreaterThan(0);
-    expect(credited[0]?.lessonsLearned[0]).toMatch(/recovery/);
-    expect(memory.successfulResolutions('degradation', 'timeout')).toEqual([
-      { actionType: 'config_update', successes: 1, failures: 0, successRate: 1 },
-    ]);
-    expect(healer.pending()).toEqual([]);
-    // Temporary knobs released; what was learned stays.
-    expect(voice.tuning.routeToFallbackUntil).toBe(0);
-    expect(voice.tuning.maxConcurrent).toBeUndefined();
-    expect(voice.tuning.sharedBackoff.size).toBe(0);
-    expect(voice.tuning.retry.has('unknown')).toBe(false);
-    expect(voice.tuning.retry.get('server_error')).toEqual({ delayScale: 2 });
-    expect(voice.tuning.timeoutMs).toBe(6000);
-    expect(voice.tuning.defensiveValues).toBe(true);
-  });
-
-  it('credits only actions taken within the episode', () => {
-    const voice = new FakeVoice();
-    voice.health.sick();
-    const { healer, time } = healerKit({ anthropic: voice });
+    const { healer, time } = healerKit({ anthropic: voice }, { prior: favour('config_update') });
+    serve(voice, time, 20, { latencyMs: 4000, failures: 0.5 });
     healer.onPattern(pattern('degradation', ['anthropic'], 'timeout'));
-    const start = time.advance(1000);
-    expect(healer.credit('anthropic', start, time.advance(1000))).toEqual([]);
-    expect(healer.credit('other', 0, time.now)).toEqual([]);
-    expect(healer.pending()).toHaveLength(1);
+    expect(voice.tuning.timeoutMs).toBe(6000);
+    voice.tuning.sharedBackoff.add('overloaded');
+    healer.onPattern(pattern('recovery', ['anthropic'], 'timeout', { episodeStart: T0 }));
+    expect(voice.tuning.timeoutMs).toBeUndefined();
+    expect(voice.tuning.sharedBackoff.size).toBe(0);
+    expect(healer.pending()).toEqual([]);
   });
 
-  it('raises the credited action over the favoured one once it keeps working', () => {
+  it('raises another action over the favoured one once it keeps working', () => {
     const voice = new FakeVoice();
     voice.fallback = true;
     const { healer, memory } = healerKit({ anthropic: voice });
@@ -173,23 +247,24 @@ describe('Healer: every action turns its knob', () => {
     expect(voice.tuning.active).toBe(true);
   });
 
-  it('config_update sets the timeout from the learned p99, or the p95 where no p99 is tracked', () => {
-    const withP99 = new FakeVoice();
-    withP99.health.latencyP99Ms = 4000;
-    withP99.health.p95Ms = 1000;
-    const withP95 = new FakeVoice();
-    withP95.health.p95Ms = 2000;
-    const { healer } = healerKit({ withP99, withP95 }, { prior: favour('config_update') });
-    const [a] = healer.onPattern(pattern('degradation', ['withP99'], 'timeout'));
-    healer.onPattern(pattern('degradation', ['withP95']));
-    expect(withP99.tuning.timeoutMs).toBe(6000);
-    expect(a?.parameters).toEqual({ variant: 'adaptive_timeout', timeoutMs: 6000, latencyP99Ms: 4000 });
-    expect(withP95.tuning.timeoutMs).toBe(3000);
+  it("config_update sets the timeout from the p99 of the voice's successful latencies over the last window", () => {
+    const slow = new FakeVoice();
+    const unmeasured = new FakeVoice();
+    const { healer, time } = healerKit({ slow, unmeasured }, { prior: favour('config_update') });
+    serve(slow, time, 100, { latencyMs: 500 }); // older than the window: not counted
+    time.advance(WINDOW);
+    serve(slow, time, 99, { latencyMs: 1000 });
+    serve(slow, time, 1, { latencyMs: 4000 });
+    const [a] = healer.onPattern(pattern('degradation', ['slow'], 'timeout'));
+    healer.onPattern(pattern('degradation', ['unmeasured'], 'timeout'));
+    expect(a?.parameters).toEqual({ variant: 'adaptive_timeout', timeoutMs: 1500, latencyP99Ms: 1000 });
+    expect(slow.tuning.timeoutMs).toBe(1500);
+    expect(unmeasured.tuning.timeoutMs).toBeUndefined(); // no latencies: no timeout knob
   });
 
   it('config_update halves concurrency under rate limiting', () => {
     const voice = new FakeVoice();
-    voice.calls = 6;
+    voice.inFlightCalls = 6;
     const { healer } = healerKit({ v: voice });
     const [a] = healer.onPattern(pattern('degradation', ['v'], 'rate_limited'));
     expect(a?.actionType).toBe('config_update');
@@ -213,14 +288,17 @@ describe('Healer: every action turns its knob', () => {
   it('a route for a latency drift puts the probes under the adaptive timeout, and a failed route takes both back', () => {
     const voice = new FakeVoice();
     voice.fallback = true;
-    voice.health.latencyP99Ms = 2_000;
     const { healer, time } = healerKit({ v: voice });
+    serve(voice, time, 20, { latencyMs: 2_000 });
     const [a] = healer.onPattern(pattern('degradation', ['v'])); // no category: latency alone
     expect(a?.actionType).toBe('fallback');
     expect(voice.tuning.timeoutMs).toBe(3_000);
     expect(a?.parameters).toMatchObject({ variant: 'route', timeoutMs: 3_000 });
-    voice.health.sick();
-    time.advance(WINDOW);
+    // Routed calls fail as often and are as slow as the probes: the route did nothing.
+    for (let i = 0; i < 10; i++) {
+      serve(voice, time, 2, { latencyMs: 2_000, probe: true, failures: 0.5 });
+      serve(voice, time, 2, { latencyMs: 2_000, routed: true, failures: 0.5 });
+    }
     const [outcome] = healer.observe();
     expect(outcome?.success).toBe(false);
     expect(voice.tuning.routeToFallbackUntil).toBe(0);
@@ -234,22 +312,23 @@ describe('Healer: every action turns its knob', () => {
     expect(voice.tuning.defensiveValues).toBe(true);
   });
 
-  it('reconnect calls the adapter and succeeds when health improves', async () => {
+  it('reconnect calls the adapter and succeeds when the calls after it fail less', async () => {
     const voice = new FakeVoice();
-    voice.health.sick();
     let calls = 0;
     voice.reconnect = () => {
       calls++;
       return Promise.resolve();
     };
     const { healer, time } = healerKit({ v: voice }, { prior: favour('reconnect') });
+    serve(voice, time, 20, { fallbacks: 1, attempts: 2 });
     const [a] = healer.onPattern(pattern('degradation', ['v'], 'network'));
     expect(a?.actionType).toBe('reconnect');
     expect(calls).toBe(1);
     await healer.settled();
-    voice.health.well();
-    const [done] = healer.observe(time.advance(WINDOW));
+    serve(voice, time, 20);
+    const [done] = healer.observe();
     expect(done?.success).toBe(true);
+    expect(done?.lessonsLearned[0]).toMatch(/helped.*fallbacks 1\.00 → 0\.0\d/);
   });
 
   it('counts a rejected or throwing reconnect as a failure, whatever the health did', async () => {
@@ -263,10 +342,11 @@ describe('Healer: every action turns its knob', () => {
       voice.health.sick();
       voice.reconnect = reconnect;
       const { healer, memory, time } = healerKit({ v: voice }, { prior: favour('reconnect') });
+      serve(voice, time, 20, { failures: 1 });
       healer.onPattern(pattern('degradation', ['v'], 'network'));
       await healer.settled();
-      voice.health.well();
-      const [done] = healer.observe(time.advance(WINDOW));
+      serve(voice, time, 20);
+      const [done] = healer.observe();
       expect(done).toMatchObject({ success: false });
       expect(done?.lessonsLearned[0]).toMatch(/handshake refused/);
       expect(done?.lessonsLearned[0]).not.toMatch(/sk-live/);
@@ -323,7 +403,7 @@ describe('Healer: resonance, stacking, switches', () => {
     expect(healer.onPattern(pattern('api_change', ['v'], 'api_return_none'))).toEqual([]);
     expect(healer.onPattern(pattern('resonance', ['v'], 'overloaded'))).toEqual([]);
     voice.tuning.maxConcurrent = 1;
-    expect(healer.credit('v', 0, time.now)).toEqual([]);
+    expect(healer.patternEnded('v', undefined, time.now)).toEqual([]);
     expect(healer.observe(time.advance(WINDOW))).toEqual([]);
     expect(voice.tuning.defensiveValues).toBe(false);
     expect(voice.tuning.sharedBackoff.size).toBe(0);

@@ -53,7 +53,8 @@ describe('applicableActions', () => {
       find(applicableActions('degradation', 'timeout', { ...quiet, latencyP99Ms: p99 }), 'adaptive_timeout')
         ?.timeoutMs;
     expect(timeoutFor(100)).toBe(1000);
-    expect(timeoutFor(1_000_000)).toBe(300_000);
+    expect(timeoutFor(250_000)).toBe(300_000);
+    expect(timeoutFor(1_000_000)).toBe(1_000_000); // never below the p99 itself
     expect(timeoutFor(0)).toBeUndefined();
     expect(timeoutFor(undefined)).toBeUndefined();
   });
@@ -128,7 +129,8 @@ describe('applicableActions', () => {
           for (const a of actions) {
             if (a.variant === 'adaptive_timeout') {
               expect(a.timeoutMs).toBeGreaterThanOrEqual(1000);
-              expect(a.timeoutMs).toBeLessThanOrEqual(300_000);
+              expect(a.timeoutMs).toBeGreaterThanOrEqual(a.latencyP99Ms); // never below the voice's own p99
+              expect(a.timeoutMs).toBeLessThanOrEqual(Math.max(300_000, a.latencyP99Ms));
             }
             if (a.variant === 'concurrency') expect(a.maxConcurrent).toBeGreaterThanOrEqual(1);
           }

@@ -4,6 +4,7 @@ import { Healer, type HealerOptions } from '../../src/healing/Healer.js';
 import type { HealingPrior } from '../../src/healing/healingPrior.js';
 import type { SelfHealingAction, HealingActionType } from '../../src/healing/SelfHealingAction.js';
 import type { VoiceHandle, VoiceHealth } from '../../src/healing/VoiceHandle.js';
+import { CallTally } from '../../src/healing/CallTally.js';
 import { VoiceTuning } from '../../src/healing/VoiceTuning.js';
 import { createSeededRandom } from '../../src/lab/seededRandom.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
@@ -32,8 +33,6 @@ export class FakeHealth implements VoiceHealth {
   errorRate = 0;
   failureProbability = 0.1;
   consecutiveFailures = 0;
-  latencyP99Ms: number | undefined = undefined;
-  p95Ms = 0;
   readonly recorded: HealingActionRef[] = [];
   recordHealingAction(ref: HealingActionRef): void {
     this.recorded.push(ref);
@@ -58,14 +57,60 @@ export class FakeHealth implements VoiceHealth {
 export class FakeVoice implements VoiceHandle {
   readonly tuning = new VoiceTuning();
   readonly health = new FakeHealth();
+  readonly calls = new CallTally();
   fallback = false;
-  calls = 0;
+  inFlightCalls = 0;
   reconnect?: () => Promise<void>;
   hasFallback(): boolean {
     return this.fallback;
   }
   inFlight(): number {
-    return this.calls;
+    return this.inFlightCalls;
+  }
+}
+
+/** What each call of {@link serve} sees. */
+export interface TrafficSpec {
+  /** Share of calls failing for the caller (spread evenly). Default 0. */
+  readonly failures?: number;
+  /** Share of calls a fallback answered (spread evenly, among those not failing). Default 0. */
+  readonly fallbacks?: number;
+  /** Caller latency of each call (ms). Default 100. */
+  readonly latencyMs?: number;
+  /** Upstream attempts per call (the last one succeeds unless the call failed or fell back). Default 1. */
+  readonly attempts?: number;
+  /** Of the attempts, how many per call were 429s. Default 0. */
+  readonly rateLimited?: number;
+  /** Calls were routed to the fallback before trying the voice. */
+  readonly routed?: boolean;
+  /** Calls were probes of a route. */
+  readonly probe?: boolean;
+}
+
+/** Whether the i-th of evenly spread events at rate `share` happens. */
+const spread = (i: number, share: number): boolean => Math.floor((i + 1) * share) > Math.floor(i * share);
+
+/** `n` calls of `voice`, one every `spacingMs`, recorded on its tally as a wrapped voice would; time moves on. */
+export function serve(
+  voice: FakeVoice,
+  time: ManualClock,
+  n: number,
+  spec: TrafficSpec = {},
+  spacingMs = 100,
+): void {
+  const latencyMs = spec.latencyMs ?? 100;
+  const attempts = spec.routed === true ? 0 : (spec.attempts ?? 1);
+  for (let i = 0; i < n; i++) {
+    const start = time.now;
+    time.advance(spacingMs);
+    const failed = spread(i, spec.failures ?? 0);
+    const fellBack = !failed && spread(i, spec.fallbacks ?? 0);
+    for (let a = 0; a < attempts; a++) {
+      const ok = a === attempts - 1 && !failed && !fellBack;
+      voice.calls.attempt(start + latencyMs, ok, a < (spec.rateLimited ?? 0), latencyMs);
+    }
+    const outcome = failed ? 'failure' : fellBack || spec.routed === true ? 'fallback' : 'success';
+    voice.calls.callEnded(start + latencyMs, latencyMs, outcome, spec.routed ?? false, spec.probe ?? false);
   }
 }
 

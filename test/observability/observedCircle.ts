@@ -106,9 +106,11 @@ export async function startObservedCircle(): Promise<ObservedCircle> {
       // The value rung of the fallback chain: mistral falls silent (null) instead of failing.
       { ...common, fallbackValue: null },
     ),
+    // No fallback voice: every null answer reaches the detectors (with one, predictive routing would send most
+    // calls to the fallback once failures are predicted, and the API change would be seen less).
     anthropic: withConsciousness(
       createAdapter('anthropic', { ...sdk, baseURL: emulator.anthropicBaseURL, model: 'lab-claude' }),
-      { ...common, fallbacks: [deepseek] },
+      { ...common, fallbackValue: null },
     ),
     deepseek,
   };

@@ -57,7 +57,7 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
     expect(opened).toBeGreaterThan(degradation);
   });
 
-  it('raises api_change when a method disappears mid-run, and heals it by alias', async () => {
+  it('raises api_change when a method disappears mid-run, and learns the alias (a fact, not a healing verdict)', async () => {
     const { clock, brain, patterns, healings } = simulatedBrain();
     const adapter: Record<string, unknown> = {
       providerName: 'google',
@@ -84,9 +84,7 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
       'api_change',
       'api_method_missing',
     ]);
-    expect(healings.some((h) => h.actionType === 'fallback' && h.parameters.alias === 'send_message')).toBe(
-      true,
-    );
+    expect(healings.some((h) => h.parameters.alias === 'send_message')).toBe(false);
     expect(brain.learnedAlias('google', 'sendMessage')).toBe('send_message');
   });
 
@@ -118,7 +116,7 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
     expect([...resonances[0]!.affectedAdapters].sort()).toEqual(['anthropic', 'google', 'openai']);
   });
 
-  it('raises recovery after an outage and credits the healing action in memory', async () => {
+  it('raises recovery after an outage that nothing helps, and credits no action for it', async () => {
     const store = new MemoryStore();
     const { clock, brain, patterns, healings } = simulatedBrain({ store });
     let down = false;
@@ -149,14 +147,10 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
     expect(recovery?.affectedAdapters).toEqual(['mistral']);
     const taken = healings.filter((h) => h.targetAdapter === 'mistral' && h.completed);
     expect(taken.length).toBeGreaterThan(0);
-    expect(taken.some((h) => h.success)).toBe(true);
-    const credited = taken.find((h) => h.success)!;
-    const stats = brain.memory.successfulResolutions('degradation');
-    const all = [
-      ...stats,
-      ...brain.memory.successfulResolutions('api_change'),
-      ...brain.memory.successfulResolutions('resonance'),
-    ];
-    expect(all.some((r) => r.actionType === credited.actionType && r.successes > 0)).toBe(true);
+    // Every call under every action failed as before: none helped, and the recovery did not make one a success.
+    expect(taken.filter((h) => h.success)).toEqual([]);
+    for (const type of ['degradation', 'api_change', 'resonance'] as const) {
+      expect(brain.memory.successfulResolutions(type).filter((r) => r.successes > 0)).toEqual([]);
+    }
   });
 });

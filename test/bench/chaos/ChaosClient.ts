@@ -118,12 +118,38 @@ function traceEvents(infrastructure: InfrastructureConsciousness): void {
   infrastructure.on('circuit', (c) => console.error(at(), 'circuit', JSON.stringify(c)));
 }
 
-/** (3) withConsciousness with its defaults, the fallback wrapped too, every voice on one fresh brain. */
-function conscious(pairs: readonly VoicePair[], emulator: ProviderEmulator): ChaosClient {
+/** Parts of the brain the ablation turns off (every other setting is the default). */
+export interface BrainSwitches {
+  readonly enablePrediction?: boolean;
+  readonly enableSelfHealing?: boolean;
+  readonly enablePatternDetection?: boolean;
+}
+
+/** The ablation: the full brain, each learning part turned off alone, and all of them (breaker + retry + fallback). */
+export const ABLATIONS = {
+  full: {},
+  'no prediction': { enablePrediction: false },
+  'no healing': { enableSelfHealing: false },
+  'no patterns': { enablePatternDetection: false },
+  'no learning': { enablePrediction: false, enableSelfHealing: false, enablePatternDetection: false },
+} as const satisfies Record<string, BrainSwitches>;
+/** One variant of the ablation. */
+export type Ablation = keyof typeof ABLATIONS;
+
+/**
+ * (3) withConsciousness with its defaults (or with `switches` turning parts of the brain off), the fallback
+ * wrapped too, every voice on one fresh brain.
+ */
+export function conscious(
+  pairs: readonly VoicePair[],
+  emulator: ProviderEmulator,
+  switches: BrainSwitches = {},
+): ChaosClient {
   const infrastructure = new InfrastructureConsciousness({
     registry: new Registry(),
     logger: pino({ level: 'silent' }),
     store: new MemoryStore(),
+    config: { ...switches },
   });
   if (process.env.CHAOS_TRACE !== undefined) traceEvents(infrastructure);
   const wrapped: object[] = [];

@@ -108,7 +108,7 @@ export async function startObservedCircle(): Promise<ObservedCircle> {
     ),
     // No fallback voice: every null answer reaches the detectors (with one, predictive routing would send most
     // calls to the fallback once failures are predicted, and the API change would be seen less).
-    anthropic: withConsciousness(
+    anthropic: withConsciousness<Voice>(
       createAdapter('anthropic', { ...sdk, baseURL: emulator.anthropicBaseURL, model: 'lab-claude' }),
       { ...common, fallbackValue: null },
     ),

@@ -4,18 +4,15 @@ import type { ConsciousnessLogger } from '../logging/createLogger.js';
 const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type ExitSignal = (typeof EXIT_SIGNALS)[number];
 
-/** Saves of every live autosave, for the process-wide exit hooks (weak: an unused brain is still collected). */
-const savers = new Set<WeakRef<MemoryAutosave>>();
+/**
+ * Every started autosave, for the process-wide exit hooks. Held strongly: a brain nobody references any more may
+ * still hold what it learned last, and the exit save is its only chance to keep it.
+ */
+const savers = new Set<MemoryAutosave>();
 let hooked = false;
 
 async function saveAll(reason: string): Promise<void> {
-  const live: MemoryAutosave[] = [];
-  for (const ref of savers) {
-    const saver = ref.deref();
-    if (saver === undefined) savers.delete(ref);
-    else live.push(saver);
-  }
-  await Promise.allSettled(live.map((s) => s.saveNow(reason)));
+  await Promise.allSettled([...savers].map((s) => s.saveNow(reason)));
 }
 
 function onSignal(signal: ExitSignal): void {
@@ -58,7 +55,6 @@ export interface MemoryAutosaveOptions {
  */
 export class MemoryAutosave {
   private timer: NodeJS.Timeout | undefined;
-  private readonly ref = new WeakRef(this);
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: MemoryAutosaveOptions) {}
@@ -66,15 +62,11 @@ export class MemoryAutosave {
   /** Starts the periodic saves and the exit hooks. */
   start(): void {
     hookProcess();
-    savers.add(this.ref);
+    savers.add(this);
     if (this.options.intervalMs > 0 && this.timer === undefined) {
-      const ref = this.ref;
-      // The timer holds the autosave weakly: a brain nobody uses any more is collected, and its timer stops.
       this.timer = setInterval(() => {
         savedBeforeExit = false;
-        const saver = ref.deref();
-        if (saver === undefined) clearInterval(this.timer);
-        else void saver.saveNow('periodic');
+        void this.saveNow('periodic');
       }, this.options.intervalMs);
       this.timer.unref();
     }
@@ -84,7 +76,7 @@ export class MemoryAutosave {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    savers.delete(this.ref);
+    savers.delete(this);
   }
 
   /** Saves now (a save already running is awaited instead of starting another); never rejects. */

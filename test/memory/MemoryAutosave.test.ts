@@ -102,7 +102,8 @@ describe('MemoryAutosave', () => {
     await brain.ready;
     brain.learnAlias('google', 'sendMessage', 'send_message');
     let aliases: unknown;
-    for (let i = 0; i < 250 && aliases === undefined; i++) {
+    // A save may have run before the alias was learned: wait for one after it.
+    for (let i = 0; i < 250 && !JSON.stringify(aliases ?? null).includes('send_message'); i++) {
       await new Promise((r) => setTimeout(r, 20));
       aliases = await savedAlias(dir).catch(() => undefined);
     }

@@ -1,0 +1,128 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CHAT,
+  CHAT_PARAMS,
+  MESSAGES,
+  MESSAGE_PARAMS,
+  SERVER_ERROR,
+  callsCounted,
+  closeLabs,
+  expectSameMembers,
+  retriesCounted,
+  startLab,
+  wrap,
+} from './sdkLab.js';
+
+afterEach(closeLabs);
+
+// The members of the SDKs' APIPromise a caller uses besides then/catch/finally.
+const PROMISE_MEMBERS = ['then', 'catch', 'finally', 'withResponse', 'asResponse'];
+
+describe('openai APIPromise: withResponse() and asResponse() through the wrapper', () => {
+  it('create(body) has the same members wrapped as unwrapped', async () => {
+    const lab = await startLab();
+    const client = lab.openai();
+    const { wrapped } = wrap(lab.openai());
+    const plain = client.chat.completions.create(CHAT_PARAMS);
+    const ours = wrapped.chat.completions.create(CHAT_PARAMS);
+    const settled = Promise.allSettled([plain, ours]);
+    expectSameMembers(ours, plain, PROMISE_MEMBERS);
+    await settled;
+  });
+
+  it('withResponse() gives { data, response, request_id } like the unwrapped call, in one request', async () => {
+    const lab = await startLab();
+    const plain = await lab.openai().chat.completions.create(CHAT_PARAMS).withResponse();
+    const { wrapped, registry } = wrap(lab.openai());
+    const before = await lab.count(CHAT);
+    const ours = await wrapped.chat.completions.create(CHAT_PARAMS).withResponse();
+    expect(await lab.count(CHAT)).toBe(before + 1);
+    expect(ours.data.choices[0]?.message.content).toBe(plain.data.choices[0]?.message.content);
+    expect(ours.data.object).toBe('chat.completion');
+    expect(ours.response).toBeInstanceOf(Response);
+    expect(ours.response.status).toBe(200);
+    expect(ours.response.headers.get('x-request-id')).toBe(ours.request_id);
+    expect(ours.request_id).toMatch(/^req_lab/);
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(plain).sort());
+    expect(await callsCounted(registry, 'chat.completions.create')).toBe(1);
+  });
+
+  it('asResponse() gives the raw Response like the unwrapped call', async () => {
+    const lab = await startLab();
+    const plain = await lab.openai().chat.completions.create(CHAT_PARAMS).asResponse();
+    const { wrapped } = wrap(lab.openai());
+    const ours = await wrapped.chat.completions.create(CHAT_PARAMS).asResponse();
+    expect(ours).toBeInstanceOf(Response);
+    expect(ours.status).toBe(plain.status);
+    const [a, b] = (await Promise.all([plain.json(), ours.json()])) as OpenAI.ChatCompletion[];
+    expect(b?.object).toBe('chat.completion');
+    expect(b?.choices[0]?.message.content).toBe(a?.choices[0]?.message.content);
+  });
+
+  it('withResponse() is retried by the wrapper and returns the response of the attempt that succeeded', async () => {
+    const lab = await startLab({ plan: (n) => (n === 1 ? [SERVER_ERROR] : undefined) });
+    const { wrapped, registry } = wrap(lab.openai());
+    const { data, response } = await wrapped.chat.completions.create(CHAT_PARAMS).withResponse();
+    expect(response.status).toBe(200);
+    expect(data.choices[0]?.message.content).toEqual(expect.any(String));
+    const exchanges = await lab.exchanges(CHAT);
+    expect(exchanges.map((e) => e.status)).toEqual([500, 200]);
+    expect(response.headers.get('x-request-id')).toBe((data as { _request_id?: string })._request_id);
+    // The wrapper owned the retry (the SDK's own retries were off for the attempt).
+    expect(await retriesCounted(registry)).toBe(1);
+  });
+
+  it('the data keeps its _request_id', async () => {
+    const lab = await startLab();
+    const { wrapped } = wrap(lab.openai());
+    const completion = await wrapped.chat.completions.create(CHAT_PARAMS);
+    expect(completion._request_id).toMatch(/^req_lab/);
+  });
+});
+
+describe('anthropic APIPromise: withResponse() and asResponse() through the wrapper', () => {
+  it('messages.create(body) has the same members wrapped as unwrapped', async () => {
+    const lab = await startLab();
+    const client = lab.anthropic();
+    const { wrapped } = wrap(lab.anthropic());
+    const plain = client.messages.create(MESSAGE_PARAMS);
+    const ours = wrapped.messages.create(MESSAGE_PARAMS);
+    const settled = Promise.allSettled([plain, ours]);
+    expectSameMembers(ours, plain, PROMISE_MEMBERS);
+    await settled;
+  });
+
+  it('withResponse() gives { data, response, request_id } like the unwrapped call, in one request', async () => {
+    const lab = await startLab();
+    const plain = await lab.anthropic().messages.create(MESSAGE_PARAMS).withResponse();
+    const { wrapped } = wrap(lab.anthropic());
+    const before = await lab.count(MESSAGES);
+    const ours = await wrapped.messages.create(MESSAGE_PARAMS).withResponse();
+    expect(await lab.count(MESSAGES)).toBe(before + 1);
+    expect(ours.data.content).toEqual(plain.data.content);
+    expect(ours.response).toBeInstanceOf(Response);
+    expect(ours.response.headers.get('request-id')).toBe(ours.request_id);
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(plain).sort());
+  });
+
+  it('asResponse() gives the raw Response like the unwrapped call', async () => {
+    const lab = await startLab();
+    const { wrapped } = wrap(lab.anthropic());
+    const ours = await wrapped.messages.create(MESSAGE_PARAMS).asResponse();
+    expect(ours).toBeInstanceOf(Response);
+    const body = (await ours.json()) as Anthropic.Message;
+    expect(body.type).toBe('message');
+  });
+
+  it('withResponse() is retried by the wrapper and returns the response of the attempt that succeeded', async () => {
+    const lab = await startLab({ plan: (n) => (n === 1 ? [SERVER_ERROR] : undefined) });
+    const { wrapped, registry } = wrap(lab.anthropic());
+    const { data, response } = await wrapped.messages.create(MESSAGE_PARAMS).withResponse();
+    expect(response.status).toBe(200);
+    expect(data.type).toBe('message');
+    expect((await lab.exchanges(MESSAGES)).map((e) => e.status)).toEqual([500, 200]);
+    expect(await retriesCounted(registry)).toBe(1);
+  });
+});

@@ -301,8 +301,11 @@ export class CallPipeline {
     state: MethodState,
     args: unknown[],
   ): Attempt {
-    if (!this.parts.ownsSdkRetries || state.kind === 'helper')
+    // Request options exist on the SDKs' resource methods (client.chat.completions.create), not
+    // on the client's own methods (withOptions(options) must not get a signal merged in).
+    if (!this.parts.ownsSdkRetries || state.kind === 'helper' || !state.path.includes('.')) {
       return { raw: fn.apply(owner, args), controller: undefined };
+    }
     let index = state.optionsIndex;
     if (index === undefined) index = state.optionsIndex = requestOptionsIndex(fn);
     if (index < 0) return { raw: fn.apply(owner, args), controller: undefined };
@@ -653,6 +656,7 @@ export class CallPipeline {
       let attemptStart = start;
       let attempt = 1;
       let retryState: RetryState | undefined;
+      const budget = this.attemptBudget(state, args);
       for (;;) {
         let error: unknown;
         const raw = current.raw;
@@ -673,9 +677,10 @@ export class CallPipeline {
             voice.attemptSucceeded(end - attemptStart, undefined, end);
             const headers = headersOf(value);
             if (headers !== undefined) voice.usage.headers(state.path, args[0], headers);
-            const streaming = isEventStream(value);
-            if (!streaming) voice.callEnded(state.cells, 'success', (end - start) / 1000);
-            return { raw, served: false, attemptStart, streaming } satisfies Winner;
+            // The call counts now, when its response arrived (a stream's too: it is handed to the
+            // caller now, read or not; its later events are recorded as they come).
+            voice.callEnded(state.cells, 'success', (end - start) / 1000);
+            return { raw, served: false, attemptStart, streaming: isEventStream(value) } satisfies Winner;
           }
           if (isAsyncIterable(value)) {
             if (isPlainIterator(value)) {
@@ -707,7 +712,11 @@ export class CallPipeline {
           // Never a second request while the first is still open: wait for it to close.
           await settledWithin(raw, CLOSE_WAIT_MS);
         }
-        const delay = this.retryDelay(classification, attempt, (retryState ??= { backoff: undefined }));
+        const delay = this.retryDelay(
+          classification,
+          attempt,
+          (retryState ??= { backoff: undefined, maxAttempts: budget }),
+        );
         if (this.giveUp(classification, delay, retryState, breaker, state.path) || delay === undefined) {
           return this.fallBackRich(state, args, classification, error, attempt, start, rich, served);
         }
@@ -760,6 +769,21 @@ export class CallPipeline {
     return rich
       ? ({ raw: served?.raw, value, served: true, attemptStart: start, streaming: false } satisfies Winner)
       : value;
+  }
+
+  /**
+   * A call's attempt budget when it is not the configured one: a per-request `maxRetries` the
+   * caller passed to an SDK method, else the client's own `maxRetries` (one owner for retries).
+   */
+  private attemptBudget(state: MethodState, args: readonly unknown[]): number | undefined {
+    const index = state.optionsIndex;
+    if (index !== undefined && index >= 0) {
+      const perRequest = (args[index] as { maxRetries?: unknown } | undefined)?.maxRetries;
+      if (typeof perRequest === 'number' && Number.isInteger(perRequest) && perRequest >= 0) {
+        return Math.min(20, perRequest + 1);
+      }
+    }
+    return state.clientAttempts;
   }
 
   /** The fallback chain after the primary gave up (see FallbackChain). */

@@ -34,6 +34,11 @@ export interface MethodState {
   /** The method's attempt timeout (ms) as last computed, and when it is next recomputed. */
   timeoutMs: number | undefined;
   timeoutRefreshAt: number;
+  /**
+   * Attempts per call for a client that retries by itself: its configured `maxRetries + 1`
+   * (undefined: the configured `retry.maxAttempts`).
+   */
+  readonly clientAttempts: number | undefined;
   /** Position of the SDK request-options parameter (-1: none, undefined: not read yet). */
   optionsIndex: number | undefined;
 }

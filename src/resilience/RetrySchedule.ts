@@ -18,6 +18,8 @@ const generators = {
 /** The backoff state of one caller call; created only when a first retry is considered. */
 export interface RetryState {
   backoff: IBackoff<unknown> | undefined;
+  /** This call's attempt budget when not the configured one (an SDK client's own maxRetries + 1). */
+  maxAttempts?: number;
   /** Time spent waiting before this call's retries so far (ms). */
   waitedMs?: number;
 }
@@ -48,13 +50,13 @@ export class RetrySchedule {
     });
   }
 
-  /** Attempts allowed for a category (1 = no retry). */
-  attemptsFor(classification: Classification): number {
+  /** Attempts allowed for a category (1 = no retry) within a budget (default `maxAttempts`). */
+  attemptsFor(classification: Classification, budget: number = this.options.maxAttempts): number {
     switch (CATEGORY_POLICY[classification.category].retry) {
       case 'many':
-        return this.options.maxAttempts;
+        return budget;
       case 'once':
-        return Math.min(2, this.options.maxAttempts);
+        return Math.min(2, budget);
       default:
         return 1;
     }
@@ -68,9 +70,10 @@ export class RetrySchedule {
     classification: Classification,
     attempts: number,
     state: RetryState,
-    maxAttempts = this.attemptsFor(classification),
+    maxAttempts?: number,
   ): number | undefined {
-    if (attempts >= Math.min(maxAttempts, this.attemptsFor(classification))) return undefined;
+    const allowed = this.attemptsFor(classification, state.maxAttempts);
+    if (attempts >= Math.min(maxAttempts ?? allowed, allowed)) return undefined;
     const retryAfter = classification.retryAfterMs;
     if (retryAfter !== undefined) {
       // A server asking for longer than we may wait is better served by a fallback now.

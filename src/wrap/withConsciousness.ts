@@ -34,6 +34,9 @@ export interface WithConsciousnessInternals {
 /** Methods whose replies are dialogue turns: a stale one must never stand in for a new one. */
 const DIALOGUE_METHODS = new Set(['sendMessage', 'send_message', 'streamMessage', 'stream_message']);
 
+/** Methods whose answer is a value on any object (null/undefined is a None return). */
+const SEND_METHODS = new Set(['sendMessage', 'send_message']);
+
 const DEFAULT_LOAD_RETRY = { initialDelayMs: 1000, maxDelayMs: 60_000 };
 
 /** The pipeline behind a wrapped adapter, or undefined for anything else. */
@@ -91,10 +94,13 @@ export function withConsciousness<T extends object>(
   // One owner for retries: a client retrying by itself (the SDKs' maxRetries) has its retries
   // turned off per request, and its budget becomes ours unless retry.maxAttempts is given.
   const sdkRetries = isLoader ? undefined : clientMaxRetries(inner);
-  const retryOptions =
-    sdkRetries !== undefined && options?.retry?.maxAttempts === undefined
-      ? { ...o.retry, maxAttempts: Math.min(20, sdkRetries + 1) }
-      : o.retry;
+  const explicitAttempts = options?.retry?.maxAttempts !== undefined;
+  /** Attempts per call for methods of `client` (a client of the same kind has its own maxRetries). */
+  const clientAttempts = (client: unknown): number | undefined => {
+    const retries = explicitAttempts ? undefined : clientMaxRetries(client);
+    return retries === undefined ? undefined : Math.min(20, retries + 1);
+  };
+  const retryOptions = o.retry;
   const pipeline = new CallPipeline({
     name,
     voice,
@@ -119,11 +125,14 @@ export function withConsciousness<T extends object>(
   // The Fire Circle contract's schemas apply to Fire Circle adapters only (docs/options.md).
   const contract =
     o.contract === 'firecircle' || (o.contract === 'auto' && (isLoader || isFireCircleAdapter(inner)));
-  const newState = (path: string, key: string): MethodState => ({
+  const newState = (path: string, key: string, client?: unknown): MethodState => ({
     path,
     key,
     cells: voice.method(path),
-    schema: responseSchemas[path] ?? (contract ? CONTRACT_RESPONSE_SCHEMAS[path] : undefined),
+    // Other objects' sendMessage still gets null/undefined detection.
+    schema:
+      responseSchemas[path] ??
+      (contract ? CONTRACT_RESPONSE_SCHEMAS[path] : SEND_METHODS.has(path) ? true : undefined),
     chunkSchema: contract ? CONTRACT_CHUNK_SCHEMAS[path] : undefined,
     contractAsync: contract && CONTRACT_METHODS.has(path),
     alias: undefined,
@@ -135,6 +144,7 @@ export function withConsciousness<T extends object>(
     timeoutMs: undefined,
     timeoutRefreshAt: 0,
     optionsIndex: undefined,
+    clientAttempts: clientAttempts(client),
   });
   const expected = (path: string, key: string, real: object | undefined): boolean => {
     if (key === 'then' || excluded.has(path)) return false;
@@ -161,7 +171,7 @@ export function withConsciousness<T extends object>(
       real,
       '',
       0,
-      newState,
+      (path, key) => newState(path, key, real()),
       intercepts,
       expected,
       // Another client of the same kind (withOptions()) is the same voice, wrapped alike.

@@ -122,7 +122,7 @@ export interface Wrapped<T> {
  * not open within a test unless `options.breaker` says so. `retry.maxAttempts` is not set: the
  * wrapper's attempts come from the client's own `maxRetries`.
  */
-export function wrap<T extends object>(client: T, options: WithConsciousnessOptions = {}): Wrapped<T> {
+export function wrap<T extends object>(client: T, options: WithConsciousnessOptions<T> = {}): Wrapped<T> {
   const { infrastructure, registry, logLines } = freshInfrastructure();
   const wrapped = withConsciousness(client, {
     name: 'sdk',

@@ -21,10 +21,11 @@ export interface Observation {
 }
 
 /**
- * One stream's report to its voice, each event at most once: first chunk, then exactly one end —
- * finished, failed, aborted, or handed off (`tee`, `toReadableStream`: the call counts then).
- * `connected`: the stream's request already counted as a successful attempt (a rich promise's
- * response arrived); otherwise the first chunk is the attempt's success (stream helpers).
+ * One stream's report to its voice, each event at most once: first chunk, then one end —
+ * finished, failed, aborted, or handed off (`tee`, `toReadableStream`). `connected`: the stream
+ * came with a response that already counted as a successful attempt and as the call (an SDK
+ * `Stream` from `create({ stream: true })`); otherwise (stream helpers) the first chunk is the
+ * attempt's success and the end counts the call.
  */
 export class StreamObserver {
   private delivered = 0;
@@ -56,14 +57,19 @@ export class StreamObserver {
     }
   }
 
-  /** The stream finished (or the caller stopped early); `aborted`: its request was cancelled. */
+  /**
+   * The stream finished (or the caller stopped early); `aborted`: its request was cancelled. A
+   * stream handed out with its response (`connected`) was counted as a call then; a stream
+   * helper counts now.
+   */
   ended(aborted: boolean): void {
     if (this.done) return;
     this.done = true;
     const { pipeline, state } = this.o;
     this.usage?.end();
     if (aborted) state.cells.error('aborted');
-    else pipeline.voice.callEnded(state.cells, 'success', (pipeline.now() - this.o.start) / 1000);
+    if (!this.connected)
+      pipeline.voice.callEnded(state.cells, 'success', (pipeline.now() - this.o.start) / 1000);
   }
 
   /** The stream's object was handed on (tee, toReadableStream): the call counts now. */
@@ -92,8 +98,8 @@ export class StreamObserver {
           )
         : classification;
     pipeline.attemptFailed(state, failure, latency, 1, breaker);
-    breaker.track(Promise.reject(err)).catch(() => undefined);
-    pipeline.voice.callEnded(state.cells, 'failure', (now - this.o.start) / 1000);
+    void breaker.failed(err);
+    if (!this.connected) pipeline.voice.callEnded(state.cells, 'failure', (now - this.o.start) / 1000);
     recordFailure(err, {
       category: failure.category,
       adapter: pipeline.name,

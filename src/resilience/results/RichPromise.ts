@@ -27,7 +27,8 @@ const CONSUMERS = new Set<string | symbol>(['then', 'catch', 'finally']);
 export class RichPromise {
   /** The object handed to the caller. */
   readonly proxy: object;
-  private readonly functions = new Map<string | symbol, (...args: unknown[]) => unknown>();
+  private functions: Map<string | symbol, (...args: unknown[]) => unknown> | undefined;
+  private dataPromise: Promise<unknown> | undefined;
 
   constructor(
     first: object,
@@ -44,7 +45,8 @@ export class RichPromise {
   private member(target: object, prop: string | symbol): unknown {
     const value: unknown = Reflect.get(target, prop, target);
     if (typeof value !== 'function') return value;
-    let fn = this.functions.get(prop);
+    const functions = (this.functions ??= new Map());
+    let fn = functions.get(prop);
     if (fn !== undefined) return fn;
     if (CONSUMERS.has(prop)) {
       fn = (...args: unknown[]) => {
@@ -58,16 +60,24 @@ export class RichPromise {
     } else {
       fn = (...args: unknown[]) => this.consume(prop, args);
     }
-    this.functions.set(prop, fn);
+    functions.set(prop, fn);
     return fn;
   }
 
-  /** The winner's data (what awaiting the SDK's promise gives). */
+  /** The winner's data (what awaiting the SDK's promise gives), computed once. */
   private data(): Promise<unknown> {
-    return this.outcome.then((w) => {
+    return (this.dataPromise ??= this.outcome.then((w) => {
       if (w.served) return w.value;
-      return Promise.resolve(w.raw as PromiseLike<unknown>).then((v) => this.observe(v, w.attemptStart));
-    });
+      const raw = w.raw as PromiseLike<unknown>;
+      // Only streams and pages are observed; plain data is the winner's own (adopted as it is).
+      if (
+        !w.streaming &&
+        typeof (raw as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function'
+      ) {
+        return raw;
+      }
+      return Promise.resolve(raw).then((v) => this.observe(v, w.attemptStart));
+    }));
   }
 
   /** Another member of the promise (`withResponse`, `asResponse`, …), called on the winner. */

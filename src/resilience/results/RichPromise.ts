@@ -68,15 +68,8 @@ export class RichPromise {
   private data(): Promise<unknown> {
     return (this.dataPromise ??= this.outcome.then((w) => {
       if (w.served) return w.value;
-      const raw = w.raw as PromiseLike<unknown>;
-      // Only streams and pages are observed; plain data is the winner's own (adopted as it is).
-      if (
-        !w.streaming &&
-        typeof (raw as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function'
-      ) {
-        return raw;
-      }
-      return Promise.resolve(raw).then((v) => this.observe(v, w.attemptStart));
+      // Observed once: streams and pages come back as observed proxies, plain data as it is.
+      return (w.raw as PromiseLike<unknown>).then((v) => this.observe(v, w.attemptStart));
     }));
   }
 

@@ -339,8 +339,8 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
    * different adapter already reports under it, then `name-2`, `name-3`… with one warning, so two
    * adapters of one provider (a model and its smaller fallback) never share a health signature.
    */
-  claimVoiceName(name: string, owner: object): string {
-    const claimed = this.voiceNames.claim(name, owner);
+  claimVoiceName(name: string, owner: object, endpoint?: string): string {
+    const claimed = this.voiceNames.claim(name, owner, endpoint);
     if (claimed.renamed && !this.renamedWarned.has(name) && this.renamedWarned.size < this.config.maxVoices) {
       this.renamedWarned.add(name);
       this.logger.warn(

@@ -107,6 +107,22 @@ export class Voice {
     });
   }
 
+  private readonly sharedState = new Map<symbol, unknown>();
+
+  /**
+   * State every wrap of this voice shares (its breakers, its methods' learned latencies): created
+   * by the first wrap, used by each wrap made later — a client wrapped per request is protected
+   * exactly like a shared one.
+   */
+  shared<T>(key: symbol, create: () => T): T {
+    let value = this.sharedState.get(key) as T | undefined;
+    if (value === undefined) {
+      value = create();
+      this.sharedState.set(key, value);
+    }
+    return value;
+  }
+
   /** Fallbacks skipped because their voice was already on the call's fallback path (a cycle). */
   skippedCycles = 0;
 

@@ -1,3 +1,6 @@
+/** Endpoints remembered for sharing names (beyond it, new endpoints get their own names). */
+const MAX_ENDPOINTS = 1000;
+
 /**
  * Derived voice names claimed by adapters: the first adapter of a provider reports as `openai`, a
  * different one as `openai-2`, `openai-3`… Claiming is O(1) amortised (a counter per base name, not
@@ -10,12 +13,30 @@ export class VoiceNames {
   private readonly nextSuffix = new Map<string, number>();
   private pruneAt = 64;
 
-  /** The name for `owner` under `base`, and whether it had to differ from `base`. */
-  claim(base: string, owner: object): { name: string; renamed: boolean } {
+  /** The name already taken per derived name and endpoint (clients of one endpoint are one voice). */
+  private readonly byEndpoint = new Map<string, string>();
+
+  /**
+   * The name for `owner` under `base`, and whether it had to differ from `base`. Owners with the
+   * same `endpoint` (an SDK client's kind and baseURL: a client built per request) share a name.
+   */
+  claim(base: string, owner: object, endpoint?: string): { name: string; renamed: boolean } {
     const mine = this.nameOf.get(owner);
     if (mine !== undefined && (mine === base || mine.startsWith(`${base}-`))) {
       return { name: mine, renamed: mine !== base };
     }
+    const key = endpoint === undefined ? undefined : `${base}\u0000${endpoint}`;
+    const shared = key === undefined ? undefined : this.byEndpoint.get(key);
+    if (shared !== undefined) {
+      this.nameOf.set(owner, shared);
+      return { name: shared, renamed: shared !== base };
+    }
+    const claimed = this.claimNew(base, owner);
+    if (key !== undefined && this.byEndpoint.size < MAX_ENDPOINTS) this.byEndpoint.set(key, claimed.name);
+    return claimed;
+  }
+
+  private claimNew(base: string, owner: object): { name: string; renamed: boolean } {
     if (this.owners.get(base)?.deref() === undefined) return { name: this.take(base, owner), renamed: false };
     let n = this.nextSuffix.get(base) ?? 2;
     while (this.owners.get(`${base}-${n}`)?.deref() !== undefined) n++;

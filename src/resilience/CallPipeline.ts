@@ -71,6 +71,8 @@ export interface CallPipelineParts {
   readonly ownsSdkRetries: boolean;
 }
 
+/** The voice's breakers (Voice.shared). */
+const VOICE_BREAKERS = Symbol('breakers');
 /** How often a method's attempt timeout is recomputed (ms of the pipeline's clock). */
 const TIMEOUT_REFRESH_MS = 1_000;
 /** How long a timed-out attempt's request may take to close before the retry starts anyway. */
@@ -108,12 +110,17 @@ export class CallPipeline {
   constructor(private readonly parts: CallPipelineParts) {
     this.name = parts.name;
     this.tuning = parts.voice.tuning;
-    this.breakers = new ScopedBreakers(
-      parts.breaker,
-      (err) => CATEGORY_POLICY[this.classify(err, undefined).category].countsForBreaker,
-      parts.maxBreakers,
-      (to) => parts.voice.circuitChanged(to),
-    );
+    // One set of breakers per voice, shared by every wrap of it (the first wrap's thresholds).
+    this.breakers = parts.voice.shared(VOICE_BREAKERS, () => {
+      const classifiers = parts.classifiers;
+      return new ScopedBreakers(
+        parts.breaker,
+        (err) =>
+          CATEGORY_POLICY[classifyError(err, { adapter: parts.name, classifiers }).category].countsForBreaker,
+        parts.maxBreakers,
+        (to) => parts.voice.circuitChanged(to),
+      );
+    });
     this.timeout = new AttemptTimeout(parts.timeoutMs, parts.adaptiveTimeout, this.tuning, parts.clock);
     this.limit = new ConcurrencyLimit(() => this.tuning.maxConcurrent);
     this.chain = new FallbackChain(

@@ -34,6 +34,11 @@ export interface WithConsciousnessInternals {
 /** Methods whose replies are dialogue turns: a stale one must never stand in for a new one. */
 const DIALOGUE_METHODS = new Set(['sendMessage', 'send_message', 'streamMessage', 'stream_message']);
 
+/** The voice's learned method latencies (Voice.shared). */
+const METHOD_LATENCIES = Symbol('method latencies');
+/** Methods per voice whose latencies are kept (beyond it a method learns alone, per wrap). */
+const MAX_LEARNED_METHODS = 200;
+
 /** Methods whose answer is a value on any object (null/undefined is a None return). */
 const SEND_METHODS = new Set(['sendMessage', 'send_message']);
 
@@ -76,7 +81,7 @@ export function withConsciousness<T extends object>(
   }
   const infrastructure =
     (o.infrastructure as InfrastructureConsciousness | undefined) ?? getDefaultInfrastructure();
-  const name = o.name ?? infrastructure.claimVoiceName(derived, inner as object);
+  const name = o.name ?? infrastructure.claimVoiceName(derived, inner as object, endpointOf(inner));
   const clock: Clock = infrastructure.clock;
   const voice = infrastructure.voice(name);
   const classifiers = o.classifiers as unknown as Classifier[];
@@ -125,6 +130,16 @@ export function withConsciousness<T extends object>(
   // The Fire Circle contract's schemas apply to Fire Circle adapters only (docs/options.md).
   const contract =
     o.contract === 'firecircle' || (o.contract === 'auto' && (isLoader || isFireCircleAdapter(inner)));
+  // Latencies learned per method are the voice's: every wrap of it learns and reads them.
+  const latencies = voice.shared(METHOD_LATENCIES, () => new Map<string, MethodLatency>());
+  const methodLatency = (path: string): MethodLatency => {
+    let latency = latencies.get(path);
+    if (latency === undefined) {
+      latency = new MethodLatency();
+      if (latencies.size < MAX_LEARNED_METHODS) latencies.set(path, latency);
+    }
+    return latency;
+  };
   const newState = (path: string, key: string, client?: unknown): MethodState => ({
     path,
     key,
@@ -140,7 +155,7 @@ export function withConsciousness<T extends object>(
     lastGood: undefined,
     defensiveOk: !DIALOGUE_METHODS.has(path),
     kind: 'unknown',
-    latency: new MethodLatency(),
+    latency: methodLatency(path),
     timeoutMs: undefined,
     timeoutRefreshAt: 0,
     optionsIndex: undefined,
@@ -200,6 +215,18 @@ function isFireCircleAdapter(adapter: unknown): boolean {
   const others = ['checkHealth', 'check_health', 'connect', 'streamMessage', 'stream_message'].some(has);
   const sends = has('sendMessage') || has('send_message');
   return (typeof a.providerName === 'string' && (sends || others)) || (sends && others);
+}
+
+/**
+ * Where a client sends its requests (an SDK's `baseURL`) plus its kind: wraps of clients with the
+ * same derived name and endpoint are one voice (a client built per request), others with the same
+ * name report as `name-2`, ….
+ */
+function endpointOf(adapter: unknown): string | undefined {
+  if (typeof adapter !== 'object' || adapter === null) return undefined;
+  const baseURL = (adapter as { baseURL?: unknown }).baseURL;
+  if (typeof baseURL !== 'string') return undefined;
+  return `${(adapter as { constructor?: { name?: string } }).constructor?.name ?? 'object'} ${baseURL}`;
 }
 
 function constant<V>(value: V): () => V {

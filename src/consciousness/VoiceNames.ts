@@ -32,14 +32,24 @@ export class VoiceNames {
       return { name: shared, renamed: shared !== base };
     }
     const claimed = this.claimNew(base, owner);
-    if (key !== undefined && this.byEndpoint.size < MAX_ENDPOINTS) this.byEndpoint.set(key, claimed.name);
+    if (key !== undefined && this.byEndpoint.size < MAX_ENDPOINTS) {
+      this.byEndpoint.set(key, claimed.name);
+      this.endpointNames.add(claimed.name);
+    }
     return claimed;
   }
 
+  /** Names held by an endpoint: taken even after their last client was collected. */
+  private readonly endpointNames = new Set<string>();
+
+  private free(name: string): boolean {
+    return this.owners.get(name)?.deref() === undefined && !this.endpointNames.has(name);
+  }
+
   private claimNew(base: string, owner: object): { name: string; renamed: boolean } {
-    if (this.owners.get(base)?.deref() === undefined) return { name: this.take(base, owner), renamed: false };
+    if (this.free(base)) return { name: this.take(base, owner), renamed: false };
     let n = this.nextSuffix.get(base) ?? 2;
-    while (this.owners.get(`${base}-${n}`)?.deref() !== undefined) n++;
+    while (!this.free(`${base}-${n}`)) n++;
     this.nextSuffix.set(base, n + 1);
     return { name: this.take(`${base}-${n}`, owner), renamed: true };
   }

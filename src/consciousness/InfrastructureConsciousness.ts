@@ -43,6 +43,7 @@ import { InMemoryConsciousnessMetricsCollector } from './collector/InMemoryConsc
 import { UsageOptionsSchema, type UsageSettings } from '../usage/UsageOptions.js';
 import { ResponseShape } from './responseShape.js';
 import { SharedState } from '../scaleout/SharedState.js';
+import { resonanceThreshold } from '../patterns/ResonanceDetector.js';
 import { SharedStateOptionsSchema } from '../scaleout/SharedStateOptions.js';
 import type { CooldownReason } from '../scaleout/SharedCooldowns.js';
 
@@ -257,7 +258,14 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
             logger: this.logger,
             registry: this.metrics.registry,
             metricsPrefix: o.metricsPrefix,
+            memory: this.memory,
+            patternsPerTypeLimit: cfg.patternsPerTypeLimit,
+            failingWindowMs: cfg.resonanceWindowMs,
             voiceNamed: (name) => this.voices.get(name),
+            voices: () => this.voices.values(),
+            resonanceThreshold: () => resonanceThreshold(cfg.resonanceFailureThreshold, this.voices.size),
+            patternDetected: (pattern) => this.patternDetected(pattern),
+            patternResolved: (pattern) => this.patternResolved(pattern),
           });
     this.ready = this.loadMemory().catch((err: unknown) =>
       this.logger.warn({ err: String(err) }, 'pattern memory could not be loaded; starting fresh'),
@@ -381,9 +389,10 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
     return voice ? [...(this.learning.get(voice)?.history ?? [])] : [];
   }
 
-  /** Patterns active now. */
+  /** Patterns active now (a fleet resonance confirmed by other instances included). */
   activePatterns(): InfrastructurePattern[] {
-    return this.patterns.activePatterns();
+    const fleet = this.shared?.activeResonance;
+    return fleet === undefined ? this.patterns.activePatterns() : [...this.patterns.activePatterns(), fleet];
   }
 
   /** Recently resolved patterns. */
@@ -426,8 +435,8 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
       return;
     }
     this.aliases.set(key, alias);
-    // Memory may still be loading (its load replaces its state): record once it is ready.
-    void this.ready.then(() => this.memory.learnAlias(adapter, method, alias));
+    this.memory.learnAlias(adapter, method, alias); // a load still running merges, keeping it
+    this.shared?.learnAlias(adapter, method, alias);
   }
 
   /** The alias learned for `method` of `adapter` (in this process or a previous one), if any. */
@@ -624,6 +633,7 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
         this.metrics.setPatternActive(pattern.patternType, adapter, true);
     }
     this.memory.rememberPattern(pattern);
+    this.shared?.patternRemembered(pattern);
     this.logger.warn(
       { patternType: pattern.patternType, adapters: pattern.affectedAdapters, category: pattern.category },
       `pattern: ${pattern.patternType}`,
@@ -638,6 +648,7 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
       this.healer.patternEnded(adapter, pattern.patternType);
     }
     this.memory.rememberPattern(pattern);
+    this.shared?.patternRemembered(pattern);
   }
 
   private healingTaken(action: SelfHealingAction): void {

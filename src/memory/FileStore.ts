@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { acquireLockFile, processAlive, type HeldLock } from './LockFile.js';
 import { join } from 'node:path';
 import type { Clock } from '../clock/Clock.js';
 import { jsonText } from './jsonText.js';
@@ -16,6 +17,12 @@ export interface FileStoreOptions {
   /** Epoch milliseconds, for quarantine names. Default `Date.now`. */
   readonly clock?: Clock;
 }
+
+/** A temp file of a save that crashed: `.<name>.<pid>.<hex>.tmp` (older versions: `.<name>.<hex>.tmp`). */
+const TEMP_FILE = /^\..+\.tmp$/;
+const TEMP_PID = /\.(\d+)\.[0-9a-f]+\.tmp$/;
+/** A temp file without a live owner we can check is removed once it is this old. */
+const ORPHAN_TEMP_AGE_MS = 60_000;
 
 /** Read errors that simply mean "no such document". */
 const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
@@ -47,6 +54,8 @@ export class FileStore implements Store {
   /** Memory-only mode's view: text per name, null where a document was removed or set aside. */
   private readonly overlay = new Map<string, string | null>();
   private readonly readWarned = new Set<string>();
+  /** Removal of temp files left by crashed saves, once, before the first read. */
+  private swept: Promise<void> | undefined;
 
   /** Creates the store; touches nothing on disk until the first write. */
   constructor(options: FileStoreOptions) {
@@ -63,16 +72,86 @@ export class FileStore implements Store {
   /** The parsed document; undefined when absent or when it was not JSON (then it is quarantined). */
   async readJson(name: string): Promise<unknown> {
     assertStoreName(name);
+    await (this.swept ??= this.sweepTemps());
+    return this.queue.run(name, () => this.readParsed(name));
+  }
+
+  /**
+   * Read-merge-write of one document shared by several processes: under a lock file
+   * (`.<name>.lock`), `merge` gets the stored document (undefined when absent or not JSON) and
+   * returns what to write. Without the lock after 5 s of waiting (a stuck holder) it goes ahead
+   * unlocked; memory-only mode merges with the in-memory copy.
+   */
+  async update(name: string, merge: (current: unknown) => unknown): Promise<void> {
+    assertStoreName(name);
+    await (this.swept ??= this.sweepTemps());
     return this.queue.run(name, async () => {
-      const text = await this.readText(name);
-      if (text === undefined) return undefined;
+      const lock = this.degradedBy === undefined ? await this.lock(name) : undefined;
       try {
-        return JSON.parse(text) as unknown;
-      } catch (err) {
-        await this.quarantineNow(name, `not valid JSON: ${messageOf(err)}`);
-        return undefined;
+        const text = jsonText(merge(await this.readParsed(name)));
+        if (this.degradedBy === undefined) {
+          try {
+            await this.writeAtomically(name, text);
+            return;
+          } catch (err) {
+            this.degrade(err);
+          }
+        }
+        this.overlay.set(name, text);
+      } finally {
+        await lock?.release();
       }
     });
+  }
+
+  /** The lock of one document's read-merge-write; undefined when the directory cannot be written. */
+  private async lock(name: string): Promise<HeldLock | undefined> {
+    try {
+      if (!this.directoryReady) {
+        await mkdir(this.directory, { recursive: true });
+        this.directoryReady = true;
+      }
+      return await acquireLockFile(join(this.directory, `.${name}.lock`));
+    } catch (err) {
+      this.degrade(err);
+      return undefined;
+    }
+  }
+
+  /** Reads and parses while holding the name's turn in the queue. */
+  private async readParsed(name: string): Promise<unknown> {
+    const text = await this.readText(name);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      await this.quarantineNow(name, `not valid JSON: ${messageOf(err)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Removes temp files of saves that crashed (kill -9 between create and rename): those whose
+   * process is gone, and any older than a minute (a live save takes milliseconds).
+   */
+  private async sweepTemps(): Promise<void> {
+    let names: string[];
+    try {
+      names = (await readdir(this.directory)).filter((n) => TEMP_FILE.test(n));
+    } catch {
+      return;
+    }
+    const now = Date.now();
+    for (const name of names) {
+      const path = join(this.directory, name);
+      const pid = Number(TEMP_PID.exec(name)?.[1]);
+      let orphan = pid > 0 && pid !== process.pid && !processAlive(pid);
+      if (!orphan) {
+        const info = await stat(path).catch(() => undefined);
+        orphan = info !== undefined && now - info.mtimeMs > ORPHAN_TEMP_AGE_MS;
+      }
+      if (orphan) await unlink(path).catch(() => undefined);
+    }
   }
 
   /** Atomically replaces the document; on an unwritable directory keeps it in memory instead. */
@@ -211,7 +290,7 @@ export class FileStore implements Store {
       await mkdir(this.directory, { recursive: true });
       this.directoryReady = true;
     }
-    const temp = join(this.directory, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = join(this.directory, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     let handle: FileHandle | undefined;
     try {
       handle = await open(temp, 'wx');

@@ -43,6 +43,13 @@ export class MemoryStore implements Store {
     this.documents.set(name, jsonText(value));
   }
 
+  /** Replaces the document with `merge(stored)` (one process: nothing else can interleave). */
+  async update(name: string, merge: (current: unknown) => unknown): Promise<void> {
+    assertStoreName(name);
+    const text = this.documents.get(name);
+    this.documents.set(name, jsonText(merge(text === undefined ? undefined : (JSON.parse(text) as unknown))));
+  }
+
   /** Names starting with `prefix`, sorted. */
   async list(prefix: string): Promise<string[]> {
     return [...this.documents.keys()].filter((name) => name.startsWith(prefix)).sort();

@@ -19,6 +19,7 @@ import {
   type HealingStat,
   type PatternMemoryDocument,
 } from './PatternMemorySchema.js';
+import { isSafeAlias } from './isSafeAlias.js';
 import { positiveOption } from './positiveOption.js';
 import type { Store } from './Store.js';
 
@@ -113,6 +114,12 @@ export class PatternMemory {
   /** Oldest first. */
   private healingList: SelfHealingAction[] = [];
   private weights: unknown = undefined;
+  /** Outcome counts as last merged with the store: what this process learned since is the difference. */
+  private synced = new Map<string, HealingOutcomeCounts>();
+  /** Told of every outcome counted here (shared state adds it to the fleet-wide counts). */
+  onHealingOutcome: ((key: string, success: boolean) => void) | undefined = undefined;
+  /** Aliases (`adapter\0method`) learned since the last merge with the store: they win over stored ones. */
+  private aliasesLearned = new Set<string>();
 
   /** Creates an empty memory; call {@link PatternMemory.load} to pick up what a previous run saved. */
   constructor(options: PatternMemoryOptions) {
@@ -150,29 +157,35 @@ export class PatternMemory {
   }
 
   /**
-   * Replaces the in-memory state with pattern_memory.json. A file that fails validation (corrupt,
-   * foreign or of another version) is quarantined through the store, which warns, and memory starts
-   * fresh; this never rejects on bad data.
+   * Merges pattern_memory.json into memory: what was learned before the load finished is kept
+   * (counts add up, newer aliases win, histories are united). A file that fails validation (corrupt,
+   * foreign or of another version) is quarantined through the store, which warns; this never
+   * rejects on bad data.
    */
   async load(): Promise<PatternMemoryLoadOutcome> {
     const raw = await this.store.readJson(PATTERN_MEMORY_FILE);
-    if (raw === undefined) {
-      this.clear();
-      return 'fresh';
-    }
+    if (raw === undefined) return 'fresh';
     const parsed = PatternMemoryDocumentSchema.safeParse(raw);
     if (!parsed.success) {
       await this.store.quarantine(PATTERN_MEMORY_FILE, rejectionReason(raw, parsed.error));
-      this.clear();
       return 'quarantined';
     }
-    this.adopt(parsed.data);
+    this.absorb(parsed.data);
     return 'loaded';
   }
 
-  /** Writes the current state as pattern_memory.json (atomically, via the store); the state is captured at call time. */
+  /**
+   * Writes pattern_memory.json through the store's read-merge-write: what another process saved
+   * meanwhile is merged in first (and into memory), so processes sharing a directory lose nothing.
+   */
   save(): Promise<void> {
-    return this.store.writeJson(PATTERN_MEMORY_FILE, this.toDocument());
+    return this.store.update(PATTERN_MEMORY_FILE, (current) => {
+      const parsed = PatternMemoryDocumentSchema.safeParse(current);
+      // A stored document that is not valid pattern memory is replaced (a load quarantines it).
+      if (parsed.success) this.absorb(parsed.data);
+      this.markSynced(); // what is written now is what the store holds
+      return this.toDocument();
+    });
   }
 
   /** Forgets everything in memory; the stored file is left as it is until the next save. */
@@ -185,6 +198,8 @@ export class PatternMemory {
     this.perTypeCount = new Map();
     this.healingList = [];
     this.weights = undefined;
+    this.synced = new Map();
+    this.aliasesLearned = new Set();
   }
 
   /** The current state as the pattern_memory.json document, stamped with the clock's time. */
@@ -222,6 +237,25 @@ export class PatternMemory {
       failures: stat.failures + (success ? 0 : 1),
       lastUsedAt: new Date(at).toISOString(),
     });
+    this.onHealingOutcome?.(key, success);
+  }
+
+  /**
+   * Raises counts to the fleet-wide ones (shared state): a count below the fleet's is replaced by
+   * it, one above (outcomes not yet shared, or from a file) is kept. What is raised counts as
+   * stored, so a save does not add the other instances' outcomes to pattern_memory.json twice.
+   */
+  mergeFleetCounts(counts: ReadonlyMap<string, HealingOutcomeCounts>): void {
+    for (const [key, fleet] of counts) {
+      if (parseHealingStatKey(key) === undefined) continue;
+      const mine = this.stats.get(key) ?? { successes: 0, failures: 0, lastUsedAt: '' };
+      const addS = Math.max(0, fleet.successes - mine.successes);
+      const addF = Math.max(0, fleet.failures - mine.failures);
+      if (addS === 0 && addF === 0) continue;
+      this.stats.set(key, { ...mine, successes: mine.successes + addS, failures: mine.failures + addF });
+      const base = this.synced.get(key) ?? { successes: 0, failures: 0 };
+      this.synced.set(key, { successes: base.successes + addS, failures: base.failures + addF });
+    }
   }
 
   /** Outcome counts of every action type in a (pattern type, category) context; zero where never tried. */
@@ -264,9 +298,18 @@ export class PatternMemory {
 
   /**
    * Remembers that `adapter` answers `method` under the name `alias`. Returns false (nothing
-   * remembered) when `maxLearnedAliases` aliases are already held and this one is new.
+   * remembered) when the alias names an Object.prototype member, or when `maxLearnedAliases`
+   * aliases are already held and this one is new.
    */
   learnAlias(adapter: string, method: string, alias: string): boolean {
+    if (!isSafeAlias(alias)) return false;
+    if (!this.setAlias(adapter, method, alias)) return false;
+    this.aliasesLearned.add(`${adapter}\u0000${method}`);
+    return true;
+  }
+
+  /** Sets an alias within the `maxLearnedAliases` bound; false when the bound refuses a new one. */
+  private setAlias(adapter: string, method: string, alias: string): boolean {
     if (this.aliases.get(adapter)?.has(method) !== true) {
       if (this.aliasCount >= this.maxAliases) return false;
       this.aliasCount += 1;
@@ -282,7 +325,8 @@ export class PatternMemory {
 
   /** The alias learned for `method` on `adapter`, if any. */
   learnedAlias(adapter: string, method: string): string | undefined {
-    return this.aliases.get(adapter)?.get(method);
+    const alias = this.aliases.get(adapter)?.get(method);
+    return alias !== undefined && isSafeAlias(alias) ? alias : undefined;
   }
 
   /**
@@ -375,18 +419,64 @@ export class PatternMemory {
     this.perTypeCount.set(dropped.patternType, (this.perTypeCount.get(dropped.patternType) ?? 1) - 1);
   }
 
-  /** Takes a validated document as the state, applying this instance's bounds (they may be lower than the writer's). */
-  private adopt(doc: PatternMemoryDocument): void {
-    this.clear();
-    for (const [key, stat] of Object.entries(doc.healingStats)) this.stats.set(key, { ...stat });
-    // Through learnAlias, so a file written with a higher bound (or by hand) is cut to this one.
-    for (const [adapter, methods] of Object.entries(doc.learnedAliases)) {
-      for (const [method, alias] of Object.entries(methods)) this.learnAlias(adapter, method, alias);
+  /**
+   * Merges a stored document into memory: counts are the stored ones plus what this process
+   * learned since it last merged; stored aliases apply except where this process learned a newer
+   * one (aliases naming Object.prototype members are dropped); patterns and healing actions are
+   * united by id (this process's version wins), oldest first, within this instance's bounds; the
+   * predictor's weights are the stored ones only when this process has none.
+   */
+  private absorb(doc: PatternMemoryDocument): void {
+    const stats = new Map<string, HealingStat>();
+    for (const [key, stored] of Object.entries(doc.healingStats)) {
+      const mine = this.stats.get(key);
+      const base = this.synced.get(key);
+      stats.set(key, {
+        successes: stored.successes + Math.max(0, (mine?.successes ?? 0) - (base?.successes ?? 0)),
+        failures: stored.failures + Math.max(0, (mine?.failures ?? 0) - (base?.failures ?? 0)),
+        lastUsedAt:
+          mine !== undefined && mine.lastUsedAt > stored.lastUsedAt ? mine.lastUsedAt : stored.lastUsedAt,
+      });
     }
-    // Newest to oldest, keeping what fits the bounds, so whatever is dropped is the oldest.
+    for (const [key, mine] of this.stats) if (!stats.has(key)) stats.set(key, { ...mine });
+    this.stats = stats;
+    // The store holds the stored counts: what this process has beyond them is still to be saved.
+    for (const [key, stored] of Object.entries(doc.healingStats)) {
+      this.synced.set(key, { successes: stored.successes, failures: stored.failures });
+    }
+    for (const [adapter, methods] of Object.entries(doc.learnedAliases)) {
+      for (const [method, alias] of Object.entries(methods)) {
+        if (isSafeAlias(alias) && !this.aliasesLearned.has(`${adapter}\u0000${method}`)) {
+          this.setAlias(adapter, method, alias);
+        }
+      }
+    }
+    this.aliasesLearned = new Set();
+    const patterns = new Map(doc.patternHistory.map((p) => [p.patternId, p]));
+    for (const p of this.patternList) patterns.set(p.patternId, p);
+    this.keepPatterns([...patterns.values()].sort((a, b) => compareIso(a.detectionTime, b.detectionTime)));
+    const healings = new Map(doc.healingHistory.map((h) => [h.actionId, h]));
+    for (const h of this.healingList) healings.set(h.actionId, h);
+    this.healingList = [...healings.values()]
+      .sort((a, b) => compareIso(a.initiatedAt, b.initiatedAt))
+      .slice(-this.maxHealings);
+    if (this.weights === undefined) this.weights = doc.predictorWeights;
+  }
+
+  /** Records the current counts as the ones the store holds (what is learned from now on is new). */
+  private markSynced(): void {
+    this.synced = new Map(
+      [...this.stats].map(([key, s]) => [key, { successes: s.successes, failures: s.failures }]),
+    );
+  }
+
+  /** Takes `list` (oldest first) as the remembered patterns, keeping the newest that fit the bounds. */
+  private keepPatterns(list: readonly InfrastructurePattern[]): void {
+    this.patternIds = new Set();
+    this.perTypeCount = new Map();
     const kept: InfrastructurePattern[] = [];
-    for (let i = doc.patternHistory.length - 1; i >= 0 && kept.length < this.maxPatterns; i--) {
-      const p = doc.patternHistory[i];
+    for (let i = list.length - 1; i >= 0 && kept.length < this.maxPatterns; i--) {
+      const p = list[i];
       if (p === undefined || this.patternIds.has(p.patternId)) continue;
       const ofType = this.perTypeCount.get(p.patternType) ?? 0;
       if (ofType >= this.perTypeLimit) continue;
@@ -395,7 +485,7 @@ export class PatternMemory {
       kept.push(p);
     }
     this.patternList = kept.reverse();
-    this.healingList = doc.healingHistory.slice(-this.maxHealings);
-    this.weights = doc.predictorWeights;
   }
 }
+
+const compareIso = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -17,6 +17,11 @@ export interface Store {
   readJson(name: string): Promise<unknown>;
   /** Replaces the document atomically; writes of one name apply in call order, the last one wins. */
   writeJson(name: string, value: unknown): Promise<void>;
+  /**
+   * Replaces the document with `merge(stored)`, atomically with respect to other updates of it,
+   * also from other processes sharing the store (`stored` is undefined when absent or unreadable).
+   */
+  update(name: string, merge: (current: unknown) => unknown): Promise<void>;
   /** Names of stored documents starting with `prefix`, sorted; temp files are never listed. */
   list(prefix: string): Promise<string[]>;
   /** Deletes the document; removing an absent one is not an error. */

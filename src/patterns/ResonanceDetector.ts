@@ -32,6 +32,12 @@ export const RESONANCE_ACTION = 'System-wide infrastructure issue - check common
 // Below this many adapters the threshold becomes half of them: with 4 voices, 2 failing together is systemic.
 const SMALL_SET = 6;
 
+/** Adapters that must fail together: `configured`, or half of `known` (at least 2) when fewer than 6 are known. */
+export function resonanceThreshold(configured: number, known: number): number {
+  if (!(known < SMALL_SET)) return configured;
+  return Math.min(configured, Math.max(2, Math.ceil(known / 2)));
+}
+
 class ResonanceState {
   failing = false;
   enteredAt = Number.NEGATIVE_INFINITY;
@@ -79,9 +85,7 @@ export class ResonanceDetector implements PatternDetector {
 
   /** The threshold in force: the configured one, or half the adapters (at least 2) when there are fewer than 6. */
   public get effectiveThreshold(): number {
-    const known = this.options.adapterCount?.() ?? this.states.size;
-    if (!(known < SMALL_SET)) return this.options.threshold;
-    return Math.min(this.options.threshold, Math.max(2, Math.ceil(known / 2)));
+    return resonanceThreshold(this.options.threshold, this.options.adapterCount?.() ?? this.states.size);
   }
 
   /** Updates the adapter's failing state; returns a pattern when resonance starts or ends. */

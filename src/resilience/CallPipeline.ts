@@ -386,7 +386,9 @@ export class CallPipeline {
           signal?.reason ?? new Error(`${this.name}.${state.path}: aborted during the rate-limit cool-down`)
         );
       }
-      return this.invokeDirect(owner, state, args, true);
+      // With a fallback, a cool-down that began meanwhile (another 429, here or elsewhere) is honoured.
+      const renewed = this.cooledUntil() > start + waitMs && this.chain.usable('rate_limited', state.path);
+      return this.invokeDirect(owner, state, args, !renewed);
     });
     return this.asResult(state, args, served, start);
   }

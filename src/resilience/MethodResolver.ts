@@ -5,6 +5,7 @@ import { MethodMissingError } from '../errors/MethodMissingError.js';
 import type { MethodLatency } from './AttemptTimeout.js';
 import type { MethodState } from './MethodState.js';
 import { aliasCandidates } from './methodAliases.js';
+import { isAdapterMethod } from './adapterMethod.js';
 
 /**
  * Finds the function a method path calls on the adapter: its own name, else the alias learned or
@@ -40,7 +41,7 @@ export class MethodResolver {
     const voice = this.voice;
     const learned = voice.learnedAlias(state.path);
     for (const alias of aliasCandidates(state.key, this.configured[state.path], learned)) {
-      if (typeof record[alias] !== 'function') continue;
+      if (!isAdapterMethod(owner, alias)) continue;
       state.alias = alias;
       // An alias remembered from earlier (this process or pattern memory) is known, not a new failure.
       if (alias === learned) return record[alias] as (...a: unknown[]) => unknown;

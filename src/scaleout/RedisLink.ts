@@ -98,6 +98,19 @@ export class RedisLink {
     }
   }
 
+  /** Runs a command answering field/value pairs (HGETALL), as pairs whatever shape the client maps them to. */
+  async pairs(args: readonly string[]): Promise<[string, string][] | undefined> {
+    const reply = await this.command<unknown>(args);
+    if (reply === undefined || reply === null) return undefined;
+    if (Array.isArray(reply)) {
+      const out: [string, string][] = [];
+      for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), String(reply[i + 1])]);
+      return out;
+    }
+    const entries = reply instanceof Map ? [...(reply as Map<unknown, unknown>)] : Object.entries(reply);
+    return entries.map(([k, v]) => [String(k), String(v)]);
+  }
+
   /** Runs a Lua script by SHA, sending its body once when Redis does not know it yet. */
   async script<T>(
     script: LuaScript,

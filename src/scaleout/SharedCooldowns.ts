@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Clock } from '../clock/Clock.js';
 import { LuaScript } from './LuaScript.js';
 import type { RedisLink } from './RedisLink.js';
@@ -13,14 +14,17 @@ export interface CooldownTarget {
 }
 
 /** A cool-down as published on the channel. */
-export interface CooldownMessage {
-  readonly kind: 'cooldown';
-  readonly voice: string;
-  readonly model?: string;
-  readonly until: number;
-  readonly reason: CooldownReason;
-  readonly from: string;
-}
+export const CooldownMessageSchema = z.object({
+  kind: z.literal('cooldown'),
+  voice: z.string(),
+  model: z.string().optional(),
+  until: z.number(),
+  reason: z.enum(['rate_limited', 'auth']),
+  from: z.string(),
+});
+
+/** A cool-down as published on the channel. */
+export type CooldownMessage = z.infer<typeof CooldownMessageSchema>;
 
 /**
  * Extend-only by construction: `ZADD GT` keeps the later deadline, so a second 429 with a shorter

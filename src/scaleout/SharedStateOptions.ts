@@ -25,12 +25,22 @@ export const SharedStateOptionsSchema = z
       .string()
       .regex(/^[^|\s]+$/, 'no spaces or |')
       .optional(),
+    /** Live instances that must see a voice failing for it to count fleet-wide; a majority (at least 2) by default. */
+    quorum: z.number().int().min(2).optional(),
     /** How often shared state is read back from Redis (ms; at most 1 s; pub/sub delivers most updates sooner). */
     syncIntervalMs: z.number().int().min(50).max(1_000).default(1_000),
     /** Longest a Redis command may take before it counts as failed (ms). */
     commandTimeoutMs: z.number().int().min(10).max(10_000).default(250),
+    /** How long an instance counts as live after its last summary (ms). */
+    instanceTtlMs: z.number().int().min(500).default(3_000),
     /** Cool-down shared after a 401/403 on a voice's key (ms). */
     authCooldownMs: z.number().int().min(0).default(60_000),
+    /** TTL of shared facts (aliases), healing statistics and the pattern log (ms); renewed on every write. */
+    factsTtlMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(30 * 24 * 3_600_000),
   })
   .strict();
 

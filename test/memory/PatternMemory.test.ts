@@ -102,18 +102,20 @@ describe('PatternMemory', () => {
     expect(logger.warnings).toEqual([]);
   });
 
-  it('starts fresh without a file, and without warnings', async () => {
+  it('without a file keeps what it learned, without warnings', async () => {
     const { memory, logger } = await fileBacked();
     teach(memory);
+    const before = learned(memory);
     expect(await memory.load()).toBe('fresh');
-    expect(memory.patterns).toEqual([]);
+    expect(learned(memory)).toEqual(before);
     expect(logger.warnings).toEqual([]);
   });
 
-  it('quarantines corrupt JSON with one warning and starts fresh', async () => {
+  it('quarantines corrupt JSON with one warning, keeping what it learned', async () => {
     const { dir, memory, logger } = await fileBacked();
     await writeFile(join(dir, PATTERN_MEMORY_FILE), '{"version": 1, "savedAt": "2025-');
     teach(memory);
+    const before = learned(memory);
 
     expect(await memory.load()).toBe('fresh');
 
@@ -121,8 +123,7 @@ describe('PatternMemory', () => {
     expect(files).toHaveLength(1);
     expect(files[0]).toContain(`${PATTERN_MEMORY_FILE}.corrupt-`);
     expect(logger.warnings).toHaveLength(1);
-    expect(memory.patterns).toEqual([]);
-    expect(memory.predictorWeights).toBeUndefined();
+    expect(learned(memory)).toEqual(before);
 
     await memory.save();
     expect(await memory.load()).toBe('loaded');

@@ -92,6 +92,9 @@ export async function startRedis(): Promise<RedisServer> {
         'no',
         '--loglevel',
         'notice',
+        // Tests block the server with DEBUG SLEEP to play a slow Redis.
+        '--enable-debug-command',
+        'local',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProviderEmulator, type ProviderEmulator } from '../../src/lab/ProviderEmulator.js';
+import type { ScenarioInput } from '../../src/lab/ScenarioSchema.js';
+import { startRedis, type RedisServer } from '../support/redisServer.js';
+import { startInstance, type FleetInstance } from './fleet.js';
+
+/**
+ * Three application instances (child processes) share one Redis and the lab emulator. Each
+ * instance's voices ask for models suffixed with its id (`gpt-a`, `v1-b`…), so the emulator's
+ * per-model counts say which instance sent what.
+ */
+let redis: RedisServer;
+let emulator: ProviderEmulator;
+let fleet: FleetInstance[] = [];
+
+interface Status {
+  up: number;
+  syncs: number;
+  now: number;
+  cooldownUntil: Record<string, number>;
+  learnedAlias: string | null;
+  fleetResonances: {
+    affectedAdapters: string[];
+    evidence: { instances: string[]; quorum: number; scope: string };
+  }[];
+  localResonances: number;
+}
+
+const HEALTHY: ScenarioInput = { name: 'healthy', seed: 1, phases: [] };
+
+async function until(condition: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const status = (i: FleetInstance) => i.send<Status>('status');
+const completions = (model: string): number => emulator.stats().routes.openai.models[model]?.requests ?? 0;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  emulator = await startProviderEmulator({ scenario: HEALTHY });
+  fleet = await Promise.all(
+    ['a', 'b', 'c'].map((id) => startInstance(redis.url, emulator.openaiBaseURL, id, 'fleet-test')),
+  );
+  await until(
+    async () => (await Promise.all(fleet.map(status))).every((s) => s.up === 1 && s.syncs > 0),
+    'all instances connected',
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(fleet.map((i) => i.stop()));
+  await emulator?.close();
+  await redis?.stop();
+});
+
+describe('three instances, one Redis, one emulator', () => {
+  it("(1) one instance's 429 Retry-After: 5 keeps the other two off that voice; they are served by the fallback", async () => {
+    const [a, b, c] = fleet as [FleetInstance, FleetInstance, FleetInstance];
+    emulator.setScenario({
+      name: 'a-rate-limited',
+      seed: 1,
+      phases: [{ atMs: 0, model: 'gpt-a', faults: [{ kind: 'status', code: 429, retryAfterS: 5 }] }],
+    });
+    const [first] = await a.send<{ ok: boolean; via?: string }[]>('call', { voice: 'openai' });
+    expect(first).toMatchObject({ ok: true, via: 'backup' });
+    expect(completions('gpt-a')).toBe(1);
+    const deadline = (await status(a)).cooldownUntil.openai!;
+    expect(deadline).toBeGreaterThan(Date.now() + 3_000);
+    await until(
+      async () => (await Promise.all([b, c].map(status))).every((s) => s.cooldownUntil.openai! >= deadline),
+      'B and C learned the cool-down',
+    );
+    const answers = await Promise.all(
+      [b, c].map((i) => i.send<{ ok: boolean; via?: string }[]>('call', { voice: 'openai', n: 3 })),
+    );
+    expect(answers.flat()).toEqual(Array(6).fill({ ok: true, via: 'backup' }));
+    expect(completions('gpt-b') + completions('gpt-c')).toBe(0);
+    emulator.setScenario(HEALTHY);
+  });
+
+  it('(2) three voices failing on two of three instances make one fleet resonance everywhere; one instance alone does not', async () => {
+    const [a, b, c] = fleet as [FleetInstance, FleetInstance, FleetInstance];
+    const fail = (model: string) => ({ atMs: 0, model, faults: [{ kind: 'status' as const, code: 503 }] });
+    emulator.setScenario({ name: 'a-only', seed: 1, phases: ['v1-a', 'v2-a', 'v3-a', 'v4-a'].map(fail) });
+    for (const i of fleet) for (const v of ['v1', 'v2', 'v3', 'v4']) await i.send('call', { voice: v, n: 2 });
+    const syncsBefore = (await Promise.all(fleet.map(status))).map((s) => s.syncs);
+    await until(
+      async () => (await Promise.all(fleet.map(status))).every((s, k) => s.syncs >= syncsBefore[k]! + 3),
+      'three more syncs everywhere',
+    );
+    expect((await status(a)).localResonances).toBeGreaterThan(0); // A sees it locally …
+    for (const s of await Promise.all(fleet.map(status))) expect(s.fleetResonances).toEqual([]); // … nobody fleet-wide
+
+    emulator.setScenario({
+      name: 'a-and-b',
+      seed: 1,
+      phases: ['v1-a', 'v2-a', 'v3-a', 'v4-a', 'v1-b', 'v2-b', 'v3-b'].map(fail),
+    });
+    for (const i of [a, b])
+      for (const v of ['v1', 'v2', 'v3', 'v4']) await i.send('call', { voice: v, n: 2 });
+    await until(
+      async () => (await Promise.all(fleet.map(status))).every((s) => s.fleetResonances.length > 0),
+      'every instance reports the fleet resonance',
+    );
+    for (const s of await Promise.all([a, b, c].map(status))) {
+      expect(s.fleetResonances).toHaveLength(1);
+      const [resonance] = s.fleetResonances;
+      expect(resonance!.affectedAdapters).toEqual(['v1', 'v2', 'v3']); // v4 fails on A alone
+      expect(resonance!.evidence).toMatchObject({ scope: 'fleet', instances: ['a', 'b'], quorum: 2 });
+    }
+    emulator.setScenario(HEALTHY);
+    for (const i of fleet) for (const v of ['v1', 'v2', 'v3', 'v4']) await i.send('call', { voice: v, n: 1 });
+  });
+
+  it('(3) an alias healed on one instance is used by the others from their next call, without a failure', async () => {
+    const [a, b, c] = fleet as [FleetInstance, FleetInstance, FleetInstance];
+    const missing = {
+      name: 'fire_circle_adapter_errors_total',
+      labels: { adapter: 'legacy', category: 'api_method_missing' },
+    };
+    expect(await a.send('call', { voice: 'legacy' })).toEqual([{ ok: true }]);
+    expect(await a.send('metric', missing)).toBe(1);
+    await until(
+      async () => (await Promise.all([b, c].map(status))).every((s) => s.learnedAlias === 'generate_reply'),
+      'B and C learned the alias',
+    );
+    for (const i of [b, c]) {
+      expect(await i.send('call', { voice: 'legacy', n: 2 })).toEqual([{ ok: true }, { ok: true }]);
+      expect(await i.send('metric', missing)).toBeNull();
+    }
+  });
+
+  it('(4) Redis killed mid-run and restarted: no caller-visible failure, the gauge goes 1 → 0 → 1', async () => {
+    for (const s of await Promise.all(fleet.map(status))) expect(s.up).toBe(1);
+    await Promise.all(fleet.map((i) => i.send('startLoop', { voice: 'openai', pauseMs: 10 })));
+    await redis.kill();
+    await until(
+      async () => (await Promise.all(fleet.map(status))).every((s) => s.up === 0),
+      'every gauge at 0',
+    );
+    await redis.restart();
+    await until(
+      async () => (await Promise.all(fleet.map(status))).every((s) => s.up === 1),
+      'every gauge back at 1',
+    );
+    const loops = await Promise.all(
+      fleet.map((i) => i.send<{ calls: number; failures: number }>('stopLoop')),
+    );
+    for (const loop of loops) {
+      expect(loop.calls).toBeGreaterThan(0);
+      expect(loop.failures).toBe(0);
+    }
+  }, 60_000);
+});

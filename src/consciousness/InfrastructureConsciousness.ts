@@ -255,6 +255,7 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
         ? undefined
         : new SharedState(o.shared, {
             clock: this.clock,
+            random: o.random ?? Math.random,
             logger: this.logger,
             registry: this.metrics.registry,
             metricsPrefix: o.metricsPrefix,

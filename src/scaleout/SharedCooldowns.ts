@@ -39,6 +39,9 @@ if changed == 1 then redis.call('PUBLISH', ARGV[3], ARGV[5]) end
 return changed`,
 );
 
+/** Longest extra wait of an instance resuming after another instance's cool-down. */
+const MAX_STAGGER_MS = 1_000;
+
 /** Most cool-downs remembered (voices × models); expired ones are dropped first. */
 const MAX_KNOWN = 4_096;
 
@@ -59,6 +62,7 @@ export class SharedCooldowns {
     private readonly instanceId: string,
     private readonly clock: Clock,
     private readonly voiceNamed: (name: string) => CooldownTarget | undefined,
+    private readonly random: () => number,
   ) {}
 
   /** Shares a cool-down this instance observed. */
@@ -75,7 +79,7 @@ export class SharedCooldowns {
       reason,
       from: this.instanceId,
     };
-    const ttlMs = Math.max(1_000, deadline - this.clock() + 1_000);
+    const ttlMs = Math.ceil(Math.max(1_000, deadline - this.clock() + 1_000));
     void this.link.script(
       EXTEND_COOLDOWN,
       [this.keys.cooldowns],
@@ -108,7 +112,11 @@ export class SharedCooldowns {
     if (!Number.isFinite(until) || (this.known.get(member) ?? 0) >= until || until <= this.clock()) return;
     this.remember(member, until);
     const { voice, model } = SharedKeys.parseCooldownMember(member);
-    this.voiceNamed(voice)?.extendCooldown(until, model);
+    // Followers resume a little after the instance that got the 429, so that one probes the
+    // provider first: a new 429 then reaches them before they send, instead of all resuming at once.
+    const left = until - this.clock();
+    const stagger = Math.min(MAX_STAGGER_MS, left * (0.1 + 0.2 * this.random()));
+    this.voiceNamed(voice)?.extendCooldown(until + stagger, model);
   }
 
   private remember(member: string, until: number): void {

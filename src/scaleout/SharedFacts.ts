@@ -53,6 +53,7 @@ const aliasField = (adapter: string, method: string): string =>
 export class SharedFacts {
   private readonly versions = new Map<string, number>();
   private generation = '';
+  private fetchedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly link: RedisLink,
@@ -61,6 +62,7 @@ export class SharedFacts {
     private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly sink: FactSink,
+    private readonly refetchMs: number,
   ) {}
 
   /** Shares an alias this instance learned. */
@@ -84,7 +86,12 @@ export class SharedFacts {
 
   /** The facts generation read by the sync: re-reads every fact when it moved. */
   async synced(generation: string): Promise<void> {
-    if (generation === this.generation) return;
+    const now = this.clock();
+    // A moved generation is refetched at most every `refetchMs` (after the first fetch), so a
+    // burst of writes costs one read per instance, not one per sync.
+    if (generation === this.generation || (this.generation !== '' && now - this.fetchedAt < this.refetchMs))
+      return;
+    this.fetchedAt = now;
     const pairs = await this.link.pairs(['HGETALL', this.keys.facts]);
     if (pairs === undefined) return;
     this.generation = generation;

@@ -26,12 +26,15 @@ export interface HealingStatsSink {
  */
 export class SharedHealingStats {
   private generation = '';
+  private fetchedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly link: RedisLink,
     private readonly keys: SharedKeys,
     private readonly ttlMs: number,
     private readonly sink: HealingStatsSink,
+    private readonly clock: () => number,
+    private readonly refetchMs: number,
   ) {}
 
   /** Counts one measured outcome fleet-wide (fire and forget). */
@@ -45,7 +48,12 @@ export class SharedHealingStats {
 
   /** The healing generation read by the sync: re-reads the counts when it moved. */
   async synced(generation: string): Promise<void> {
-    if (generation === this.generation) return;
+    const now = this.clock();
+    // A moved generation is refetched at most every `refetchMs` (after the first fetch), so a
+    // burst of writes costs one read per instance, not one per sync.
+    if (generation === this.generation || (this.generation !== '' && now - this.fetchedAt < this.refetchMs))
+      return;
+    this.fetchedAt = now;
     const pairs = await this.link.pairs(['HGETALL', this.keys.healing]);
     if (pairs === undefined) return;
     this.generation = generation;

@@ -36,6 +36,7 @@ const TYPES = PatternTypeSchema.options;
  */
 export class SharedPatternLog {
   private generation = '';
+  private fetchedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly link: RedisLink,
@@ -43,6 +44,8 @@ export class SharedPatternLog {
     private readonly perTypeLimit: number,
     private readonly ttlMs: number,
     private readonly remember: (pattern: InfrastructurePattern) => void,
+    private readonly clock: () => number,
+    private readonly refetchMs: number,
   ) {}
 
   /** Appends a pattern this instance detected or resolved (fire and forget). */
@@ -56,7 +59,12 @@ export class SharedPatternLog {
 
   /** The patterns generation read by the sync: re-reads the lists when it moved. */
   async synced(generation: string): Promise<void> {
-    if (generation === this.generation) return;
+    const now = this.clock();
+    // A moved generation is refetched at most every `refetchMs` (after the first fetch), so a
+    // burst of writes costs one read per instance, not one per sync.
+    if (generation === this.generation || (this.generation !== '' && now - this.fetchedAt < this.refetchMs))
+      return;
+    this.fetchedAt = now;
     const lists = await this.link.script<string[][]>(
       READ_PATTERNS,
       TYPES.map((t) => this.keys.patterns(t)),

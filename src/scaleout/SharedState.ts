@@ -35,6 +35,8 @@ export interface SummarizedVoice extends CooldownTarget {
 /** What the shared state needs from the brain it serves. */
 export interface SharedStateHost {
   readonly clock: Clock;
+  /** Uniform [0, 1) source (how long followers stagger their resume). */
+  readonly random: () => number;
   readonly logger: ConsciousnessLogger;
   readonly registry: Registry;
   readonly metricsPrefix: string;
@@ -85,6 +87,9 @@ for i = 1, 3 do if not generations[i] then generations[i] = '0' end end
 return {cooldowns, live, generations}`,
 );
 
+/** Facts, healing counts and patterns whose generation moved are refetched at most every this many syncs. */
+const REFETCH_SYNCS = 5;
+
 const defaultInstanceId = (): string => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /**
@@ -121,26 +126,49 @@ export class SharedState {
     this.config = config;
     this.instanceId = config.instanceId ?? defaultInstanceId();
     this.keys = new SharedKeys(config.namespace);
+    const refetchMs = REFETCH_SYNCS * config.syncIntervalMs;
     this.link = new RedisLink({
       redis: config.redis,
       commandTimeoutMs: config.commandTimeoutMs,
       logger: host.logger,
       health: new SharedStateHealth(host.registry, host.metricsPrefix),
     });
-    this.cooldowns = new SharedCooldowns(this.link, this.keys, this.instanceId, host.clock, (name) =>
-      host.voiceNamed(name),
+    this.cooldowns = new SharedCooldowns(
+      this.link,
+      this.keys,
+      this.instanceId,
+      host.clock,
+      (name) => host.voiceNamed(name),
+      host.random,
     );
-    this.facts = new SharedFacts(this.link, this.keys, this.instanceId, host.clock, config.factsTtlMs, {
-      // Straight into memory: the brain's learnAlias would publish it back.
-      aliasLearned: (adapter, method, alias) => host.memory.learnAlias(adapter, method, alias),
-    });
-    this.healing = new SharedHealingStats(this.link, this.keys, config.factsTtlMs, host.memory);
+    this.facts = new SharedFacts(
+      this.link,
+      this.keys,
+      this.instanceId,
+      host.clock,
+      config.factsTtlMs,
+      {
+        // Straight into memory: the brain's learnAlias would publish it back.
+        aliasLearned: (adapter, method, alias) => host.memory.learnAlias(adapter, method, alias),
+      },
+      refetchMs,
+    );
+    this.healing = new SharedHealingStats(
+      this.link,
+      this.keys,
+      config.factsTtlMs,
+      host.memory,
+      host.clock,
+      refetchMs,
+    );
     this.patterns = new SharedPatternLog(
       this.link,
       this.keys,
       host.patternsPerTypeLimit,
       config.factsTtlMs,
       (p) => host.memory.rememberPattern(p),
+      host.clock,
+      refetchMs,
     );
     this.resonance = new FleetResonance({
       quorum: config.quorum,

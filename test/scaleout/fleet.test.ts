@@ -43,7 +43,7 @@ beforeAll(async () => {
   redis = await startRedis();
   emulator = await startProviderEmulator({ scenario: HEALTHY });
   fleet = await Promise.all(
-    ['a', 'b', 'c'].map((id) => startInstance(redis.url, emulator.openaiBaseURL, id, 'fleet-test')),
+    ['a', 'b', 'c'].map((id) => startInstance(redis.url, emulator.openaiBaseURL, id, 'fleet-test', 200)),
   );
   await until(
     async () => (await Promise.all(fleet.map(status))).every((s) => s.up === 1 && s.syncs > 0),

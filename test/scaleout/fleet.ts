@@ -18,8 +18,9 @@ export async function startInstance(
   openaiBaseURL: string,
   id: string,
   namespace: string,
+  syncIntervalMs = 1_000,
 ): Promise<FleetInstance> {
-  const child: ChildProcess = fork(script, [redisUrl, openaiBaseURL, id, namespace], {
+  const child: ChildProcess = fork(script, [redisUrl, openaiBaseURL, id, namespace, String(syncIntervalMs)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

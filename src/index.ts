@@ -96,3 +96,12 @@ export type { PriceTableInput } from './usage/PriceTable.js';
 export type { TokenUsage, TokenType } from './usage/TokenUsage.js';
 export type { RateLimitReading, RateLimitBudget } from './usage/readRateLimits.js';
 export type { OperationRecord } from './usage/OperationRecord.js';
+
+// Many instances: provider state shared through Redis (the `shared` option), cluster-wide /metrics.
+export type { SharedState } from './scaleout/SharedState.js';
+export type { SharedStateOptions } from './scaleout/SharedStateOptions.js';
+export {
+  shareMetricsWithPrimary,
+  startClusterMetricsServer,
+  type ClusterMetricsServer,
+} from './scaleout/clusterMetrics.js';

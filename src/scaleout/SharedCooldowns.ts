@@ -39,8 +39,11 @@ if changed == 1 then redis.call('PUBLISH', ARGV[3], ARGV[5]) end
 return changed`,
 );
 
+/** A local cool-down is only published when it extends the known one by more than this (or 10 %). */
+const MIN_EXTENSION_MS = 100;
+
 /** Longest extra wait of an instance resuming after another instance's cool-down. */
-const MAX_STAGGER_MS = 1_000;
+const MAX_STAGGER_MS = 2_000;
 
 /** Most cool-downs remembered (voices × models); expired ones are dropped first. */
 const MAX_KNOWN = 4_096;
@@ -69,7 +72,10 @@ export class SharedCooldowns {
   publish(voice: string, until: number, reason: CooldownReason, model?: string): void {
     const deadline = Math.ceil(until);
     const member = SharedKeys.cooldownMember(voice, model);
-    if ((this.known.get(member) ?? 0) >= deadline) return;
+    // A deadline already announced that ends at most a little earlier covers it: a burst of 429s
+    // each a few ms later than the last is one write, not one per 429.
+    const slack = Math.max(MIN_EXTENSION_MS, (deadline - this.clock()) * 0.1);
+    if ((this.known.get(member) ?? 0) >= deadline - slack) return;
     this.remember(member, deadline);
     const message: CooldownMessage = {
       kind: 'cooldown',
@@ -115,7 +121,7 @@ export class SharedCooldowns {
     // Followers resume a little after the instance that got the 429, so that one probes the
     // provider first: a new 429 then reaches them before they send, instead of all resuming at once.
     const left = until - this.clock();
-    const stagger = Math.min(MAX_STAGGER_MS, left * (0.1 + 0.2 * this.random()));
+    const stagger = Math.min(MAX_STAGGER_MS, left * (0.25 + 0.25 * this.random()));
     this.voiceNamed(voice)?.extendCooldown(until + stagger, model);
   }
 

@@ -220,9 +220,12 @@ export class SharedState {
     this.facts.publishAlias(adapter, method, alias);
   }
 
-  /** Shares a pattern this instance detected or resolved (fleet resonances are every instance's own). */
+  /**
+   * Shares a pattern this instance detected (fleet resonances are every instance's own; a
+   * resolution is not re-sent: the shared log is for `similarPastPatterns`, which needs the detection).
+   */
   patternRemembered(pattern: InfrastructurePattern): void {
-    if (pattern.evidence.scope !== 'fleet') this.patterns.append(pattern);
+    if (pattern.evidence.scope !== 'fleet' && pattern.resolvedAt === undefined) this.patterns.append(pattern);
   }
 
   /** One sync round now (the timer runs them every `syncIntervalMs`); never rejects. */

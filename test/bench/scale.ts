@@ -5,10 +5,10 @@
  * caller-visible failures, caller p99, Redis commands per second and per caller call; then the
  * hot-path cost of a call with sharing on vs off (one process, a no-op adapter). Targets (issue 12):
  * with 4 instances, storm 429s shared ≤ 1/3 of unshared; ≤ 0.05 Redis commands per caller call;
- * hot-path overhead within 5 %. Writes bench-results/scale.json. A report, not a test.
+ * hot-path overhead within 5 %. Writes bench-results/scale-<scenarios>.json. A report, not a test.
  *
  * Options: `--instances 1,2,4,8`, `--seconds 8` (length of each run), `--callers 4` (concurrent
- * callers per instance), `--pause 20` (ms between one caller's calls).
+ * callers per instance), `--pause 20` (ms between one caller's calls), `--scenarios storm,resonance`.
  */
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,9 @@ const counts = values.instances.split(',').map(Number);
 const runMs = Number(values.seconds) * 1000;
 const callers = Number(values.callers);
 const pauseMs = Number(values.pause);
-const OUT = fileURLToPath(new URL('../../bench-results/scale.json', import.meta.url));
+const OUT = fileURLToPath(
+  new URL(`../../bench-results/scale-${values.scenarios.replace(/,/g, '-')}.json`, import.meta.url),
+);
 
 /** The emulator's rate-limit-storm, compressed into one run: calm, storm (429, Retry-After 1 s), easing, calm. */
 const storm = (ms: number): ScenarioInput => ({

@@ -101,10 +101,19 @@ describe('shared cool-downs', () => {
     a.infrastructure.voice('anthropic').coolDown(now + 30_000, 'rate_limited');
     await until(() => b.infrastructure.voice('anthropic').cooldownUntil() >= now + 30_000, 'B learned it');
     b.infrastructure.voice('anthropic').coolDown(now + 2_000, 'rate_limited');
+    a.infrastructure.shared!.coolDown('anthropic', now + 2_000, 'rate_limited');
     const c = brain('cd2');
     await until(() => c.infrastructure.shared!.syncs > 0, 'a new instance synced');
-    expect(c.infrastructure.voice('anthropic').cooldownUntil()).toBe(Math.ceil(now + 30_000));
+    // Followers resume a little later than the deadline (staggered), never earlier.
+    expect(c.infrastructure.voice('anthropic').cooldownUntil()).toBeGreaterThanOrEqual(
+      Math.ceil(now + 30_000),
+    );
     expect(b.infrastructure.voice('anthropic').cooldownUntil()).toBeGreaterThanOrEqual(now + 30_000);
+    const { createClient } = await import('redis');
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    expect(await raw.zScore('cd2:cooldowns', 'anthropic')).toBe(Math.ceil(now + 30_000));
+    await raw.close();
   });
 
   it('per-model cool-downs stay on their model; a voice created later picks up what is known', async () => {

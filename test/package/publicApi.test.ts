@@ -34,6 +34,8 @@ const ROOT_VALUES = [
   'registerSecret',
   'registerSecretsOf',
   'renderReport',
+  'shareMetricsWithPrimary',
+  'startClusterMetricsServer',
   'startMetricsServer',
   'withConsciousness',
 ];

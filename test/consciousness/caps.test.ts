@@ -126,4 +126,21 @@ describe('learned alias cap (issue 10, finding 4)', () => {
     );
     expect(aliases).toBe(1000);
   });
+
+  it('keeps the bound when a save merges aliases another process saved, its own learned ones first', async () => {
+    const store = new MemoryStore();
+    const other = new PatternMemory({ store, maxLearnedAliases: 10 });
+    for (let i = 0; i < 10; i++) other.learnAlias('a', `theirs${i}`, `t${i}`);
+    await other.save();
+    const mine = new PatternMemory({ store, maxLearnedAliases: 10 });
+    for (let i = 0; i < 4; i++) expect(mine.learnAlias('a', `mine${i}`, `m${i}`)).toBe(true);
+    await mine.save();
+    const doc = (await store.readJson('pattern_memory.json')) as {
+      learnedAliases: Record<string, Record<string, string>>;
+    };
+    const saved = doc.learnedAliases.a!;
+    expect(Object.keys(saved)).toHaveLength(10);
+    for (let i = 0; i < 4; i++) expect(saved[`mine${i}`]).toBe(`m${i}`);
+    expect(mine.learnAlias('a', 'mine4', 'm4')).toBe(false);
+  });
 });

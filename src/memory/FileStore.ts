@@ -88,16 +88,7 @@ export class FileStore implements Store {
     return this.queue.run(name, async () => {
       const lock = this.degradedBy === undefined ? await this.lock(name) : undefined;
       try {
-        const text = jsonText(merge(await this.readParsed(name)));
-        if (this.degradedBy === undefined) {
-          try {
-            await this.writeAtomically(name, text);
-            return;
-          } catch (err) {
-            this.degrade(err);
-          }
-        }
-        this.overlay.set(name, text);
+        await this.persist(name, jsonText(merge(await this.readParsed(name))));
       } finally {
         await lock?.release();
       }
@@ -158,17 +149,7 @@ export class FileStore implements Store {
   async writeJson(name: string, value: unknown): Promise<void> {
     assertStoreName(name);
     const text = jsonText(value);
-    return this.queue.run(name, async () => {
-      if (this.degradedBy === undefined) {
-        try {
-          await this.writeAtomically(name, text);
-          return;
-        } catch (err) {
-          this.degrade(err);
-        }
-      }
-      this.overlay.set(name, text);
-    });
+    return this.queue.run(name, () => this.persist(name, text));
   }
 
   /** Names of regular files starting with `prefix` (temp files excluded), merged with memory-only changes. */
@@ -272,6 +253,19 @@ export class FileStore implements Store {
       { directory: this.directory, name, code, error: messageOf(err) },
       'stored document unreadable; treating it as absent',
     );
+  }
+
+  /** Writes `text` atomically; on an unwritable directory (now or before) keeps it in memory instead. */
+  private async persist(name: string, text: string): Promise<void> {
+    if (this.degradedBy === undefined) {
+      try {
+        await this.writeAtomically(name, text);
+        return;
+      } catch (err) {
+        this.degrade(err);
+      }
+    }
+    this.overlay.set(name, text);
   }
 
   private async writeAtomically(name: string, text: string): Promise<void> {

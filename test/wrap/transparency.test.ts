@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { failureOf } from '../../src/errors/failureOf.js';
 import { CircuitOpenError } from '../../src/errors/CircuitOpenError.js';
+import { VoiceSilencedError } from '../../src/errors/VoiceSilencedError.js';
 import { pipelineOf, withConsciousness } from '../../src/wrap/withConsciousness.js';
-import { freshInfrastructure, message } from '../support/fixtures.js';
+import { freshInfrastructure, message, sampleValue } from '../support/fixtures.js';
 import { memoryLogger } from '../support/memoryLogger.js';
 
 const fastRetry = { initialDelayMs: 1, maxDelayMs: 2 };
@@ -199,5 +200,36 @@ describe('fallback cycles', () => {
     expect((error as { status?: number }).status).toBe(500);
     expect(bCalls).toBe(1);
     expect(aCalls).toBe(1); // b did not call back into a
+  });
+});
+
+describe('a fallbackValue function that throws', () => {
+  it('ends the call in the package’s own error, the call counted, never a hang', async () => {
+    const { infrastructure, registry } = freshInfrastructure();
+    const voice = withConsciousness(
+      {
+        providerName: 'thrower',
+        async sendMessage(): Promise<unknown> {
+          throw httpError(500);
+        },
+      },
+      {
+        infrastructure,
+        retry: { ...fastRetry, maxAttempts: 1 },
+        fallbackValue: () => {
+          throw new Error('fallback bug');
+        },
+      },
+    );
+    const error = await voice.sendMessage().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VoiceSilencedError);
+    expect(((error as Error).cause as Error).message).toBe('fallback bug');
+    expect(failureOf(error)?.category).toBe('server_error');
+    expect(
+      await sampleValue(registry, 'fire_circle_adapter_calls_total', {
+        adapter: 'thrower',
+        outcome: 'failure',
+      }),
+    ).toBe(1);
   });
 });

@@ -3,6 +3,7 @@ import type { Clock } from '../clock/Clock.js';
 import { LuaScript } from './LuaScript.js';
 import type { RedisLink } from './RedisLink.js';
 import type { SharedKeys } from './SharedKeys.js';
+import { RefetchGate } from './RefetchGate.js';
 
 /** A fact as published on the channel. */
 export const FactMessageSchema = z.object({
@@ -52,8 +53,7 @@ const aliasField = (adapter: string, method: string): string =>
  */
 export class SharedFacts {
   private readonly versions = new Map<string, number>();
-  private generation = '';
-  private fetchedAt = Number.NEGATIVE_INFINITY;
+  private readonly gate: RefetchGate;
 
   constructor(
     private readonly link: RedisLink,
@@ -62,8 +62,10 @@ export class SharedFacts {
     private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly sink: FactSink,
-    private readonly refetchMs: number,
-  ) {}
+    refetchMs: number,
+  ) {
+    this.gate = new RefetchGate(clock, refetchMs);
+  }
 
   /** Shares an alias this instance learned. */
   publishAlias(adapter: string, method: string, alias: string): void {
@@ -86,15 +88,10 @@ export class SharedFacts {
 
   /** The facts generation read by the sync: re-reads every fact when it moved. */
   async synced(generation: string): Promise<void> {
-    const now = this.clock();
-    // A moved generation is refetched at most every `refetchMs` (after the first fetch), so a
-    // burst of writes costs one read per instance, not one per sync.
-    if (generation === this.generation || (this.generation !== '' && now - this.fetchedAt < this.refetchMs))
-      return;
-    this.fetchedAt = now;
+    if (!this.gate.due(generation)) return;
     const pairs = await this.link.pairs(['HGETALL', this.keys.facts]);
     if (pairs === undefined) return;
-    this.generation = generation;
+    this.gate.fetched(generation);
     for (const [field, value] of pairs) {
       const bar = value.indexOf('|');
       this.apply(field, Number(value.slice(0, bar)), value.slice(bar + 1));

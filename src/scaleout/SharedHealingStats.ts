@@ -2,6 +2,7 @@ import type { HealingOutcomeCounts } from '../memory/PatternMemory.js';
 import { LuaScript } from './LuaScript.js';
 import type { RedisLink } from './RedisLink.js';
 import type { SharedKeys } from './SharedKeys.js';
+import { RefetchGate } from './RefetchGate.js';
 
 /** One atomic increment of a fleet-wide count, plus the generation readers watch. */
 const COUNT_OUTCOME = new LuaScript(
@@ -25,17 +26,18 @@ export interface HealingStatsSink {
  * Read back whenever the healing generation moved.
  */
 export class SharedHealingStats {
-  private generation = '';
-  private fetchedAt = Number.NEGATIVE_INFINITY;
+  private readonly gate: RefetchGate;
 
   constructor(
     private readonly link: RedisLink,
     private readonly keys: SharedKeys,
     private readonly ttlMs: number,
     private readonly sink: HealingStatsSink,
-    private readonly clock: () => number,
-    private readonly refetchMs: number,
-  ) {}
+    clock: () => number,
+    refetchMs: number,
+  ) {
+    this.gate = new RefetchGate(clock, refetchMs);
+  }
 
   /** Counts one measured outcome fleet-wide (fire and forget). */
   outcome(key: string, success: boolean): void {
@@ -48,15 +50,10 @@ export class SharedHealingStats {
 
   /** The healing generation read by the sync: re-reads the counts when it moved. */
   async synced(generation: string): Promise<void> {
-    const now = this.clock();
-    // A moved generation is refetched at most every `refetchMs` (after the first fetch), so a
-    // burst of writes costs one read per instance, not one per sync.
-    if (generation === this.generation || (this.generation !== '' && now - this.fetchedAt < this.refetchMs))
-      return;
-    this.fetchedAt = now;
+    if (!this.gate.due(generation)) return;
     const pairs = await this.link.pairs(['HGETALL', this.keys.healing]);
     if (pairs === undefined) return;
-    this.generation = generation;
+    this.gate.fetched(generation);
     const counts = new Map<string, { successes: number; failures: number }>();
     for (const [field, text] of pairs) {
       const n = Number(text);

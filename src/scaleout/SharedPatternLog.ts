@@ -6,6 +6,7 @@ import {
 import { LuaScript } from './LuaScript.js';
 import type { RedisLink } from './RedisLink.js';
 import type { SharedKeys } from './SharedKeys.js';
+import { RefetchGate } from './RefetchGate.js';
 
 /** Appends a pattern to its type's list, trimmed to the per-type cap, as the file store bounds it. */
 const APPEND_PATTERN = new LuaScript(
@@ -35,8 +36,7 @@ const TYPES = PatternTypeSchema.options;
  * place), which is where `similarPastPatterns` looks.
  */
 export class SharedPatternLog {
-  private generation = '';
-  private fetchedAt = Number.NEGATIVE_INFINITY;
+  private readonly gate: RefetchGate;
 
   constructor(
     private readonly link: RedisLink,
@@ -44,9 +44,11 @@ export class SharedPatternLog {
     private readonly perTypeLimit: number,
     private readonly ttlMs: number,
     private readonly remember: (pattern: InfrastructurePattern) => void,
-    private readonly clock: () => number,
-    private readonly refetchMs: number,
-  ) {}
+    clock: () => number,
+    refetchMs: number,
+  ) {
+    this.gate = new RefetchGate(clock, refetchMs);
+  }
 
   /** Appends a pattern this instance detected or resolved (fire and forget). */
   append(pattern: InfrastructurePattern): void {
@@ -59,19 +61,14 @@ export class SharedPatternLog {
 
   /** The patterns generation read by the sync: re-reads the lists when it moved. */
   async synced(generation: string): Promise<void> {
-    const now = this.clock();
-    // A moved generation is refetched at most every `refetchMs` (after the first fetch), so a
-    // burst of writes costs one read per instance, not one per sync.
-    if (generation === this.generation || (this.generation !== '' && now - this.fetchedAt < this.refetchMs))
-      return;
-    this.fetchedAt = now;
+    if (!this.gate.due(generation)) return;
     const lists = await this.link.script<string[][]>(
       READ_PATTERNS,
       TYPES.map((t) => this.keys.patterns(t)),
       [],
     );
     if (lists === undefined) return;
-    this.generation = generation;
+    this.gate.fetched(generation);
     for (const list of lists) {
       // Oldest first, so the newest stays newest in local memory.
       for (let i = list.length - 1; i >= 0; i--) {

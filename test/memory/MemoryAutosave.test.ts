@@ -13,7 +13,9 @@ import { MemoryAutosave } from '../../src/memory/MemoryAutosave.js';
 const dirs: string[] = [];
 afterEach(async () => {
   vi.useRealTimers();
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  await Promise.all(
+    dirs.splice(0).map((d) => rm(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })),
+  );
 });
 
 const CHILD = fileURLToPath(new URL('./fixtures/autosaveChild.ts', import.meta.url));

@@ -689,7 +689,7 @@ export class CallPipeline {
             // The call counts now, when its response arrived (a stream's too: it is handed to the
             // caller now, read or not; its later events are recorded as they come).
             voice.callEnded(state.cells, 'success', (end - start) / 1000);
-            return { raw, served: false, attemptStart, streaming: isEventStream(value) } satisfies Winner;
+            return { raw, served: false, attemptStart } satisfies Winner;
           }
           if (isAsyncIterable(value)) {
             if (isPlainIterator(value)) {
@@ -775,9 +775,7 @@ export class CallPipeline {
     served: ServedHolder | undefined,
   ): Promise<unknown> {
     const value = await this.fallBack(state, args, classification, error, attempts, start, served);
-    return rich
-      ? ({ raw: served?.raw, value, served: true, attemptStart: start, streaming: false } satisfies Winner)
-      : value;
+    return rich ? ({ raw: served?.raw, value, served: true, attemptStart: start } satisfies Winner) : value;
   }
 
   /**
@@ -930,12 +928,6 @@ function richAttempt(raw: unknown, state: MethodState): PromiseLike<unknown> {
     return (asResponse as () => PromiseLike<unknown>).call(raw);
   }
   return raw as PromiseLike<unknown>;
-}
-
-/** Whether an attempt's HTTP response is a server-sent event stream (the call ends with the stream). */
-function isEventStream(value: unknown): boolean {
-  if (typeof Response === 'undefined' || !(value instanceof Response)) return false;
-  return value.headers.get('content-type')?.includes('text/event-stream') === true;
 }
 
 /** Resolves when `value` settles or after `ms`, whichever comes first (never rejects). */

@@ -198,7 +198,7 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
       this.breaker,
     );
     // Let the breaker count it: streams fail after their attempt already counted as a success.
-    this.breaker?.track(Promise.reject(error)).catch(() => undefined);
+    if (this.breaker !== undefined) void this.breaker.failed(error);
     recordFailure(error, {
       category: 'stream_interrupted',
       adapter: pipeline.name,

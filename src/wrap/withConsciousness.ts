@@ -105,14 +105,13 @@ export function withConsciousness<T extends object>(
     const retries = explicitAttempts ? undefined : clientMaxRetries(client);
     return retries === undefined ? undefined : Math.min(20, retries + 1);
   };
-  const retryOptions = o.retry;
   const pipeline = new CallPipeline({
     name,
     voice,
     breaker: o.breaker,
     maxBreakers: o.breaker.maxBreakers,
     ownsSdkRetries: sdkRetries !== undefined,
-    retry: new RetrySchedule(retryOptions),
+    retry: new RetrySchedule(o.retry),
     timeoutMs: o.timeout,
     adaptiveTimeout: o.adaptiveTimeout,
     classifiers,

@@ -7,8 +7,6 @@ export interface Winner {
   readonly value?: unknown;
   /** When the winning attempt started (first-chunk time of a stream counts from here). */
   readonly attemptStart: number;
-  /** The winning response is an event stream: the call ends with the stream, not now. */
-  readonly streaming: boolean;
 }
 
 /** Turns what the caller receives into its observed form (streams, pages); values pass as they are. */

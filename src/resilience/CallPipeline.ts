@@ -78,6 +78,21 @@ const TIMEOUT_REFRESH_MS = 1_000;
 /** How long a timed-out attempt's request may take to close before the retry starts anyway. */
 const CLOSE_WAIT_MS = 5_000;
 
+/**
+ * The breakers every wrap of a voice shares (the first wrap's thresholds). Built outside the
+ * pipeline's constructor: the voice keeps these closures, which must not hold that wrap's parts
+ * (and through them its adapter) alive.
+ */
+function voiceBreakers(parts: CallPipelineParts): ScopedBreakers {
+  const { classifiers, name, voice } = parts;
+  return new ScopedBreakers(
+    parts.breaker,
+    (err) => CATEGORY_POLICY[classifyError(err, { adapter: name, classifiers }).category].countsForBreaker,
+    parts.maxBreakers,
+    (to) => voice.circuitChanged(to),
+  );
+}
+
 /** One attempt in flight: its raw result and, for SDK requests, the controller that cancels it. */
 interface Attempt {
   readonly raw: unknown;
@@ -111,16 +126,7 @@ export class CallPipeline {
     this.name = parts.name;
     this.tuning = parts.voice.tuning;
     // One set of breakers per voice, shared by every wrap of it (the first wrap's thresholds).
-    this.breakers = parts.voice.shared(VOICE_BREAKERS, () => {
-      const classifiers = parts.classifiers;
-      return new ScopedBreakers(
-        parts.breaker,
-        (err) =>
-          CATEGORY_POLICY[classifyError(err, { adapter: parts.name, classifiers }).category].countsForBreaker,
-        parts.maxBreakers,
-        (to) => parts.voice.circuitChanged(to),
-      );
-    });
+    this.breakers = parts.voice.shared(VOICE_BREAKERS, () => voiceBreakers(parts));
     this.timeout = new AttemptTimeout(parts.timeoutMs, parts.adaptiveTimeout, this.tuning, parts.clock);
     this.limit = new ConcurrencyLimit(() => this.tuning.maxConcurrent);
     this.chain = new FallbackChain(

@@ -19,7 +19,13 @@ import { aliasCandidates } from '../resilience/methodAliases.js';
 import { RetrySchedule } from '../resilience/RetrySchedule.js';
 import { GivenAdapter, LoadingAdapter, type AdapterLoader } from './AdapterLoader.js';
 import { InterceptingHandler, PIPELINE, TARGET, shadowOf } from './AdapterProxy.js';
-import { parseWithConsciousnessOptions, type WithConsciousnessOptions } from './WithConsciousnessOptions.js';
+import { describeOption, optionConflict, type OptionConflict } from './optionConflict.js';
+import {
+  parseWithConsciousnessOptions,
+  type ResolvedWithConsciousnessOptions,
+  type WithConsciousnessOptions,
+} from './WithConsciousnessOptions.js';
+import { recordOfProxy, rememberDerived, rememberWrap, wrapOf, type WrapRecord } from './WrapRegistry.js';
 
 /** Hooks for tests and simulations (not part of the validated options). */
 export interface WithConsciousnessInternals {
@@ -66,11 +72,19 @@ export function withConsciousness<T extends object>(
     );
   }
   const o = parseWithConsciousnessOptions(options);
-  const isLoader = typeof adapter === 'function';
   // Wrapping a wrapped adapter wraps what it wraps: calls are never intercepted twice.
-  const inner = isLoader
-    ? adapter
-    : ((pipelineOf(adapter) && (adapter as { [TARGET]?: T })[TARGET]) ?? adapter);
+  const unwrapped =
+    recordOfProxy(adapter)?.source ??
+    (typeof adapter === 'function'
+      ? adapter
+      : ((pipelineOf(adapter) && (adapter as { [TARGET]?: T })[TARGET]) ?? adapter));
+  const isLoader = typeof unwrapped === 'function';
+  const inner = unwrapped as T | AdapterLoader<T>;
+  const infrastructure =
+    (o.infrastructure as InfrastructureConsciousness | undefined) ?? getDefaultInfrastructure();
+  // The same object wrapped again for the same brain is the same proxy (docs/options.md).
+  const known = wrapOf(infrastructure, inner);
+  if (known !== undefined) return repeatedWrap(known, options, o) as T;
   // The client's own keys join the redaction set before anything of it can be logged.
   for (const client of isLoader ? o.fallbacks : [inner, ...o.fallbacks]) registerSecretsOf(client);
   const derived = o.name ?? deriveName(inner);
@@ -79,14 +93,12 @@ export function withConsciousness<T extends object>(
       'withConsciousness(loader, options): options.name is required when wrapping a loader',
     );
   }
-  const infrastructure =
-    (o.infrastructure as InfrastructureConsciousness | undefined) ?? getDefaultInfrastructure();
   const name = o.name ?? infrastructure.claimVoiceName(derived, inner as object, endpointOf(inner));
   const clock: Clock = infrastructure.clock;
   const voice = infrastructure.voice(name);
   const classifiers = o.classifiers as unknown as Classifier[];
   const source = isLoader
-    ? new LoadingAdapter(adapter as AdapterLoader, voice, clock, {
+    ? new LoadingAdapter(inner as AdapterLoader, voice, clock, {
         ...(internals.loadRetry ?? DEFAULT_LOAD_RETRY),
         timeoutMs: o.loadTimeout,
       })
@@ -179,6 +191,8 @@ export function withConsciousness<T extends object>(
     ? undefined
     : ((Object.getPrototypeOf(inner) as object | null) ?? undefined);
   const sameKind = clientPrototype === Object.prototype ? undefined : clientPrototype;
+  // Filled once the root proxy exists: derived clients' proxies (withOptions()) belong to it.
+  const wrap: { record?: WrapRecord } = {};
   const build = (real: () => object | undefined, placeholder: object): object => {
     const handler: InterceptingHandler = new InterceptingHandler(
       pipeline,
@@ -194,12 +208,63 @@ export function withConsciousness<T extends object>(
     );
     const built = new Proxy(placeholder, handler);
     handler.proxy = built;
+    if (wrap.record !== undefined) rememberDerived(built, wrap.record);
     return built;
   };
   const proxy = build(current, isLoader ? {} : shadowOf(inner as object)) as T;
+  wrap.record = { proxy, source: inner, brain: infrastructure, name, options: comparable(o, options) };
+  rememberWrap(wrap.record);
   // The brain probes the adapter itself when monitoring the wrapped one (startMonitoring).
   infrastructure.adopt(proxy, name, current);
   return proxy;
+}
+
+/** The options as the caller wrote them (what `comparable` and `repeatedWrap` read of them). */
+type GivenOptions = Pick<WithConsciousnessOptions, 'retry'>;
+
+/** Resolved options as a later wrap of the same object is compared with (brain and name apart). */
+function comparable(
+  o: ResolvedWithConsciousnessOptions,
+  given: GivenOptions | undefined,
+): Record<string, unknown> {
+  return {
+    ...o,
+    infrastructure: undefined,
+    name: undefined,
+    // Presence matters beyond the value: an explicit attempt count overrides an SDK's maxRetries.
+    fallbackValue: given !== undefined && 'fallbackValue' in given ? { value: o.fallbackValue } : undefined,
+    retry: { ...o.retry, maxAttempts: given?.retry?.maxAttempts },
+  };
+}
+
+/**
+ * A second wrap of an object already wrapped for this brain: its first proxy, when the options
+ * are left out or the same; a TypeError naming the first option that differs otherwise (two
+ * wraps of one object with different options would be two behaviours behind one object).
+ */
+function repeatedWrap(
+  known: WrapRecord,
+  given: GivenOptions | undefined,
+  o: ResolvedWithConsciousnessOptions,
+): object {
+  const stated = Object.entries(given ?? {}).filter(([k, v]) => k !== 'infrastructure' && v !== undefined);
+  if (stated.length === 0) return known.proxy;
+  if (o.name !== undefined && o.name !== known.name) {
+    throw conflictError(known, { path: 'options.name', before: known.name, now: o.name });
+  }
+  const conflict = optionConflict(known.options, comparable(o, given));
+  if (conflict !== undefined) throw conflictError(known, conflict);
+  return known.proxy;
+}
+
+function conflictError(known: WrapRecord, conflict: OptionConflict): TypeError {
+  const path = conflict.path.replace(/^options\.fallbackValue\.value/, 'options.fallbackValue');
+  return new TypeError(
+    `withConsciousness: this object is already wrapped (voice ${JSON.stringify(known.name)}) for this ` +
+      `InfrastructureConsciousness with another ${path}: ${describeOption(conflict.before)} there, ` +
+      `${describeOption(conflict.now)} here. Wrapping an object again returns its first wrap, so leave the ` +
+      `options out or pass the same ones (functions and objects defined once, not per call)`,
+  );
 }
 
 /**

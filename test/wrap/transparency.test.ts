@@ -121,10 +121,10 @@ describe('contract schemas and logger', () => {
   it('applies the Fire Circle schemas only to Fire Circle adapters (contract: auto)', async () => {
     const { infrastructure } = freshInfrastructure();
     // A chat session with its own sendMessage (Gemini-like) is not a Fire Circle adapter.
-    const session = { sendMessage: async () => ({ text: 'hi', candidates: [] }) };
-    const chat = withConsciousness(session, { infrastructure, name: 'gemini-chat', retry: fastRetry });
+    const session = () => ({ sendMessage: async () => ({ text: 'hi', candidates: [] }) });
+    const chat = withConsciousness(session(), { infrastructure, name: 'gemini-chat', retry: fastRetry });
     expect(await chat.sendMessage()).toEqual({ text: 'hi', candidates: [] });
-    const forced = withConsciousness(session, {
+    const forced = withConsciousness(session(), {
       infrastructure,
       name: 'forced',
       retry: fastRetry,
@@ -135,10 +135,10 @@ describe('contract schemas and logger', () => {
 
   it('contract: none turns the built-in schemas off for a Fire Circle adapter', async () => {
     const { infrastructure } = freshInfrastructure();
-    const adapter = { providerName: 'odd', checkHealth: async () => ({ up: true }) };
-    const on = withConsciousness(adapter, { infrastructure, name: 'on', retry: fastRetry });
+    const adapter = () => ({ providerName: 'odd', checkHealth: async () => ({ up: true }) });
+    const on = withConsciousness(adapter(), { infrastructure, name: 'on', retry: fastRetry });
     expect(failureOf(await on.checkHealth().catch((e: unknown) => e))?.category).toBe('invalid_response');
-    const off = withConsciousness(adapter, { infrastructure, name: 'off', contract: 'none' });
+    const off = withConsciousness(adapter(), { infrastructure, name: 'off', contract: 'none' });
     expect(await off.checkHealth()).toEqual({ up: true });
   });
 

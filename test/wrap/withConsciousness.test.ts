@@ -85,9 +85,10 @@ describe('withConsciousness: a transparent proxy', () => {
     );
   });
 
-  it('does not intercept twice when a wrapped adapter is wrapped again', async () => {
+  it('does not intercept twice when a wrapped adapter is wrapped again for another brain', async () => {
+    const first = freshInfrastructure();
     const { infrastructure, registry } = freshInfrastructure();
-    const once = withConsciousness(new Voice(), { infrastructure });
+    const once = withConsciousness(new Voice(), { infrastructure: first.infrastructure });
     const twice = withConsciousness(once, { infrastructure, name: 'again' });
     await twice.sendMessage(message());
     expect(
@@ -97,7 +98,7 @@ describe('withConsciousness: a transparent proxy', () => {
       }),
     ).toBe(1);
     expect(
-      (await sampleValue(registry, 'fire_circle_adapter_calls_total', {
+      (await sampleValue(first.registry, 'fire_circle_adapter_calls_total', {
         adapter: 'anthropic',
         outcome: 'success',
       })) ?? 0,

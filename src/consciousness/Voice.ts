@@ -12,6 +12,7 @@ import type {
 } from '../metrics/InfrastructureMetrics.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { CooldownReason } from '../scaleout/SharedCooldowns.js';
+import { answeringModel } from '../usage/answeringModel.js';
 import { UsageMeter } from '../usage/UsageMeter.js';
 import { DEFAULT_USAGE_SETTINGS, type UsageSettings } from '../usage/UsageOptions.js';
 import type { CallOutcomeLabel, FallbackKind, HealingEvent, InfrastructureEvents } from './CallEvents.js';
@@ -309,9 +310,17 @@ export class Voice {
     cells.firstChunk(seconds);
   }
 
-  /** A rung of the fallback chain served the call. */
-  fellBack(cells: MethodMetrics, method: string, kind: FallbackKind, target: string, reason: string): void {
-    cells.fallback(kind, target);
+  /** A rung of the fallback chain served the call; `answer`: what a fallback adapter returned (its model is a label). */
+  fellBack(
+    cells: MethodMetrics,
+    method: string,
+    kind: FallbackKind,
+    target: string,
+    reason: string,
+    answer?: unknown,
+  ): void {
+    const settings = this.host.usageSettings ?? DEFAULT_USAGE_SETTINGS;
+    cells.fallback(kind, target, answeringModel(answer), settings.maxModelsPerVoice);
     // The pipeline routes around a voice with this reason, and ends the call right after (synchronously).
     this.routedCall = reason === ROUTED_REASON;
     this.logger.info({ adapter: this.name, method, kind, target, reason }, 'served by fallback');

@@ -4,7 +4,23 @@ import type { CounterCell } from './FastCounter.js';
 import type { HistogramCell } from './FastHistogram.js';
 import { labelValue } from './labelValue.js';
 import type { MetricFamilies } from './metricFamilies.js';
-import { CALL_OUTCOMES, OVERFLOW_LABEL_VALUE, type CallOutcome, type FallbackKind } from './metricNames.js';
+import {
+  CALL_OUTCOMES,
+  DEFAULT_MAX_MODELS_PER_ADAPTER,
+  OVERFLOW_LABEL_VALUE,
+  UNKNOWN_MODEL_LABEL_VALUE,
+  type CallOutcome,
+  type FallbackKind,
+} from './metricNames.js';
+
+/** Raw model names cached per fallback target, as a multiple of the model cap. */
+const RAW_MODEL_FACTOR = 4;
+
+/** One fallback target's label and its cells per raw model name. */
+interface FallbackTarget {
+  readonly label: string;
+  readonly byModel: Map<string, CounterCell>;
+}
 
 // A switch beats a keyed lookup on the hot path and rejects unknown outcomes without a prototype walk.
 function outcomeIndex(outcome: CallOutcome): number {
@@ -42,7 +58,7 @@ export class MethodMetrics {
   private readonly counts: CounterCell[];
   private readonly errors = new Map<string, CounterCell>();
   private readonly retries = new Map<string, CounterCell>();
-  private readonly fallbacks = new Map<FallbackKind, Map<string, CounterCell>>();
+  private readonly fallbacks = new Map<FallbackKind, Map<string, FallbackTarget>>();
   private firstChunkCell: HistogramCell | undefined;
 
   constructor(
@@ -78,19 +94,41 @@ export class MethodMetrics {
     (this.retries.get(category) ?? this.bind(this.retries, this.families.retries, category)).inc();
   }
 
-  /** Counts a call served by a fallback rung; `target` is the alias, fallback adapter or `value`. */
-  fallback(kind: FallbackKind, target: string): void {
+  /**
+   * Counts a call served by a fallback rung; `target` is the alias, fallback adapter or `value`,
+   * `model` the model the answer named (undefined: `unknown`). Models are admitted under the
+   * target voice's own cap (`maxModels`, as for its usage series), so `fallbacks_total` and the
+   * target's `tokens_total` share their `model` values; a fallback value names no model.
+   */
+  fallback(
+    kind: FallbackKind,
+    target: string,
+    model?: string,
+    maxModels = DEFAULT_MAX_MODELS_PER_ADAPTER,
+  ): void {
     let byTarget = this.fallbacks.get(kind);
     if (byTarget === undefined) {
       if (kind !== 'method_alias' && kind !== 'adapter' && kind !== 'value') return;
       byTarget = new Map();
       this.fallbacks.set(kind, byTarget);
     }
-    let cell = byTarget.get(target);
-    if (cell === undefined) {
+    let slot = byTarget.get(target);
+    if (slot === undefined) {
       const label = byTarget.size >= this.maxTargets ? OVERFLOW_LABEL_VALUE : labelValue(target);
-      cell = this.families.fallbacks.cell(this.adapter, this.method, kind, label);
-      if (byTarget.size < this.maxTargets) byTarget.set(target, cell);
+      slot = { label, byModel: new Map() };
+      if (byTarget.size < this.maxTargets) byTarget.set(target, slot);
+    }
+    const raw = model ?? UNKNOWN_MODEL_LABEL_VALUE;
+    let cell = slot.byModel.get(raw);
+    if (cell === undefined) {
+      const voice = kind === 'method_alias' ? this.adapter : slot.label;
+      const modelLabel =
+        kind === 'value' || model === undefined
+          ? UNKNOWN_MODEL_LABEL_VALUE
+          : this.families.labelBook.admitModel(voice, labelValue(model), maxModels);
+      cell = this.families.fallbacks.cell(this.adapter, this.method, kind, slot.label, modelLabel);
+      // Raw names past the cap all map to `other`; caching each of them would grow without bound.
+      if (slot.byModel.size < maxModels * RAW_MODEL_FACTOR) slot.byModel.set(raw, cell);
     }
     cell.inc();
   }

@@ -134,8 +134,8 @@ export const METRIC_DEFINITIONS = {
   fallbacks: {
     name: 'adapter_fallbacks_total',
     type: 'counter',
-    labelNames: [L.adapter, L.method, L.kind, L.target],
-    help: 'Calls served by a rung of the fallback chain.',
+    labelNames: [L.adapter, L.method, L.kind, L.target, L.model],
+    help: 'Calls served by a rung of the fallback chain, by the target and the model its answer named.',
   },
   firstChunk: {
     name: 'stream_first_chunk_seconds',

@@ -113,7 +113,7 @@ export class FallbackChain {
           const raw = fallbackPath.run(path, () => fn(...args));
           const value = await raw;
           if (served !== undefined) served.raw = raw;
-          voice.fellBack(state.cells, state.path, 'adapter', fallback.name, category);
+          voice.fellBack(state.cells, state.path, 'adapter', fallback.name, category, value);
           if (fallback.wrapped !== true)
             voice.usage.fallback(state.path, fallback.name, value, this.clock() - start);
           this.ended(state, 'fallback', start);
@@ -175,7 +175,7 @@ export class FallbackChain {
       if (fn === undefined) continue;
       try {
         const value = await fn(...args);
-        this.voice.fellBack(state.cells, state.path, 'adapter', fallback.name, 'predicted failure');
+        this.voice.fellBack(state.cells, state.path, 'adapter', fallback.name, 'predicted failure', value);
         this.ended(state, 'fallback', start);
         return { value };
       } catch {

@@ -1,5 +1,6 @@
 export { TOKEN_TYPES, NO_TOKENS, type TokenType, type TokenUsage, type UsageReading } from './TokenUsage.js';
 export { readUsage } from './readUsage.js';
+export { answeringModel } from './answeringModel.js';
 export { StreamUsageReader } from './StreamUsageReader.js';
 export {
   readRateLimits,

@@ -14,7 +14,7 @@ const DESIGN_METRICS: ReadonlyArray<readonly [string, string, readonly string[]]
   ['adapter_call_duration_seconds', 'histogram', ['adapter', 'method', 'outcome']],
   ['adapter_errors_total', 'counter', ['adapter', 'method', 'category']],
   ['adapter_retries_total', 'counter', ['adapter', 'method', 'category']],
-  ['adapter_fallbacks_total', 'counter', ['adapter', 'method', 'kind', 'target']],
+  ['adapter_fallbacks_total', 'counter', ['adapter', 'method', 'kind', 'target', 'model']],
   ['stream_first_chunk_seconds', 'histogram', ['adapter', 'method']],
   ['circuit_state', 'gauge', ['adapter', 'state']],
   ['circuit_transitions_total', 'counter', ['adapter', 'to']],

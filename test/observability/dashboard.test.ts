@@ -86,7 +86,7 @@ describe('docs/grafana/fire-circle-infrastructure.json', () => {
         'Patterns detected by type',
         'Retries and fallbacks',
         'Retries by voice and category',
-        'Fallbacks by voice, kind and target',
+        'Fallbacks by voice, kind, target and model',
         'Tokens, cost and quota',
         'Tokens / s by voice and model',
         'Cost per hour by voice',

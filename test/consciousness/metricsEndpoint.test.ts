@@ -9,7 +9,10 @@ const DESIGN_METRICS: Record<string, { type: string; labels: string[] }> = {
   fire_circle_adapter_call_duration_seconds: { type: 'histogram', labels: ['adapter', 'method', 'outcome'] },
   fire_circle_adapter_errors_total: { type: 'counter', labels: ['adapter', 'method', 'category'] },
   fire_circle_adapter_retries_total: { type: 'counter', labels: ['adapter', 'method', 'category'] },
-  fire_circle_adapter_fallbacks_total: { type: 'counter', labels: ['adapter', 'method', 'kind', 'target', 'model'] },
+  fire_circle_adapter_fallbacks_total: {
+    type: 'counter',
+    labels: ['adapter', 'method', 'kind', 'target', 'model'],
+  },
   fire_circle_stream_first_chunk_seconds: { type: 'histogram', labels: ['adapter', 'method'] },
   fire_circle_circuit_state: { type: 'gauge', labels: ['adapter', 'state'] },
   fire_circle_circuit_transitions_total: { type: 'counter', labels: ['adapter', 'to'] },

@@ -20,7 +20,7 @@ export { importAdapter, type ImportAdapterOptions } from './wrap/importAdapter.j
 export type { AdapterLoader } from './wrap/AdapterLoader.js';
 
 // Classification.
-export { ErrorCategory } from './classify/ErrorCategory.js';
+export { ErrorCategory } from './vocabulary/ErrorCategory.js';
 export { classifyError } from './classify/classifyError.js';
 export { registerSecret, registerSecretsOf } from './classify/KnownSecrets.js';
 export type { Classification, ClassifyContext, Classifier } from './classify/Classification.js';
@@ -53,7 +53,7 @@ export type {
   CircuitEvent,
   HealingEvent,
   PredictionEvent,
-} from './consciousness/CallEvents.js';
+} from './voice/CallEvents.js';
 export type { ConsciousnessLogger } from './logging/createLogger.js';
 export type { Clock } from './clock/Clock.js';
 export type { Store } from './memory/Store.js';
@@ -73,8 +73,8 @@ export {
   startMetricsServer,
   type MetricsServer,
   type MetricsServerOptions,
-} from './metrics/startMetricsServer.js';
-export { metricsHandler, type MetricsRequestHandler } from './metrics/metricsHandler.js';
+} from './endpoints/startMetricsServer.js';
+export { metricsHandler, type MetricsRequestHandler } from './endpoints/metricsHandler.js';
 export type { MetricsSource } from './metrics/MetricsSource.js';
 export { renderReport, type RenderReportOptions } from './report/renderReport.js';
 

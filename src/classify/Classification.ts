@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/Clock.js';
-import type { ErrorCategory } from './ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 /** What the classifier learned from one thrown value. */
 export interface Classification {

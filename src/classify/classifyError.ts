@@ -2,7 +2,7 @@ import type { Clock } from '../clock/Clock.js';
 import { brandedCategory } from '../errors/ConsciousnessError.js';
 import type { Classification, ClassifyContext } from './Classification.js';
 import { codeCategory } from './codeCategory.js';
-import { isErrorCategory, type ErrorCategory } from './ErrorCategory.js';
+import { isErrorCategory, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import { MAX_CAUSE_DEPTH, nextCause, readPrototype, readProperty, readString } from './guardedRead.js';
 import {
   CONTENT_POLICY_MESSAGE,

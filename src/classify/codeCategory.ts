@@ -1,4 +1,4 @@
-import { ERROR_CATEGORIES, type ErrorCategory } from './ErrorCategory.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 // Node/undici/axios error codes, SDK body codes/types (openai `code`, anthropic `error.type`),
 // gRPC/Google statuses and AWS exception names, lower-cased. Deliberate choices:

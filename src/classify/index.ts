@@ -1,4 +1,4 @@
-export * from './ErrorCategory.js';
+export * from '../vocabulary/ErrorCategory.js';
 export * from './Classification.js';
 export { classifyError } from './classifyError.js';
 export { redactSecrets } from './redactSecrets.js';

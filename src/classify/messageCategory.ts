@@ -1,4 +1,4 @@
-import type { ErrorCategory } from './ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 // All patterns are compiled once, case-insensitive, without the `g` flag (so `test` keeps no
 // state) and without nested quantifiers (no catastrophic backtracking on hostile messages).

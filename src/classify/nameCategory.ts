@@ -1,4 +1,4 @@
-import type { ErrorCategory } from './ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 // Error class names of the openai and @anthropic-ai/sdk SDKs (they share Stainless's hierarchy),
 // DOM/Node aborts, undici, cockatiel, zod and the AWS Bedrock SDK. Exact case: these are class names.

@@ -1,4 +1,4 @@
-import type { ErrorCategory } from './ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 /**
  * The category an HTTP error status stands for before the body refines it (DESIGN §4), or

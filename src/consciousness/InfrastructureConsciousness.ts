@@ -8,9 +8,9 @@ import { redactingLogger } from '../logging/RedactingLogger.js';
 import { InfrastructureMetrics } from '../metrics/InfrastructureMetrics.js';
 import type { MetricsSource } from '../metrics/MetricsSource.js';
 import { IsolatedEmitter } from './IsolatedEmitter.js';
-import { Voice } from './Voice.js';
-import { SharedBackoff } from '../healing/SharedBackoff.js';
-import { CATEGORY_POLICY, type ErrorCategory } from '../classify/ErrorCategory.js';
+import { Voice } from '../voice/Voice.js';
+import { SharedBackoff } from '../voice/SharedBackoff.js';
+import { CATEGORY_POLICY, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import { Healer } from '../healing/Healer.js';
 import type { VoiceHandle } from '../healing/VoiceHandle.js';
 import type { SelfHealingAction } from '../healing/SelfHealingAction.js';
@@ -45,7 +45,7 @@ import { ResponseShape } from './responseShape.js';
 import { SharedState } from '../scaleout/SharedState.js';
 import { resonanceThreshold } from '../patterns/ResonanceDetector.js';
 import { SharedStateOptionsSchema } from '../scaleout/SharedStateOptions.js';
-import type { CooldownReason } from '../scaleout/SharedCooldowns.js';
+import type { CooldownReason } from '../vocabulary/CallOutcome.js';
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { redactSecrets } from '../classify/redactSecrets.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
-import type { InfrastructureEvents } from './CallEvents.js';
+import type { InfrastructureEvents } from '../voice/CallEvents.js';
 
 type Listener = (...args: unknown[]) => unknown;
 

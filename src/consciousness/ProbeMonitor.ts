@@ -2,7 +2,7 @@ import { classifyError } from '../classify/classifyError.js';
 import { healthFlag } from '../firecircle/contractSchemas.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
-import type { Voice } from './Voice.js';
+import type { Voice } from '../voice/Voice.js';
 
 /** One adapter under monitoring: its voice and the raw (unwrapped) object to probe. */
 export interface MonitoredAdapter {

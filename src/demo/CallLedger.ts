@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { InfrastructureEvents } from '../consciousness/CallEvents.js';
+import type { InfrastructureEvents } from '../voice/CallEvents.js';
 import type { ConsciousModelAdapter } from '../firecircle/ConsciousModelAdapter.js';
 import { pipelineOf } from '../wrap/withConsciousness.js';
 

@@ -1,5 +1,6 @@
-import type { AdapterStatus, CircuitState } from '../health/AdapterHealthSignature.js';
-import type { PatternImpact, PatternType } from '../patterns/InfrastructurePattern.js';
+import type { AdapterStatus } from '../health/AdapterHealthSignature.js';
+import type { CircuitState } from '../vocabulary/CircuitState.js';
+import type { PatternImpact, PatternType } from '../vocabulary/PatternType.js';
 import type { VoiceCallCounts } from './CallLedger.js';
 import type { TimelinePosition } from './DemoTimeline.js';
 

@@ -1,4 +1,5 @@
-import { PatternTypeSchema, type PatternType } from '../patterns/InfrastructurePattern.js';
+import { PatternTypeSchema } from '../patterns/InfrastructurePattern.js';
+import { type PatternType } from '../vocabulary/PatternType.js';
 import type { VoiceCallCounts } from './CallLedger.js';
 import {
   costText,

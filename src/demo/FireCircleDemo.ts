@@ -12,7 +12,7 @@ import { loadScenario } from '../lab/loadScenario.js';
 import { startProviderEmulator, type ProviderEmulator } from '../lab/ProviderEmulator.js';
 import type { Scenario } from '../lab/ScenarioSchema.js';
 import { metricName } from '../metrics/metricNames.js';
-import { startMetricsServer, type MetricsServer } from '../metrics/startMetricsServer.js';
+import { startMetricsServer, type MetricsServer } from '../endpoints/startMetricsServer.js';
 import { renderReport } from '../report/renderReport.js';
 import { withConsciousness } from '../wrap/withConsciousness.js';
 import { CallLedger } from './CallLedger.js';

@@ -1,4 +1,4 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 /** Brand shared across copies of this module, so errors from a second loaded copy still classify. */
 export const CATEGORY_BRAND: unique symbol = Symbol.for('infrastructure-consciousness.category') as never;

@@ -1,4 +1,4 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import { ConsciousnessError } from './ConsciousnessError.js';
 
 /** Every path failed (retries, alias, fallback adapters, fallback value): the voice is silent. */

@@ -1,4 +1,4 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 /** How a call that reached the caller as an error failed (read with `failureOf(err)`). */
 export interface CallFailure {

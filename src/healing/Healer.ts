@@ -1,12 +1,13 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import { redactSecrets } from '../classify/redactSecrets.js';
 import type { Clock } from '../clock/Clock.js';
-import type { PatternMemory } from '../memory/PatternMemory.js';
-import { positiveOption } from '../memory/positiveOption.js';
-import type { InfrastructurePattern, PatternType } from '../patterns/InfrastructurePattern.js';
+import type { HealingMemory } from './HealingMemory.js';
+import { positiveOption } from '../base/positiveOption.js';
+import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
+import type { PatternType } from '../vocabulary/PatternType.js';
 import { applicableActions, type HealingContext, type HealingVariant } from './applicableActions.js';
 import { applyAction } from './applyAction.js';
-import type { CallWindow } from './CallTally.js';
+import type { CallWindow } from '../voice/CallTally.js';
 import type { HealingPrior } from './healingPrior.js';
 import { HealingPolicy, NO_CATEGORY } from './HealingPolicy.js';
 import {
@@ -37,7 +38,7 @@ export interface HealerOptions {
   /** Uniform [0, 1) source for the policy's Thompson draws. */
   readonly random: RandomSource;
   /** Outcome statistics (read by the policy, written with every measured outcome) and healing history. */
-  readonly memory: PatternMemory;
+  readonly memory: HealingMemory;
   /** The voice of an adapter, or undefined when the healer cannot act on it. */
   readonly voices: (adapter: string) => VoiceHandle | undefined;
   /**
@@ -135,7 +136,7 @@ export class Healer {
   public readonly verdictCalls: number;
   private readonly thresholds: VerdictThresholds;
   private readonly clock: Clock;
-  private readonly memory: PatternMemory;
+  private readonly memory: HealingMemory;
   private readonly voices: (adapter: string) => VoiceHandle | undefined;
   private readonly policy: HealingPolicy;
   private readonly maxHistory: number;

@@ -1,10 +1,10 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
-import type { PatternMemory } from '../memory/PatternMemory.js';
-import type { PatternType } from '../patterns/InfrastructurePattern.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
+import type { HealingMemory } from './HealingMemory.js';
+import type { PatternType } from '../vocabulary/PatternType.js';
 import { defaultHealingPrior, type HealingPrior } from './healingPrior.js';
 import type { RandomSource } from './RandomSource.js';
 import { sampleBeta } from './sampleBeta.js';
-import type { HealingActionType } from './SelfHealingAction.js';
+import type { HealingActionType } from '../vocabulary/HealingActionType.js';
 
 /** The key under which outcomes without a category are counted in memory. */
 export const NO_CATEGORY = 'none';
@@ -12,7 +12,7 @@ export const NO_CATEGORY = 'none';
 /** Options of a {@link HealingPolicy}. */
 export interface HealingPolicyOptions {
   /** Where the outcome counts live (`healingStats`). */
-  readonly memory: PatternMemory;
+  readonly memory: HealingMemory;
   /** Uniform [0, 1) source for the Thompson draws. */
   readonly random: RandomSource;
   /** Pseudo-counts per context and action. Default {@link defaultHealingPrior}. */
@@ -28,10 +28,10 @@ export interface BetaPosterior {
 /**
  * Chooses a healing action by Thompson sampling per (pattern type, category): each applicable action's success
  * rate is drawn from Beta(successes + prior successes, failures + prior failures), counts read from
- * PatternMemory, and the highest draw wins. Deterministic for a given random source.
+ * HealingMemory, and the highest draw wins. Deterministic for a given random source.
  */
 export class HealingPolicy {
-  private readonly memory: PatternMemory;
+  private readonly memory: HealingMemory;
   private readonly random: RandomSource;
   private readonly prior: HealingPrior;
 

@@ -1,15 +1,8 @@
 import { z } from 'zod';
+import { HEALING_ACTION_TYPES } from '../vocabulary/HealingActionType.js';
 
-/** Kinds of healing action (DESIGN §6). */
-export const HealingActionTypeSchema = z.enum([
-  'retry_strategy',
-  'fallback',
-  'config_update',
-  'api_adaptation',
-  'reconnect',
-]);
-/** A kind of healing action. */
-export type HealingActionType = z.infer<typeof HealingActionTypeSchema>;
+/** Kinds of healing action. */
+export const HealingActionTypeSchema = z.enum(HEALING_ACTION_TYPES);
 
 /** A healing action taken, with its outcome measured after the fact (DESIGN §6). */
 export const SelfHealingActionSchema = z.object({

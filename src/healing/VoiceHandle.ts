@@ -1,6 +1,6 @@
 import type { HealingActionRef } from '../health/AdapterHealthSignature.js';
-import type { CallTally } from './CallTally.js';
-import type { VoiceTuning } from './VoiceTuning.js';
+import type { CallTally } from '../voice/CallTally.js';
+import type { VoiceTuning } from '../voice/VoiceTuning.js';
 
 /** The health numbers the healer reads from a voice (a HealthTracker satisfies it). */
 export interface VoiceHealth {

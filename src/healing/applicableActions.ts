@@ -1,5 +1,5 @@
-import { CATEGORY_POLICY, type ErrorCategory } from '../classify/ErrorCategory.js';
-import type { PatternType } from '../patterns/InfrastructurePattern.js';
+import { CATEGORY_POLICY, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
+import type { PatternType } from '../vocabulary/PatternType.js';
 
 /** What the healer knows about a voice when it picks an action. */
 export interface HealingContext {

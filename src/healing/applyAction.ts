@@ -1,6 +1,6 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { ApplicableAction } from './applicableActions.js';
-import type { RetryOverride, VoiceTuning } from './VoiceTuning.js';
+import type { RetryOverride, VoiceTuning } from '../voice/VoiceTuning.js';
 
 /** An action applied to a voice's tuning: what was set, and how to take it back. */
 export interface AppliedAction {

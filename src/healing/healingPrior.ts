@@ -1,6 +1,6 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
-import type { PatternType } from '../patterns/InfrastructurePattern.js';
-import type { HealingActionType } from './SelfHealingAction.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
+import type { PatternType } from '../vocabulary/PatternType.js';
+import type { HealingActionType } from '../vocabulary/HealingActionType.js';
 
 /** Pseudo-counts added to the recorded outcomes of an action before sampling its success rate. */
 export interface PseudoCounts {

@@ -1,4 +1,4 @@
-import type { CallWindow } from './CallTally.js';
+import type { CallWindow } from '../voice/CallTally.js';
 import type { HealingVariant } from './applicableActions.js';
 
 /** What a measured action did for calls. */

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ERROR_CATEGORIES } from '../classify/ErrorCategory.js';
+import { ERROR_CATEGORIES } from '../vocabulary/ErrorCategory.js';
+import { CIRCUIT_STATES } from '../vocabulary/CircuitState.js';
+import { HEALING_ACTION_TYPES } from '../vocabulary/HealingActionType.js';
 
 /** Circuit breaker states as reported in signatures and metrics. */
-export const CircuitStateSchema = z.enum(['closed', 'open', 'half_open']);
-/** Circuit breaker state. */
-export type CircuitState = z.infer<typeof CircuitStateSchema>;
+export const CircuitStateSchema = z.enum(CIRCUIT_STATES);
 
 /** Overall status of a voice. */
 export const AdapterStatusSchema = z.enum(['healthy', 'degraded', 'disconnected', 'recovering']);
@@ -21,7 +21,7 @@ const probability = z.number().min(0).max(1);
 /** A healing action as it appears in a signature (the full schema lives with the healer). */
 export const HealingActionRefSchema = z.object({
   actionId: z.string(),
-  actionType: z.enum(['retry_strategy', 'fallback', 'config_update', 'api_adaptation', 'reconnect']),
+  actionType: z.enum(HEALING_ACTION_TYPES),
   initiatedAt: z.string(),
   reason: z.string(),
 });

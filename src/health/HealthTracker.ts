@@ -1,12 +1,12 @@
-import { ERROR_CATEGORIES, type ErrorCategory } from '../classify/ErrorCategory.js';
-import { heuristicFailureProbability } from '../prediction/heuristicFailureProbability.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
+import { heuristicFailureProbability } from './heuristicFailureProbability.js';
 import type {
   AdapterHealthSignature,
   AdapterStatus,
-  CircuitState,
   HealingActionRef,
   HealthTrend,
 } from './AdapterHealthSignature.js';
+import type { CircuitState } from '../vocabulary/CircuitState.js';
 import { adapterStatusOf } from './adapterStatusOf.js';
 import {
   createSignatureScratch,

@@ -1,4 +1,5 @@
-import type { AdapterStatus, CircuitState } from './AdapterHealthSignature.js';
+import type { AdapterStatus } from './AdapterHealthSignature.js';
+import type { CircuitState } from '../vocabulary/CircuitState.js';
 
 /** What an adapter's status is decided from. */
 export interface AdapterStatusInput {

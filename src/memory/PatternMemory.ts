@@ -1,16 +1,17 @@
+import type { HealingMemory, HealingOutcomeCounts } from '../healing/HealingMemory.js';
 import type { z } from 'zod';
 import type { Clock } from '../clock/Clock.js';
 import {
   HealingActionTypeSchema,
   SelfHealingActionSchema,
-  type HealingActionType,
   type SelfHealingAction,
 } from '../healing/SelfHealingAction.js';
+import { type HealingActionType } from '../vocabulary/HealingActionType.js';
 import {
   InfrastructurePatternSchema,
   type InfrastructurePattern,
-  type PatternType,
 } from '../patterns/InfrastructurePattern.js';
+import { type PatternType } from '../vocabulary/PatternType.js';
 import { healingStatKey, isHealingCategory, parseHealingStatKey } from './healingStatKey.js';
 import {
   PATTERN_MEMORY_FILE,
@@ -20,7 +21,7 @@ import {
   type PatternMemoryDocument,
 } from './PatternMemorySchema.js';
 import { isSafeAlias } from './isSafeAlias.js';
-import { positiveOption } from './positiveOption.js';
+import { positiveOption } from '../base/positiveOption.js';
 import type { Store } from './Store.js';
 
 /** Default bound on remembered patterns in total (reference config `max_pattern_memory_size`). */
@@ -48,12 +49,6 @@ export interface PatternMemoryOptions {
   readonly maxHealingHistory?: number;
   /** Learned method aliases, all adapters together; new ones are refused beyond it (a loaded file is cut to it). Default 1000. */
   readonly maxLearnedAliases?: number;
-}
-
-/** Success and failure counts of one healing action. */
-export interface HealingOutcomeCounts {
-  readonly successes: number;
-  readonly failures: number;
 }
 
 /** A healing action that has resolved patterns before, with its record. */
@@ -97,7 +92,7 @@ function rejectionReason(raw: unknown, error: z.ZodError): string {
  * predictor's weights. Lives in memory; {@link PatternMemory.load} and {@link PatternMemory.save}
  * move it through the store as pattern_memory.json.
  */
-export class PatternMemory {
+export class PatternMemory implements HealingMemory {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly maxPatterns: number;

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/Clock.js';
 import { PerNameQueue } from './PerNameQueue.js';
-import { positiveOption } from './positiveOption.js';
+import { positiveOption } from '../base/positiveOption.js';
 import { STATE_SNAPSHOT_VERSION, StateSnapshotDocumentSchema } from './StateSnapshotSchema.js';
 import {
   STATE_SNAPSHOT_PREFIX,

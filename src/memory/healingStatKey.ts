@@ -1,5 +1,7 @@
-import { HealingActionTypeSchema, type HealingActionType } from '../healing/SelfHealingAction.js';
-import { PatternTypeSchema, type PatternType } from '../patterns/InfrastructurePattern.js';
+import { HealingActionTypeSchema } from '../healing/SelfHealingAction.js';
+import { type HealingActionType } from '../vocabulary/HealingActionType.js';
+import { PatternTypeSchema } from '../patterns/InfrastructurePattern.js';
+import { type PatternType } from '../vocabulary/PatternType.js';
 
 /** The three parts of a healing statistics key. */
 export interface HealingStatKeyParts {

@@ -1,8 +1,11 @@
 import type { Gauge } from 'prom-client';
-import type { AdapterHealthSignature, CircuitState } from '../health/AdapterHealthSignature.js';
+import type { AdapterHealthSignature } from '../health/AdapterHealthSignature.js';
+import type { CircuitState } from '../vocabulary/CircuitState.js';
 import type { CounterCell } from './FastCounter.js';
 import type { MetricFamilies } from './metricFamilies.js';
-import { CIRCUIT_STATES, HEALING_ACTIONS, HEALING_RESULTS, PATTERN_TYPES } from './metricNames.js';
+import { CIRCUIT_STATES } from '../vocabulary/CircuitState.js';
+import { HEALING_ACTION_TYPES, HEALING_RESULTS } from '../vocabulary/HealingActionType.js';
+import { PATTERN_TYPES } from '../vocabulary/PatternType.js';
 
 type GaugeChild = Gauge.Internal<string>;
 
@@ -43,7 +46,7 @@ export class AdapterMetrics {
     for (const cell of this.transitions) cell.inc(0);
     // Known patterns and healing actions at zero too (14 series), so rate() sees their first event.
     for (const type of PATTERN_TYPES) families.patternsDetected.cell(type, adapter).inc(0);
-    for (const action of HEALING_ACTIONS) {
+    for (const action of HEALING_ACTION_TYPES) {
       for (const result of HEALING_RESULTS) families.healingActions.cell(adapter, action, result).inc(0);
     }
     if (initialise) {

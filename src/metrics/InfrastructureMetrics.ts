@@ -11,7 +11,8 @@ import {
   registerMetricFamilies,
   type MetricFamilies,
 } from './metricFamilies.js';
-import { DEFAULT_MAX_METHODS_PER_ADAPTER, DEFAULT_METRIC_PREFIX, type HealingResult } from './metricNames.js';
+import { DEFAULT_MAX_METHODS_PER_ADAPTER, DEFAULT_METRIC_PREFIX } from './metricNames.js';
+import { type HealingResult } from '../vocabulary/HealingActionType.js';
 import { MethodMetrics } from './MethodMetrics.js';
 import { ModelMetrics } from './ModelMetrics.js';
 import { addScrapeHook } from './scrapeHooks.js';

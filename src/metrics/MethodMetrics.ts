@@ -1,17 +1,11 @@
-import { isErrorCategory, type ErrorCategory } from '../classify/ErrorCategory.js';
+import { isErrorCategory, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { CounterFamily } from './CellFamily.js';
 import type { CounterCell } from './FastCounter.js';
 import type { HistogramCell } from './FastHistogram.js';
 import { labelValue } from './labelValue.js';
 import type { MetricFamilies } from './metricFamilies.js';
-import {
-  CALL_OUTCOMES,
-  DEFAULT_MAX_MODELS_PER_ADAPTER,
-  OVERFLOW_LABEL_VALUE,
-  UNKNOWN_MODEL_LABEL_VALUE,
-  type CallOutcome,
-  type FallbackKind,
-} from './metricNames.js';
+import { DEFAULT_MAX_MODELS_PER_ADAPTER, OVERFLOW_LABEL_VALUE, UNKNOWN_MODEL_LABEL_VALUE } from './metricNames.js';
+import { CALL_OUTCOMES, type CallOutcome, type FallbackKind } from '../vocabulary/CallOutcome.js';
 
 /** Raw model names cached per fallback target, as a multiple of the model cap. */
 const RAW_MODEL_FACTOR = 4;

@@ -1,8 +1,3 @@
-import { ERROR_CATEGORIES } from '../classify/ErrorCategory.js';
-import { HealingActionTypeSchema } from '../healing/SelfHealingAction.js';
-import { CircuitStateSchema } from '../health/AdapterHealthSignature.js';
-import { PatternTypeSchema } from '../patterns/InfrastructurePattern.js';
-
 /** Prefix put in front of every metric name unless the caller chooses another (DESIGN §8). */
 export const DEFAULT_METRIC_PREFIX = 'fire_circle_';
 
@@ -22,33 +17,6 @@ export const LABEL_NAMES = {
   model: 'model',
   currency: 'currency',
 } as const;
-
-/** How a caller call ended (`outcome` label of calls_total and call_duration_seconds). */
-export const CALL_OUTCOMES = ['success', 'failure', 'fallback', 'rejected'] as const;
-/** How a caller call ended. */
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
-
-/** Which rung of the fallback chain served a call (`kind` label of fallbacks_total). */
-export const FALLBACK_KINDS = ['method_alias', 'adapter', 'value'] as const;
-/** Which rung of the fallback chain served a call. */
-export type FallbackKind = (typeof FALLBACK_KINDS)[number];
-
-/** Result of a healing action (`result` label of healing_actions_total). */
-export const HEALING_RESULTS = ['success', 'failure'] as const;
-/** Result of a healing action. */
-export type HealingResult = (typeof HEALING_RESULTS)[number];
-
-/** Pattern types (`type` label of patterns_detected_total and pattern_active). */
-export const PATTERN_TYPES = PatternTypeSchema.options;
-
-/** Kinds of healing action (`action` label of healing_actions_total). */
-export const HEALING_ACTIONS = HealingActionTypeSchema.options;
-
-/** Circuit states (`state` label of circuit_state, `to` label of circuit_transitions_total). */
-export const CIRCUIT_STATES = CircuitStateSchema.options;
-
-/** Error categories (`category` label of errors_total and retries_total). */
-export const METRIC_ERROR_CATEGORIES = ERROR_CATEGORIES;
 
 /** Label value used when a method (or fallback target) exceeds the per-adapter cap. */
 export const OVERFLOW_LABEL_VALUE = 'other';

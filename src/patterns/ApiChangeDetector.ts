@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ERROR_CATEGORIES, type ErrorCategory } from '../classify/ErrorCategory.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import { AdapterStates } from './AdapterStates.js';
 import type { CallObservation } from './CallObservation.js';
-import type { PatternImpact } from './InfrastructurePattern.js';
+import type { PatternImpact } from '../vocabulary/PatternType.js';
 import { NO_PATTERNS, type DetectedPattern, type PatternDetector } from './PatternDetector.js';
 import { parsePatternOptions } from './parsePatternOptions.js';
 

@@ -1,4 +1,4 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { AdapterStatus } from '../health/AdapterHealthSignature.js';
 
 /** One upstream attempt as the detectors see it (emitted by the brain after the health update). */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import { AdapterStates } from './AdapterStates.js';
 import type { CallObservation } from './CallObservation.js';
-import type { PatternImpact } from './InfrastructurePattern.js';
+import type { PatternImpact } from '../vocabulary/PatternType.js';
 import { NO_PATTERNS, outcomeOf, type DetectedPattern, type PatternDetector } from './PatternDetector.js';
 import { parsePatternOptions } from './parsePatternOptions.js';
 

@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import { ERROR_CATEGORIES } from '../classify/ErrorCategory.js';
+import { ERROR_CATEGORIES } from '../vocabulary/ErrorCategory.js';
+import { PATTERN_IMPACTS, PATTERN_TYPES } from '../vocabulary/PatternType.js';
 
-/** The four pattern types (DESIGN §6). */
-export const PatternTypeSchema = z.enum(['degradation', 'api_change', 'resonance', 'recovery']);
-/** A pattern type. */
-export type PatternType = z.infer<typeof PatternTypeSchema>;
+/** The four pattern types. */
+export const PatternTypeSchema = z.enum(PATTERN_TYPES);
 
 /** Expected impact of a pattern. */
-export const PatternImpactSchema = z.enum(['minor', 'moderate', 'severe', 'critical']);
-/** Expected impact of a pattern. */
-export type PatternImpact = z.infer<typeof PatternImpactSchema>;
+export const PatternImpactSchema = z.enum(PATTERN_IMPACTS);
 
 /** A detected infrastructure pattern (DESIGN §6), as emitted, reported and persisted. */
 export const InfrastructurePatternSchema = z.object({

@@ -1,6 +1,6 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { CallObservation } from './CallObservation.js';
-import type { PatternImpact, PatternType } from './InfrastructurePattern.js';
+import type { PatternImpact, PatternType } from '../vocabulary/PatternType.js';
 
 /**
  * Where a detected pattern stands: `active` starts it (once per episode, or again only to escalate it),

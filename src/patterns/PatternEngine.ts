@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import { ApiChangeDetector, ApiChangeOptionsSchema } from './ApiChangeDetector.js';
 import type { CallObservation } from './CallObservation.js';
 import { DegradationDetector, DegradationOptionsSchema } from './DegradationDetector.js';
-import type { InfrastructurePattern, PatternImpact, PatternType } from './InfrastructurePattern.js';
+import type { InfrastructurePattern } from './InfrastructurePattern.js';
+import { PATTERN_TYPES, type PatternImpact, type PatternType } from '../vocabulary/PatternType.js';
 import type { DetectedPattern, PatternDetector } from './PatternDetector.js';
 import { parsePatternOptions } from './parsePatternOptions.js';
 import { RecoveryDetector, RecoveryOptionsSchema } from './RecoveryDetector.js';
@@ -103,7 +104,6 @@ const IMPACT_RANK: Readonly<Record<PatternImpact, number>> = {
   severe: 2,
   critical: 3,
 };
-const PATTERN_TYPES: readonly PatternType[] = ['degradation', 'api_change', 'resonance', 'recovery'];
 
 /** The changes of one observation while they are being collected. */
 interface Batch {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CATEGORIES, type ErrorCategory } from '../classify/ErrorCategory.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import { AdapterStates } from './AdapterStates.js';
 import type { CallObservation } from './CallObservation.js';
 import { NO_PATTERNS, outcomeOf, type DetectedPattern, type PatternDetector } from './PatternDetector.js';

@@ -1,6 +1,6 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
-import type { CircuitState } from '../health/AdapterHealthSignature.js';
-import { heuristicFailureProbability } from './heuristicFailureProbability.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
+import type { CircuitState } from '../vocabulary/CircuitState.js';
+import { heuristicFailureProbability } from '../health/heuristicFailureProbability.js';
 
 /**
  * Names of the features, in the order of {@link FailureFeatures.vector}. DESIGN §6's list (error

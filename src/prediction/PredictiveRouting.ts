@@ -1,4 +1,4 @@
-import type { VoiceTuning } from '../healing/VoiceTuning.js';
+import type { VoiceTuning } from '../voice/VoiceTuning.js';
 
 /** How long one prediction above the threshold keeps routing on (renewed by every later one). */
 export const PREDICTIVE_ROUTE_HOLD_MS = 2_000;

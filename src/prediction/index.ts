@@ -11,4 +11,7 @@ export {
   type FailurePredictorOptions,
   type PredictorWeights,
 } from './FailurePredictor.js';
-export { heuristicFailureProbability, type HeuristicFailureInput } from './heuristicFailureProbability.js';
+export {
+  heuristicFailureProbability,
+  type HeuristicFailureInput,
+} from '../health/heuristicFailureProbability.js';

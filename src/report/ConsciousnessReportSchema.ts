@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CATEGORIES } from '../classify/ErrorCategory.js';
+import { ERROR_CATEGORIES } from '../vocabulary/ErrorCategory.js';
 import { HealingActionTypeSchema } from '../healing/SelfHealingAction.js';
 import {
   AdapterStatusSchema,

@@ -1,9 +1,6 @@
 import type { AdapterHealthSignature, AdapterStatus } from '../health/AdapterHealthSignature.js';
-import {
-  PatternTypeSchema,
-  type InfrastructurePattern,
-  type PatternType,
-} from '../patterns/InfrastructurePattern.js';
+import { PatternTypeSchema, type InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
+import { type PatternType } from '../vocabulary/PatternType.js';
 import type { ConsciousnessInsight } from './ConsciousnessReportSchema.js';
 import { compareStrings as compare } from './compareStrings.js';
 import { LOW_COHERENCE_THRESHOLD } from './likelyCause.js';

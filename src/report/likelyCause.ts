@@ -1,4 +1,4 @@
-import { ERROR_CATEGORIES, type ErrorCategory } from '../classify/ErrorCategory.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { AdapterHealthSignature } from '../health/AdapterHealthSignature.js';
 
 /** A likely cause of an adapter's trouble and what to do about it. */

@@ -1,4 +1,5 @@
-import type { InfrastructurePattern, PatternType } from '../patterns/InfrastructurePattern.js';
+import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
+import type { PatternType } from '../vocabulary/PatternType.js';
 
 /** Direction of the pattern rate over the history window. */
 export type PatternRateDirection = 'rising' | 'falling' | 'flat';

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/Clock.js';
-import type { VoiceTuning } from '../healing/VoiceTuning.js';
+import type { VoiceTuning } from '../voice/VoiceTuning.js';
 import { StreamingQuantile } from '../health/StreamingQuantile.js';
 import { DeadlineQueue } from './DeadlineQueue.js';
 

@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Classification } from '../classify/Classification.js';
-import { CATEGORY_POLICY, type ErrorCategory } from '../classify/ErrorCategory.js';
+import { CATEGORY_POLICY, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { Clock } from '../clock/Clock.js';
-import type { Voice } from '../consciousness/Voice.js';
+import type { Voice } from '../voice/Voice.js';
 import { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { failureOf, recordFailure } from '../errors/failureOf.js';
 import { VoiceSilencedError } from '../errors/VoiceSilencedError.js';

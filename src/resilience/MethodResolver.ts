@@ -1,6 +1,6 @@
 import type { Classification } from '../classify/Classification.js';
 import { classifyError } from '../classify/classifyError.js';
-import type { Voice } from '../consciousness/Voice.js';
+import type { Voice } from '../voice/Voice.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import type { MethodLatency } from './AttemptTimeout.js';
 import type { MethodState } from './MethodState.js';

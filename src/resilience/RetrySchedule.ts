@@ -5,7 +5,7 @@ import {
   noJitterGenerator,
   type IBackoff,
 } from 'cockatiel';
-import { CATEGORY_POLICY } from '../classify/ErrorCategory.js';
+import { CATEGORY_POLICY } from '../vocabulary/ErrorCategory.js';
 import type { Classification } from '../classify/Classification.js';
 import type { RetryOptions } from './RetryOptions.js';
 

@@ -1,4 +1,4 @@
-import type { CircuitState } from '../health/AdapterHealthSignature.js';
+import type { CircuitState } from '../vocabulary/CircuitState.js';
 import type { BreakerOptions } from './BreakerOptions.js';
 import { VoiceBreaker, type BreakerErrorFilter } from './VoiceBreaker.js';
 

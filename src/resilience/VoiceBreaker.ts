@@ -1,7 +1,7 @@
 import { CircuitState as CockatielState, circuitBreaker, handleWhen } from 'cockatiel';
 import { RollingWindowBreaker } from './RollingWindowBreaker.js';
 import type { CircuitBreakerPolicy } from 'cockatiel';
-import type { CircuitState } from '../health/AdapterHealthSignature.js';
+import type { CircuitState } from '../vocabulary/CircuitState.js';
 import type { BreakerOptions } from './BreakerOptions.js';
 
 /** Decides, for a rejected attempt, whether it counts against the breaker. */

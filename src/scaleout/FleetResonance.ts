@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ERROR_CATEGORIES, type ErrorCategory } from '../classify/ErrorCategory.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
 import { RESONANCE_ACTION } from '../patterns/ResonanceDetector.js';
 import type { InstanceSummary } from './InstanceSummary.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CATEGORIES, type ErrorCategory } from '../classify/ErrorCategory.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 /** What one instance tells the others every sync: the voices failing there now, with their category. */
 export interface InstanceSummary {

@@ -1,4 +1,4 @@
-import type { HealingOutcomeCounts } from '../memory/PatternMemory.js';
+import type { HealingOutcomeCounts } from '../healing/HealingMemory.js';
 import { LuaScript } from './LuaScript.js';
 import type { RedisLink } from './RedisLink.js';
 import type { SharedKeys } from './SharedKeys.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { Clock } from '../clock/Clock.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { PatternMemory } from '../memory/PatternMemory.js';
@@ -10,12 +10,8 @@ import { FleetResonance } from './FleetResonance.js';
 import { isSharedFailure, parseInstanceSummaries, type InstanceSummary } from './InstanceSummary.js';
 import { LuaScript } from './LuaScript.js';
 import { RedisLink } from './RedisLink.js';
-import {
-  CooldownMessageSchema,
-  SharedCooldowns,
-  type CooldownReason,
-  type CooldownTarget,
-} from './SharedCooldowns.js';
+import { CooldownMessageSchema, SharedCooldowns, type CooldownTarget } from './SharedCooldowns.js';
+import { type CooldownReason } from '../vocabulary/CallOutcome.js';
 import { FactMessageSchema, SharedFacts } from './SharedFacts.js';
 import { SharedHealingStats } from './SharedHealingStats.js';
 import { SharedKeys } from './SharedKeys.js';

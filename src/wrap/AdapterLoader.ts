@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/Clock.js';
-import type { Voice } from '../consciousness/Voice.js';
+import type { Voice } from '../voice/Voice.js';
 import { ImportFailureError } from '../errors/ImportFailureError.js';
 import { classifyError } from '../classify/classifyError.js';
 import { registerSecretsOf } from '../classify/KnownSecrets.js';

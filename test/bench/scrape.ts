@@ -21,7 +21,7 @@ import { InfrastructureConsciousness } from '../../src/consciousness/Infrastruct
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { BodyBuffers } from '../../src/metrics/BodyBuffers.js';
 import { renderMetrics } from '../../src/metrics/renderMetrics.js';
-import { startMetricsServer } from '../../src/metrics/startMetricsServer.js';
+import { startMetricsServer } from '../../src/endpoints/startMetricsServer.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { fixed, machineInfo, median, renderTable, verdict, writeJsonReport } from './benchTable.js';
 

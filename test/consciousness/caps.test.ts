@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { PatternMemory } from '../../src/memory/PatternMemory.js';
-import { startMetricsServer, type MetricsServer } from '../../src/metrics/startMetricsServer.js';
+import { startMetricsServer, type MetricsServer } from '../../src/endpoints/startMetricsServer.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { memoryLogger } from '../support/memoryLogger.js';
 import { message, sampleValue } from '../support/fixtures.js';

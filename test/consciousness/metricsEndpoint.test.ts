@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
-import { startMetricsServer, type MetricsServer } from '../../src/metrics/startMetricsServer.js';
+import { startMetricsServer, type MetricsServer } from '../../src/endpoints/startMetricsServer.js';
 import { freshInfrastructure, message } from '../support/fixtures.js';
 
 /** The DESIGN §8 contract: name → type and label names. */

@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdapterHealthSignatureSchema } from '../../src/health/AdapterHealthSignature.js';
 import { HealthTracker } from '../../src/health/HealthTracker.js';
-import { heuristicFailureProbability } from '../../src/prediction/heuristicFailureProbability.js';
+import { heuristicFailureProbability } from '../../src/health/heuristicFailureProbability.js';
 import { PatternEngine } from '../../src/patterns/PatternEngine.js';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { InfrastructureMetricsBridge } from '../../src/consciousness/bridge/InfrastructureMetricsBridge.js';

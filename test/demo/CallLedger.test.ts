@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { InfrastructureEvents } from '../../src/consciousness/CallEvents.js';
+import type { InfrastructureEvents } from '../../src/voice/CallEvents.js';
 import { CallLedger } from '../../src/demo/CallLedger.js';
 import type { AdapterHealthSignature } from '../../src/health/AdapterHealthSignature.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAVOURED_PRIOR, NEUTRAL_PRIOR, favouredAction } from '../../src/healing/healingPrior.js';
 import { HealingPolicy } from '../../src/healing/HealingPolicy.js';
-import type { HealingActionType } from '../../src/healing/SelfHealingAction.js';
+import type { HealingActionType } from '../../src/vocabulary/HealingActionType.js';
 import { createSeededRandom } from '../../src/lab/seededRandom.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { PatternMemory } from '../../src/memory/PatternMemory.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATEGORIES, type ErrorCategory } from '../../src/classify/ErrorCategory.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
 import {
   applicableActions,
   type ApplicableAction,

@@ -1,15 +1,17 @@
-import type { ErrorCategory } from '../../src/classify/ErrorCategory.js';
+import type { ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
 import type { HealingActionRef } from '../../src/health/AdapterHealthSignature.js';
 import { Healer, type HealerOptions } from '../../src/healing/Healer.js';
 import type { HealingPrior } from '../../src/healing/healingPrior.js';
-import type { SelfHealingAction, HealingActionType } from '../../src/healing/SelfHealingAction.js';
+import type { SelfHealingAction } from '../../src/healing/SelfHealingAction.js';
+import type { HealingActionType } from '../../src/vocabulary/HealingActionType.js';
 import type { VoiceHandle, VoiceHealth } from '../../src/healing/VoiceHandle.js';
-import { CallTally } from '../../src/healing/CallTally.js';
-import { VoiceTuning } from '../../src/healing/VoiceTuning.js';
+import { CallTally } from '../../src/voice/CallTally.js';
+import { VoiceTuning } from '../../src/voice/VoiceTuning.js';
 import { createSeededRandom } from '../../src/lab/seededRandom.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { PatternMemory } from '../../src/memory/PatternMemory.js';
-import type { InfrastructurePattern, PatternType } from '../../src/patterns/InfrastructurePattern.js';
+import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
+import type { PatternType } from '../../src/vocabulary/PatternType.js';
 
 /** 2025-01-01T12:00:00Z. */
 export const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);

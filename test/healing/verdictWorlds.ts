@@ -1,5 +1,5 @@
-import type { HealingActionType } from '../../src/healing/SelfHealingAction.js';
-import type { VoiceTuning } from '../../src/healing/VoiceTuning.js';
+import type { HealingActionType } from '../../src/vocabulary/HealingActionType.js';
+import type { VoiceTuning } from '../../src/voice/VoiceTuning.js';
 import { createSeededRandom } from '../../src/lab/seededRandom.js';
 import { FakeVoice, favour, healerKit, pattern } from './healingTestKit.js';
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ERROR_CATEGORIES, type ErrorCategory } from '../../src/classify/ErrorCategory.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
 import { AdapterHealthSignatureSchema, type AdapterStatus } from '../../src/health/AdapterHealthSignature.js';
 import { HealthTracker, type HealingActionRef } from '../../src/health/HealthTracker.js';
 

@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
-import { startMetricsServer } from '../../src/metrics/startMetricsServer.js';
+import { startMetricsServer } from '../../src/endpoints/startMetricsServer.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import type { ScriptedServer } from '../support/scriptedOpenAIServer.js';
 import { CLIENT_KEY, LEAKS, startLeakyUpstream } from './fixtures/leakyUpstream.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { SelfHealingAction } from '../../src/healing/SelfHealingAction.js';
-import type { InfrastructurePattern, PatternType } from '../../src/patterns/InfrastructurePattern.js';
+import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
+import type { PatternType } from '../../src/vocabulary/PatternType.js';
 import type { StoreLogger } from '../../src/memory/Store.js';
 
 /** 2025-01-01T12:00:00Z. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
-import { startMetricsServer, type MetricsServer } from '../../src/metrics/startMetricsServer.js';
+import { startMetricsServer, type MetricsServer } from '../../src/endpoints/startMetricsServer.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { parseExposition, type ParsedFamily } from '../metrics/exposition.js';
 import { freshInfrastructure, message } from '../support/fixtures.js';

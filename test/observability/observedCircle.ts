@@ -8,7 +8,7 @@ import { createMessage, type ConsciousMessage } from '../../src/firecircle/Consc
 import { startProviderEmulator, type ProviderEmulator } from '../../src/lab/ProviderEmulator.js';
 import type { ScenarioInput } from '../../src/lab/ScenarioSchema.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
-import { startMetricsServer, type MetricsServer } from '../../src/metrics/startMetricsServer.js';
+import { startMetricsServer, type MetricsServer } from '../../src/endpoints/startMetricsServer.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 
 /** The scenario of these tests: an outage with resonance, an API change, then recovery of every voice. */

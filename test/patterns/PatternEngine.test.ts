@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import type { ErrorCategory } from '../../src/classify/ErrorCategory.js';
+import type { ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
 import type { CallObservation } from '../../src/patterns/CallObservation.js';
 import {
   InfrastructurePatternSchema,
   type InfrastructurePattern,
-  type PatternType,
 } from '../../src/patterns/InfrastructurePattern.js';
+import { type PatternType } from '../../src/vocabulary/PatternType.js';
 import {
   PatternEngine,
   type PatternEngineOptions,

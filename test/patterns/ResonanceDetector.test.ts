@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import type { ErrorCategory } from '../../src/classify/ErrorCategory.js';
+import type { ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
 import { RESONANCE_ACTION, ResonanceDetector } from '../../src/patterns/ResonanceDetector.js';
 import type { DetectedPattern } from '../../src/patterns/PatternDetector.js';
 import { observation, seededRandom } from './observations.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ERROR_CATEGORIES } from '../../src/classify/ErrorCategory.js';
+import { ERROR_CATEGORIES } from '../../src/vocabulary/ErrorCategory.js';
 import { ApiChangeDetector } from '../../src/patterns/ApiChangeDetector.js';
 import { DegradationDetector } from '../../src/patterns/DegradationDetector.js';
 import { PatternEngine } from '../../src/patterns/PatternEngine.js';

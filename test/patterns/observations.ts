@@ -1,4 +1,4 @@
-import type { ErrorCategory } from '../../src/classify/ErrorCategory.js';
+import type { ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
 import type { CallObservation } from '../../src/patterns/CallObservation.js';
 export { createSeededRandom as seededRandom } from '../../src/lab/seededRandom.js';
 

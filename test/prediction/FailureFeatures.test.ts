@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ERROR_CATEGORIES, type ErrorCategory } from '../../src/classify/ErrorCategory.js';
-import type { CircuitState } from '../../src/health/AdapterHealthSignature.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
+import type { CircuitState } from '../../src/vocabulary/CircuitState.js';
 import { HealthTracker } from '../../src/health/HealthTracker.js';
 import {
   FAILURE_FEATURE_COUNT,

@@ -16,8 +16,8 @@
  *   can show the features help there too, and how much of the gain is the traces.
  */
 import { createSeededRandom, type RandomSource } from '../../src/lab/seededRandom.js';
-import { CATEGORY_POLICY, type ErrorCategory } from '../../src/classify/ErrorCategory.js';
-import type { CircuitState } from '../../src/health/AdapterHealthSignature.js';
+import { CATEGORY_POLICY, type ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
+import type { CircuitState } from '../../src/vocabulary/CircuitState.js';
 import { HealthTracker } from '../../src/health/HealthTracker.js';
 import { FailureFeatures } from '../../src/prediction/FailureFeatures.js';
 import { FailurePredictor } from '../../src/prediction/FailurePredictor.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATEGORIES } from '../../src/classify/ErrorCategory.js';
+import { ERROR_CATEGORIES } from '../../src/vocabulary/ErrorCategory.js';
 import { SelfHealingActionSchema, type SelfHealingAction } from '../../src/healing/SelfHealingAction.js';
 import {
   AdapterHealthSignatureSchema,

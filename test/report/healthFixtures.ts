@@ -1,6 +1,7 @@
 import type { AdapterHealthSignature } from '../../src/health/AdapterHealthSignature.js';
 import type { SelfHealingAction } from '../../src/healing/SelfHealingAction.js';
-import type { InfrastructurePattern, PatternType } from '../../src/patterns/InfrastructurePattern.js';
+import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
+import type { PatternType } from '../../src/vocabulary/PatternType.js';
 
 /** 2025-01-01T12:00:00Z, the reference time of the report tests. */
 export const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATEGORIES } from '../../src/classify/ErrorCategory.js';
+import { ERROR_CATEGORIES } from '../../src/vocabulary/ErrorCategory.js';
 import { CATEGORY_CAUSES, dominantCategory, likelyCauseOf } from '../../src/report/index.js';
 
 const health = (

@@ -5,7 +5,7 @@ import type { Store } from '../../src/memory/Store.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { createSeededRandom } from '../../src/lab/seededRandom.js';
 import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
-import type { CircuitEvent, HealingEvent } from '../../src/consciousness/CallEvents.js';
+import type { CircuitEvent, HealingEvent } from '../../src/voice/CallEvents.js';
 
 /** Simulated time: adapters "take" latency by advancing it; retries sleep on it. */
 export class SimClock {

@@ -4,7 +4,7 @@ import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { importAdapter } from '../../src/wrap/importAdapter.js';
 import { failureOf } from '../../src/errors/failureOf.js';
 import { StreamInterruptedError } from '../../src/errors/StreamInterruptedError.js';
-import type { CircuitEvent } from '../../src/consciousness/CallEvents.js';
+import type { CircuitEvent } from '../../src/voice/CallEvents.js';
 import { closedPort, startScriptedServer, type ScriptedServer } from '../support/scriptedOpenAIServer.js';
 import { OpenAIVoice, testClient } from '../support/openaiVoice.js';
 import { freshInfrastructure, message, sampleValue } from '../support/fixtures.js';

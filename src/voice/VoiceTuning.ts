@@ -1,4 +1,4 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 /** A retry override for one category, set by a `retry_strategy` healing action. */
 export interface RetryOverride {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {
   heuristicFailureProbability,
   type HeuristicFailureInput,
-} from '../../src/prediction/heuristicFailureProbability.js';
+} from '../../src/health/heuristicFailureProbability.js';
 
 const input = fc.record({
   isConnected: fc.boolean(),

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { redactingReplacer, redactSecrets } from '../classify/redactSecrets.js';
-import { BodyBuffers } from './BodyBuffers.js';
-import { isMetricsSource, type MetricsSource } from './MetricsSource.js';
-import { renderMetrics } from './renderMetrics.js';
+import { BodyBuffers } from '../metrics/BodyBuffers.js';
+import { isMetricsSource, type MetricsSource } from '../metrics/MetricsSource.js';
+import { renderMetrics } from '../metrics/renderMetrics.js';
 
 /** A node:http style handler; `next` (express/connect) is called for paths it does not serve. */
 export type MetricsRequestHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;

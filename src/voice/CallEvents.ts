@@ -1,14 +1,9 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
-import type { AdapterHealthSignature, CircuitState } from '../health/AdapterHealthSignature.js';
-import type { CallOutcome, FallbackKind as MetricFallbackKind } from '../metrics/metricNames.js';
+import type { AdapterHealthSignature } from '../health/AdapterHealthSignature.js';
+import type { CircuitState } from '../vocabulary/CircuitState.js';
+import type { HealingActionType } from '../vocabulary/HealingActionType.js';
 import type { OperationRecord } from '../usage/OperationRecord.js';
-
-/** How a caller call ended, as counted in `fire_circle_adapter_calls_total` (values: CALL_OUTCOMES). */
-export type CallOutcomeLabel = CallOutcome;
-
-/** Which rung of the fallback chain served a call (values: FALLBACK_KINDS). */
-export type FallbackKind = MetricFallbackKind;
 
 /** A classified failure, as emitted to listeners and logs (no raw error: secrets stay out). */
 export interface FailureEvent {
@@ -33,7 +28,7 @@ export interface CircuitEvent {
 /** A healing action taken on the call path (alias resolution, fallback routing, ...). */
 export interface HealingEvent {
   readonly actionId: string;
-  readonly actionType: 'retry_strategy' | 'fallback' | 'config_update' | 'api_adaptation' | 'reconnect';
+  readonly actionType: HealingActionType;
   readonly targetAdapter: string;
   readonly initiatedAt: string;
   readonly reason: string;

@@ -1,4 +1,4 @@
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 /**
  * One backoff schedule shared by every voice for a category (used during resonance): each retry

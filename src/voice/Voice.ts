@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Classification } from '../classify/Classification.js';
-import type { ErrorCategory } from '../classify/ErrorCategory.js';
-import type { CircuitState } from '../health/AdapterHealthSignature.js';
+import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
+import type { CircuitState } from '../vocabulary/CircuitState.js';
 import { HealthTracker } from '../health/HealthTracker.js';
-import { CallTally } from '../healing/CallTally.js';
-import { VoiceTuning } from '../healing/VoiceTuning.js';
+import { CallTally } from './CallTally.js';
+import { VoiceTuning } from './VoiceTuning.js';
 import type {
   AdapterMetrics,
   InfrastructureMetrics,
   MethodMetrics,
 } from '../metrics/InfrastructureMetrics.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
-import type { CooldownReason } from '../scaleout/SharedCooldowns.js';
+import type { CooldownReason } from '../vocabulary/CallOutcome.js';
 import { answeringModel } from '../usage/answeringModel.js';
 import { UsageMeter } from '../usage/UsageMeter.js';
 import { DEFAULT_USAGE_SETTINGS, type UsageSettings } from '../usage/UsageOptions.js';
-import type { CallOutcomeLabel, FallbackKind, HealingEvent, InfrastructureEvents } from './CallEvents.js';
+import type { HealingEvent, InfrastructureEvents } from './CallEvents.js';
+import type { CallOutcome as CallOutcomeLabel, FallbackKind } from '../vocabulary/CallOutcome.js';
 
 /** Models with their own cool-down kept per voice at most (the oldest is dropped beyond it). */
 const MAX_MODEL_COOLDOWNS = 64;

@@ -5,11 +5,11 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdapterHealthSignature } from '../../src/health/AdapterHealthSignature.js';
 import { InfrastructureMetrics } from '../../src/metrics/InfrastructureMetrics.js';
-import { metricsHandler } from '../../src/metrics/metricsHandler.js';
+import { metricsHandler } from '../../src/endpoints/metricsHandler.js';
 import type { MetricsSource } from '../../src/metrics/MetricsSource.js';
-import { startMetricsServer, type MetricsServer } from '../../src/metrics/startMetricsServer.js';
-import { parseExposition } from './exposition.js';
-import { referenceOpenMetrics } from './referenceOpenMetrics.js';
+import { startMetricsServer, type MetricsServer } from '../../src/endpoints/startMetricsServer.js';
+import { parseExposition } from '../metrics/exposition.js';
+import { referenceOpenMetrics } from '../metrics/referenceOpenMetrics.js';
 
 const PROMETHEUS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';

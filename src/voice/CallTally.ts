@@ -1,4 +1,4 @@
-import { positiveOption } from '../memory/positiveOption.js';
+import { positiveOption } from '../base/positiveOption.js';
 
 /** Default width of one time bucket of a {@link CallTally}. */
 export const DEFAULT_TALLY_BUCKET_MS = 250;

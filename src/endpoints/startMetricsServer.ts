@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { invalidOptions } from '../errors/invalidOptions.js';
 import { metricsHandler } from './metricsHandler.js';
-import { isMetricsSource, type MetricsSource } from './MetricsSource.js';
+import { isMetricsSource, type MetricsSource } from '../metrics/MetricsSource.js';
 
 /** Default port of the metrics server (the OpenTelemetry Prometheus exporter's port). */
 export const DEFAULT_METRICS_PORT = 9464;

@@ -4,7 +4,11 @@ import type { CounterCell } from './FastCounter.js';
 import type { HistogramCell } from './FastHistogram.js';
 import { labelValue } from './labelValue.js';
 import type { MetricFamilies } from './metricFamilies.js';
-import { DEFAULT_MAX_MODELS_PER_ADAPTER, OVERFLOW_LABEL_VALUE, UNKNOWN_MODEL_LABEL_VALUE } from './metricNames.js';
+import {
+  DEFAULT_MAX_MODELS_PER_ADAPTER,
+  OVERFLOW_LABEL_VALUE,
+  UNKNOWN_MODEL_LABEL_VALUE,
+} from './metricNames.js';
 import { CALL_OUTCOMES, type CallOutcome, type FallbackKind } from '../vocabulary/CallOutcome.js';
 
 /** Raw model names cached per fallback target, as a multiple of the model cap. */

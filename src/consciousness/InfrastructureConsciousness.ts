@@ -20,6 +20,7 @@ import { MemoryStore } from '../memory/MemoryStore.js';
 import { PatternMemory } from '../memory/PatternMemory.js';
 import { StateSnapshots } from '../memory/StateSnapshots.js';
 import type { Store } from '../memory/Store.js';
+import { ApiChangeDetector } from '../patterns/ApiChangeDetector.js';
 import { PatternEngine } from '../patterns/PatternEngine.js';
 import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
 import { FailureFeatures } from '../prediction/FailureFeatures.js';
@@ -267,6 +268,10 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
             resonanceThreshold: () => resonanceThreshold(cfg.resonanceFailureThreshold, this.voices.size),
             patternDetected: (pattern) => this.patternDetected(pattern),
             patternResolved: (pattern) => this.patternResolved(pattern),
+            shapeLearned: (adapter, shape) => {
+              for (const d of this.patterns.detectors)
+                if (d instanceof ApiChangeDetector) d.learnShape(adapter, shape);
+            },
           });
     this.ready = this.loadMemory().catch((err: unknown) =>
       this.logger.warn({ err: String(err) }, 'pattern memory could not be loaded; starting fresh'),

@@ -99,6 +99,17 @@ export class ApiChangeDetector implements PatternDetector {
     return this.states.size + shapes;
   }
 
+  /**
+   * Learns that `adapter` now answers with `shape` (another instance found the API change): the
+   * shape counts as known, so seeing it here is not reported as a change again.
+   */
+  public learnShape(adapter: string, shape: string): void {
+    const s = this.states.touch(adapter);
+    const before = this.sight(s, shape);
+    s.shapes.set(shape, Math.max(before + 1, this.options.stableShapeCount));
+    s.lastKnownShape = shape;
+  }
+
   /** Updates the adapter's shape history; returns a pattern when a change starts, escalates or is absorbed. */
   public observe(o: CallObservation): readonly DetectedPattern[] {
     const s = this.states.touch(o.adapter);

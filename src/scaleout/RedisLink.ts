@@ -59,6 +59,7 @@ export class RedisLink {
   private warnedOnce = false;
   private closed = false;
   private readonly subscriptions: { channel: string; listener: (message: string) => void }[] = [];
+  private readonly readyListeners: (() => void)[] = [];
   /** Commands sent (successful or not), for the benchmark's commands-per-call figure. */
   commandsSent = 0;
   /** Commands that failed or timed out. */
@@ -153,6 +154,14 @@ export class RedisLink {
     this.subscriber?.subscribe(channel, listener).catch((err: unknown) => this.failed(err, 'pub/sub', false));
   }
 
+  /**
+   * Called whenever a connection (the command client or the subscriber) becomes ready again: what
+   * was published meanwhile was missed, and writes that failed can be retried.
+   */
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
   /** Closes the connections this link opened (a client passed in is left open); idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -207,6 +216,9 @@ export class RedisLink {
       firstError?.();
     });
     client.on('end', () => this.markDown());
+    client.on('ready', () => {
+      for (const listener of this.readyListeners) listener();
+    });
   }
 
   private succeeded(): void {

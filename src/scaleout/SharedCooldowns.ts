@@ -21,6 +21,8 @@ export const CooldownMessageSchema = z.object({
   until: z.number(),
   reason: z.enum(['rate_limited', 'auth']),
   from: z.string(),
+  /** Epoch ms of the sender's clock when it observed the cool-down (how fast it travelled). */
+  sentAt: z.number().optional(),
 });
 
 /** A cool-down as published on the channel. */
@@ -49,15 +51,19 @@ const MAX_STAGGER_MS = 2_000;
 const MAX_KNOWN = 4_096;
 
 /**
- * Cool-downs shared across instances: a local cool-down is written to Redis (extend-only, fire and
- * forget) and published; cool-downs from other instances arrive by pub/sub at once and by the
- * periodic sync (missed messages, reconnections) and are pushed into the voices, whose hot path
- * reads a plain number. A write is skipped when a known deadline already covers it, so a storm of
- * 429s on many instances costs one write per deadline, not one per 429.
+ * Cool-downs shared across instances: a local cool-down is written to Redis at once (extend-only,
+ * fire and forget) and published; cool-downs from other instances arrive by pub/sub as soon as
+ * they are written, and by the heartbeat's read of the set (messages missed during a
+ * disconnection, a new instance), and are pushed into the voices, whose hot path reads a plain
+ * number. A write is skipped when a known deadline already covers it, so a storm of 429s on many
+ * instances costs one write per deadline, not one per 429; a write Redis did not answer is retried
+ * while the cool-down is still in force.
  */
 export class SharedCooldowns {
   /** Deadline per member (this instance's and others'), as far as this instance knows. */
   private readonly known = new Map<string, number>();
+  /** Cool-downs whose write was not answered (Redis down), retried while in force. */
+  private readonly pending = new Map<string, CooldownMessage>();
 
   constructor(
     private readonly link: RedisLink,
@@ -84,18 +90,48 @@ export class SharedCooldowns {
       until: deadline,
       reason,
       from: this.instanceId,
+      sentAt: Math.floor(this.clock()),
     };
-    const ttlMs = Math.ceil(Math.max(1_000, deadline - this.clock() + 1_000));
-    void this.link.script(
+    void this.write(member, message);
+  }
+
+  /** Whether cool-down writes wait for Redis. */
+  get waiting(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Retries the cool-downs whose write was not answered, while they are still in force. */
+  async retry(): Promise<void> {
+    const now = this.clock();
+    for (const [member, message] of [...this.pending]) {
+      this.pending.delete(member);
+      if (message.until > now && !(await this.write(member, message))) return;
+    }
+  }
+
+  /** Writes (extend-only) and publishes one cool-down; false (kept for a retry) when Redis did not answer. */
+  private async write(member: string, message: CooldownMessage): Promise<boolean> {
+    const ttlMs = Math.ceil(Math.max(1_000, message.until - this.clock() + 1_000));
+    const reply = await this.link.script(
       EXTEND_COOLDOWN,
       [this.keys.cooldowns],
-      [String(deadline), member, this.keys.channel, String(ttlMs), JSON.stringify(message)],
+      [String(message.until), member, this.keys.channel, String(ttlMs), JSON.stringify(message)],
     );
+    if (reply !== undefined) return true;
+    if ((this.pending.get(member)?.until ?? 0) < message.until) this.pending.set(member, message);
+    return false;
   }
+
+  /** How long the last cool-downs from other instances took to arrive (ms, by the two clocks; at most 256). */
+  readonly arrivalLagsMs: number[] = [];
 
   /** A cool-down announced by another instance. */
   received(message: CooldownMessage): void {
     if (message.from === this.instanceId) return;
+    if (message.sentAt !== undefined) {
+      this.arrivalLagsMs.push(this.clock() - message.sentAt);
+      if (this.arrivalLagsMs.length > 256) this.arrivalLagsMs.shift();
+    }
     this.apply(SharedKeys.cooldownMember(message.voice, message.model), message.until);
   }
 

@@ -3,15 +3,15 @@ import type { Clock } from '../clock/Clock.js';
 import { LuaScript } from './LuaScript.js';
 import type { RedisLink } from './RedisLink.js';
 import type { SharedKeys } from './SharedKeys.js';
-import { RefetchGate } from './RefetchGate.js';
 
-/** A fact as published on the channel. */
+/** A fact as published on the channel (`gen`: the shared generation its write created). */
 export const FactMessageSchema = z.object({
   kind: z.literal('fact'),
   field: z.string(),
   version: z.number(),
   value: z.string(),
   from: z.string(),
+  gen: z.number().optional(),
 });
 
 /** A fact as published on the channel. */
@@ -19,7 +19,8 @@ export type FactMessage = z.infer<typeof FactMessageSchema>;
 
 /**
  * Versioned write: the fact is stored only when its version is newer than the stored one, so an
- * older fact (from a slow instance, a replayed message) never overwrites a newer one.
+ * older fact (from a slow instance, a replayed write) never overwrites a newer one. A stored fact
+ * bumps the generation and is published with it.
  */
 const SET_FACT = new LuaScript(
   'set fact',
@@ -30,9 +31,9 @@ if current then
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('HINCRBY', KEYS[2], 'facts', 1)
+local gen = redis.call('HINCRBY', KEYS[2], 'gen', 1)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-redis.call('PUBLISH', ARGV[5], ARGV[6])
+redis.call('PUBLISH', ARGV[5], string.sub(ARGV[6], 1, -2) .. ',"gen":' .. gen .. '}')
 return 1`,
 );
 
@@ -40,20 +41,30 @@ return 1`,
 export interface FactSink {
   /** Another instance learned that `method` of voice `adapter` is served by `alias`. */
   aliasLearned(adapter: string, method: string, alias: string): void;
+  /** Another instance found that voice `adapter` answers with a new response shape (an API change). */
+  shapeLearned(adapter: string, shape: string): void;
 }
 
+/** The kinds of fact and their fields: `alias|<voice>|<method>`, `shape|<voice>`. */
 const aliasField = (adapter: string, method: string): string =>
   `alias|${encodeURIComponent(adapter)}|${encodeURIComponent(method)}`;
+const shapeField = (adapter: string): string => `shape|${encodeURIComponent(adapter)}`;
+
+/** Most facts waiting for Redis to come back (the oldest are dropped beyond it). */
+const MAX_PENDING = 1_024;
 
 /**
  * Facts learned about providers, shared versioned: method aliases (`alias|<voice>|<method>` →
- * alias). A fact learned here is written (version = the time it was learned) and published; facts
- * from others arrive by pub/sub, and by a full read whenever the facts generation moved (a missed
- * message, a reconnection, a new instance).
+ * alias) and API-change signatures (`shape|<voice>` → the response shape the provider changed to).
+ * A fact learned here is written at once (version = the time it was learned) and published; facts
+ * from others arrive by pub/sub, and by a full read when this instance (re)connects. A write that
+ * fails (Redis down) is retried until it is answered, so what was learned during an outage reaches
+ * the fleet afterwards (an older version than the stored one is refused by the script).
  */
 export class SharedFacts {
   private readonly versions = new Map<string, number>();
-  private readonly gate: RefetchGate;
+  /** Facts whose write was not answered: field → version and value. */
+  private readonly pending = new Map<string, { version: number; value: string }>();
 
   constructor(
     private readonly link: RedisLink,
@@ -62,23 +73,29 @@ export class SharedFacts {
     private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly sink: FactSink,
-    refetchMs: number,
-  ) {
-    this.gate = new RefetchGate(clock, refetchMs);
-  }
+  ) {}
 
   /** Shares an alias this instance learned. */
   publishAlias(adapter: string, method: string, alias: string): void {
-    const field = aliasField(adapter, method);
-    const version = Math.floor(this.clock());
-    if ((this.versions.get(field) ?? -1) >= version) return;
-    this.versions.set(field, version);
-    const message: FactMessage = { kind: 'fact', field, version, value: alias, from: this.instanceId };
-    void this.link.script(
-      SET_FACT,
-      [this.keys.facts, this.keys.generations],
-      [field, String(version), alias, String(this.ttlMs), this.keys.channel, JSON.stringify(message)],
-    );
+    this.publish(aliasField(adapter, method), alias);
+  }
+
+  /** Shares an API change this instance found: the voice now answers with `shape`. */
+  publishShape(adapter: string, shape: string): void {
+    this.publish(shapeField(adapter), shape);
+  }
+
+  /** Whether writes wait for Redis. */
+  get waiting(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Retries the writes that were not answered (one command each; rare). */
+  async retry(): Promise<void> {
+    for (const [field, { version, value }] of [...this.pending]) {
+      this.pending.delete(field);
+      if (!(await this.write(field, version, value))) return;
+    }
   }
 
   /** A fact published by another instance. */
@@ -86,23 +103,46 @@ export class SharedFacts {
     if (message.from !== this.instanceId) this.apply(message.field, message.version, message.value);
   }
 
-  /** The facts generation read by the sync: re-reads every fact when it moved. */
-  async synced(generation: string): Promise<void> {
-    if (!this.gate.due(generation)) return;
-    const pairs = await this.link.pairs(['HGETALL', this.keys.facts]);
-    if (pairs === undefined) return;
-    this.gate.fetched(generation);
+  /** Every stored fact (`field`, `<version>|<value>`), from a full read. */
+  stored(pairs: Iterable<readonly [string, string]>): void {
     for (const [field, value] of pairs) {
       const bar = value.indexOf('|');
       this.apply(field, Number(value.slice(0, bar)), value.slice(bar + 1));
     }
   }
 
+  private publish(field: string, value: string): void {
+    const version = Math.floor(this.clock());
+    if ((this.versions.get(field) ?? -1) >= version) return;
+    this.versions.set(field, version);
+    void this.write(field, version, value);
+  }
+
+  /** Writes one fact; false (and kept for a retry) when Redis did not answer. */
+  private async write(field: string, version: number, value: string): Promise<boolean> {
+    const message: FactMessage = { kind: 'fact', field, version, value, from: this.instanceId };
+    const reply = await this.link.script(
+      SET_FACT,
+      [this.keys.facts, this.keys.generations],
+      [field, String(version), value, String(this.ttlMs), this.keys.channel, JSON.stringify(message)],
+    );
+    if (reply !== undefined) return true;
+    const newer = this.pending.get(field);
+    if ((newer === undefined || newer.version < version) && this.pending.size < MAX_PENDING)
+      this.pending.set(field, { version, value });
+    return false;
+  }
+
   private apply(field: string, version: number, value: string): void {
     if (!Number.isFinite(version) || (this.versions.get(field) ?? -1) >= version) return;
     const [kind, adapter, method] = field.split('|');
-    if (kind !== 'alias' || adapter === undefined || method === undefined) return;
-    this.versions.set(field, version);
-    this.sink.aliasLearned(decodeURIComponent(adapter), decodeURIComponent(method), value);
+    if (adapter === undefined) return;
+    if (kind === 'alias' && method !== undefined) {
+      this.versions.set(field, version);
+      this.sink.aliasLearned(decodeURIComponent(adapter), decodeURIComponent(method), value);
+    } else if (kind === 'shape' && method === undefined) {
+      this.versions.set(field, version);
+      this.sink.shapeLearned(decodeURIComponent(adapter), value);
+    }
   }
 }

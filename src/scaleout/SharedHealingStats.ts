@@ -1,18 +1,4 @@
 import type { HealingOutcomeCounts } from '../healing/HealingMemory.js';
-import { LuaScript } from './LuaScript.js';
-import type { RedisLink } from './RedisLink.js';
-import type { SharedKeys } from './SharedKeys.js';
-import { RefetchGate } from './RefetchGate.js';
-
-/** One atomic increment of a fleet-wide count, plus the generation readers watch. */
-const COUNT_OUTCOME = new LuaScript(
-  'count healing outcome',
-  `redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('HINCRBY', KEYS[2], 'healing', 1)
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-return 1`,
-);
 
 /** Where the fleet-wide counts go (PatternMemory). */
 export interface HealingStatsSink {
@@ -20,50 +6,54 @@ export interface HealingStatsSink {
   mergeFleetCounts(counts: ReadonlyMap<string, HealingOutcomeCounts>): void;
 }
 
+/** Most distinct fields accumulated before a flush (one per pattern, category, action and outcome). */
+const MAX_PENDING_FIELDS = 4_096;
+
 /**
  * The healing policy's success/failure counts per (pattern, category, action), summed over every
- * instance by atomic increments (`HINCRBY`), so each instance's bandit learns from all outcomes.
- * Read back whenever the healing generation moved.
+ * instance. Outcomes are accumulated here and sent in the next batch (an atomic `HINCRBY` per
+ * field); the batch publishes the new fleet-wide values of the fields it touched, which every
+ * instance merges into its memory. While Redis is down the increments keep accumulating and are
+ * flushed on reconnection, so no instance's outcomes are lost.
  */
 export class SharedHealingStats {
-  private readonly gate: RefetchGate;
+  /** Field (`<key>|s` / `<key>|f`) → increments not yet sent. */
+  private pending = new Map<string, number>();
 
-  constructor(
-    private readonly link: RedisLink,
-    private readonly keys: SharedKeys,
-    private readonly ttlMs: number,
-    private readonly sink: HealingStatsSink,
-    clock: () => number,
-    refetchMs: number,
-  ) {
-    this.gate = new RefetchGate(clock, refetchMs);
-  }
+  constructor(private readonly sink: HealingStatsSink) {}
 
-  /** Counts one measured outcome fleet-wide (fire and forget). */
+  /** Counts one measured outcome (sent with the next batch). */
   outcome(key: string, success: boolean): void {
-    void this.link.script(
-      COUNT_OUTCOME,
-      [this.keys.healing, this.keys.generations],
-      [`${key}|${success ? 's' : 'f'}`, String(this.ttlMs)],
-    );
+    const field = `${key}|${success ? 's' : 'f'}`;
+    if (!this.pending.has(field) && this.pending.size >= MAX_PENDING_FIELDS) return;
+    this.pending.set(field, (this.pending.get(field) ?? 0) + 1);
   }
 
-  /** The healing generation read by the sync: re-reads the counts when it moved. */
-  async synced(generation: string): Promise<void> {
-    if (!this.gate.due(generation)) return;
-    const pairs = await this.link.pairs(['HGETALL', this.keys.healing]);
-    if (pairs === undefined) return;
-    this.gate.fetched(generation);
+  /** Whether increments wait to be sent. */
+  get waiting(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Takes the increments to send (`undefined` when none); they are no longer pending. */
+  take(): Record<string, number> | undefined {
+    if (this.pending.size === 0) return undefined;
+    const batch = Object.fromEntries(this.pending);
+    this.pending = new Map();
+    return batch;
+  }
+
+  /** Fleet-wide values of some fields (`<key>|s` / `<key>|f` → count), from a batch message or a full read. */
+  merge(fields: Iterable<readonly [string, unknown]>): void {
     const counts = new Map<string, { successes: number; failures: number }>();
-    for (const [field, text] of pairs) {
-      const n = Number(text);
-      const key = field.slice(0, -2);
+    for (const [field, raw] of fields) {
+      const n = Number(raw);
       if (!Number.isFinite(n) || n < 0 || !/\|[sf]$/.test(field)) continue;
+      const key = field.slice(0, -2);
       const entry = counts.get(key) ?? { successes: 0, failures: 0 };
       if (field.endsWith('|s')) entry.successes = n;
       else entry.failures = n;
       counts.set(key, entry);
     }
-    this.sink.mergeFleetCounts(counts);
+    if (counts.size > 0) this.sink.mergeFleetCounts(counts);
   }
 }

@@ -5,7 +5,7 @@
 export class SharedKeys {
   /** Hash instance id → `<epoch ms>|<summary JSON>` of live instances. */
   readonly instances: string;
-  /** Hash of generation counters (`facts`, `healing`, `patterns`): readers refetch when one moves. */
+  /** Hash with `gen`, bumped by every published write of facts, healing counts and patterns: a gap means a missed message. */
   readonly generations: string;
   /** Hash `<kind>|<subject>` → `<version>|<value>` of versioned facts (learned aliases). */
   readonly facts: string;
@@ -13,7 +13,7 @@ export class SharedKeys {
   readonly healing: string;
   /** Sorted set of cool-downs: member `<voice>` or `<voice>:<model>`, score = deadline (epoch ms). */
   readonly cooldowns: string;
-  /** Pub/sub channel of cool-downs and facts. */
+  /** Pub/sub channel of cool-downs, facts, batches (summaries, healing counts, patterns) and byes. */
   readonly channel: string;
 
   constructor(readonly namespace: string) {
@@ -38,6 +38,11 @@ export class SharedKeys {
       voice: decodeURIComponent(voice),
       model: model === undefined ? undefined : decodeURIComponent(model),
     };
+  }
+
+  /** Marker of a batch already applied (so a batch retried after a timeout is not counted twice); 10 min TTL. */
+  batch(id: string): string {
+    return `${this.namespace}:batch:${id}`;
   }
 
   /** List of remembered patterns of one type, newest first, trimmed to the per-type cap. */

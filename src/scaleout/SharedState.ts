@@ -5,9 +5,16 @@ import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { Clock } from '../clock/Clock.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { PatternMemory } from '../memory/PatternMemory.js';
-import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
+import { PatternTypeSchema, type InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
 import { FleetResonance } from './FleetResonance.js';
-import { isSharedFailure, parseInstanceSummaries, type InstanceSummary } from './InstanceSummary.js';
+import {
+  FleetView,
+  isSharedFailure,
+  parseInstanceSummaries,
+  SummaryMessageSchema,
+  type InstanceSummary,
+  type SummaryMessage,
+} from './InstanceSummary.js';
 import { LuaScript } from './LuaScript.js';
 import { RedisLink } from './RedisLink.js';
 import { CooldownMessageSchema, SharedCooldowns, type CooldownTarget } from './SharedCooldowns.js';
@@ -47,6 +54,8 @@ export interface SharedStateHost {
   voices(): Iterable<SummarizedVoice>;
   /** Voices that must fail together for a resonance. */
   resonanceThreshold(): number;
+  /** Another instance found that voice `adapter` now answers with response shape `shape` (an API change). */
+  shapeLearned(adapter: string, shape: string): void;
   /** A fleet resonance began (reported like a detected pattern). */
   patternDetected(pattern: InfrastructurePattern): void;
   /** The fleet resonance ended. */
@@ -54,46 +63,111 @@ export interface SharedStateHost {
 }
 
 /**
- * One round-trip per sync interval: drops expired cool-downs and returns the live ones, publishes
- * this instance's summary and returns the live instances' (dropping the stale), and returns the
- * generations of facts, healing counts and patterns.
- * KEYS: cool-downs, instances, generations. ARGV: now, instance id, summary JSON, instance TTL.
+ * One batch of this instance's writes, and the heartbeat: stores this instance's summary; applies
+ * the batch's healing increments (`HINCRBY`) and pattern appends (capped per type) once — a batch
+ * retried after a timeout is recognised by its id — and bumps the generation; publishes one message
+ * with the summary, the new fleet-wide values of the touched healing fields, the appended patterns
+ * and the generation; then drops expired cool-downs and stale instances and returns the live
+ * cool-downs, the live instances' summaries and the generation.
+ * KEYS: instances, generations, cool-downs, healing, the batch's id key, one pattern list per pattern.
+ * ARGV: now, instance id, summary JSON, instance TTL, channel, healing increments JSON (or ''),
+ * facts TTL, patterns per type, then one pattern JSON per pattern.
  */
-const SYNC = new LuaScript(
-  'sync',
+const FLUSH = new LuaScript(
+  'flush',
   `local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local cooldowns = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[1] .. '|' .. ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ttl * 10)
-local all = redis.call('HGETALL', KEYS[2])
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[1] .. '|' .. ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ttl * 10)
+local message = '{"kind":"batch","from":' .. cjson.encode(ARGV[2]) .. ',"at":"' .. ARGV[1] .. '","summary":' .. ARGV[3]
+local patterns = #ARGV - 8
+if (ARGV[6] ~= '' or patterns > 0) and redis.call('SET', KEYS[5], '1', 'NX', 'PX', 600000) then
+  if ARGV[6] ~= '' then
+    local counts = {}
+    for field, delta in pairs(cjson.decode(ARGV[6])) do
+      counts[field] = redis.call('HINCRBY', KEYS[4], field, delta)
+    end
+    redis.call('PEXPIRE', KEYS[4], ARGV[7])
+    message = message .. ',"healing":' .. cjson.encode(counts)
+  end
+  if patterns > 0 then
+    local texts = {}
+    for i = 1, patterns do
+      redis.call('LPUSH', KEYS[5 + i], ARGV[8 + i])
+      redis.call('LTRIM', KEYS[5 + i], 0, tonumber(ARGV[8]) - 1)
+      redis.call('PEXPIRE', KEYS[5 + i], ARGV[7])
+      texts[i] = ARGV[8 + i]
+    end
+    message = message .. ',"patterns":' .. cjson.encode(texts)
+  end
+  local gen = redis.call('HINCRBY', KEYS[2], 'gen', 1)
+  redis.call('PEXPIRE', KEYS[2], ARGV[7])
+  message = message .. ',"gen":' .. gen
+end
+redis.call('PUBLISH', ARGV[5], message .. '}')
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+local cooldowns = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')
+local all = redis.call('HGETALL', KEYS[1])
 local live = {}
 for i = 1, #all, 2 do
   local at = tonumber(string.match(all[i + 1], '^(%d+)|'))
   if at == nil or now - at > ttl then
-    redis.call('HDEL', KEYS[2], all[i])
+    redis.call('HDEL', KEYS[1], all[i])
   else
     live[#live + 1] = all[i]
     live[#live + 1] = all[i + 1]
   end
 end
-local generations = redis.call('HMGET', KEYS[3], 'facts', 'healing', 'patterns')
-for i = 1, 3 do if not generations[i] then generations[i] = '0' end end
-return {cooldowns, live, generations}`,
+return {cooldowns, live, redis.call('HGET', KEYS[2], 'gen') or '0'}`,
 );
 
-/** Facts, healing counts and patterns whose generation moved are refetched at most every this many syncs. */
-const REFETCH_SYNCS = 5;
+/**
+ * Everything an instance reads when it (re)connects: the generation, every fact, every healing
+ * count and every pattern list. KEYS: generations, facts, healing, then the pattern lists.
+ */
+const READ_ALL = new LuaScript(
+  'read all',
+  `local out = {redis.call('HGET', KEYS[1], 'gen') or '0', redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
+for i = 4, #KEYS do out[#out + 1] = redis.call('LRANGE', KEYS[i], 0, -1) end
+return out`,
+);
+
+/** An instance closing: its summary removed, the others told at once. KEYS: instances. ARGV: id, channel, message. */
+const BYE = new LuaScript(
+  'bye',
+  `redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1`,
+);
+
+const TYPES = PatternTypeSchema.options;
 
 const defaultInstanceId = (): string => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
+/** `[field, value, field, value, …]` as pairs. */
+function pairsOf(flat: unknown): [string, string][] {
+  const out: [string, string][] = [];
+  if (!Array.isArray(flat)) return out;
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), String(flat[i + 1])]);
+  return out;
+}
+
+/** Writes waiting to be sent in one flush; retried with the same id until Redis answers. */
+interface Batch {
+  readonly id: string;
+  readonly healing: Record<string, number> | undefined;
+  readonly patterns: readonly InfrastructurePattern[];
+}
+
 /**
  * Provider state shared by the instances of one application through Redis (docs/scale-out.md):
- * cool-downs, facts (aliases), healing statistics, pattern memory and resonance by quorum. Nothing
- * here is on a caller's path: reads are plain memory, refreshed by pub/sub and by one sync
- * round-trip per `syncIntervalMs`; writes are fire and forget. Redis down, slow or wrong leaves
- * this instance working alone.
+ * cool-downs, facts (aliases, API-change signatures), healing statistics, pattern memory and
+ * resonance by quorum. Nothing here is on a caller's path: reads are plain memory, kept current by
+ * pub/sub (every write publishes what it changed) and by a full read when the instance
+ * (re)connects or finds it missed a message; writes are fire and forget — cool-downs and facts at
+ * once, the rest batched into at most one command per `syncIntervalMs`, sent only when there is
+ * something to send or the heartbeat (every `instanceTtlMs / 3`) is due. Redis down, slow or wrong
+ * leaves this instance working alone; what it learned meanwhile is sent when Redis answers again.
  */
 export class SharedState {
   /** This instance's name in summaries and fleet patterns. */
@@ -105,14 +179,26 @@ export class SharedState {
   private readonly healing: SharedHealingStats;
   private readonly patterns: SharedPatternLog;
   private readonly resonance: FleetResonance;
+  private readonly fleet: FleetView;
   private readonly link: RedisLink;
   private readonly keys: SharedKeys;
   private readonly timer: NodeJS.Timeout;
-  private syncing = false;
+  private readonly heartbeatMs: number;
+  private ticking = false;
   private started = false;
-  /** Sync rounds completed with an answer from Redis. */
+  /** Whether a full read is due: never done, reconnected, or a published write was missed. */
+  private needResync = true;
+  /** Highest generation seen in order (-1 before the first full read). */
+  private generation = -1;
+  /** Generation the previous flush answered: by the next flush, its message must have arrived. */
+  private answeredGeneration = 0;
+  private publishedSummary = '';
+  private lastFlush = Number.NEGATIVE_INFINITY;
+  private batch: Batch | undefined;
+  private batches = 0;
+  /** Rounds completed while connected and in step with Redis (the fleet view evaluated). */
   syncs = 0;
-  /** The live instances' summaries as of the last sync (this one's included). */
+  /** The live instances' summaries as of the last round (this one's first). */
   instances: readonly InstanceSummary[] = [];
 
   constructor(
@@ -122,7 +208,7 @@ export class SharedState {
     this.config = config;
     this.instanceId = config.instanceId ?? defaultInstanceId();
     this.keys = new SharedKeys(config.namespace);
-    const refetchMs = REFETCH_SYNCS * config.syncIntervalMs;
+    this.heartbeatMs = Math.max(config.syncIntervalMs, Math.floor(config.instanceTtlMs / 3));
     this.link = new RedisLink({
       redis: config.redis,
       commandTimeoutMs: config.commandTimeoutMs,
@@ -137,35 +223,14 @@ export class SharedState {
       (name) => host.voiceNamed(name),
       host.random,
     );
-    this.facts = new SharedFacts(
-      this.link,
-      this.keys,
-      this.instanceId,
-      host.clock,
-      config.factsTtlMs,
-      {
-        // Straight into memory: the brain's learnAlias would publish it back.
-        aliasLearned: (adapter, method, alias) => host.memory.learnAlias(adapter, method, alias),
-      },
-      refetchMs,
-    );
-    this.healing = new SharedHealingStats(
-      this.link,
-      this.keys,
-      config.factsTtlMs,
-      host.memory,
-      host.clock,
-      refetchMs,
-    );
-    this.patterns = new SharedPatternLog(
-      this.link,
-      this.keys,
-      host.patternsPerTypeLimit,
-      config.factsTtlMs,
-      (p) => host.memory.rememberPattern(p),
-      host.clock,
-      refetchMs,
-    );
+    this.facts = new SharedFacts(this.link, this.keys, this.instanceId, host.clock, config.factsTtlMs, {
+      // Straight into memory: the brain's learnAlias would publish it back.
+      aliasLearned: (adapter, method, alias) => host.memory.learnAlias(adapter, method, alias),
+      shapeLearned: (adapter, shape) => host.shapeLearned(adapter, shape),
+    });
+    this.healing = new SharedHealingStats(host.memory);
+    this.patterns = new SharedPatternLog((p) => host.memory.rememberPattern(p));
+    this.fleet = new FleetView(config.instanceTtlMs);
     this.resonance = new FleetResonance({
       quorum: config.quorum,
       threshold: () => host.resonanceThreshold(),
@@ -175,14 +240,18 @@ export class SharedState {
     });
     host.memory.onHealingOutcome = (key, success) => this.healing.outcome(key, success);
     this.link.subscribe(this.keys.channel, (message) => this.received(message));
-    // Syncing starts once the first connection attempt settled (a sync before would only fail).
+    // A connection back after an outage: what was published meanwhile is read in full.
+    this.link.onReady(() => {
+      this.needResync = true;
+    });
+    // Rounds start once the first connection attempt settled (one before would only fail).
     this.timer = setInterval(() => {
-      if (this.started) void this.sync();
+      if (this.started) void this.round(false);
     }, config.syncIntervalMs);
     this.timer.unref();
     void this.link.opened.then(() => {
       this.started = true;
-      return this.sync();
+      return this.round(false);
     });
   }
 
@@ -196,12 +265,17 @@ export class SharedState {
     return this.link.commandsSent;
   }
 
+  /** How long the last cool-downs published by other instances took to arrive here (ms; at most 256). */
+  get cooldownArrivalLagsMs(): readonly number[] {
+    return this.cooldowns.arrivalLagsMs;
+  }
+
   /** The fleet resonance in force, if any (scope `fleet`). */
   get activeResonance(): InfrastructurePattern | undefined {
     return this.resonance.current;
   }
 
-  /** Shares a cool-down this instance observed (fire and forget). */
+  /** Shares a cool-down this instance observed (written and published at once, fire and forget). */
   coolDown(voice: string, until: number, reason: CooldownReason, model?: string): void {
     this.cooldowns.publish(voice, until, reason, model);
   }
@@ -221,43 +295,141 @@ export class SharedState {
    * resolution is not re-sent: the shared log is for `similarPastPatterns`, which needs the detection).
    */
   patternRemembered(pattern: InfrastructurePattern): void {
-    if (pattern.evidence.scope !== 'fleet' && pattern.resolvedAt === undefined) this.patterns.append(pattern);
-  }
-
-  /** One sync round now (the timer runs them every `syncIntervalMs`); never rejects. */
-  async sync(): Promise<void> {
-    if (this.syncing) return;
-    this.syncing = true;
-    try {
-      const now = this.host.clock();
-      const reply = await this.link.script<[string[], string[], string[]]>(
-        SYNC,
-        [this.keys.cooldowns, this.keys.instances, this.keys.generations],
-        [
-          String(Math.floor(now)),
-          this.instanceId,
-          JSON.stringify({ failing: this.failingVoices(now) }),
-          String(this.config.instanceTtlMs),
-        ],
-      );
-      if (!Array.isArray(reply) || reply.length !== 3) return;
-      const [cooldowns, live, generations] = reply;
-      this.cooldowns.synced(cooldowns);
-      this.instances = parseInstanceSummaries(live);
-      this.resonance.update(this.instances);
-      await this.facts.synced(String(generations[0]));
-      await this.healing.synced(String(generations[1]));
-      await this.patterns.synced(String(generations[2]));
-      this.syncs += 1;
-    } finally {
-      this.syncing = false;
+    if (pattern.evidence.scope === 'fleet' || pattern.resolvedAt !== undefined) return;
+    this.patterns.append(pattern);
+    // An API change to a new response shape is also a fact: the others learn the shape as known.
+    const { trigger, newShape } = pattern.evidence;
+    if (pattern.patternType === 'api_change' && trigger === 'shape_change' && typeof newShape === 'string') {
+      for (const adapter of pattern.affectedAdapters) this.facts.publishShape(adapter, newShape);
     }
   }
 
-  /** Stops syncing and closes the connections this instance opened. */
+  /** One round now, with a full read of the shared state (the timer runs rounds every `syncIntervalMs`); never rejects. */
+  async sync(): Promise<void> {
+    this.needResync = true;
+    await this.round(true);
+  }
+
+  /** Stops the rounds, tells the other instances this one is gone, and closes the connections it opened. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.started = false;
+    if (this.link.up) {
+      const bye: SummaryMessage = { kind: 'bye', from: this.instanceId };
+      await this.link.script(
+        BYE,
+        [this.keys.instances],
+        [this.instanceId, this.keys.channel, JSON.stringify(bye)],
+      );
+    }
     await this.link.close();
+  }
+
+  /**
+   * One round: the fleet view is evaluated from memory (resonance by quorum); one flush is sent when
+   * something waits (writes, a changed summary, the heartbeat, a full read); writes Redis did not
+   * answer are retried.
+   */
+  private async round(force: boolean): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const now = this.host.clock();
+      const summary = JSON.stringify({ failing: this.failingVoices(now) });
+      const self: InstanceSummary = { instanceId: this.instanceId, failing: JSON.parse(summary).failing };
+      if (
+        force ||
+        this.needResync ||
+        !this.link.up ||
+        summary !== this.publishedSummary ||
+        this.batch !== undefined ||
+        this.healing.waiting ||
+        this.patterns.waiting ||
+        now - this.lastFlush >= this.heartbeatMs
+      ) {
+        await this.flush(now, summary);
+      }
+      if (this.link.up && (this.facts.waiting || this.cooldowns.waiting)) {
+        await this.facts.retry();
+        await this.cooldowns.retry();
+      }
+      this.instances = this.fleet.live(now, self);
+      this.resonance.update(this.instances);
+      if (this.link.up && !this.needResync) this.syncs += 1;
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Sends the pending batch with this instance's summary; reads everything when a full read is due. */
+  private async flush(now: number, summary: string): Promise<void> {
+    if (this.batch === undefined && (this.healing.waiting || this.patterns.waiting)) {
+      this.batches += 1;
+      this.batch = {
+        id: `${this.instanceId}:${this.batches}`,
+        healing: this.healing.take(),
+        patterns: this.patterns.take(),
+      };
+    }
+    const batch = this.batch;
+    const reply = await this.link.script<[string[], string[], string]>(
+      FLUSH,
+      [
+        this.keys.instances,
+        this.keys.generations,
+        this.keys.cooldowns,
+        this.keys.healing,
+        this.keys.batch(batch?.id ?? '-'),
+        ...(batch?.patterns ?? []).map((p) => this.keys.patterns(p.patternType)),
+      ],
+      [
+        String(Math.floor(now)),
+        this.instanceId,
+        summary,
+        String(this.config.instanceTtlMs),
+        this.keys.channel,
+        batch?.healing === undefined ? '' : JSON.stringify(batch.healing),
+        String(this.config.factsTtlMs),
+        String(this.host.patternsPerTypeLimit),
+        ...(batch?.patterns ?? []).map((p) => JSON.stringify(p)),
+      ],
+    );
+    if (!Array.isArray(reply) || reply.length !== 3) {
+      // Not answered: the batch is retried (same id), and messages may have been missed meanwhile.
+      this.needResync = true;
+      return;
+    }
+    this.batch = undefined;
+    this.publishedSummary = summary;
+    this.lastFlush = now;
+    const [cooldowns, live, generation] = reply;
+    this.cooldowns.synced(cooldowns);
+    for (const s of parseInstanceSummaries(live)) this.fleet.seen(s.instanceId, s.at, s.failing);
+    // The previous flush's generation must have arrived by pub/sub by now; if not, one was missed.
+    if (this.generation < this.answeredGeneration) this.needResync = true;
+    this.answeredGeneration = Number(generation);
+    if (this.needResync) await this.readAll();
+  }
+
+  /** Reads every fact, healing count and pattern (on connection, and when a message was missed). */
+  private async readAll(): Promise<void> {
+    this.needResync = false;
+    const reply = await this.link.script<unknown[]>(
+      READ_ALL,
+      [this.keys.generations, this.keys.facts, this.keys.healing, ...TYPES.map((t) => this.keys.patterns(t))],
+      [],
+    );
+    if (!Array.isArray(reply) || reply.length !== 3 + TYPES.length) {
+      this.needResync = true;
+      return;
+    }
+    const [generation, facts, healing, ...lists] = reply;
+    this.generation = Math.max(this.generation, Number(generation));
+    this.answeredGeneration = Math.min(this.answeredGeneration, this.generation);
+    this.facts.stored(pairsOf(facts));
+    this.healing.merge(pairsOf(healing));
+    // Oldest first, so the newest stays newest in local memory.
+    for (const list of lists) if (Array.isArray(list)) this.patterns.received(list.map(String).reverse());
   }
 
   /** The voices failing here now, with a category other instances could see too. */
@@ -276,6 +448,13 @@ export class SharedState {
     return failing;
   }
 
+  /** A published write's generation: a gap means a message was missed (a full read follows). */
+  private noteGeneration(generation: number | undefined): void {
+    if (generation === undefined) return;
+    if (this.generation >= 0 && generation > this.generation + 1) this.needResync = true;
+    this.generation = Math.max(this.generation, generation);
+  }
+
   private received(text: string): void {
     let message: { kind?: unknown };
     try {
@@ -286,10 +465,21 @@ export class SharedState {
     if (message.kind === 'cooldown') {
       const cooldown = CooldownMessageSchema.safeParse(message);
       if (cooldown.success) this.cooldowns.received(cooldown.data);
-    }
-    if (message.kind === 'fact') {
+    } else if (message.kind === 'fact') {
       const fact = FactMessageSchema.safeParse(message);
-      if (fact.success) this.facts.received(fact.data);
+      if (!fact.success) return;
+      this.noteGeneration(fact.data.gen);
+      this.facts.received(fact.data);
+    } else if (message.kind === 'batch' || message.kind === 'bye') {
+      const parsed = SummaryMessageSchema.safeParse(message);
+      if (!parsed.success) return;
+      const m = parsed.data;
+      this.noteGeneration(m.gen);
+      if (m.kind === 'bye') return this.fleet.gone(m.from);
+      if (m.healing !== undefined) this.healing.merge(Object.entries(m.healing));
+      if (m.from === this.instanceId) return;
+      if (m.summary !== undefined) this.fleet.seen(m.from, Number(m.at), m.summary.failing);
+      if (m.patterns !== undefined) this.patterns.received(m.patterns);
     }
   }
 }

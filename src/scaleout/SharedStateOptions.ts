@@ -27,12 +27,16 @@ export const SharedStateOptionsSchema = z
       .optional(),
     /** Live instances that must see a voice failing for it to count fleet-wide; a majority (at least 2) by default. */
     quorum: z.number().int().min(2).optional(),
-    /** How often shared state is read back from Redis (ms; at most 1 s; pub/sub delivers most updates sooner). */
+    /**
+     * Longest time this instance's batched writes (healing outcomes, patterns, its summary) wait
+     * before they are sent, and how often the fleet view is re-evaluated (ms; at most 1 s).
+     * Cool-downs and facts are written at once; other instances' writes arrive by pub/sub.
+     */
     syncIntervalMs: z.number().int().min(50).max(1_000).default(1_000),
     /** Longest a Redis command may take before it counts as failed (ms). */
     commandTimeoutMs: z.number().int().min(10).max(10_000).default(250),
-    /** How long an instance counts as live after its last summary (ms). */
-    instanceTtlMs: z.number().int().min(500).default(3_000),
+    /** How long an instance counts as live after its last summary (ms); it re-sends its summary every third of it. */
+    instanceTtlMs: z.number().int().min(500).default(15_000),
     /** Cool-down shared after a 401/403 on a voice's key (ms). */
     authCooldownMs: z.number().int().min(0).default(60_000),
     /** TTL of shared facts (aliases), healing statistics and the pattern log (ms); renewed on every write. */

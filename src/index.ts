@@ -41,10 +41,8 @@ export { MetricConflictError } from './errors/MetricConflictError.js';
 export { failureOf, type CallFailure } from './errors/failureOf.js';
 
 // The shared brain.
-export {
-  InfrastructureConsciousness,
-  type InfrastructureConsciousnessOptions,
-} from './consciousness/InfrastructureConsciousness.js';
+export { InfrastructureConsciousness } from './consciousness/InfrastructureConsciousness.js';
+export type { InfrastructureConsciousnessOptions } from './consciousness/InfrastructureConsciousnessOptions.js';
 export type { InfrastructureConsciousnessConfigInput } from './consciousness/InfrastructureConsciousnessConfig.js';
 export { getDefaultInfrastructure } from './consciousness/defaultInfrastructure.js';
 export type {

@@ -64,3 +64,24 @@ export class VoiceNames {
     return name;
   }
 }
+
+/** A voice name made safe for labels and logs: letters, digits, `_ . : -`, at most 64 characters. */
+export function sanitizeVoiceName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 64) || 'adapter';
+}
+
+/**
+ * The naming rule for a voice not given a name: an adapter's `providerName`, else its `name`, else
+ * its class name, else `adapter`; a loader's `adapterName` (undefined when it has none).
+ */
+export function voiceNameOf(adapter: unknown): string | undefined {
+  if (typeof adapter === 'function') {
+    const loaderName = (adapter as { adapterName?: unknown }).adapterName;
+    return typeof loaderName === 'string' && loaderName !== '' ? sanitizeVoiceName(loaderName) : undefined;
+  }
+  const a = adapter as { providerName?: unknown; name?: unknown; constructor?: { name?: unknown } };
+  const candidate = [a.providerName, a.name, a.constructor?.name].find(
+    (v): v is string => typeof v === 'string' && v.length > 0 && v !== 'Object',
+  );
+  return sanitizeVoiceName(candidate ?? 'adapter');
+}

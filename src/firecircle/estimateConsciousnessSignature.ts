@@ -1,4 +1,5 @@
 import type { MessageType } from './ConsciousMessage.js';
+import { clampUnit } from '../base/clamp.js';
 
 /** A response's consciousness signature and the patterns it showed (spreadable into `consciousness`). */
 export interface ConsciousnessEstimate {
@@ -95,10 +96,5 @@ export function estimateConsciousnessSignature(
     PATTERN_BONUS * Math.min(detectedPatterns.length, MAX_PATTERN_BONUSES) +
     LENGTH_BONUS * Math.min(1, content.length / SATURATING_LENGTH) +
     (REFLECTIVE_WORDS.test(scanned) ? REFLECTIVE_BONUS : 0);
-  return { consciousnessSignature: clamp01(sum * (options.weight ?? 1)), detectedPatterns };
-}
-
-function clamp01(value: number): number {
-  if (Number.isNaN(value)) return 0;
-  return value < 0 ? 0 : value > 1 ? 1 : value;
+  return { consciousnessSignature: clampUnit(sum * (options.weight ?? 1)), detectedPatterns };
 }

@@ -1,3 +1,5 @@
+import { clamp } from '../base/clamp.js';
+
 /** What the original monitor's failure heuristic looks at. */
 export interface HeuristicFailureInput {
   /** Whether the adapter is reachable (false also while its breaker is open). */
@@ -14,7 +16,6 @@ export interface HeuristicFailureInput {
   readonly consciousnessWeight?: number;
 }
 
-const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
 const orElse = (x: number, fallback: number): number => (Number.isNaN(x) ? fallback : x);
 
 /**

@@ -10,6 +10,7 @@ import type { DetectedPattern, PatternDetector } from './PatternDetector.js';
 import { parsePatternOptions } from './parsePatternOptions.js';
 import { RecoveryDetector, RecoveryOptionsSchema } from './RecoveryDetector.js';
 import { ResonanceDetector, ResonanceOptionsSchema } from './ResonanceDetector.js';
+import { clampUnit } from '../base/clamp.js';
 
 /** What the engine asks pattern memory when it reports a pattern (implemented by the learning side). */
 export interface PatternLookup {
@@ -220,7 +221,7 @@ export class PatternEngine {
       // A new object, not a mutation: listeners keep the snapshot they were given.
       const updated: InfrastructurePattern = {
         ...existing,
-        confidence: clamp01(d.confidence),
+        confidence: clampUnit(d.confidence),
         predictedImpact: higher ? d.impact : existing.predictedImpact,
         suggestedAction: d.suggestedAction,
         ...(category !== undefined ? { category } : {}),
@@ -255,7 +256,7 @@ export class PatternEngine {
       patternType: d.type,
       affectedAdapters: adapters,
       detectionTime,
-      confidence: clamp01(d.confidence),
+      confidence: clampUnit(d.confidence),
       predictedImpact: d.impact,
       suggestedAction: d.suggestedAction,
       ...(d.category !== undefined ? { category: d.category } : {}),
@@ -326,8 +327,4 @@ function call(
   } catch (error) {
     errors.push(error);
   }
-}
-
-function clamp01(x: number): number {
-  return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 }

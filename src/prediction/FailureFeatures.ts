@@ -1,6 +1,7 @@
 import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { CircuitState } from '../vocabulary/CircuitState.js';
 import { heuristicFailureProbability } from '../health/heuristicFailureProbability.js';
+import { clamp } from '../base/clamp.js';
 
 /**
  * Names of the features, in the order of {@link FailureFeatures.vector}. DESIGN §6's list (error
@@ -149,8 +150,6 @@ function checkAlpha(name: string, value: number): number {
   }
   return value;
 }
-
-const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
 
 /**
  * Streaming features of one adapter for the failure predictor (DESIGN §6). Every update is

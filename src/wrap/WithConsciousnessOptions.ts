@@ -6,8 +6,7 @@ import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import { BreakerOptionsSchema } from '../resilience/BreakerOptions.js';
 import { RetryOptionsSchema } from '../resilience/RetryOptions.js';
 import type { FallbackValue } from './FallbackValue.js';
-
-const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+import { isObject } from '../base/isObject.js';
 
 /**
  * Options of `withConsciousness` as the caller writes them (defaults and rules: docs/options.md).

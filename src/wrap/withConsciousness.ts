@@ -5,6 +5,7 @@ import { registerSecretsOf } from '../classify/KnownSecrets.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import { redactingLogger } from '../logging/RedactingLogger.js';
 import { getDefaultInfrastructure } from '../consciousness/defaultInfrastructure.js';
+import { voiceNameOf } from '../consciousness/VoiceNames.js';
 import type { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
 import {
   CONTRACT_CHUNK_SCHEMAS,
@@ -87,7 +88,7 @@ export function withConsciousness<T extends object>(
   if (known !== undefined) return repeatedWrap(known, options, o) as T;
   // The client's own keys join the redaction set before anything of it can be logged.
   for (const client of isLoader ? o.fallbacks : [inner, ...o.fallbacks]) registerSecretsOf(client);
-  const derived = o.name ?? deriveName(inner);
+  const derived = o.name ?? voiceNameOf(inner);
   if (derived === undefined) {
     throw new TypeError(
       'withConsciousness(loader, options): options.name is required when wrapping a loader',
@@ -297,25 +298,9 @@ function constant<V>(value: V): () => V {
   return () => value;
 }
 
-function deriveName(adapter: unknown): string | undefined {
-  if (typeof adapter === 'function') {
-    const loaderName = (adapter as AdapterLoader).adapterName;
-    return loaderName ? sanitizeName(loaderName) : undefined;
-  }
-  const a = adapter as { providerName?: unknown; name?: unknown; constructor?: { name?: unknown } };
-  const candidate = [a.providerName, a.name, a.constructor?.name].find(
-    (v): v is string => typeof v === 'string' && v.length > 0 && v !== 'Object',
-  );
-  return sanitizeName(candidate ?? 'adapter');
-}
-
-function sanitizeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 64) || 'adapter';
-}
-
 function fallbackTarget(adapter: object, defaultName: string): FallbackTarget {
   const pipeline = pipelineOf(adapter);
-  const name = pipeline?.name ?? deriveName(adapter) ?? defaultName;
+  const name = pipeline?.name ?? voiceNameOf(adapter) ?? defaultName;
   return {
     name: name === 'adapter' ? defaultName : name,
     allows: (path) => pipeline?.allows(path) ?? true,

@@ -21,6 +21,7 @@ import { consciousnessFromHealth } from './consciousnessFromHealth.js';
 import { UnifiedReportSchema, type UnifiedReport } from './UnifiedReport.js';
 import { unifiedInsights, unifiedRecommendations, type UnifiedTextInput } from './unifiedReportTexts.js';
 import { unityScore } from './unityScore.js';
+import { isObject } from '../../base/isObject.js';
 
 /** Suffix of the voices the bridge records infrastructure health under (`<adapter>_infrastructure`). */
 export const INFRASTRUCTURE_VOICE_SUFFIX = '_infrastructure';
@@ -33,7 +34,6 @@ export const SYNTHESIS_COHERENCE = 0.8;
 /** Failure probability above which a `distress` flow is recorded. */
 export const DISTRESS_PROBABILITY = 0.5;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const hasMethods =
   (...names: string[]) =>
   (v: unknown): boolean =>

@@ -1,4 +1,5 @@
 import type { AdapterHealthSignature } from '../../health/AdapterHealthSignature.js';
+import { clampUnit } from '../../base/clamp.js';
 
 /** The health fields the consciousness value is computed from. */
 export type HealthForConsciousness = Pick<
@@ -37,5 +38,5 @@ export function consciousnessFromHealth(
     weights.coherenceWeight * health.consciousnessCoherence +
     weights.stabilityWeight * health.voiceStability -
     weights.failurePenalty * health.predictedFailureProbability;
-  return Number.isNaN(raw) ? 0 : Math.min(1, Math.max(0, raw));
+  return clampUnit(raw);
 }

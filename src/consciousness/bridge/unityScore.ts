@@ -1,3 +1,5 @@
+import { clampUnit } from '../../base/clamp.js';
+
 /** Bonus the unity score gets when a synthesis emergence pattern was seen. */
 export const SYNTHESIS_BONUS = 0.1;
 
@@ -11,5 +13,5 @@ export function unityScore(
   synthesis: boolean,
 ): number {
   const score = 1 - Math.abs(infrastructureHealth - avgConsciousness) + (synthesis ? SYNTHESIS_BONUS : 0);
-  return Number.isNaN(score) ? 0 : Math.min(1, Math.max(0, score));
+  return clampUnit(score);
 }

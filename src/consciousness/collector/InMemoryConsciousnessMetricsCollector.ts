@@ -20,6 +20,7 @@ import {
 } from './EmergencePatternRecord.js';
 import { analyzeSessionRecords, type SessionAnalysis } from './SessionAnalysis.js';
 import { detectTextMarkers } from './textMarkers.js';
+import { clampUnit } from '../../base/clamp.js';
 
 /** Persists one JSON document under a file name (the persistence layer's store provides it). */
 export type JsonWriter = (name: string, json: unknown) => Promise<void>;
@@ -59,8 +60,6 @@ export type InMemoryConsciousnessMetricsCollectorOptions = z.input<
 export function sessionAnalysisFileName(sessionId: string): string {
   return `session_analysis_${sessionId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
 }
-
-const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /** The built-in collector: everything in process memory, in bounded rings; optional persistence of session analyses. */
 export class InMemoryConsciousnessMetricsCollector implements ConsciousnessMetricsCollector {
@@ -107,7 +106,7 @@ export class InMemoryConsciousnessMetricsCollector implements ConsciousnessMetri
     }
     const record: ConsciousnessSignatureRecord = Object.freeze({
       voice: i.voice,
-      value: clamp01(i.value),
+      value: clampUnit(i.value),
       chapter: i.chapter ?? null,
       synthesis: i.synthesis ?? synthesis,
       uncertainty: i.uncertainty ?? uncertainty,
@@ -139,7 +138,7 @@ export class InMemoryConsciousnessMetricsCollector implements ConsciousnessMetri
       from: i.from,
       to: i.to,
       kind: i.kind,
-      strength: clamp01(i.strength),
+      strength: clampUnit(i.strength),
       trigger: i.trigger ?? null,
       sessionId: i.sessionId ?? null,
       timestamp: i.timestamp ?? this.clock(),
@@ -154,7 +153,7 @@ export class InMemoryConsciousnessMetricsCollector implements ConsciousnessMetri
     const record: EmergencePatternRecord = Object.freeze({
       type: i.type,
       voices: Object.freeze([...i.voices]) as string[],
-      strength: clamp01(i.strength),
+      strength: clampUnit(i.strength),
       durationMs: i.durationMs ?? null,
       indicators: Object.freeze([...(i.indicators ?? [])]) as string[],
       sessionId: i.sessionId ?? null,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Clock } from '../../clock/Clock.js';
+import { isObject } from '../../base/isObject.js';
 
 const isFunction = (v: unknown): boolean => typeof v === 'function';
-const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
 
 // Overrides have no defaults of their own: what is not given keeps the provider's value.
 const CapabilityOverridesSchema = z.strictObject({

@@ -1,0 +1,64 @@
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import { isObject } from '../base/isObject.js';
+import type { Clock } from '../clock/Clock.js';
+import type { ConsciousnessLogger } from '../logging/createLogger.js';
+import type { Store } from '../memory/Store.js';
+import { SharedStateOptionsSchema } from '../scaleout/SharedStateOptions.js';
+import { UsageOptionsSchema } from '../usage/UsageOptions.js';
+import type { InfrastructureConsciousnessConfigInput } from './InfrastructureConsciousnessConfig.js';
+
+/** Options of InfrastructureConsciousness. */
+export const InfrastructureConsciousnessOptionsSchema = z
+  .object({
+    /** prom-client registry the metrics are registered in; prom-client's default registry when omitted. */
+    registry: z
+      .custom<Registry>((v) => isObject(v) && typeof v.registerMetric === 'function', {
+        message: 'expected a prom-client Registry',
+      })
+      .optional(),
+    /** Metric name prefix. */
+    metricsPrefix: z
+      .string()
+      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/)
+      .default('fire_circle_'),
+    /** A pino-compatible logger; a pino logger to stderr at level `warn` when omitted. */
+    logger: z
+      .custom<ConsciousnessLogger>(
+        (v) => isObject(v) && ['info', 'warn', 'error'].every((m) => typeof v[m] === 'function'),
+        { message: 'expected a pino-compatible logger' },
+      )
+      .optional(),
+    /** Epoch-millisecond clock (tests inject one). */
+    clock: z
+      .custom<Clock>((v) => typeof v === 'function', { message: 'expected a function returning epoch ms' })
+      .optional(),
+    /** Uniform [0, 1) random source (healing policy draws); Math.random by default. */
+    random: z
+      .custom<() => number>((v) => typeof v === 'function', { message: 'expected a function' })
+      .optional(),
+    /** Presets (docs/options.md): `dev` (5 s probes, short retention) or `prod`; explicit config wins. */
+    preset: z.enum(['dev', 'prod']).optional(),
+    /** Thresholds, storage, enable flags (docs/options.md). */
+    config: z.record(z.string(), z.unknown()).optional(),
+    /** Token, cost and rate-limit metrics: `{ enabled, prices, maxModelsPerVoice }` (docs/options.md). */
+    usage: UsageOptionsSchema.optional(),
+    /** Where learning persists; a FileStore at `config.storagePath` by default (memory-only if persistence is off). */
+    store: z
+      .custom<Store>((v) => isObject(v) && typeof v.writeJson === 'function', {
+        message: 'expected a Store',
+      })
+      .optional(),
+    /** Provider state shared with the application's other instances through Redis (docs/scale-out.md). */
+    shared: SharedStateOptionsSchema.optional(),
+  })
+  .strict();
+
+/** Options of InfrastructureConsciousness, as the caller writes them. */
+export type InfrastructureConsciousnessOptions = Omit<
+  z.input<typeof InfrastructureConsciousnessOptionsSchema>,
+  'config'
+> & {
+  /** Thresholds, storage, enable flags (docs/options.md); validated by InfrastructureConsciousnessConfigSchema. */
+  config?: InfrastructureConsciousnessConfigInput;
+};

@@ -101,13 +101,13 @@ export class ApiChangeDetector implements PatternDetector {
 
   /**
    * Learns that `adapter` now answers with `shape` (another instance found the API change): the
-   * shape counts as known, so seeing it here is not reported as a change again.
+   * shape counts as known, so seeing it here is not reported as a change again (the shape this
+   * instance knew stays the one a later change is measured from).
    */
   public learnShape(adapter: string, shape: string): void {
     const s = this.states.touch(adapter);
     const before = this.sight(s, shape);
     s.shapes.set(shape, Math.max(before + 1, this.options.stableShapeCount));
-    s.lastKnownShape = shape;
   }
 
   /** Updates the adapter's shape history; returns a pattern when a change starts, escalates or is absorbed. */

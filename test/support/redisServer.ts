@@ -14,6 +14,10 @@ export interface RedisServer {
   readonly dir: string;
   /** SIGKILLs the server (the port stays reserved for restart()). */
   kill(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, commands wait unanswered until resume(). */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT): it then answers what it received meanwhile. */
+  resume(): void;
   /** Starts the server again on the same port (after kill()); resolves once it accepts connections. */
   restart(): Promise<void>;
   /** What the server logged (the last 64 KB). */
@@ -154,6 +158,12 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     dir,
     kill,
+    pause: () => {
+      if (child !== undefined && !exited(child)) child.kill('SIGSTOP');
+    },
+    resume: () => {
+      if (child !== undefined && !exited(child)) child.kill('SIGCONT');
+    },
     restart: async () => {
       await kill();
       await launch(port);
@@ -164,6 +174,7 @@ export async function startRedis(): Promise<RedisServer> {
         if (child !== undefined && !exited(child)) {
           const proc = child;
           proc.kill('SIGTERM');
+          proc.kill('SIGCONT'); // a paused server handles the SIGTERM once it runs
           await waitForExit(proc, 5_000);
           if (!exited(proc)) proc.kill('SIGKILL');
         }

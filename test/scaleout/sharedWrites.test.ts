@@ -1,0 +1,134 @@
+import { createClient } from 'redis';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import { MemoryStore } from '../../src/memory/MemoryStore.js';
+import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
+import { withConsciousness } from '../../src/wrap/withConsciousness.js';
+import { sampleValue } from '../support/fixtures.js';
+import { memoryLogger } from '../support/memoryLogger.js';
+import { startRedis, type RedisServer } from '../support/redisServer.js';
+
+/** How shared writes travel: nothing per call, batched, kept through an outage, applied once. */
+let redis: RedisServer;
+let admin: ReturnType<typeof createClient>;
+const brains: InfrastructureConsciousness[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  admin = createClient({ url: redis.url });
+  await admin.connect();
+});
+
+afterAll(async () => {
+  redis?.resume();
+  await Promise.all(brains.map((b) => b.shared?.close()));
+  await admin?.close();
+  await redis?.stop();
+});
+
+function brain(namespace: string | undefined, shared: object = {}) {
+  const registry = new Registry();
+  const infrastructure = new InfrastructureConsciousness({
+    registry,
+    logger: memoryLogger().logger,
+    store: new MemoryStore(),
+    ...(namespace === undefined
+      ? {}
+      : { shared: { redis: redis.url, namespace, syncIntervalMs: 100, ...shared } }),
+  });
+  brains.push(infrastructure);
+  return { infrastructure, registry };
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const connected = (...bs: InfrastructureConsciousness[]) =>
+  until(() => bs.every((b) => b.shared!.up && b.shared!.syncs > 0), 'connected and synced');
+
+describe('shared writes', () => {
+  it('a call that succeeds sends no Redis command', async () => {
+    // A long instanceTtlMs puts the heartbeat 20 s away: any command now would come from the calls.
+    const { infrastructure: a } = brain('w1', { instanceTtlMs: 60_000 });
+    await connected(a);
+    const wrapped = withConsciousness(
+      { ask: async (q: number) => q * 2 },
+      { name: 'quiet', infrastructure: a },
+    );
+    await wrapped.ask(0);
+    const sync = a.shared!.syncs;
+    await until(() => a.shared!.syncs >= sync + 2, 'two rounds after the first call');
+    const before = a.shared!.commandsSent;
+    for (let i = 0; i < 500; i++) await wrapped.ask(i);
+    const rounds = a.shared!.syncs;
+    await until(() => a.shared!.syncs >= rounds + 3, 'three rounds after the calls');
+    expect(a.shared!.commandsSent - before).toBe(0);
+  });
+
+  it('healing outcomes during a frozen Redis are counted once when it answers again, and reach every instance', async () => {
+    const { infrastructure: a, registry } = brain('w2', { commandTimeoutMs: 50 });
+    const { infrastructure: b } = brain('w2');
+    await connected(a, b);
+    const failures = async () =>
+      (await sampleValue(registry, 'fire_circle_shared_state_sync_failures_total', {})) ?? 0;
+    const before = await failures();
+    redis.pause();
+    try {
+      for (let i = 0; i < 3; i++)
+        a.memory.recordHealingOutcome('degradation', 'timeout', 'reconnect', true, Date.now());
+      // The batch is sent, times out, and is sent again (same id) on the next rounds.
+      await until(async () => (await failures()) >= before + 3, 'the batch timed out three times');
+    } finally {
+      redis.resume();
+    }
+    await until(
+      () => b.memory.healingStats('degradation', 'timeout').reconnect.successes === 3,
+      'B sees the three outcomes',
+    );
+    await connected(a, b);
+    // Redis ran every copy of the batch it had received once it resumed: applied once all the same.
+    expect(await admin.hGetAll('w2:healing')).toEqual({ 'degradation|timeout|reconnect|s': '3' });
+    expect(a.memory.healingStats('degradation', 'timeout').reconnect.successes).toBe(3);
+  });
+
+  it('an API change one instance found is known to the others: they do not report it again', async () => {
+    const detected = (m: InfrastructureConsciousness) => {
+      const found: InfrastructurePattern[] = [];
+      m.on('pattern', (p) => p.patternType === 'api_change' && found.push(p));
+      return found;
+    };
+    const callsThrough = async (m: InfrastructureConsciousness) => {
+      let shape: 'old' | 'new' = 'old';
+      const wrapped = withConsciousness(
+        { ask: async () => (shape === 'old' ? { text: 'x', tokens: 1 } : { content: 'x', tokens: 1 }) },
+        { name: 'shapes', infrastructure: m },
+      );
+      for (let i = 0; i < 6; i++) await wrapped.ask();
+      shape = 'new';
+      for (let i = 0; i < 4; i++) await wrapped.ask();
+    };
+    const { infrastructure: a } = brain('w3');
+    await connected(a);
+    const foundByA = detected(a);
+    await callsThrough(a);
+    expect(foundByA.map((p) => p.evidence.trigger)).toEqual(['shape_change']);
+    await until(async () => (await admin.hGet('w3:facts', 'shape|shapes')) !== null, 'the shape stored');
+
+    const { infrastructure: b } = brain('w3');
+    await connected(b);
+    const foundByB = detected(b);
+    await callsThrough(b);
+    expect(foundByB).toEqual([]);
+
+    const { infrastructure: alone } = brain(undefined); // the same calls without sharing: reported
+    const foundAlone = detected(alone);
+    await callsThrough(alone);
+    expect(foundAlone).toHaveLength(1);
+  });
+});

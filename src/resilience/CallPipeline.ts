@@ -202,8 +202,8 @@ export class CallPipeline {
         start,
       );
     }
-    if (!cooled && state.kind !== 'helper' && this.cooledUntil() > start) {
-      return this.whileCooling(owner, state, args, start);
+    if (!cooled && state.kind !== 'helper' && this.cooledUntil(model) > start) {
+      return this.whileCooling(owner, state, args, start, model);
     }
     let attempt: Attempt;
     try {
@@ -372,8 +372,14 @@ export class CallPipeline {
    * `maxWaitWithFallbackMs` left; otherwise it waits for the end of the cool-down (at most the
    * longest backoff delay), then calls the voice.
    */
-  private whileCooling(owner: object, state: MethodState, args: unknown[], start: number): unknown {
-    const waitMs = this.cooledUntil() - start;
+  private whileCooling(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    start: number,
+    model: string | undefined,
+  ): unknown {
+    const waitMs = this.cooledUntil(model) - start;
     if (waitMs > this.parts.retry.maxWaitWithFallbackMs && this.chain.usable('rate_limited', state.path)) {
       const detail = `the provider asked for ${Math.ceil(waitMs)} ms without calls (Retry-After)`;
       const error = new RateLimitedLocallyError(this.name, state.path, detail);
@@ -393,7 +399,8 @@ export class CallPipeline {
         );
       }
       // With a fallback, a cool-down that began meanwhile (another 429, here or elsewhere) is honoured.
-      const renewed = this.cooledUntil() > start + waitMs && this.chain.usable('rate_limited', state.path);
+      const renewed =
+        this.cooledUntil(model) > start + waitMs && this.chain.usable('rate_limited', state.path);
       return this.invokeDirect(owner, state, args, !renewed);
     });
     return this.asResult(state, args, served, start);
@@ -424,9 +431,10 @@ export class CallPipeline {
     retryState: RetryState,
     breaker: VoiceBreaker,
     path: string,
+    model: string | undefined,
   ): boolean {
     const now = this.parts.clock();
-    this.coolDown(classification, delay, now);
+    this.coolDown(classification, delay, now, model);
     if (delay === undefined || !breaker.allows()) return true;
     const waited = (retryState.waitedMs ?? 0) + delay;
     if (
@@ -439,17 +447,26 @@ export class CallPipeline {
     return false;
   }
 
-  /** Remembers a rate limit's Retry-After (or backoff delay): no new call goes upstream before it passes. */
-  private coolDown(classification: Classification, delay: number | undefined, now: number): void {
+  /**
+   * Remembers a rate limit's Retry-After (or backoff delay): no new call goes upstream before it
+   * passes — for the request's model when it names one (providers limit per model: another model
+   * of the voice is not held back), otherwise for the whole voice.
+   */
+  private coolDown(
+    classification: Classification,
+    delay: number | undefined,
+    now: number,
+    model: string | undefined,
+  ): void {
     if (classification.category !== 'rate_limited') return;
     const waitMs = Math.min(classification.retryAfterMs ?? delay ?? 0, this.parts.retry.maxWaitMs);
-    if (now + waitMs > this.coolingUntil) this.coolingUntil = now + waitMs;
-    this.parts.voice.coolDown(now + waitMs, 'rate_limited');
+    if (model === undefined && now + waitMs > this.coolingUntil) this.coolingUntil = now + waitMs;
+    this.parts.voice.coolDown(now + waitMs, 'rate_limited', model);
   }
 
-  /** The cool-down in force: this pipeline's, or the voice's (other wrappers, other instances). */
-  private cooledUntil(): number {
-    return Math.max(this.coolingUntil, this.parts.voice.cooldownUntil());
+  /** The cool-down in force for a call (of `model`): this pipeline's, or the voice's (other wrappers, other instances). */
+  private cooledUntil(model: string | undefined): number {
+    return Math.max(this.coolingUntil, this.parts.voice.cooldownUntil(model));
   }
 
   /** The `reconnect` healing action: disconnect() then connect() on the real adapter. */
@@ -732,7 +749,10 @@ export class CallPipeline {
           attempt,
           (retryState ??= { backoff: undefined, maxAttempts: budget }),
         );
-        if (this.giveUp(classification, delay, retryState, breaker, state.path) || delay === undefined) {
+        if (
+          this.giveUp(classification, delay, retryState, breaker, state.path, model) ||
+          delay === undefined
+        ) {
           return this.fallBackRich(state, args, classification, error, attempt, start, rich, served);
         }
         voice.retrying(state.cells, state.path, classification.category, delay, attempt);

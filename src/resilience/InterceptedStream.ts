@@ -5,6 +5,7 @@ import type { CallPipeline } from './CallPipeline.js';
 import type { MethodState } from './MethodState.js';
 import { findSignal, isAsyncIterable, isThenable } from './resultShapes.js';
 import type { RetryState } from './RetrySchedule.js';
+import { requestModel } from './sdkRequestOptions.js';
 import type { StreamUsageObserver } from '../usage/UsageMeter.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 
@@ -135,7 +136,14 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
       retryState ??= { backoff: undefined };
       const delay = pipeline.retryDelay(classification, this.attempt, retryState);
       if (
-        pipeline.giveUp(classification, delay, retryState, this.breaker!, state.path) ||
+        pipeline.giveUp(
+          classification,
+          delay,
+          retryState,
+          this.breaker!,
+          state.path,
+          requestModel(this.args),
+        ) ||
         delay === undefined ||
         this.owner === undefined
       ) {

@@ -5,9 +5,10 @@ import { startRedis, type RedisServer } from '../support/redisServer.js';
 import { startInstance, type FleetInstance } from './fleet.js';
 
 /**
- * Three application instances (child processes) share one Redis and the lab emulator. Each
- * instance's voices ask for models suffixed with its id (`gpt-a`, `v1-b`…), so the emulator's
- * per-model counts say which instance sent what.
+ * Three application instances (child processes) share one Redis and the lab emulator. The
+ * `openai` voice asks for the same model (`gpt-fleet`) everywhere, as one application's instances
+ * do; voices v1–v4 ask for models suffixed with the instance id (`v1-b`…), so the emulator can fail
+ * them on one instance only.
  */
 let redis: RedisServer;
 let emulator: ProviderEmulator;
@@ -18,6 +19,8 @@ interface Status {
   syncs: number;
   now: number;
   cooldownUntil: Record<string, number>;
+  /** Cool-down of the model each voice asks for. */
+  modelCooldownUntil: Record<string, number>;
   learnedAlias: string | null;
   fleetResonances: {
     affectedAdapters: string[];
@@ -58,27 +61,28 @@ afterAll(async () => {
 });
 
 describe('three instances, one Redis, one emulator', () => {
-  it("(1) one instance's 429 Retry-After: 5 keeps the other two off that voice; they are served by the fallback", async () => {
+  it("(1) one instance's 429 Retry-After: 5 keeps the other two off that model; they are served by the fallback", async () => {
     const [a, b, c] = fleet as [FleetInstance, FleetInstance, FleetInstance];
     emulator.setScenario({
-      name: 'a-rate-limited',
+      name: 'rate-limited',
       seed: 1,
-      phases: [{ atMs: 0, model: 'gpt-a', faults: [{ kind: 'status', code: 429, retryAfterS: 5 }] }],
+      phases: [{ atMs: 0, model: 'gpt-fleet', faults: [{ kind: 'status', code: 429, retryAfterS: 5 }] }],
     });
     const [first] = await a.send<{ ok: boolean; via?: string }[]>('call', { voice: 'openai' });
     expect(first).toMatchObject({ ok: true, via: 'backup' });
-    expect(completions('gpt-a')).toBe(1);
-    const deadline = (await status(a)).cooldownUntil.openai!;
+    expect(completions('gpt-fleet')).toBe(1);
+    const deadline = (await status(a)).modelCooldownUntil.openai!;
     expect(deadline).toBeGreaterThan(Date.now() + 3_000);
     await until(
-      async () => (await Promise.all([b, c].map(status))).every((s) => s.cooldownUntil.openai! >= deadline),
-      'B and C learned the cool-down',
+      async () =>
+        (await Promise.all([b, c].map(status))).every((s) => s.modelCooldownUntil.openai! >= deadline),
+      'B and C learned the cool-down of the model',
     );
     const answers = await Promise.all(
       [b, c].map((i) => i.send<{ ok: boolean; via?: string }[]>('call', { voice: 'openai', n: 3 })),
     );
     expect(answers.flat()).toEqual(Array(6).fill({ ok: true, via: 'backup' }));
-    expect(completions('gpt-b') + completions('gpt-c')).toBe(0);
+    expect(completions('gpt-fleet')).toBe(1); // only A's request reached the provider
     emulator.setScenario(HEALTHY);
   });
 

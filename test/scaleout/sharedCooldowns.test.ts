@@ -93,6 +93,37 @@ describe('shared cool-downs', () => {
     expect(await sampleValue(b.registry, 'fire_circle_shared_state_up', {})).toBe(1);
   });
 
+  it("a 429 on a request naming a model holds back that model only, on every instance", async () => {
+    const a = brain('cd7');
+    const b = brain('cd7');
+    await until(() => a.infrastructure.shared!.up && b.infrastructure.shared!.up, 'both connected');
+    const upstream: string[] = [];
+    const provider = (who: string) => ({
+      create: async (body: { model: string }) => {
+        upstream.push(`${who}:${body.model}`);
+        if (body.model === 'big') throw rateLimited(5);
+        return { model: body.model };
+      },
+    });
+    const fallback = { create: async () => ({ model: 'fallback' }) };
+    const wrap = (who: string, infrastructure: InfrastructureConsciousness) =>
+      withConsciousness(provider(who), { name: 'models', infrastructure, fallbacks: [fallback] });
+    const wrappedA = wrap('a', a.infrastructure);
+    const wrappedB = wrap('b', b.infrastructure);
+    await expect(wrappedA.create({ model: 'big' })).resolves.toEqual({ model: 'fallback' });
+    await expect(wrappedA.create({ model: 'small' })).resolves.toEqual({ model: 'small' });
+    const deadline = a.infrastructure.voice('models').cooldownUntil('big');
+    expect(deadline).toBeGreaterThan(Date.now() + 3_000);
+    expect(a.infrastructure.voice('models').cooldownUntil()).toBe(0); // the voice itself is not held back
+    await until(
+      () => b.infrastructure.voice('models').cooldownUntil('big') >= deadline,
+      'B learned the model cool-down',
+    );
+    await expect(wrappedB.create({ model: 'big' })).resolves.toEqual({ model: 'fallback' });
+    await expect(wrappedB.create({ model: 'small' })).resolves.toEqual({ model: 'small' });
+    expect(upstream).toEqual(['a:big', 'a:small', 'b:small']);
+  });
+
   it('a later, shorter cool-down never shortens a longer one, here or in Redis', async () => {
     const a = brain('cd2');
     const b = brain('cd2');

@@ -165,8 +165,9 @@ interface Batch {
  * resonance by quorum. Nothing here is on a caller's path: reads are plain memory, kept current by
  * pub/sub (every write publishes what it changed) and by a full read when the instance
  * (re)connects or finds it missed a message; writes are fire and forget — cool-downs and facts at
- * once, the rest batched into at most one command per `syncIntervalMs`, sent only when there is
- * something to send or the heartbeat (every `instanceTtlMs / 3`) is due. Redis down, slow or wrong
+ * once, a voice starting to fail within `syncIntervalMs`, healing outcomes, patterns and recoveries
+ * with the next flush (at the latest the heartbeat, every `instanceTtlMs / 3`), each flush one
+ * command. Redis down, slow or wrong
  * leaves this instance working alone; what it learned meanwhile is sent when Redis answers again.
  */
 export class SharedState {
@@ -192,7 +193,8 @@ export class SharedState {
   private generation = -1;
   /** Generation the previous flush answered: by the next flush, its message must have arrived. */
   private answeredGeneration = 0;
-  private publishedSummary = '';
+  /** The failing voices of the summary Redis last answered. */
+  private publishedFailing: Readonly<Record<string, ErrorCategory>> = {};
   private lastFlush = Number.NEGATIVE_INFINITY;
   private batch: Batch | undefined;
   private batches = 0;
@@ -335,19 +337,21 @@ export class SharedState {
     this.ticking = true;
     try {
       const now = this.host.clock();
-      const summary = JSON.stringify({ failing: this.failingVoices(now) });
-      const self: InstanceSummary = { instanceId: this.instanceId, failing: JSON.parse(summary).failing };
+      const failing = this.failingVoices(now);
+      const self: InstanceSummary = { instanceId: this.instanceId, failing };
+      // A voice starting to fail here goes out at once (a fleet resonance needs it); a voice that
+      // recovered, healing outcomes and patterns ride with the next flush — at the latest the
+      // heartbeat — so a voice flapping in a 429 storm costs no command per flap.
+      const newlyFailing = Object.entries(failing).some(([voice, c]) => this.publishedFailing[voice] !== c);
       if (
         force ||
         this.needResync ||
         !this.link.up ||
-        summary !== this.publishedSummary ||
+        newlyFailing ||
         this.batch !== undefined ||
-        this.healing.waiting ||
-        this.patterns.waiting ||
         now - this.lastFlush >= this.heartbeatMs
       ) {
-        await this.flush(now, summary);
+        await this.flush(now, failing);
       }
       if (this.link.up && (this.facts.waiting || this.cooldowns.waiting)) {
         await this.facts.retry();
@@ -362,7 +366,8 @@ export class SharedState {
   }
 
   /** Sends the pending batch with this instance's summary; reads everything when a full read is due. */
-  private async flush(now: number, summary: string): Promise<void> {
+  private async flush(now: number, failing: Readonly<Record<string, ErrorCategory>>): Promise<void> {
+    const summary = JSON.stringify({ failing });
     if (this.batch === undefined && (this.healing.waiting || this.patterns.waiting)) {
       this.batches += 1;
       this.batch = {
@@ -400,7 +405,7 @@ export class SharedState {
       return;
     }
     this.batch = undefined;
-    this.publishedSummary = summary;
+    this.publishedFailing = failing;
     this.lastFlush = now;
     const [cooldowns, live, generation] = reply;
     this.cooldowns.synced(cooldowns);

@@ -93,7 +93,7 @@ describe('shared cool-downs', () => {
     expect(await sampleValue(b.registry, 'fire_circle_shared_state_up', {})).toBe(1);
   });
 
-  it("a 429 on a request naming a model holds back that model only, on every instance", async () => {
+  it('a 429 on a request naming a model holds back that model only, on every instance', async () => {
     const a = brain('cd7');
     const b = brain('cd7');
     await until(() => a.infrastructure.shared!.up && b.infrastructure.shared!.up, 'both connected');

@@ -32,7 +32,8 @@ function brain(namespace: string, shared: object = {}, config: Record<string, un
     logger: memoryLogger().logger,
     store: new MemoryStore(),
     config,
-    shared: { redis: redis.url, namespace, syncIntervalMs: 100, ...shared },
+    // A 1.5 s instanceTtlMs puts the heartbeat, which carries healing outcomes and patterns, at 500 ms.
+    shared: { redis: redis.url, namespace, syncIntervalMs: 100, instanceTtlMs: 1_500, ...shared },
   });
   brains.push(infrastructure);
   return { infrastructure, registry };

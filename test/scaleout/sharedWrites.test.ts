@@ -72,8 +72,9 @@ describe('shared writes', () => {
   });
 
   it('healing outcomes during a frozen Redis are counted once when it answers again, and reach every instance', async () => {
-    const { infrastructure: a, registry } = brain('w2', { commandTimeoutMs: 50 });
-    const { infrastructure: b } = brain('w2');
+    // The heartbeat, which carries healing outcomes, every 500 ms.
+    const { infrastructure: a, registry } = brain('w2', { commandTimeoutMs: 50, instanceTtlMs: 1_500 });
+    const { infrastructure: b } = brain('w2', { instanceTtlMs: 1_500 });
     await connected(a, b);
     const failures = async () =>
       (await sampleValue(registry, 'fire_circle_shared_state_sync_failures_total', {})) ?? 0;

@@ -668,8 +668,11 @@ export class CallPipeline {
    * timeout, validated, classified; retried with backoff while the category and budget allow;
    * then the fallback chain. `rich`: resolves to the winning attempt's own object (its `Winner`),
    * whose consumption (then, withResponse, asResponse, …) the caller chooses.
+   *
+   * The first attempt under a closed breaker (nearly every call) runs on a fast path: one promise,
+   * settled from the attempt's own callbacks; only a failure enters the async retry loop.
    */
-  private async settle(
+  private settle(
     owner: object,
     state: MethodState,
     args: unknown[],
@@ -682,56 +685,160 @@ export class CallPipeline {
   ): Promise<unknown> {
     const limit = this.limit;
     limit.inFlight += 1;
+    if (!breaker.closed) {
+      return this.retryLoop(owner, state, args, first, start, breaker, model, rich, served, undefined);
+    }
+    const ms = this.timeoutOf(state, model, start);
+    const check = this.validate;
+    return new Promise((resolve) => {
+      let expired = false;
+      const failed = (err: unknown): void => {
+        void breaker
+          .failed(err)
+          .then(() =>
+            resolve(this.retryLoop(owner, state, args, first, start, breaker, model, rich, served, { err })),
+          );
+      };
+      const deadlines = ms === undefined ? undefined : this.timeout.queue(ms);
+      const deadline = deadlines?.add(() => {
+        expired = true;
+        const error = new TimeoutError(this.name, state.path, ms!);
+        first.controller?.abort(error);
+        failed(error);
+      }, start);
+      const raw = first.raw;
+      (rich ? richAttempt(raw, state) : (raw as PromiseLike<unknown>)).then(
+        (value) => {
+          if (expired || (deadline !== undefined && !deadlines!.cancel(deadline))) return;
+          let checked: unknown;
+          try {
+            checked = check.call(this, state, value);
+          } catch (err) {
+            failed(err);
+            return;
+          }
+          breaker.succeeded();
+          try {
+            resolve(this.won(owner, state, args, raw, checked, start, start, breaker, model, rich, 1));
+          } finally {
+            limit.inFlight -= 1;
+            limit.pump();
+          }
+        },
+        (err: unknown) => {
+          if (expired || (deadline !== undefined && !deadlines!.cancel(deadline))) return;
+          failed(err);
+        },
+      );
+    });
+  }
+
+  /**
+   * A successful attempt: learned from, counted, and turned into what the caller gets (the value,
+   * an observed stream or page, or a rich promise's `Winner`).
+   */
+  private won(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    raw: unknown,
+    value: unknown,
+    start: number,
+    attemptStart: number,
+    breaker: VoiceBreaker,
+    model: string | undefined,
+    rich: boolean,
+    attempt: number,
+  ): unknown {
+    const voice = this.parts.voice;
+    const end = this.parts.clock();
+    if (rich) {
+      this.learnLatency(state, end - attemptStart, model);
+      voice.attemptSucceeded(end - attemptStart, undefined, end);
+      const headers = headersOf(value);
+      if (headers !== undefined) voice.usage.headers(state.path, args[0], headers);
+      // The call counts now, when its response arrived (a stream's too: it is handed to the
+      // caller now, read or not; its later events are recorded as they come).
+      voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
+      return { raw, served: false, attemptStart } satisfies Winner;
+    }
+    if (isAsyncIterable(value)) {
+      if (isPlainIterator(value)) {
+        // A stream arriving through a promise: retried until its first chunk.
+        return new InterceptedStream(this, owner, state, args, value, start, breaker, attempt);
+      }
+      return observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]));
+    }
+    state.lastGood = value;
+    if (state.defensiveOk) this.substitutable = true;
+    this.learnLatency(state, end - attemptStart, model);
+    voice.attemptSucceeded(end - attemptStart, value, end);
+    voice.usage.unary(state.path, args[0], value, end - attemptStart);
+    voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
+    return needsObserving(value)
+      ? observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]))
+      : value;
+  }
+
+  /**
+   * The attempt loop after the fast path (or under a breaker that is not closed): `failedFirst`
+   * holds the first attempt's error when it already failed. Ends the call's in-flight count.
+   */
+  private async retryLoop(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    first: Attempt,
+    start: number,
+    breaker: VoiceBreaker,
+    model: string | undefined,
+    rich: boolean,
+    served: ServedHolder | undefined,
+    failedFirst: { readonly err: unknown } | undefined,
+  ): Promise<unknown> {
+    const limit = this.limit;
     try {
       const voice = this.parts.voice;
       let current = first;
       let attemptStart = start;
       let attempt = 1;
       let retryState: RetryState | undefined;
+      let known = failedFirst;
       const budget = this.attemptBudget(state, args);
       for (;;) {
         let error: unknown;
         const raw = current.raw;
-        const pending = rich ? richAttempt(raw, state) : (raw as PromiseLike<unknown>);
-        try {
-          const value = await this.protect(
-            state,
-            pending,
-            this.validate,
-            attemptStart,
-            breaker,
-            model,
-            current.controller,
-          );
-          const end = this.parts.clock();
-          if (rich) {
-            this.learnLatency(state, end - attemptStart, model);
-            voice.attemptSucceeded(end - attemptStart, undefined, end);
-            const headers = headersOf(value);
-            if (headers !== undefined) voice.usage.headers(state.path, args[0], headers);
-            // The call counts now, when its response arrived (a stream's too: it is handed to the
-            // caller now, read or not; its later events are recorded as they come).
-            voice.callEnded(state.cells, 'success', (end - start) / 1000);
-            return { raw, served: false, attemptStart } satisfies Winner;
+        if (known !== undefined) {
+          error = known.err;
+          known = undefined;
+        } else {
+          const pending = rich ? richAttempt(raw, state) : (raw as PromiseLike<unknown>);
+          try {
+            const value = await this.protect(
+              state,
+              pending,
+              this.validate,
+              attemptStart,
+              breaker,
+              model,
+              current.controller,
+            );
+            return this.won(
+              owner,
+              state,
+              args,
+              raw,
+              value,
+              start,
+              attemptStart,
+              breaker,
+              model,
+              rich,
+              attempt,
+            );
+          } catch (err) {
+            error = err;
           }
-          if (isAsyncIterable(value)) {
-            if (isPlainIterator(value)) {
-              // A stream arriving through a promise: retried until its first chunk.
-              return new InterceptedStream(this, owner, state, args, value, start, breaker, attempt);
-            }
-            return observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]));
-          }
-          state.lastGood = value;
-          if (state.defensiveOk) this.substitutable = true;
-          this.learnLatency(state, end - attemptStart, model);
-          voice.attemptSucceeded(end - attemptStart, value, end);
-          voice.usage.unary(state.path, args[0], value, end - attemptStart);
-          voice.callEnded(state.cells, 'success', (end - start) / 1000);
-          return needsObserving(value)
-            ? observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]))
-            : value;
-        } catch (err) {
-          error = err;
         }
         const classification = this.classify(error, state);
         const signal = findSignal(args);

@@ -13,15 +13,29 @@ export interface Deadline {
  * one interval sweeps expired ones from the head. Adding and cancelling are O(1) and allocate one
  * node (a Set was tried: V8 makes delete-to-empty on a long-lived Set slow, ~1 µs per call).
  * The interval keeps the process alive only while deadlines are pending (a pending call must end
- * in a result or a timeout, not in a silent exit); the moment the last one settles it is unref'd,
- * so a script whose calls are done exits at once, and the next idle sweep stops it.
+ * in a result or a timeout, not in a silent exit); once the last one settles it is unref'd at the
+ * end of that turn of the event loop (a check in `setImmediate`), so a script whose calls are done
+ * exits at once, and the next idle sweep stops it. Calls that follow each other within one turn
+ * keep it ref'd instead of toggling it twice per call (two native calls, ~100 ns of a ~1.5 µs call
+ * path); a call per turn costs one `setImmediate` instead of the two toggles.
  */
 export class DeadlineQueue {
   private head: Deadline | null = null;
   private tail: Deadline | null = null;
   private pending = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Whether the timer keeps the process alive now. */
+  private refed = false;
+  /** The end-of-turn check that unrefs the timer when nothing is pending is scheduled. */
+  private unrefScheduled = false;
   private readonly resolutionMs: number;
+  private readonly unrefIfIdle = (): void => {
+    this.unrefScheduled = false;
+    if (this.pending === 0 && this.refed) {
+      this.refed = false;
+      this.timer?.unref();
+    }
+  };
 
   /** `durationMs`: the shared timeout; the sweep runs every `durationMs / 20` (10 ms … 1 s). */
   constructor(
@@ -37,9 +51,11 @@ export class DeadlineQueue {
     if (this.tail === null) this.head = deadline;
     else this.tail.next = deadline;
     this.tail = deadline;
-    if (this.pending++ === 0) {
+    this.pending += 1;
+    if (!this.refed) {
       if (this.timer === undefined) this.timer = setInterval(() => this.sweep(), this.resolutionMs);
       else this.timer.ref();
+      this.refed = true;
     }
     return deadline;
   }
@@ -64,7 +80,10 @@ export class DeadlineQueue {
     else next.prev = prev;
     deadline.prev = null;
     deadline.next = null;
-    if (--this.pending === 0) this.timer?.unref();
+    if (--this.pending === 0 && !this.unrefScheduled) {
+      this.unrefScheduled = true;
+      setImmediate(this.unrefIfIdle);
+    }
   }
 
   private sweep(): void {
@@ -72,6 +91,7 @@ export class DeadlineQueue {
       // Idle: stop until the next add, so an idle voice costs nothing.
       clearInterval(this.timer);
       this.timer = undefined;
+      this.refed = false;
       return;
     }
     const now = this.now();

@@ -296,9 +296,8 @@ export class Voice {
   }
 
   /** A caller call ended. */
-  callEnded(cells: MethodMetrics, outcome: CallOutcomeLabel, seconds: number): void {
+  callEnded(cells: MethodMetrics, outcome: CallOutcomeLabel, seconds: number, now = this.host.clock()): void {
     cells.call(outcome, seconds);
-    const now = this.host.clock();
     const latencyMs = seconds * 1000;
     const routed = this.routedCall;
     this.routedCall = false;

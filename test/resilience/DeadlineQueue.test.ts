@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DeadlineQueue } from '../../src/resilience/DeadlineQueue.js';
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+describe('DeadlineQueue', () => {
+  it('expires a deadline that is not cancelled, once, and then refuses to cancel it', async () => {
+    const queue = new DeadlineQueue(20, Date.now);
+    let expired = 0;
+    const deadline = queue.add(() => (expired += 1), Date.now());
+    expect(queue.size).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(expired).toBe(1);
+    expect(queue.cancel(deadline)).toBe(false);
+    expect(queue.size).toBe(0);
+  });
+
+  it('cancels a pending deadline: it never expires', async () => {
+    const queue = new DeadlineQueue(20, Date.now);
+    let expired = 0;
+    const deadline = queue.add(() => (expired += 1), Date.now());
+    expect(queue.cancel(deadline)).toBe(true);
+    expect(queue.cancel(deadline)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(expired).toBe(0);
+  });
+
+  it('keeps the process alive while a deadline is pending, and not after the turn its last one settled in', async () => {
+    const before = timers();
+    const queue = new DeadlineQueue(60_000, Date.now);
+    const pending = Array.from({ length: 3 }, () => queue.add(() => undefined, Date.now()));
+    expect(timers()).toBe(before + 1);
+    // Calls settling one after another within a turn: the timer stays ref'd meanwhile.
+    for (const d of pending) queue.cancel(d);
+    expect(timers()).toBe(before + 1);
+    await nextTurn();
+    expect(timers()).toBe(before);
+    // A new deadline refs it again.
+    const again = queue.add(() => undefined, Date.now());
+    expect(timers()).toBe(before + 1);
+    queue.cancel(again);
+    await nextTurn();
+    expect(timers()).toBe(before);
+  });
+});

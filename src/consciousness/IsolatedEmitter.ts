@@ -17,6 +17,40 @@ export abstract class IsolatedEmitter extends EventEmitter<InfrastructureEvents>
   /** Listeners that failed at least once (logged once each; the count goes on). */
   private readonly failedListeners = new WeakSet<Listener>();
   private failures = 0;
+  /** Events with at least one listener, kept by the emitter's own add/remove events. */
+  private readonly listened = new Set<string | symbol>();
+
+  constructor() {
+    super();
+    this.trackListeners();
+  }
+
+  /**
+   * Whether `event` has a listener: what `listenerCount(event) > 0` says, answered from a set kept
+   * up to date by EventEmitter's public `newListener` / `removeListener` events (asked on every call
+   * for events whose payload is only built when somebody listens).
+   */
+  listens(event: keyof InfrastructureEvents): boolean {
+    return this.listened.has(event);
+  }
+
+  override removeAllListeners(event?: keyof InfrastructureEvents): this {
+    super.removeAllListeners(event);
+    if (event === undefined) {
+      // Removing every listener removed the two that keep `listened` too.
+      this.listened.clear();
+      this.trackListeners();
+    }
+    return this;
+  }
+
+  private trackListeners(): void {
+    const self = this as unknown as EventEmitter;
+    self.on('newListener', (event: string | symbol) => this.listened.add(event));
+    self.on('removeListener', (event: string | symbol) => {
+      if (self.listenerCount(event) === 0) this.listened.delete(event);
+    });
+  }
 
   /** Listener failures caught so far (each logged once per listener). */
   get listenerFailures(): number {

@@ -12,6 +12,9 @@ export class AdapterStates<S> {
   private readonly create: (adapter: string) => S;
   private readonly onEvict: ((adapter: string, state: S) => void) | undefined;
   private tick = 0;
+  /** The last adapter touched and its entry: consecutive observations of one voice skip the Map. */
+  private lastName: string | undefined;
+  private lastEntry: { state: S; seen: number } | undefined;
 
   /**
    * Creates an empty table; `create` builds the state of a newly seen adapter, `onEvict` receives a state pushed
@@ -32,9 +35,16 @@ export class AdapterStates<S> {
 
   /** The adapter's state, created when new (evicting the least recently used at capacity), marked most recent. */
   public touch(adapter: string): S {
+    const last = this.lastEntry;
+    if (adapter === this.lastName && last !== undefined) {
+      last.seen = ++this.tick;
+      return last.state;
+    }
     const existing = this.states.get(adapter);
     if (existing !== undefined) {
       existing.seen = ++this.tick;
+      this.lastName = adapter;
+      this.lastEntry = existing;
       return existing.state;
     }
     if (this.states.size >= this.capacity) {
@@ -49,11 +59,15 @@ export class AdapterStates<S> {
       if (oldest !== undefined) {
         const evicted = this.states.get(oldest)!;
         this.states.delete(oldest);
+        if (evicted === this.lastEntry) this.lastEntry = this.lastName = undefined;
         this.onEvict?.(oldest, evicted.state);
       }
     }
     const state = this.create(adapter);
-    this.states.set(adapter, { state, seen: ++this.tick });
+    const entry = { state, seen: ++this.tick };
+    this.states.set(adapter, entry);
+    this.lastName = adapter;
+    this.lastEntry = entry;
     return state;
   }
 

@@ -140,6 +140,8 @@ export class PatternEngine {
   private readonly newId: () => string;
   private readonly lookup: PatternLookup;
   private latest = Number.NEGATIVE_INFINITY;
+  /** The earliest time (observation time) at which a history entry leaves the window. */
+  private pruneDueAt = Number.POSITIVE_INFINITY;
 
   /** Creates an engine with the four built-in detectors (or `options.detectors`); throws a TypeError on a bad option. */
   constructor(options?: PatternEngineOptions) {
@@ -169,7 +171,7 @@ export class PatternEngine {
         this.apply(detected, now, batch);
       }
     }
-    this.pruneHistory();
+    if (this.latest > this.pruneDueAt) this.pruneHistory();
     if (batch === undefined) return NO_CHANGES;
     this.notify(batch);
     if (batch.errors.length > 0) this.report(batch.errors);
@@ -288,17 +290,25 @@ export class PatternEngine {
     const entries = this.resolvedHistory[pattern.patternType];
     entries.push({ pattern, resolvedAtMs: now });
     if (entries.length > this.options.historyPerType) entries.shift();
+    this.pruneDueAt = Math.min(this.pruneDueAt, now + this.options.historyWindowMs);
   }
 
-  /** Drops history entries older than the window; entries are in time order, so only the fronts are checked. */
+  /**
+   * Drops history entries older than the window; entries are in time order, so only the fronts are
+   * checked, and only once the oldest front is due (`pruneDueAt`), not on every observation.
+   */
   private pruneHistory(): void {
-    const horizon = this.latest - this.options.historyWindowMs;
+    const window = this.options.historyWindowMs;
+    const horizon = this.latest - window;
+    let due = Number.POSITIVE_INFINITY;
     for (const t of PATTERN_TYPES) {
       const entries = this.resolvedHistory[t];
       let drop = 0;
       while (drop < entries.length && entries[drop]!.resolvedAtMs < horizon) drop++;
       if (drop > 0) entries.splice(0, drop);
+      if (entries.length > 0) due = Math.min(due, entries[0]!.resolvedAtMs + window);
     }
+    this.pruneDueAt = due;
   }
 
   /** Calls the listeners after the state is consistent, so a throwing listener cannot corrupt it. */

@@ -20,6 +20,7 @@ import { FallbackChain, type FallbackTarget, type ServedHolder } from './Fallbac
 import { InterceptedStream } from './InterceptedStream.js';
 import { MethodResolver } from './MethodResolver.js';
 import type { MethodState } from './MethodState.js';
+import type { DeadlineQueue } from './DeadlineQueue.js';
 import type { RetrySchedule, RetryState } from './RetrySchedule.js';
 import { ScopedBreakers } from './ScopedBreakers.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
@@ -570,9 +571,17 @@ export class CallPipeline {
     const ms = this.timeout.durationMs(state.latency, model);
     if (model === undefined) {
       state.timeoutMs = ms;
+      state.deadlines = ms === undefined ? undefined : this.timeout.queue(ms);
       state.timeoutRefreshAt = now + TIMEOUT_REFRESH_MS;
     }
     return ms;
+  }
+
+  /** The deadline queue of a method's (and model's) attempt timeout now (undefined: none). */
+  private deadlinesOf(state: MethodState, model: string | undefined, now: number): DeadlineQueue | undefined {
+    if (model === undefined && now < state.timeoutRefreshAt) return state.deadlines;
+    const ms = this.timeoutOf(state, model, now);
+    return ms === undefined ? undefined : this.timeout.queue(ms);
   }
 
   /** Classifies a thrown value in this pipeline's context (cached per error object). */
@@ -688,7 +697,7 @@ export class CallPipeline {
     if (!breaker.closed) {
       return this.retryLoop(owner, state, args, first, start, breaker, model, rich, served, undefined);
     }
-    const ms = this.timeoutOf(state, model, start);
+    const deadlines = this.deadlinesOf(state, model, start);
     const check = this.validate;
     return new Promise((resolve) => {
       let expired = false;
@@ -699,10 +708,9 @@ export class CallPipeline {
             resolve(this.retryLoop(owner, state, args, first, start, breaker, model, rich, served, { err })),
           );
       };
-      const deadlines = ms === undefined ? undefined : this.timeout.queue(ms);
       const deadline = deadlines?.add(() => {
         expired = true;
-        const error = new TimeoutError(this.name, state.path, ms!);
+        const error = new TimeoutError(this.name, state.path, deadlines.durationMs);
         first.controller?.abort(error);
         failed(error);
       }, start);
@@ -945,6 +953,7 @@ export class CallPipeline {
     if (schema === undefined) return value;
     if (value === null || value === undefined) throw new NoneReturnError(this.name, state.path, value);
     if (schema === true || isAsyncIterable(value)) return value;
+    if (state.accepts?.(value) === true) return value;
     const result = schema.safeParse(value);
     if (result.success) return value;
     throw new InvalidResponseError(

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { MethodMetrics } from '../metrics/InfrastructureMetrics.js';
 import type { MethodLatency } from './AttemptTimeout.js';
+import type { DeadlineQueue } from './DeadlineQueue.js';
 
 /** What the pipeline knows about one method path of one adapter; created once, reused per call. */
 export interface MethodState {
@@ -12,6 +13,11 @@ export interface MethodState {
   readonly cells: MethodMetrics;
   /** Schema a non-null result must satisfy, `true` for "must not be null", or undefined. */
   readonly schema: z.ZodType | true | undefined;
+  /**
+   * A cheap check run before `schema` (a built-in schema's plain-object fast path): true means
+   * the schema accepts the value; false, or none, means zod decides.
+   */
+  readonly accepts: ((value: unknown) => boolean) | undefined;
   /** Schema of streamed chunks (checked on the first chunk). */
   readonly chunkSchema: z.ZodType | undefined;
   /** Contract methods are asynchronous even if an implementation throws synchronously. */
@@ -33,6 +39,8 @@ export interface MethodState {
   readonly latency: MethodLatency;
   /** The method's attempt timeout (ms) as last computed, and when it is next recomputed. */
   timeoutMs: number | undefined;
+  /** The deadline queue of `timeoutMs` (undefined: no timeout). */
+  deadlines: DeadlineQueue | undefined;
   timeoutRefreshAt: number;
   /**
    * Attempts per call for a client that retries by itself: its configured `maxRetries + 1`

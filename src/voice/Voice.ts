@@ -41,6 +41,8 @@ export interface VoiceHost {
   readonly usageSettings?: UsageSettings;
   emit<K extends keyof InfrastructureEvents>(event: K, ...args: InfrastructureEvents[K]): boolean;
   listenerCount(event: keyof InfrastructureEvents): number;
+  /** Whether `event` has a listener (cheaper than listenerCount; asked on every call). */
+  listens(event: keyof InfrastructureEvents): boolean;
   learnAlias(adapter: string, method: string, alias: string): void;
   learnedAlias(adapter: string, method: string): string | undefined;
   /** A cool-down this instance observed (shared with other instances when sharing is on). */
@@ -104,7 +106,7 @@ export class Voice {
       logger,
       metrics: registry,
       settings: host.usageSettings ?? DEFAULT_USAGE_SETTINGS,
-      hasOperationListeners: () => host.listenerCount('operation') > 0,
+      hasOperationListeners: () => host.listens('operation'),
       operation: (record) => host.emit('operation', record),
     });
   }
@@ -367,6 +369,6 @@ export class Voice {
 
   private emitSignature(): void {
     // Snapshots allocate: only build one when somebody listens.
-    if (this.host.listenerCount('signature') > 0) this.host.emit('signature', this.health.snapshot());
+    if (this.host.listens('signature')) this.host.emit('signature', this.health.snapshot());
   }
 }

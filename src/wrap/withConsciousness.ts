@@ -11,6 +11,7 @@ import {
   CONTRACT_CHUNK_SCHEMAS,
   CONTRACT_METHODS,
   CONTRACT_RESPONSE_SCHEMAS,
+  fastCheckOf,
 } from '../firecircle/contractSchemas.js';
 import { CallPipeline, type FallbackTarget } from '../resilience/CallPipeline.js';
 import { MethodLatency } from '../resilience/AttemptTimeout.js';
@@ -152,27 +153,32 @@ export function withConsciousness<T extends object>(
     }
     return latency;
   };
-  const newState = (path: string, key: string, client?: unknown): MethodState => ({
-    path,
-    key,
-    cells: voice.method(path),
+  const newState = (path: string, key: string, client?: unknown): MethodState => {
     // Other objects' sendMessage still gets null/undefined detection.
-    schema:
+    const schema =
       responseSchemas[path] ??
-      (contract ? CONTRACT_RESPONSE_SCHEMAS[path] : SEND_METHODS.has(path) ? true : undefined),
-    chunkSchema: contract ? CONTRACT_CHUNK_SCHEMAS[path] : undefined,
-    contractAsync: contract && CONTRACT_METHODS.has(path),
-    alias: undefined,
-    syncStream: contract && CONTRACT_CHUNK_SCHEMAS[path] !== undefined,
-    lastGood: undefined,
-    defensiveOk: !DIALOGUE_METHODS.has(path),
-    kind: 'unknown',
-    latency: methodLatency(path),
-    timeoutMs: undefined,
-    timeoutRefreshAt: 0,
-    optionsIndex: undefined,
-    clientAttempts: clientAttempts(client),
-  });
+      (contract ? CONTRACT_RESPONSE_SCHEMAS[path] : SEND_METHODS.has(path) ? true : undefined);
+    return {
+      path,
+      key,
+      cells: voice.method(path),
+      schema,
+      accepts: schema === undefined || schema === true ? undefined : fastCheckOf(schema),
+      chunkSchema: contract ? CONTRACT_CHUNK_SCHEMAS[path] : undefined,
+      contractAsync: contract && CONTRACT_METHODS.has(path),
+      alias: undefined,
+      syncStream: contract && CONTRACT_CHUNK_SCHEMAS[path] !== undefined,
+      lastGood: undefined,
+      defensiveOk: !DIALOGUE_METHODS.has(path),
+      kind: 'unknown',
+      latency: methodLatency(path),
+      timeoutMs: undefined,
+      deadlines: undefined,
+      timeoutRefreshAt: 0,
+      optionsIndex: undefined,
+      clientAttempts: clientAttempts(client),
+    };
+  };
   const expected = (path: string, key: string, real: object | undefined): boolean => {
     if (key === 'then' || excluded.has(path)) return false;
     if ((contract && CONTRACT_METHODS.has(path)) || path in o.methodAliases || path in responseSchemas)

@@ -13,6 +13,7 @@ export interface Winner {
 export type Observe = (value: unknown, attemptStart: number) => unknown;
 
 const CONSUMERS = new Set<string | symbol>(['then', 'catch', 'finally']);
+const ignore = (): undefined => undefined;
 
 /**
  * What the caller gets for a method that returned a rich promise (an SDK's APIPromise or
@@ -22,9 +23,11 @@ const CONSUMERS = new Set<string | symbol>(['then', 'catch', 'finally']);
  * `{ data, response }` of the attempt that succeeded. Async iteration (auto-pagination) runs the
  * promise's own iterator against this object, so the first page comes through the loop too.
  */
-export class RichPromise {
+export class RichPromise implements ProxyHandler<object> {
   /** The object handed to the caller. */
   readonly proxy: object;
+  /** `then`, asked by every `await`: kept apart from the other members' map. */
+  private thenFn: ((...args: unknown[]) => unknown) | undefined;
   private functions: Map<string | symbol, (...args: unknown[]) => unknown> | undefined;
   private dataPromise: Promise<unknown> | undefined;
 
@@ -34,15 +37,25 @@ export class RichPromise {
     private readonly observe: Observe,
   ) {
     // Nobody may be listening (fire and forget): a failure must not become an unhandled rejection.
-    outcome.catch(() => undefined);
-    this.proxy = new Proxy(first, {
-      get: (target, prop) => this.member(target, prop),
-    });
+    outcome.then(undefined, ignore);
+    // This object is the proxy's handler (its `get` trap below): no handler object per call.
+    this.proxy = new Proxy(first, this);
+  }
+
+  /** The proxy's get trap. */
+  get(target: object, prop: string | symbol): unknown {
+    return this.member(target, prop);
   }
 
   private member(target: object, prop: string | symbol): unknown {
     const value: unknown = Reflect.get(target, prop, target);
     if (typeof value !== 'function') return value;
+    if (prop === 'then') {
+      return (this.thenFn ??= (...args: unknown[]) => {
+        const data = this.data();
+        return data.then(...(args as Parameters<Promise<unknown>['then']>));
+      });
+    }
     const functions = (this.functions ??= new Map());
     let fn = functions.get(prop);
     if (fn !== undefined) return fn;

@@ -1,10 +1,11 @@
 import { recordFailure } from '../errors/failureOf.js';
 import { InvalidResponseError } from '../errors/InvalidResponseError.js';
 import { StreamInterruptedError } from '../errors/StreamInterruptedError.js';
-import type { CallPipeline } from './CallPipeline.js';
+import type { AttemptLoop } from './AttemptLoop.js';
+import { validateResult } from './AttemptGuard.js';
+import type { Attempt, AttemptRun } from './CallServices.js';
 import type { MethodState } from './MethodState.js';
 import { findSignal, isAsyncIterable, isThenable } from './resultShapes.js';
-import type { RetryState } from './RetrySchedule.js';
 import { requestModel } from './sdkRequestOptions.js';
 import type { StreamUsageObserver } from '../usage/UsageMeter.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
@@ -26,7 +27,7 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
   private usage: StreamUsageObserver | undefined;
 
   constructor(
-    private readonly pipeline: CallPipeline,
+    private readonly loop: AttemptLoop,
     private readonly owner: object | undefined,
     private readonly state: MethodState,
     private readonly args: unknown[],
@@ -81,92 +82,106 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
     throw error;
   }
 
-  private async first(): Promise<IteratorResult<T>> {
-    const pipeline = this.pipeline;
-    const state = this.state;
-    const voice = pipeline.voice;
-    let retryState: RetryState | undefined;
-    for (;;) {
-      // Served by the fallback chain (adapter or value): iterate what it gave, or throw its
-      // VoiceSilencedError to the caller.
-      if (isThenable(this.source)) return this.pass(await this.source);
-      const attemptStart = pipeline.now();
-      let error: unknown;
-      try {
-        const iterator = (this.source as AsyncIterable<T>)[Symbol.asyncIterator]();
+  private first(): Promise<IteratorResult<T>> {
+    // Served by the fallback chain (adapter or value): iterate what it gave, or throw its
+    // VoiceSilencedError to the caller.
+    if (isThenable(this.source)) return Promise.resolve(this.source).then((served) => this.pass(served));
+    const loop = this.loop;
+    const run: AttemptRun = {
+      state: this.state,
+      args: this.args,
+      start: this.start,
+      breaker: this.breaker!,
+      model: requestModel(this.args),
+      holdsSlot: false,
+      canRetry: this.owner !== undefined,
+      attempt: (current, attemptStart) => {
+        const iterator = (current.raw as AsyncIterable<T>)[Symbol.asyncIterator]();
         this.iterator = iterator;
-        const result = (await pipeline.protect(
-          state,
+        return loop.guard.protect(
+          this.state,
           iterator.next(),
-          checkFirstChunk,
+          this.checkFirstChunk,
           attemptStart,
           this.breaker!,
           undefined,
-        )) as IteratorResult<T>;
-        voice.firstChunk(state.cells, (pipeline.now() - this.start) / 1000);
-        const ttft = pipeline.now() - attemptStart;
-        pipeline.learnLatency(state, ttft, undefined);
-        voice.attemptSucceeded(ttft, undefined);
-        this.usage = voice.usage.stream(state.path, this.args[0], attemptStart);
-        if (result.done) {
-          this.usage?.end(result.value);
-          this.complete();
-        } else {
-          this.delivered = 1;
-          this.usage?.chunk(result.value);
-        }
-        return result;
-      } catch (err) {
-        error = err;
-      }
-      const classification = pipeline.classify(error, state);
-      const signal = findSignal(this.args);
-      if (classification.category === 'aborted' || signal?.aborted) {
-        this.finished = true;
-        state.cells.error('aborted');
-        throw error;
-      }
-      pipeline.attemptFailed(
-        state,
-        classification,
-        pipeline.now() - attemptStart,
-        this.attempt,
-        this.breaker,
-      );
-      retryState ??= { backoff: undefined };
-      const delay = pipeline.retryDelay(classification, this.attempt, retryState);
-      if (
-        pipeline.giveUp(
+        );
+      },
+      won: (_current, value, attemptStart, attempt) => {
+        this.attempt = attempt;
+        return this.firstChunk(value as IteratorResult<T>, attemptStart);
+      },
+      next: () => this.nextSource(),
+      fallBack: (classification, error, attempts) => {
+        this.attempt = attempts;
+        const served = loop.services.fallBack(
+          this.state,
+          this.args,
           classification,
-          delay,
-          retryState,
-          this.breaker!,
-          state.path,
-          requestModel(this.args),
-        ) ||
-        delay === undefined ||
-        this.owner === undefined
-      ) {
-        this.source = pipeline.fallBack(state, this.args, classification, error, this.attempt, this.start);
-        continue;
-      }
-      voice.retrying(state.cells, state.path, classification.category, delay, this.attempt);
-      if (delay > 0 && !(await pipeline.sleep(delay, signal))) {
+          error,
+          attempts,
+          this.start,
+        );
+        return served.then((value) => this.pass(value));
+      },
+      aborted: () => {
         this.finished = true;
-        throw signal?.reason ?? error;
-      }
-      this.attempt += 1;
-      try {
-        const next = pipeline.reinvoke(this.owner, state, this.args).raw;
-        const value = isThenable(next) ? await next : next;
-        this.source = isAsyncIterable(value)
-          ? value
-          : failingStream(new InvalidResponseError(pipeline.name, state.path, ['(root): expected a stream']));
-      } catch (err) {
-        this.source = failingStream(err);
-      }
-    }
+      },
+    };
+    const source = { raw: this.source, controller: undefined };
+    return loop.run(run, source, loop.services.now(), undefined, this.attempt) as Promise<IteratorResult<T>>;
   }
+
+  /** The first chunk arrived: the stream counts as a successful attempt from here. */
+  private firstChunk(result: IteratorResult<T>, attemptStart: number): IteratorResult<T> {
+    const services = this.loop.services;
+    const state = this.state;
+    const voice = services.voice;
+    voice.firstChunk(state.cells, (services.now() - this.start) / 1000);
+    const ttft = services.now() - attemptStart;
+    services.learnLatency(state, ttft, undefined);
+    voice.attemptSucceeded(ttft, undefined);
+    this.usage = voice.usage.stream(state.path, this.args[0], attemptStart);
+    if (result.done) {
+      this.usage?.end(result.value);
+      this.complete();
+    } else {
+      this.delivered = 1;
+      this.usage?.chunk(result.value);
+    }
+    return result;
+  }
+
+  /** Starts another attempt: the method called again, its stream (or a failure) the new source. */
+  private async nextSource(): Promise<Attempt> {
+    const services = this.loop.services;
+    let source: unknown;
+    try {
+      const next = services.reinvoke(this.owner!, this.state, this.args).raw;
+      const value = isThenable(next) ? await next : next;
+      source = isAsyncIterable(value)
+        ? value
+        : failingStream(
+            new InvalidResponseError(services.name, this.state.path, ['(root): expected a stream']),
+          );
+    } catch (err) {
+      source = failingStream(err);
+    }
+    this.source = source as AsyncIterable<unknown>;
+    return { raw: source, controller: undefined };
+  }
+
+  /** Checks the first chunk against the method's chunk schema. */
+  private readonly checkFirstChunk = (state: MethodState, result: unknown): unknown => {
+    const chunk = result as IteratorResult<unknown>;
+    if (chunk.done || state.chunkSchema === undefined) return result;
+    validateResult(
+      this.loop.services.name,
+      { ...state, schema: state.chunkSchema, accepts: undefined },
+      chunk.value,
+    );
+    return result;
+  };
 
   private pass(served: unknown): Promise<IteratorResult<T>> {
     this.passthrough = true;
@@ -185,12 +200,13 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
   }
 
   private ended(): void {
-    this.pipeline.voice.callEnded(this.state.cells, 'success', (this.pipeline.now() - this.start) / 1000);
+    const services = this.loop.services;
+    services.voice.callEnded(this.state.cells, 'success', (services.now() - this.start) / 1000);
   }
 
   private interrupted(err: unknown): never {
     this.finished = true;
-    const pipeline = this.pipeline;
+    const pipeline = this.loop.services;
     const state = this.state;
     const category = pipeline.classify(err, state, 'stream').category;
     if (category === 'aborted' || findSignal(this.args)?.aborted) {
@@ -217,13 +233,6 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
     pipeline.voice.callEnded(state.cells, 'failure', (pipeline.now() - this.start) / 1000);
     throw error;
   }
-}
-
-function checkFirstChunk(this: CallPipeline, state: MethodState, result: unknown): unknown {
-  const chunk = result as IteratorResult<unknown>;
-  if (chunk.done || state.chunkSchema === undefined) return result;
-  this.validate({ ...state, schema: state.chunkSchema }, chunk.value);
-  return result;
 }
 
 function isSyncIterable(value: unknown): value is Iterable<unknown> {

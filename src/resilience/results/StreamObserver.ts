@@ -1,13 +1,13 @@
 import { recordFailure } from '../../errors/failureOf.js';
 import { StreamInterruptedError } from '../../errors/StreamInterruptedError.js';
-import type { CallPipeline } from '../CallPipeline.js';
+import type { CallServices } from '../CallServices.js';
 import type { MethodState } from '../MethodState.js';
 import type { VoiceBreaker } from '../VoiceBreaker.js';
 import type { StreamUsageObserver } from '../../usage/UsageMeter.js';
 
 /** Where a handed-back SDK object reports: the pipeline, the call's method and its timings. */
 export interface Observation {
-  readonly pipeline: CallPipeline;
+  readonly pipeline: CallServices;
   readonly state: MethodState;
   /** When the caller's call started (epoch ms of the pipeline's clock). */
   readonly start: number;

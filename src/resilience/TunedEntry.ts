@@ -1,0 +1,132 @@
+import type { Clock, Sleep } from '../clock/Clock.js';
+import { RateLimitedLocallyError } from '../errors/RateLimitedLocallyError.js';
+import type { VoiceTuning } from '../voice/VoiceTuning.js';
+import type { CallServices } from './CallServices.js';
+import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
+import type { FallbackChain } from './FallbackChain.js';
+import type { MethodState } from './MethodState.js';
+import type { RetryPolicy } from './RetryPolicy.js';
+import { findSignal } from './resultShapes.js';
+
+/** What the knob-driven entry needs of its pipeline. */
+export interface EntryHost extends CallServices {
+  /** The call path without healing knobs (breaker gate, cool-down, attempts). */
+  invokeDirect(owner: object, state: MethodState, args: unknown[], cooled?: boolean): unknown;
+  /** Shapes a fallback's promise like the method's own results (a stream for streaming methods). */
+  asResult(state: MethodState, args: unknown[], served: Promise<unknown>, start: number): unknown;
+}
+
+/**
+ * The entries of the call path that healing knobs and cool-downs open: routing around the voice
+ * (its fallbacks first, a probe share to the voice), the concurrency limit (wait for a slot, or a
+ * fallback while rate limited), and waiting out a provider's Retry-After.
+ */
+export class TunedEntry {
+  constructor(
+    private readonly host: EntryHost,
+    private readonly tuning: VoiceTuning,
+    private readonly limit: ConcurrencyLimit,
+    private readonly chain: FallbackChain,
+    private readonly policy: RetryPolicy,
+    private readonly clock: Clock,
+    private readonly random: () => number,
+    private readonly sleep: Sleep,
+  ) {}
+
+  /** The call path while healing knobs are set: routing, concurrency limit. */
+  invoke(owner: object, state: MethodState, args: unknown[]): unknown {
+    const tuning = this.tuning;
+    const now = this.clock();
+    if (
+      tuning.routeToFallbackUntil > now &&
+      this.random() >= tuning.probeShare &&
+      this.chain.usable('unknown', state.path)
+    ) {
+      return this.host.asResult(state, args, this.routeAround(owner, state, args, now), now);
+    }
+    if (!this.limit.full()) return this.host.invokeDirect(owner, state, args);
+    const limit = tuning.maxConcurrent;
+    if (this.limit.crowded || this.chain.usable('rate_limited', state.path)) {
+      const detail = `${limit} call(s) in flight while rate limited, and ${this.limit.queued} waiting`;
+      const error = new RateLimitedLocallyError(this.host.name, state.path, detail);
+      return this.host.asResult(
+        state,
+        args,
+        this.host.fallBack(state, args, this.host.classify(error, state), error, 0, now),
+        now,
+      );
+    }
+    const signal = findSignal(args);
+    const served = this.limit.acquire(signal).then((got) => {
+      if (!got) {
+        state.cells.error('aborted');
+        throw (
+          signal?.reason ?? new Error(`${this.host.name}.${state.path}: aborted while waiting for a slot`)
+        );
+      }
+      this.limit.started();
+      try {
+        return this.host.invokeDirect(owner, state, args);
+      } finally {
+        // The call may have ended without holding a slot (open breaker, fallback): pass it on.
+        this.limit.pump();
+      }
+    });
+    return this.host.asResult(state, args, served, now);
+  }
+
+  /**
+   * A call arriving before the provider's Retry-After has passed (sending it now would only be
+   * refused again): a usable fallback serves it when the cool-down has more than
+   * `maxWaitWithFallbackMs` left; otherwise it waits for the end of the cool-down (at most the
+   * longest backoff delay), then calls the voice.
+   */
+  whileCooling(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    start: number,
+    model: string | undefined,
+  ): unknown {
+    const waitMs = this.policy.cooledUntil(model) - start;
+    if (
+      waitMs > this.policy.schedule.maxWaitWithFallbackMs &&
+      this.chain.usable('rate_limited', state.path)
+    ) {
+      const detail = `the provider asked for ${Math.ceil(waitMs)} ms without calls (Retry-After)`;
+      const error = new RateLimitedLocallyError(this.host.name, state.path, detail);
+      return this.host.asResult(
+        state,
+        args,
+        this.host.fallBack(state, args, this.host.classify(error, state), error, 0, start),
+        start,
+      );
+    }
+    const signal = findSignal(args);
+    const served = this.sleep(Math.min(waitMs, this.policy.schedule.maxWaitMs), signal).then((awake) => {
+      if (!awake) {
+        state.cells.error('aborted');
+        throw (
+          signal?.reason ??
+          new Error(`${this.host.name}.${state.path}: aborted during the rate-limit cool-down`)
+        );
+      }
+      // With a fallback, a cool-down that began meanwhile (another 429, here or elsewhere) is honoured.
+      const renewed =
+        this.policy.cooledUntil(model) > start + waitMs && this.chain.usable('rate_limited', state.path);
+      return this.host.invokeDirect(owner, state, args, !renewed);
+    });
+    return this.host.asResult(state, args, served, start);
+  }
+
+  /** Predictive routing: the fallbacks first; the primary only if every fallback fails. */
+  private async routeAround(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    start: number,
+  ): Promise<unknown> {
+    const routed = await this.chain.route(state, args, start);
+    return routed !== undefined ? routed.value : this.host.invokeDirect(owner, state, args);
+  }
+}

@@ -1,0 +1,252 @@
+import type { Classification } from '../classify/Classification.js';
+import type { Clock } from '../clock/Clock.js';
+import { TimeoutError } from '../errors/TimeoutError.js';
+import { headersOf } from '../usage/readRateLimits.js';
+import type { AttemptLoop } from './AttemptLoop.js';
+import type { Attempt, AttemptRun } from './CallServices.js';
+import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
+import type { ServedHolder } from './FallbackChain.js';
+import { InterceptedStream } from './InterceptedStream.js';
+import type { MethodState } from './MethodState.js';
+import { RichPromise, type Winner } from './results/RichPromise.js';
+import type { Observation } from './results/StreamObserver.js';
+import { needsObserving, observeResult } from './results/observeResult.js';
+import { isAsyncIterable, isPlainIterator } from './resultShapes.js';
+import type { VoiceBreaker } from './VoiceBreaker.js';
+
+/** How a handed-back SDK object (stream, page, helper) of a call reports to its voice. */
+export type ObservationOf = (
+  state: MethodState,
+  start: number,
+  attemptStart: number,
+  breaker: VoiceBreaker,
+  request?: unknown,
+) => Observation;
+
+/**
+ * Unary calls (a promise of a value) and rich promises (an SDK's APIPromise, whose winning attempt
+ * the caller consumes as it likes). The first attempt under a closed breaker — nearly every call —
+ * settles on one promise from the attempt's own callbacks; a failure hands the call to the attempt
+ * loop (retries, fallbacks). A winning attempt is learned from and counted here.
+ */
+export class UnaryCalls {
+  constructor(
+    readonly loop: AttemptLoop,
+    private readonly limit: ConcurrencyLimit,
+    private readonly clock: Clock,
+    private readonly observation: ObservationOf,
+    /** A method whose stale last-good value may stand in for it has one now. */
+    private readonly lastGood: (state: MethodState) => void,
+  ) {}
+
+  /** A rich promise's call: the caller gets an object with the first attempt's members. */
+  rich(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    first: Attempt,
+    start: number,
+    breaker: VoiceBreaker,
+    model: string | undefined,
+  ): object {
+    const served: ServedHolder = {};
+    const outcome = this.settle(owner, state, args, first, start, breaker, model, true, served);
+    let counted = false;
+    const voice = this.loop.services.voice;
+    return new RichPromise(first.raw as object, outcome as Promise<Winner>, (value, attemptStart) => {
+      if (needsObserving(value)) {
+        return observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]));
+      }
+      // The parsed body, read once (then and withResponse may both ask): its usage.
+      if (!counted) voice.usage.unary(state.path, args[0], value, this.clock() - attemptStart);
+      counted = true;
+      return value;
+    }).proxy;
+  }
+
+  /**
+   * Runs a call whose first attempt is under way. `rich`: resolves to the winning attempt's own
+   * object (its `Winner`), whose consumption (then, withResponse, asResponse, …) the caller chooses.
+   */
+  settle(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    first: Attempt,
+    start: number,
+    breaker: VoiceBreaker,
+    model: string | undefined,
+    rich: boolean,
+    served?: ServedHolder,
+  ): Promise<unknown> {
+    const limit = this.limit;
+    limit.inFlight += 1;
+    const run = (): UnaryRun => new UnaryRun(this, owner, state, args, start, breaker, model, rich, served);
+    if (!breaker.closed) return this.loop.run(run(), first, start);
+    const guard = this.loop.guard;
+    const deadlines = guard.deadlinesOf(state, model, start);
+    const check = guard.check;
+    return new Promise((resolve) => {
+      let expired = false;
+      const failed = (err: unknown): void => {
+        void breaker.failed(err).then(() => resolve(this.loop.run(run(), first, start, { err })));
+      };
+      const deadline = deadlines?.add(() => {
+        expired = true;
+        const error = new TimeoutError(this.loop.services.name, state.path, deadlines.durationMs);
+        first.controller?.abort(error);
+        failed(error);
+      }, start);
+      const raw = first.raw;
+      (rich ? richAttempt(raw, state) : (raw as PromiseLike<unknown>)).then(
+        (value) => {
+          if (expired || (deadline !== undefined && !deadlines!.cancel(deadline))) return;
+          let checked: unknown;
+          try {
+            checked = check(state, value);
+          } catch (err) {
+            failed(err);
+            return;
+          }
+          breaker.succeeded();
+          try {
+            resolve(this.won(owner, state, args, raw, checked, start, start, breaker, model, rich, 1));
+          } finally {
+            limit.inFlight -= 1;
+            limit.pump();
+          }
+        },
+        (err: unknown) => {
+          if (expired || (deadline !== undefined && !deadlines!.cancel(deadline))) return;
+          failed(err);
+        },
+      );
+    });
+  }
+
+  /**
+   * A successful attempt: learned from, counted, and turned into what the caller gets (the value,
+   * an observed stream or page, or a rich promise's `Winner`).
+   */
+  won(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    raw: unknown,
+    value: unknown,
+    start: number,
+    attemptStart: number,
+    breaker: VoiceBreaker,
+    model: string | undefined,
+    rich: boolean,
+    attempt: number,
+  ): unknown {
+    const services = this.loop.services;
+    const voice = services.voice;
+    const end = this.clock();
+    if (rich) {
+      services.learnLatency(state, end - attemptStart, model);
+      voice.attemptSucceeded(end - attemptStart, undefined, end);
+      const headers = headersOf(value);
+      if (headers !== undefined) voice.usage.headers(state.path, args[0], headers);
+      // The call counts now, when its response arrived (a stream's too: it is handed to the
+      // caller now, read or not; its later events are recorded as they come).
+      voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
+      return { raw, served: false, attemptStart } satisfies Winner;
+    }
+    if (isAsyncIterable(value)) {
+      if (isPlainIterator(value)) {
+        // A stream arriving through a promise: retried until its first chunk.
+        return new InterceptedStream(this.loop, owner, state, args, value, start, breaker, attempt);
+      }
+      return observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]));
+    }
+    state.lastGood = value;
+    if (state.defensiveOk) this.lastGood(state);
+    services.learnLatency(state, end - attemptStart, model);
+    voice.attemptSucceeded(end - attemptStart, value, end);
+    voice.usage.unary(state.path, args[0], value, end - attemptStart);
+    voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
+    return needsObserving(value)
+      ? observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]))
+      : value;
+  }
+}
+
+/** A unary call (or rich promise) in the attempt loop, after its first attempt. */
+class UnaryRun implements AttemptRun {
+  readonly holdsSlot = true;
+  readonly canRetry = true;
+
+  constructor(
+    private readonly calls: UnaryCalls,
+    private readonly owner: object,
+    readonly state: MethodState,
+    readonly args: unknown[],
+    readonly start: number,
+    readonly breaker: VoiceBreaker,
+    readonly model: string | undefined,
+    private readonly rich: boolean,
+    private readonly served: ServedHolder | undefined,
+  ) {}
+
+  attempt(current: Attempt, attemptStart: number): Promise<unknown> {
+    const raw = current.raw;
+    const pending = this.rich ? richAttempt(raw, this.state) : (raw as PromiseLike<unknown>);
+    const guard = this.calls.loop.guard;
+    return guard.protect(
+      this.state,
+      pending,
+      guard.check,
+      attemptStart,
+      this.breaker,
+      this.model,
+      current.controller,
+    );
+  }
+
+  won(current: Attempt, value: unknown, attemptStart: number, attempt: number): unknown {
+    const { owner, state, args, start, breaker, model, rich } = this;
+    return this.calls.won(
+      owner,
+      state,
+      args,
+      current.raw,
+      value,
+      start,
+      attemptStart,
+      breaker,
+      model,
+      rich,
+      attempt,
+    );
+  }
+
+  next(): Attempt {
+    return this.calls.loop.services.reinvoke(this.owner, this.state, this.args);
+  }
+
+  async fallBack(classification: Classification, error: unknown, attempts: number): Promise<unknown> {
+    const { state, args, start, served } = this;
+    const services = this.calls.loop.services;
+    const value = await services.fallBack(state, args, classification, error, attempts, start, served);
+    return this.rich
+      ? ({ raw: served?.raw, value, served: true, attemptStart: start } satisfies Winner)
+      : value;
+  }
+
+  aborted(): void {}
+}
+
+/**
+ * What an attempt of a rich promise waits for: the HTTP response (`asResponse()`, which leaves
+ * the body unread for whichever consumption the caller picks), or the parsed data when a
+ * response schema must see it.
+ */
+function richAttempt(raw: unknown, state: MethodState): PromiseLike<unknown> {
+  const asResponse = (raw as { asResponse?: unknown }).asResponse;
+  if (state.schema === undefined && typeof asResponse === 'function') {
+    return (asResponse as () => PromiseLike<unknown>).call(raw);
+  }
+  return raw as PromiseLike<unknown>;
+}

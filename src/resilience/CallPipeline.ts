@@ -16,18 +16,19 @@ import { AttemptGuard } from './AttemptGuard.js';
 import { AttemptLoop } from './AttemptLoop.js';
 import type { Attempt } from './CallServices.js';
 import { UnaryCalls } from './UnaryCall.js';
+import { invokeSync, recordSync } from './SyncCalls.js';
 import { TunedEntry, type EntryHost } from './TunedEntry.js';
 import { ObservedCalls } from './ObservedCalls.js';
 import { ScopedBreakers } from './ScopedBreakers.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 import { observeResult, isStreamHelper, observeHelper } from './results/observeResult.js';
 import { isAsyncIterable, isPlainIterator, isRichThenable, isThenable } from './resultShapes.js';
-import { attemptArgs, requestModel, requestOptionsIndex } from './sdkRequestOptions.js';
+import { requestModel, startAttempt } from './sdkRequestOptions.js';
 
 export type { AdaptiveTimeoutOptions } from './AttemptTimeout.js';
 export type { FallbackTarget, FallbackValueContext } from './FallbackChain.js';
 export type { AdapterSource, CallPipelineParts } from './CallPipelineParts.js';
-import type { CallPipelineParts } from './CallPipelineParts.js';
+import { reconnectAdapter, type CallPipelineParts } from './CallPipelineParts.js';
 
 /** The voice's breakers (Voice.shared). */
 const VOICE_BREAKERS = Symbol('breakers');
@@ -124,7 +125,7 @@ export class CallPipeline implements EntryHost {
       inFlight: () => this.limit.attempting,
       hasFallback: () => this.chain.any(),
       canSubstitute: () => this.substitutable,
-      reconnect: () => this.reconnect(),
+      reconnect: () => reconnectAdapter(parts.name, parts.source),
     });
   }
 
@@ -169,7 +170,7 @@ export class CallPipeline implements EntryHost {
     const fn = this.resolver.callable(owner, state);
     if (fn === undefined) return this.missingMethod(state, args);
     const start = this.parts.clock();
-    if (state.kind === 'sync') return this.invokeSync(owner, fn, state, args, start, selfLike);
+    if (state.kind === 'sync') return invokeSync(this, owner, fn, state, args, start, selfLike);
     const model = requestModel(args);
     const breaker = this.breakers.of(state.path, model);
     if (!breaker.allows()) {
@@ -188,7 +189,7 @@ export class CallPipeline implements EntryHost {
     }
     let attempt: Attempt;
     try {
-      attempt = this.startAttempt(owner, fn, state, args);
+      attempt = startAttempt(this.parts.ownsSdkRetries, owner, fn, state, args);
     } catch (err) {
       if (state.kind === 'async' || state.contractAsync) {
         return this.unary.settle(
@@ -203,7 +204,7 @@ export class CallPipeline implements EntryHost {
         );
       }
       state.kind = 'sync';
-      this.recordSync(state, start, err);
+      recordSync(this, state, start, err);
       throw err;
     }
     const raw = attempt.raw;
@@ -242,58 +243,8 @@ export class CallPipeline implements EntryHost {
     }
     state.kind = 'sync';
     // The client itself, or a client like it (`withOptions()`, fluent setters): not a call.
-    if (selfLike?.(raw) !== true) this.recordSync(state, start, undefined);
+    if (selfLike?.(raw) !== true) recordSync(this, state, start, undefined);
     return raw;
-  }
-
-  private invokeSync(
-    owner: object,
-    fn: (...a: unknown[]) => unknown,
-    state: MethodState,
-    args: unknown[],
-    start: number,
-    selfLike: ((value: unknown) => boolean) | undefined,
-  ): unknown {
-    let result: unknown;
-    try {
-      result = fn.apply(owner, args);
-    } catch (err) {
-      this.recordSync(state, start, err);
-      throw err;
-    }
-    if (selfLike?.(result) !== true) this.recordSync(state, start, undefined);
-    return result;
-  }
-
-  /** Calls the method for one attempt: SDK requests get retries off and the attempt's signal. */
-  private startAttempt(
-    owner: object,
-    fn: (...a: unknown[]) => unknown,
-    state: MethodState,
-    args: unknown[],
-  ): Attempt {
-    // Request options exist on the SDKs' resource methods (client.chat.completions.create), not
-    // on the client's own methods (withOptions(options) must not get a signal merged in).
-    if (!this.parts.ownsSdkRetries || state.kind === 'helper' || !state.path.includes('.')) {
-      return { raw: fn.apply(owner, args), controller: undefined };
-    }
-    let index = state.optionsIndex;
-    if (index === undefined) index = state.optionsIndex = requestOptionsIndex(fn);
-    if (index < 0) return { raw: fn.apply(owner, args), controller: undefined };
-    const controller = new AbortController();
-    return { raw: fn.apply(owner, attemptArgs(args, index, controller.signal)), controller };
-  }
-
-  /** The `reconnect` healing action: disconnect() then connect() on the real adapter. */
-  private async reconnect(): Promise<void> {
-    const adapter = this.parts.source.current() as
-      { disconnect?: () => unknown; connect?: () => unknown } | undefined;
-    if (adapter === undefined || typeof adapter.connect !== 'function') {
-      throw new Error(`${this.name} cannot reconnect: the adapter has no connect()`);
-    }
-    if (typeof adapter.disconnect === 'function') await adapter.disconnect();
-    const connected = await adapter.connect();
-    if (connected === false) throw new Error(`${this.name} connect() returned false`);
   }
 
   /** Classifies a thrown value in this pipeline's context (cached per error object). */
@@ -321,7 +272,7 @@ export class CallPipeline implements EntryHost {
   reinvoke(owner: object, state: MethodState, args: unknown[]): Attempt {
     const fn = this.resolver.callable(owner, state);
     if (fn === undefined) throw new MethodMissingError(this.name, state.path, [state.key]);
-    return this.startAttempt(owner, fn, state, args);
+    return startAttempt(this.parts.ownsSdkRetries, owner, fn, state, args);
   }
 
   /**
@@ -394,15 +345,5 @@ export class CallPipeline implements EntryHost {
     const classification = this.classify(error, state);
     this.attemptFailed(state, classification, 0, 1, undefined);
     return this.asResult(state, args, this.fallBack(state, args, classification, error, 1, start), start);
-  }
-
-  private recordSync(state: MethodState, start: number, error: unknown): void {
-    const seconds = (this.parts.clock() - start) / 1000;
-    if (error === undefined) {
-      state.cells.call('success', seconds);
-    } else {
-      state.cells.error(this.classify(error, state).category);
-      state.cells.call('failure', seconds);
-    }
   }
 }

@@ -1,3 +1,5 @@
+import type { Attempt } from './CallServices.js';
+import type { MethodState } from './MethodState.js';
 /**
  * Clients that retry by themselves (the official SDKs: a numeric `maxRetries`, per-request
  * options as the method's parameter named `options`). The wrapper owns retries for them: each
@@ -54,4 +56,27 @@ export function requestModel(args: readonly unknown[]): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const model = (body as { model?: unknown }).model;
   return typeof model === 'string' && model.length > 0 ? model : undefined;
+}
+
+/**
+ * Calls the method for one attempt. With `ownsRetries` (the client retries by itself), SDK
+ * resource methods get retries off and the attempt's signal in their request options.
+ */
+export function startAttempt(
+  ownsRetries: boolean,
+  owner: object,
+  fn: (...a: unknown[]) => unknown,
+  state: MethodState,
+  args: unknown[],
+): Attempt {
+  // Request options exist on the SDKs' resource methods (client.chat.completions.create), not
+  // on the client's own methods (withOptions(options) must not get a signal merged in).
+  if (!ownsRetries || state.kind === 'helper' || !state.path.includes('.')) {
+    return { raw: fn.apply(owner, args), controller: undefined };
+  }
+  let index = state.optionsIndex;
+  if (index === undefined) index = state.optionsIndex = requestOptionsIndex(fn);
+  if (index < 0) return { raw: fn.apply(owner, args), controller: undefined };
+  const controller = new AbortController();
+  return { raw: fn.apply(owner, attemptArgs(args, index, controller.signal)), controller };
 }

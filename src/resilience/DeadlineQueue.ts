@@ -1,7 +1,7 @@
 /** A pending deadline; `expire` runs at most once, when the deadline passes before `cancel`. */
 export interface Deadline {
-  readonly at: number;
-  readonly expire: () => void;
+  at: number;
+  expire(): void;
   /** Links of the pending list (null when not pending). */
   prev: Deadline | null;
   next: Deadline | null;
@@ -47,7 +47,17 @@ export class DeadlineQueue {
 
   /** Starts a deadline `durationMs` after `startedAt` (the caller's clock reading, saving one). */
   add(expire: () => void, startedAt: number): Deadline {
-    const deadline: Deadline = { at: startedAt + this.durationMs, expire, prev: this.tail, next: null };
+    return this.insert({ at: 0, expire, prev: null, next: null }, startedAt);
+  }
+
+  /**
+   * Starts the deadline of `deadline` (not pending in any queue), an object of the caller's that
+   * is its own list node: a call's record can be its deadline, saving a node and a closure per call.
+   */
+  insert(deadline: Deadline, startedAt: number): Deadline {
+    deadline.at = startedAt + this.durationMs;
+    deadline.prev = this.tail;
+    deadline.next = null;
     if (this.tail === null) this.head = deadline;
     else this.tail.next = deadline;
     this.tail = deadline;

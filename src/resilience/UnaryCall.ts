@@ -1,10 +1,10 @@
 import type { Classification } from '../classify/Classification.js';
 import type { Clock } from '../clock/Clock.js';
-import { TimeoutError } from '../errors/TimeoutError.js';
 import { headersOf } from '../usage/readRateLimits.js';
 import type { AttemptLoop } from './AttemptLoop.js';
 import type { Attempt, AttemptRun } from './CallServices.js';
 import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
+import { FirstAttempt, type FirstAttemptHost } from './FirstAttempt.js';
 import type { ServedHolder } from './FallbackChain.js';
 import { InterceptedStream } from './InterceptedStream.js';
 import type { MethodState } from './MethodState.js';
@@ -29,7 +29,7 @@ export type ObservationOf = (
  * settles on one promise from the attempt's own callbacks; a failure hands the call to the attempt
  * loop (retries, fallbacks). A winning attempt is learned from and counted here.
  */
-export class UnaryCalls {
+export class UnaryCalls implements FirstAttemptHost {
   constructor(
     readonly loop: AttemptLoop,
     private readonly limit: ConcurrencyLimit,
@@ -79,56 +79,59 @@ export class UnaryCalls {
     rich: boolean,
     served?: ServedHolder,
   ): Promise<unknown> {
-    const limit = this.limit;
-    limit.inFlight += 1;
-    const run = (): UnaryRun => new UnaryRun(this, owner, state, args, start, breaker, model, rich, served);
-    if (!breaker.closed) return this.loop.run(run(), first, start);
+    this.limit.inFlight += 1;
+    if (!breaker.closed) {
+      const run = new UnaryRun(this, owner, state, args, start, breaker, model, rich, served);
+      return this.loop.run(run, first, start);
+    }
     const guard = this.loop.guard;
+    const pending = rich ? richAttempt(first.raw, state) : (first.raw as PromiseLike<unknown>);
     const deadlines = guard.deadlinesOf(state, model, start);
-    const check = guard.check;
-    return new Promise((resolve) => {
-      let expired = false;
-      const failed = (err: unknown): void => {
-        void breaker.failed(err).then(() => resolve(this.loop.run(run(), first, start, { err })));
-      };
-      const deadline = deadlines?.add(() => {
-        expired = true;
-        const error = new TimeoutError(this.loop.services.name, state.path, deadlines.durationMs);
-        first.controller?.abort(error);
-        failed(error);
-      }, start);
-      const raw = first.raw;
-      (rich ? richAttempt(raw, state) : (raw as PromiseLike<unknown>)).then(
-        (value) => {
-          if (expired || (deadline !== undefined && !deadlines!.cancel(deadline))) return;
-          let checked: unknown;
-          try {
-            checked = check(state, value);
-          } catch (err) {
-            failed(err);
-            return;
-          }
-          breaker.succeeded();
-          try {
-            resolve(this.won(owner, state, args, raw, checked, start, start, breaker, model, rich, 1));
-          } finally {
-            limit.inFlight -= 1;
-            limit.pump();
-          }
-        },
-        (err: unknown) => {
-          if (expired || (deadline !== undefined && !deadlines!.cancel(deadline))) return;
-          failed(err);
-        },
-      );
-    });
+    return new FirstAttempt(
+      this,
+      owner,
+      state,
+      args,
+      first,
+      start,
+      breaker,
+      model,
+      rich,
+      served,
+      pending,
+      deadlines,
+      guard.check,
+    ).promise;
+  }
+
+  /** Voice name (first attempts name it in their timeout errors). */
+  get name(): string {
+    return this.loop.services.name;
+  }
+
+  /** A first attempt won: recorded, and its slot released. */
+  won(call: FirstAttempt, value: unknown): unknown {
+    try {
+      const { owner, state, args, attempt, start, breaker, model, rich } = call;
+      return this.winner(owner, state, args, attempt.raw, value, start, start, breaker, model, rich, 1);
+    } finally {
+      this.limit.inFlight -= 1;
+      this.limit.pump();
+    }
+  }
+
+  /** A first attempt failed: the attempt loop runs the rest of the call. */
+  lost(call: FirstAttempt, err: unknown): Promise<unknown> {
+    const { owner, state, args, start, breaker, model, rich, served } = call;
+    const run = new UnaryRun(this, owner, state, args, start, breaker, model, rich, served);
+    return this.loop.run(run, call.attempt, start, { err });
   }
 
   /**
    * A successful attempt: learned from, counted, and turned into what the caller gets (the value,
    * an observed stream or page, or a rich promise's `Winner`).
    */
-  won(
+  winner(
     owner: object,
     state: MethodState,
     args: unknown[],
@@ -207,7 +210,7 @@ class UnaryRun implements AttemptRun {
 
   won(current: Attempt, value: unknown, attemptStart: number, attempt: number): unknown {
     const { owner, state, args, start, breaker, model, rich } = this;
-    return this.calls.won(
+    return this.calls.winner(
       owner,
       state,
       args,

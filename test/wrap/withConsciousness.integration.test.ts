@@ -111,7 +111,8 @@ describe('withConsciousness over real HTTP with the openai SDK', () => {
         infrastructure,
         fallbacks: [fallback],
         retry: { maxAttempts: 1 },
-        breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 300 },
+        // A reset long enough that a stalled machine does not half-open it between two calls.
+        breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 1500 },
       },
       { random: () => 0 },
     );
@@ -129,7 +130,7 @@ describe('withConsciousness over real HTTP with the openai SDK', () => {
     ).toBe(1);
     expect(infrastructure.getHealthSignature('openai')!.circuitState).toBe('open');
     healthy = true;
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 1600));
     // Half-open is entered by the trial call itself (no timer per breaker).
     expect(circuit.map((e) => e.to)).toEqual(['open']);
     expect((await voice.sendMessage(message())).content.text).toBe('primary back');

@@ -1,0 +1,90 @@
+import { TimeoutError } from '../errors/TimeoutError.js';
+import type { AttemptCheck } from './AttemptGuard.js';
+import type { Attempt } from './CallServices.js';
+import type { Deadline, DeadlineQueue } from './DeadlineQueue.js';
+import type { ServedHolder } from './FallbackChain.js';
+import type { MethodState } from './MethodState.js';
+import type { VoiceBreaker } from './VoiceBreaker.js';
+
+/** What a first attempt hands on when it settles. */
+export interface FirstAttemptHost {
+  readonly name: string;
+  /** The attempt won (its value checked, the breaker told): what the caller gets. */
+  won(call: FirstAttempt, value: unknown): unknown;
+  /** The attempt failed (the breaker counted it): the rest of the call (retries, fallbacks). */
+  lost(call: FirstAttempt, err: unknown): Promise<unknown>;
+}
+
+/**
+ * The first attempt of a unary call under a closed breaker — nearly every call — as one record:
+ * it is its own deadline node, and its promise is settled from the attempt's own callbacks (no
+ * async frame, no closure per step). A failure hands the call to the attempt loop.
+ */
+export class FirstAttempt implements Deadline {
+  at = 0;
+  prev: Deadline | null = null;
+  next: Deadline | null = null;
+  /** What the caller's call resolves to. */
+  readonly promise: Promise<unknown>;
+  private resolve!: (value: unknown) => void;
+  private expired = false;
+
+  constructor(
+    private readonly host: FirstAttemptHost,
+    readonly owner: object,
+    readonly state: MethodState,
+    readonly args: unknown[],
+    readonly attempt: Attempt,
+    readonly start: number,
+    readonly breaker: VoiceBreaker,
+    readonly model: string | undefined,
+    readonly rich: boolean,
+    readonly served: ServedHolder | undefined,
+    pending: PromiseLike<unknown>,
+    private readonly deadlines: DeadlineQueue | undefined,
+    private readonly check: AttemptCheck,
+  ) {
+    this.promise = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+    deadlines?.insert(this, start);
+    pending.then(
+      (value) => this.settled(value),
+      (err: unknown) => {
+        if (this.inTime()) this.failed(err);
+      },
+    );
+  }
+
+  /** The deadline passed first: the attempt's request is aborted and the call moves on. */
+  expire(): void {
+    this.expired = true;
+    const error = new TimeoutError(this.host.name, this.state.path, this.deadlines!.durationMs);
+    this.attempt.controller?.abort(error);
+    this.failed(error);
+  }
+
+  private settled(value: unknown): void {
+    if (!this.inTime()) return;
+    let checked: unknown;
+    try {
+      checked = this.check(this.state, value);
+    } catch (err) {
+      this.failed(err);
+      return;
+    }
+    this.breaker.succeeded();
+    this.resolve(this.host.won(this, checked));
+  }
+
+  /** Whether the attempt settled before its deadline (cancelling the deadline). */
+  private inTime(): boolean {
+    if (this.expired) return false;
+    const deadlines = this.deadlines;
+    return deadlines === undefined || deadlines.cancel(this);
+  }
+
+  private failed(err: unknown): void {
+    void this.breaker.failed(err).then(() => this.resolve(this.host.lost(this, err)));
+  }
+}

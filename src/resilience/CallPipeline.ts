@@ -1,6 +1,6 @@
-import { classifyError } from '../classify/classifyError.js';
 import type { Classification, ClassifyContext } from '../classify/Classification.js';
 import { CATEGORY_POLICY } from '../vocabulary/ErrorCategory.js';
+import { Classifications } from './Classifications.js';
 import type { Voice } from '../voice/Voice.js';
 import { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
@@ -19,10 +19,9 @@ import { UnaryCalls } from './UnaryCall.js';
 import { invokeSync, recordSync } from './SyncCalls.js';
 import { TunedEntry, type EntryHost } from './TunedEntry.js';
 import { ObservedCalls } from './ObservedCalls.js';
+import { routeResult, type CallRoutes } from './ResultRouting.js';
 import { ScopedBreakers } from './ScopedBreakers.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
-import { observeResult, isStreamHelper, observeHelper } from './results/observeResult.js';
-import { isAsyncIterable, isPlainIterator, isRichThenable, isThenable } from './resultShapes.js';
 import { requestModel, startAttempt } from './sdkRequestOptions.js';
 
 export type { AdaptiveTimeoutOptions } from './AttemptTimeout.js';
@@ -32,21 +31,6 @@ import { reconnectAdapter, type CallPipelineParts } from './CallPipelineParts.js
 
 /** The voice's breakers (Voice.shared). */
 const VOICE_BREAKERS = Symbol('breakers');
-
-/**
- * The breakers every wrap of a voice shares (the first wrap's thresholds). Built outside the
- * pipeline's constructor: the voice keeps these closures, which must not hold that wrap's parts
- * (and through them its adapter) alive.
- */
-function voiceBreakers(parts: CallPipelineParts): ScopedBreakers {
-  const { classifiers, name, voice } = parts;
-  return new ScopedBreakers(
-    parts.breaker,
-    (err) => CATEGORY_POLICY[classifyError(err, { adapter: name, classifiers }).category].countsForBreaker,
-    parts.maxBreakers,
-    (to) => voice.circuitChanged(to),
-  );
-}
 
 /**
  * One voice's resilience pipeline, run inline on every intercepted call:
@@ -69,16 +53,17 @@ export class CallPipeline implements EntryHost {
   private readonly unary: UnaryCalls;
   private readonly tuned: TunedEntry;
   private readonly observed: ObservedCalls;
+  private readonly routes: CallRoutes;
   /** A method that may be answered with its last good value has one (defensive values could serve). */
   private substitutable = false;
-  /** Failures are classified once: the breaker's filter and the retry decision share the result. */
-  private readonly classified = new WeakMap<object, Classification>();
+  private readonly classifications: Classifications;
 
   constructor(private readonly parts: CallPipelineParts) {
     this.name = parts.name;
     this.tuning = parts.voice.tuning;
+    this.classifications = new Classifications(parts.name, parts.classifiers);
     // One set of breakers per voice, shared by every wrap of it (the first wrap's thresholds).
-    this.breakers = parts.voice.shared(VOICE_BREAKERS, () => voiceBreakers(parts));
+    this.breakers = parts.voice.shared(VOICE_BREAKERS, () => ScopedBreakers.forVoice(parts));
     this.timeout = new AttemptTimeout(parts.timeoutMs, parts.adaptiveTimeout, this.tuning, parts.clock);
     this.limit = new ConcurrencyLimit(() => this.tuning.maxConcurrent);
     this.chain = new FallbackChain(
@@ -121,6 +106,7 @@ export class CallPipeline implements EntryHost {
       parts.random,
       parts.sleep,
     );
+    this.routes = { services: this, unary: this.unary, observed: this.observed, loop: this.loop };
     parts.voice.attach({
       inFlight: () => this.limit.attempting,
       hasFallback: () => this.chain.any(),
@@ -207,65 +193,12 @@ export class CallPipeline implements EntryHost {
       recordSync(this, state, start, err);
       throw err;
     }
-    const raw = attempt.raw;
-    if (isThenable(raw)) {
-      state.kind = 'async';
-      if (isRichThenable(raw)) return this.unary.rich(owner, state, args, attempt, start, breaker, model);
-      return this.unary.settle(owner, state, args, attempt, start, breaker, model, false);
-    }
-    if (isStreamHelper(raw)) {
-      // An SDK stream helper (messages.stream(), chat.completions.stream()): the caller's object,
-      // observed through its own events; its requests and retries are the SDK's.
-      state.kind = 'helper';
-      observeHelper(raw, this.observed.observation(state, start, start, breaker, args[0]));
-      return raw;
-    }
-    if (isAsyncIterable(raw)) {
-      state.kind = 'async';
-      if (isPlainIterator(raw)) {
-        state.syncStream = true;
-        return new InterceptedStream(this.loop, owner, state, args, raw, start, breaker);
-      }
-      return observeResult(raw, this.observed.observation(state, start, start, breaker, args[0]));
-    }
-    if (state.contractAsync) {
-      // A contract method answering synchronously still gets validation, retry and fallbacks.
-      return this.unary.settle(
-        owner,
-        state,
-        args,
-        { raw: Promise.resolve(raw), controller: undefined },
-        start,
-        breaker,
-        model,
-        false,
-      );
-    }
-    state.kind = 'sync';
-    // The client itself, or a client like it (`withOptions()`, fluent setters): not a call.
-    if (selfLike?.(raw) !== true) recordSync(this, state, start, undefined);
-    return raw;
+    return routeResult(this.routes, owner, state, args, attempt, start, breaker, model, selfLike);
   }
 
   /** Classifies a thrown value in this pipeline's context (cached per error object). */
-  classify(
-    err: unknown,
-    state: MethodState | undefined,
-    phase: ClassifyContext['phase'] = 'call',
-  ): Classification {
-    const cacheable = phase === 'call' && typeof err === 'object' && err !== null;
-    if (cacheable) {
-      const cached = this.classified.get(err);
-      if (cached !== undefined) return cached;
-    }
-    const classification = classifyError(err, {
-      adapter: this.name,
-      method: state?.path,
-      phase,
-      classifiers: this.parts.classifiers,
-    });
-    if (cacheable) this.classified.set(err, classification);
-    return classification;
+  classify(err: unknown, state: MethodState | undefined, phase?: ClassifyContext['phase']): Classification {
+    return this.classifications.classify(err, state, phase);
   }
 
   /** Re-invokes the method for a retry (re-reading it: adapters can change under us). */

@@ -1,3 +1,6 @@
+import { classifyError } from '../classify/classifyError.js';
+import type { Classifier } from '../classify/Classification.js';
+import { CATEGORY_POLICY } from '../vocabulary/ErrorCategory.js';
 import type { CircuitState } from '../vocabulary/CircuitState.js';
 import type { BreakerOptions } from './BreakerOptions.js';
 import { VoiceBreaker, type BreakerErrorFilter } from './VoiceBreaker.js';
@@ -14,6 +17,27 @@ export class ScopedBreakers {
   private aggregate: CircuitState = 'closed';
   private lastKey = '';
   private last: VoiceBreaker | undefined;
+
+  /**
+   * The breakers every wrap of a voice shares (the first wrap's thresholds). Built from plain
+   * values: the voice keeps these closures, which must not hold a wrap's parts (and through them
+   * its adapter) alive.
+   */
+  static forVoice(parts: {
+    readonly name: string;
+    readonly voice: { circuitChanged(to: CircuitState): void };
+    readonly breaker: BreakerOptions;
+    readonly classifiers: readonly Classifier[];
+    readonly maxBreakers: number;
+  }): ScopedBreakers {
+    const { classifiers, name, voice } = parts;
+    return new ScopedBreakers(
+      parts.breaker,
+      (err) => CATEGORY_POLICY[classifyError(err, { adapter: name, classifiers }).category].countsForBreaker,
+      parts.maxBreakers,
+      (to) => voice.circuitChanged(to),
+    );
+  }
 
   constructor(
     private readonly options: BreakerOptions,

@@ -8,7 +8,7 @@ import { InvalidResponseError } from '../errors/InvalidResponseError.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import { NoneReturnError } from '../errors/NoneReturnError.js';
 import { RateLimitedLocallyError } from '../errors/RateLimitedLocallyError.js';
-import { headersOf } from '../usage/readRateLimits.js';
+import { headersOf, type HeaderSource } from '../usage/readRateLimits.js';
 import { recordFailure } from '../errors/failureOf.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import type { SharedBackoff } from '../voice/SharedBackoff.js';
@@ -692,7 +692,9 @@ export class CallPipeline {
       for (;;) {
         let error: unknown;
         const raw = current.raw;
-        const pending = rich ? richAttempt(raw, state) : (raw as PromiseLike<unknown>);
+        const pending = rich
+          ? richAttempt(raw, state, (headers) => voice.usage.headers(state.path, args[0], headers))
+          : (raw as PromiseLike<unknown>);
         try {
           const value = await this.protect(
             state,
@@ -946,12 +948,27 @@ export class CallPipeline {
 /**
  * What an attempt of a rich promise waits for: the HTTP response (`asResponse()`, which leaves
  * the body unread for whichever consumption the caller picks), or the parsed data when a
- * response schema must see it.
+ * response schema must see it — then through `withResponse()` when the promise has it (the
+ * SDKs' own, memoised: the caller's later `then` gets the same data), so that `onHeaders` still
+ * sees the rate-limit headers of that response.
  */
-function richAttempt(raw: unknown, state: MethodState): PromiseLike<unknown> {
-  const asResponse = (raw as { asResponse?: unknown }).asResponse;
+function richAttempt(
+  raw: unknown,
+  state: MethodState,
+  onHeaders: (headers: HeaderSource) => void,
+): PromiseLike<unknown> {
+  const { asResponse, withResponse } = raw as { asResponse?: unknown; withResponse?: unknown };
   if (state.schema === undefined && typeof asResponse === 'function') {
     return (asResponse as () => PromiseLike<unknown>).call(raw);
+  }
+  if (typeof withResponse === 'function') {
+    return (withResponse as () => PromiseLike<{ data: unknown; response?: unknown }>)
+      .call(raw)
+      .then(({ data, response }) => {
+        const headers = headersOf(response);
+        if (headers !== undefined) onHeaders(headers);
+        return data;
+      });
   }
   return raw as PromiseLike<unknown>;
 }

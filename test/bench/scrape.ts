@@ -187,6 +187,8 @@ interface Variant {
   readonly label: string;
   readonly run: () => Promise<number>;
   readonly times: number[];
+  /** Process CPU time per run (ms): less sensitive than wall time to other processes on a shared machine. */
+  readonly cpu: number[];
   bytes: number;
 }
 
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
       label: 'renderMetrics(), text 0.0.4 (in process)',
       run: () => render(),
       times: [],
+      cpu: [],
       bytes: 0,
     },
     {
@@ -243,6 +246,7 @@ async function main(): Promise<void> {
       label: 'renderMetrics(), OpenMetrics (in process)',
       run: () => render(PROMETHEUS_ACCEPT),
       times: [],
+      cpu: [],
       bytes: 0,
     },
     {
@@ -250,6 +254,7 @@ async function main(): Promise<void> {
       label: 'GET /metrics, text 0.0.4 (loopback)',
       run: () => get(),
       times: [],
+      cpu: [],
       bytes: 0,
     },
     {
@@ -257,6 +262,7 @@ async function main(): Promise<void> {
       label: 'GET /metrics, OpenMetrics (loopback)',
       run: () => get(PROMETHEUS_ACCEPT),
       times: [],
+      cpu: [],
       bytes: 0,
     },
   ];
@@ -269,6 +275,7 @@ async function main(): Promise<void> {
       label: "prom-client's registry.metrics(), same registry",
       run: async () => Buffer.byteLength(await registry.metrics()),
       times: [],
+      cpu: [],
       bytes: 0,
     },
     {
@@ -276,6 +283,7 @@ async function main(): Promise<void> {
       label: 'prom-client metric classes + registry.metrics()',
       run: async () => Buffer.byteLength(await publicApi.metrics()),
       times: [],
+      cpu: [],
       bytes: 0,
     },
   ];
@@ -287,9 +295,12 @@ async function main(): Promise<void> {
     for (let r = 0; r < WARMUP_ROUNDS; r++) for (const v of group) await v.run();
     for (let r = 0; r < rounds; r++) {
       for (const v of group) {
+        const cpuStart = process.cpuUsage();
         const start = performance.now();
         v.bytes = await v.run();
         v.times.push(performance.now() - start);
+        const cpu = process.cpuUsage(cpuStart);
+        v.cpu.push((cpu.user + cpu.system) / 1000);
       }
     }
   };
@@ -311,6 +322,7 @@ async function main(): Promise<void> {
       id: v.id,
       label: v.label,
       medianMs: med,
+      medianCpuMs: median(v.cpu),
       p95Ms: percentile(v.times, 0.95),
       maxMs: Math.max(...v.times),
       bytes: v.bytes,
@@ -327,10 +339,11 @@ async function main(): Promise<void> {
   console.log(`served text identical to registry.metrics(): ${identical ? 'yes' : 'NO'}\n`);
   console.log(
     renderTable(
-      ['variant', 'median ms', 'p95 ms', 'max ms', 'KiB', `median ≤ ${TARGET_MEDIAN_MS} ms`],
+      ['variant', 'median ms', 'CPU ms', 'p95 ms', 'max ms', 'KiB', `median ≤ ${TARGET_MEDIAN_MS} ms`],
       results.map((r) => [
         r.label,
         fixed(r.medianMs, 2),
+        fixed(r.medianCpuMs, 2),
         fixed(r.p95Ms, 2),
         fixed(r.maxMs, 2),
         fixed(r.bytes / 1024, 0),

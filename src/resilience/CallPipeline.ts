@@ -84,12 +84,19 @@ const CLOSE_WAIT_MS = 5_000;
  * (and through them its adapter) alive.
  */
 function voiceBreakers(parts: CallPipelineParts): ScopedBreakers {
-  const { classifiers, name, voice } = parts;
+  const { classifiers, name, voice, maxBreakers } = parts;
   return new ScopedBreakers(
     parts.breaker,
     (err) => CATEGORY_POLICY[classifyError(err, { adapter: name, classifiers }).category].countsForBreaker,
-    parts.maxBreakers,
+    maxBreakers,
     (to) => voice.circuitChanged(to),
+    () =>
+      voice.capReached(
+        'breakers',
+        maxBreakers,
+        {},
+        'the least recently used closed breaker is dropped to make room',
+      ),
   );
 }
 

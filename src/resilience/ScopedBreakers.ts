@@ -20,6 +20,8 @@ export class ScopedBreakers {
     private readonly countsAgainst: BreakerErrorFilter,
     private readonly maxScopes: number,
     private readonly changed: (to: CircuitState) => void,
+    /** Called when a breaker is dropped to make room (the cap was reached). */
+    private readonly evicted?: () => void,
   ) {}
 
   /** The breaker of an operation (and model). */
@@ -68,6 +70,7 @@ export class ScopedBreakers {
   }
 
   private evict(): void {
+    this.evicted?.();
     for (const [key, breaker] of this.scopes) {
       if (breaker.state !== 'closed') continue;
       this.scopes.delete(key);

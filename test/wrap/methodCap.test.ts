@@ -76,7 +76,11 @@ describe('methods per voice are capped (issue 10, finding 4)', () => {
       encoding: 'utf8',
       timeout: 300_000,
     });
-    const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+    const r = JSON.parse(out.trim().split('\n').pop()!) as {
+      [key: string]: number;
+      afterAll: number;
+      after1000: number;
+    };
     expect(r.totalCalls).toBe(400_000);
     expect(r.methods).toBe(200);
     expect(r.latencies).toBe(200);

@@ -1,11 +1,9 @@
 import { Counter, type Registry } from 'prom-client';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
-
-/** What is capped: voices per brain, learned aliases, methods per voice, breakers per voice. */
-export type CapName = 'voices' | 'aliases' | 'methods' | 'breakers';
+import type { CapName } from '../vocabulary/CapName.js';
 
 /** The caps counted from the start (at 0), so their first overflow shows in `rate()`. */
-const INITIAL_CAPS: readonly CapName[] = ['voices', 'aliases'];
+const INITIAL_CAPS: readonly CapName[] = ['voices', 'aliases', 'methods', 'breakers'];
 
 /**
  * What happens beyond a cap, the same for every cap: one warning (per cap), and a count in

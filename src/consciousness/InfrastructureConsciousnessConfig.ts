@@ -20,6 +20,11 @@ export const InfrastructureConsciousnessConfigSchema = z
     patternsPerTypeLimit: z.number().int().min(1).default(100),
     /** Voices (adapter names) at most; further names share the overflow voice `other`. */
     maxVoices: z.number().int().min(1).default(200),
+    /**
+     * Method paths one voice tracks at most (metric cells, learned latencies, cached interceptors);
+     * further methods are still called and protected, but share the voice's `other` method.
+     */
+    maxMethodsPerVoice: z.number().int().min(1).max(100_000).default(200),
     /** Learned method aliases kept (and persisted) at most; further ones are not remembered. */
     maxLearnedAliases: z.number().int().min(1).default(1_000),
     /** Health snapshots kept per adapter (report trends). */

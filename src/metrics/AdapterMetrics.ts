@@ -1,13 +1,13 @@
-import type { Gauge } from 'prom-client';
 import type { AdapterHealthSignature } from '../health/AdapterHealthSignature.js';
 import type { CircuitState } from '../vocabulary/CircuitState.js';
 import type { CounterCell } from './FastCounter.js';
+import type { GaugeCell } from './FastGauge.js';
 import type { MetricFamilies } from './metricFamilies.js';
 import { CIRCUIT_STATES } from '../vocabulary/CircuitState.js';
 import { HEALING_ACTION_TYPES, HEALING_RESULTS } from '../vocabulary/HealingActionType.js';
 import { PATTERN_TYPES } from '../vocabulary/PatternType.js';
 
-type GaugeChild = Gauge.Internal<string>;
+type GaugeChild = GaugeCell;
 
 function set(child: GaugeChild, value: number): void {
   // A NaN from an upstream estimator must not poison the series (or throw).
@@ -33,15 +33,14 @@ export class AdapterMetrics {
   /** `initialise`: write the starting values, so every series exists at the first scrape. */
   constructor(families: MetricFamilies, adapter: string, initialise: boolean) {
     this.adapter = adapter;
-    const labels = { adapter };
-    this.states = CIRCUIT_STATES.map((state) => families.circuitState.labels({ adapter, state }));
+    this.states = CIRCUIT_STATES.map((state) => families.circuitState.cell(adapter, state));
     this.transitions = CIRCUIT_STATES.map((to) => families.circuitTransitions.cell(adapter, to));
-    this.up = families.up.labels(labels);
-    this.consecutiveFailures = families.consecutiveFailures.labels(labels);
-    this.responseTimeP95 = families.responseTimeP95.labels(labels);
-    this.coherence = families.coherence.labels(labels);
-    this.voiceStability = families.voiceStability.labels(labels);
-    this.predictedFailure = families.predictedFailure.labels(labels);
+    this.up = families.up.cell(adapter);
+    this.consecutiveFailures = families.consecutiveFailures.cell(adapter);
+    this.responseTimeP95 = families.responseTimeP95.cell(adapter);
+    this.coherence = families.coherence.cell(adapter);
+    this.voiceStability = families.voiceStability.cell(adapter);
+    this.predictedFailure = families.predictedFailure.cell(adapter);
     // Adding 0 only creates the series; it never changes a count another instance recorded.
     for (const cell of this.transitions) cell.inc(0);
     // Known patterns and healing actions at zero too (14 series), so rate() sees their first event.

@@ -1,7 +1,7 @@
 // Headroom on a fresh buffer, so a scrape that grew a little still fits the next time.
 const HEADROOM = 1.125;
-// Two spares cover a scrape in flight while the next one renders; more would only hold memory.
-const MAX_SPARE = 2;
+// A scrape in flight, the next one's scratch and its body: more would only hold memory.
+const MAX_SPARE = 3;
 
 /**
  * Response bodies reused from scrape to scrape. A scrape of a large registry is close to a
@@ -25,4 +25,12 @@ export class BodyBuffers {
     if (this.spare.length >= MAX_SPARE || this.spare.some((buffer) => buffer.buffer === memory)) return;
     this.spare.push(Buffer.from(memory, 0, memory.byteLength));
   }
+}
+
+/** `text` UTF-8 encoded into a buffer of `bodies` (to be released there) when given, else a fresh one. */
+export function encodeText(text: string, bodies?: BodyBuffers): Buffer {
+  const size = Buffer.byteLength(text);
+  const body = bodies?.acquire(size) ?? Buffer.allocUnsafe(size);
+  body.write(text, 0, size === text.length ? 'latin1' : 'utf8');
+  return body;
 }

@@ -1,9 +1,7 @@
-/**
- * Longest text chunk a family is exposed in. V8 puts strings past ~128 KiB in its large-object
- * space, a fresh mapping each time, which costs more to fill than the rendering itself; a scrape
- * kept as chunks below that size is encoded straight into the response buffer.
- */
-export const CHUNK_CHARS = 32_768;
+/** A sample line's start as bytes: the newline ending the previous line, then `prefix`. */
+export function lineBytes(prefix: string): Buffer {
+  return Buffer.from(`\n${prefix}`, 'utf8');
+}
 
 /** One sample as a metric's `get()` or `getForPromString()` reports it; only the labels and names shape its line. */
 export interface ExposedSample {

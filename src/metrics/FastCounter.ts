@@ -1,5 +1,6 @@
 import type { Metric, Registry, RegistryContentType } from 'prom-client';
-import { CHUNK_CHARS, type ExpositionFormat } from './ExpositionFormat.js';
+import type { ByteSink } from './ByteSink.js';
+import { lineBytes, type ExpositionFormat } from './ExpositionFormat.js';
 import { LayoutVersions, LinePrefixes } from './LinePrefixes.js';
 import { seriesKey, seriesLabels, validateMetric } from './seriesKey.js';
 
@@ -164,29 +165,23 @@ export class FastCounter {
 
   /**
    * The family as `format` writes it (header, then one line per series in `get()` order, no
-   * trailing newline), in chunks of at most about CHUNK_CHARS: the text the Registry would print,
-   * from prefixes cached per series.
+   * trailing newline), written into `sink`: the text the Registry would print, each line from its
+   * series' prefix bytes cached at the first scrape, then the value.
    */
-  public expose(format: ExpositionFormat): string[] {
+  public expose(format: ExpositionFormat, sink: ByteSink): void {
     this.beforeRead();
     const version = this.layouts.current(format, this.name);
     const slot = format.slot;
-    const chunks: string[] = [];
-    let text = format.header(this.name, this.help, this.type);
+    sink.text(format.header(this.name, this.help, this.type));
     for (const series of this.exported.values()) {
       const prefix =
         series.prefixes.get(slot, version) ??
         series.prefixes.set(slot, version, [
-          format.samplePrefix(this.name, this.type, { labels: series.labels }),
+          lineBytes(format.samplePrefix(this.name, this.type, { labels: series.labels })),
         ]);
-      text += `\n${prefix[0]!}${format.value(series.value)}`;
-      if (text.length >= CHUNK_CHARS) {
-        chunks.push(text);
-        text = '';
-      }
+      sink.write(prefix[0]!);
+      sink.number(series.value, format);
     }
-    chunks.push(text);
-    return chunks;
   }
 
   /** Called before every read (scrape); a FastGauge refreshes its values here. */

@@ -1,5 +1,6 @@
 import type { Metric, Registry, RegistryContentType } from 'prom-client';
-import { CHUNK_CHARS, type ExpositionFormat } from './ExpositionFormat.js';
+import type { ByteSink } from './ByteSink.js';
+import { lineBytes, type ExpositionFormat } from './ExpositionFormat.js';
 import { LayoutVersions, LinePrefixes } from './LinePrefixes.js';
 import { seriesKey, seriesLabels, validateMetric } from './seriesKey.js';
 
@@ -218,15 +219,14 @@ export class FastHistogram {
 
   /**
    * The family as `format` writes it (header, then each series' buckets, `+Inf`, `_sum` and
-   * `_count` in `getForPromString()` order, no trailing newline), in chunks of at most about
-   * CHUNK_CHARS: the text the Registry would print, from prefixes cached per series.
+   * `_count` in `getForPromString()` order, no trailing newline), written into `sink`: the text
+   * the Registry would print, each line from prefix bytes cached per series, then the value.
    */
-  public expose(format: ExpositionFormat): string[] {
+  public expose(format: ExpositionFormat, sink: ByteSink): void {
     const version = this.layouts.current(format, this.name);
     const slot = format.slot;
     const bucketCount = this.buckets.length;
-    const chunks: string[] = [];
-    let text = format.header(this.name, this.help, this.type);
+    sink.text(format.header(this.name, this.help, this.type));
     for (const series of this.exported.values()) {
       const prefixes =
         series.prefixes.get(slot, version) ??
@@ -235,19 +235,16 @@ export class FastHistogram {
       let cumulative = 0;
       for (let i = 0; i < bucketCount; i++) {
         cumulative += counts[i]!;
-        text += `\n${prefixes[i]!}${format.value(cumulative)}`;
+        sink.write(prefixes[i]!);
+        sink.number(cumulative, format);
       }
-      const count = format.value(series.count);
-      text += `\n${prefixes[bucketCount]!}${count}`;
-      text += `\n${prefixes[bucketCount + 1]!}${format.value(series.sum)}`;
-      text += `\n${prefixes[bucketCount + 2]!}${count}`;
-      if (text.length >= CHUNK_CHARS) {
-        chunks.push(text);
-        text = '';
-      }
+      sink.write(prefixes[bucketCount]!);
+      sink.number(series.count, format);
+      sink.write(prefixes[bucketCount + 1]!);
+      sink.number(series.sum, format);
+      sink.write(prefixes[bucketCount + 2]!);
+      sink.number(series.count, format);
     }
-    chunks.push(text);
-    return chunks;
   }
 
   // One series' samples in the Registry's order: each bound, +Inf, sum, count.
@@ -278,10 +275,10 @@ export class FastHistogram {
     );
   }
 
-  private samplePrefixes(format: ExpositionFormat, series: HistogramSeries): string[] {
+  private samplePrefixes(format: ExpositionFormat, series: HistogramSeries): Buffer[] {
     const samples: HistogramTextSample[] = [];
     this.pushSamples(series, samples);
-    return samples.map((sample) => format.samplePrefix(this.name, this.type, sample));
+    return samples.map((sample) => lineBytes(format.samplePrefix(this.name, this.type, sample)));
   }
 
   private keyOf(labelValues: readonly string[]): string {

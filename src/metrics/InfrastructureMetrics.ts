@@ -5,12 +5,7 @@ import { invalidOptions } from '../errors/invalidOptions.js';
 import { isRegistry } from './isRegistry.js';
 import type { LabelBook } from './LabelBook.js';
 import { labelValue } from './labelValue.js';
-import {
-  CELL_GAUGE_KEYS,
-  GAUGE_KEYS,
-  registerMetricFamilies,
-  type MetricFamilies,
-} from './metricFamilies.js';
+import { registerMetricFamilies, type MetricFamilies } from './metricFamilies.js';
 import { DEFAULT_MAX_METHODS_PER_ADAPTER, DEFAULT_METRIC_PREFIX } from './metricNames.js';
 import { type HealingResult } from '../vocabulary/HealingActionType.js';
 import { MethodMetrics } from './MethodMetrics.js';
@@ -118,7 +113,7 @@ export class InfrastructureMetrics {
 
   /** Sets the overall infrastructure consciousness score. */
   setConsciousnessScore(value: number): void {
-    if (Number.isFinite(value)) this.families.consciousnessScore.set(value);
+    if (Number.isFinite(value)) this.families.consciousnessScore.cell().set(value);
   }
 
   /** Counts a detected infrastructure pattern. */
@@ -128,7 +123,7 @@ export class InfrastructureMetrics {
 
   /** Marks a pattern as active (1) or over (0) for an adapter. */
   setPatternActive(type: string, adapter: string, active: boolean): void {
-    this.families.patternActive.set({ type: labelValue(type), adapter: labelValue(adapter) }, active ? 1 : 0);
+    this.families.patternActive.cell(labelValue(type), labelValue(adapter)).set(active ? 1 : 0);
   }
 
   /** Counts a self-healing action and its result. */
@@ -144,8 +139,7 @@ export class InfrastructureMetrics {
    */
   onCollect(hook: () => void): () => void {
     if (this.collectHooks.length === 0) {
-      for (const key of GAUGE_KEYS) addScrapeHook(this.families[key], this.collector);
-      for (const key of CELL_GAUGE_KEYS) addScrapeHook(this.families[key], this.collector);
+      for (const metric of this.families.gaugeMetrics) addScrapeHook(metric, this.collector);
     }
     this.collectHooks.push(hook);
     return () => {

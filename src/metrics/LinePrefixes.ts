@@ -22,18 +22,18 @@ export class LayoutVersions {
   }
 }
 
-/** The line prefixes of one series, per format slot, each tagged with the layout version it was built for. */
+/** The line prefixes of one series (newline, name, labels, space: UTF-8 bytes), per format slot, each tagged with the layout version it was built for. */
 export class LinePrefixes {
   private readonly versions = [0, 0];
-  private readonly lines: (readonly string[])[] = [[], []];
+  private readonly lines: (readonly Buffer[])[] = [[], []];
 
   /** The cached prefixes of `slot` when they were built for `version`. */
-  get(slot: 0 | 1, version: number): readonly string[] | undefined {
+  get(slot: 0 | 1, version: number): readonly Buffer[] | undefined {
     return this.versions[slot] === version ? this.lines[slot] : undefined;
   }
 
   /** Caches `lines` for `slot` at `version` and returns them. */
-  set(slot: 0 | 1, version: number, lines: readonly string[]): readonly string[] {
+  set(slot: 0 | 1, version: number, lines: readonly Buffer[]): readonly Buffer[] {
     this.versions[slot] = version;
     this.lines[slot] = lines;
     return lines;

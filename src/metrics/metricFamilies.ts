@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { MetricConflictError } from '../errors/MetricConflictError.js';
 import { inLabelOrder, type CellFamily, type CounterFamily, type HistogramFamily } from './CellFamily.js';
 import { FastCounter } from './FastCounter.js';
@@ -7,48 +7,29 @@ import { FastHistogram } from './FastHistogram.js';
 import { labelBookOf, type LabelBook } from './LabelBook.js';
 import { METRIC_DEFINITIONS, metricName, type MetricKey, type MetricKind } from './metricNames.js';
 import { PromClientCells, type LabelledMetric } from './PromClientCells.js';
-import { runScrapeHooks } from './scrapeHooks.js';
 
 type Definitions = typeof METRIC_DEFINITIONS;
 type KeyOf<T extends MetricKind> = {
-  [K in MetricKey]: Definitions[K]['type'] extends T
-    ? Definitions[K] extends { cells: true }
-      ? never
-      : K
-    : never;
+  [K in MetricKey]: Definitions[K]['type'] extends T ? K : never;
 }[MetricKey];
-/** Gauges written through cells (FastGauge). */
-type CellGaugeKey = { [K in MetricKey]: Definitions[K] extends { cells: true } ? K : never }[MetricKey];
 
 /**
  * The metric families (DESIGN §8 and usage), registered in (or reused from) one registry, keyed as in
- * METRIC_DEFINITIONS: counters and histograms hand out cells for the call path, gauges stay
- * prom-client Gauges (set rarely, and refreshed by scrape hooks).
+ * METRIC_DEFINITIONS: every family hands out cells, bound once (gauges are refreshed by scrape hooks).
  */
 export type MetricFamilies = { readonly [K in KeyOf<'counter'>]: CounterFamily } & {
   readonly [K in KeyOf<'histogram'>]: HistogramFamily;
-} & { readonly [K in KeyOf<'gauge'>]: Gauge } & { readonly [K in CellGaugeKey]: CellFamily<GaugeCell> } & {
+} & { readonly [K in KeyOf<'gauge'>]: CellFamily<GaugeCell> } & {
   /** Label values issued on this registry, shared by every instance and loaded copy writing to it. */
   readonly labelBook: LabelBook;
+  /** The registered gauge objects, which run scrape hooks before they are read. */
+  readonly gaugeMetrics: readonly object[];
 };
 
 const KEYS = Object.keys(METRIC_DEFINITIONS) as MetricKey[];
 
-const isCellGauge = (key: MetricKey): boolean =>
-  (METRIC_DEFINITIONS[key] as { cells?: boolean }).cells === true;
-
-/** The keys of the prom-client gauge families, the ones scrape hooks are attached to. */
-export const GAUGE_KEYS = KEYS.filter(
-  (key) => METRIC_DEFINITIONS[key].type === 'gauge' && !isCellGauge(key),
-) as KeyOf<'gauge'>[];
-
-/** The keys of the gauge families written through cells (scrape hooks are attached to them too). */
-export const CELL_GAUGE_KEYS = KEYS.filter(isCellGauge) as CellGaugeKey[];
-
-// prom-client calls a gauge's `collect` with the gauge as `this`, right before reading its values.
-function collectHooks(this: object): void {
-  runScrapeHooks(this);
-}
+/** The keys of the gauge families, the ones scrape hooks are attached to. */
+export const GAUGE_KEYS = KEYS.filter((key) => METRIC_DEFINITIONS[key].type === 'gauge') as KeyOf<'gauge'>[];
 
 /** What a registered metric exposes that tells its kind apart: our cells, or prom-client children. */
 interface FoundMetric {
@@ -81,11 +62,7 @@ function reusable(registry: Registry, name: string, key: MetricKey): FoundMetric
   if (found.type !== def.type || !sameLabelSet(labelNames, def.labelNames)) {
     throw new MetricConflictError(name, expected, shapeOf(String(found.type), labelNames));
   }
-  const usable =
-    def.type === 'gauge' && !isCellGauge(key)
-      ? typeof found.labels === 'function'
-      : typeof found.cell === 'function' || typeof found.labels === 'function';
-  if (!usable) {
+  if (typeof found.cell !== 'function' && typeof found.labels !== 'function') {
     throw new MetricConflictError(
       name,
       expected,
@@ -122,7 +99,7 @@ function create(registry: Registry, prefix: string, key: MetricKey): object {
     case 'histogram':
       return new FastHistogram({ ...options, buckets: def.buckets ?? [] });
     case 'gauge':
-      return isCellGauge(key) ? new FastGauge(options) : new Gauge({ ...options, collect: collectHooks });
+      return new FastGauge(options);
   }
 }
 
@@ -135,15 +112,14 @@ export function registerMetricFamilies(registry: Registry, prefix: string): Metr
   // Check every name first so a conflict leaves nothing half-registered.
   const found = new Map(KEYS.map((key) => [key, reusable(registry, metricName(prefix, key), key)]));
   const families: Record<string, unknown> = {};
+  const gaugeMetrics: object[] = [];
   for (const key of KEYS) {
     const existing = found.get(key);
-    if (existing === undefined) {
-      families[key] = create(registry, prefix, key);
-    } else {
-      families[key] =
-        METRIC_DEFINITIONS[key].type === 'gauge' && !isCellGauge(key) ? existing : cellsOf(existing, key);
-    }
+    const metric = existing ?? create(registry, prefix, key);
+    families[key] = existing === undefined ? metric : cellsOf(existing, key);
+    if (METRIC_DEFINITIONS[key].type === 'gauge') gaugeMetrics.push(metric);
   }
+  families.gaugeMetrics = gaugeMetrics;
   // The book lives on the registered calls metric, so it is dropped with it (removeSingleMetric).
   const callsMetric = found.get('calls') ?? (families.calls as object);
   families.labelBook = labelBookOf(callsMetric);

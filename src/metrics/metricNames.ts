@@ -66,8 +66,6 @@ export interface MetricDefinition {
   readonly help: string;
   /** Histogram buckets in seconds (histograms only). */
   readonly buckets?: readonly number[];
-  /** A gauge written through cells (a FastGauge) instead of a prom-client Gauge: many series. */
-  readonly cells?: boolean;
 }
 
 const L = LABEL_NAMES;
@@ -208,14 +206,12 @@ export const METRIC_DEFINITIONS = {
     type: 'gauge',
     labelNames: [L.adapter, L.model, L.kind],
     help: 'Requests or tokens left in the provider rate-limit window, from the latest response headers.',
-    cells: true,
   },
   ratelimitReset: {
     name: 'ratelimit_reset_seconds',
     type: 'gauge',
     labelNames: [L.adapter, L.model, L.kind],
     help: 'Seconds until the provider rate-limit window refills, from the latest response headers.',
-    cells: true,
   },
 } as const satisfies Record<string, MetricDefinition>;
 

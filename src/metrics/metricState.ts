@@ -1,20 +1,32 @@
+type StateTable = WeakMap<object, Map<string, unknown>>;
+
+// One table per process, found through a global symbol: every loaded copy of this library writing
+// to the same registered metric shares its state. Kept beside the metric, never written into it
+// (the metric may be prom-client's own object).
+const TABLE = Symbol.for('infrastructure-consciousness.metrics.state');
+const holder = globalThis as { [TABLE]?: StateTable };
+const table: StateTable = (holder[TABLE] ??= new WeakMap());
+
 /**
- * State kept on a registered metric object rather than on an InfrastructureMetrics instance, so
- * every instance and every loaded copy of this library writing to the same metric shares it
- * (`Symbol.for` keys are global across module copies).
+ * State kept per registered metric object rather than per InfrastructureMetrics instance, so every
+ * instance and every loaded copy of this library writing to that metric shares it; dropped with
+ * the metric.
  */
 export function stateOn<T>(metric: object, key: string, create: () => T): T {
-  const symbol = Symbol.for(`infrastructure-consciousness.metrics.${key}`);
-  const holder = metric as Record<symbol, T | undefined>;
-  let state = holder[symbol];
+  let states = table.get(metric);
+  if (states === undefined) {
+    states = new Map();
+    table.set(metric, states);
+  }
+  let state = states.get(key) as T | undefined;
   if (state === undefined) {
     state = create();
-    Object.defineProperty(metric, symbol, { value: state, enumerable: false, configurable: true });
+    states.set(key, state);
   }
   return state;
 }
 
-/** The state stored under `key` on a metric object, if any. */
+/** The state stored under `key` for a metric object, if any. */
 export function peekStateOn<T>(metric: object, key: string): T | undefined {
-  return (metric as Record<symbol, T | undefined>)[Symbol.for(`infrastructure-consciousness.metrics.${key}`)];
+  return table.get(metric)?.get(key) as T | undefined;
 }

@@ -1,8 +1,8 @@
 import { openMetricsContentType, type Registry } from 'prom-client';
 import { acceptsOpenMetrics } from './acceptsOpenMetrics.js';
 import type { BodyBuffers } from './BodyBuffers.js';
-import { openMetricsChunks } from './renderOpenMetrics.js';
-import { prometheusTextChunks } from './renderPrometheusText.js';
+import { openMetricsBody } from './renderOpenMetrics.js';
+import { prometheusTextBody } from './renderPrometheusText.js';
 
 /** A rendered `/metrics` body and the Content-Type it is served with. */
 export interface RenderedMetrics {
@@ -10,20 +10,6 @@ export interface RenderedMetrics {
   readonly contentType: string;
   /** The exposition, UTF-8 encoded; from `bodies` when one was given, to be released there. */
   readonly body: Buffer;
-}
-
-// The chunks written one after another into a buffer of the exact size: no string of the whole
-// scrape is ever built. An ASCII chunk (as many bytes as UTF-16 units) skips UTF-8 encoding.
-function encode(chunks: readonly string[], bodies: BodyBuffers | undefined): Buffer {
-  const lengths = chunks.map((chunk) => Buffer.byteLength(chunk));
-  let size = 0;
-  for (const length of lengths) size += length;
-  const body = bodies === undefined ? Buffer.allocUnsafe(size) : bodies.acquire(size);
-  let offset = 0;
-  for (const [i, chunk] of chunks.entries()) {
-    offset += body.write(chunk, offset, lengths[i] === chunk.length ? 'latin1' : 'utf8');
-  }
-  return body;
 }
 
 /**
@@ -37,7 +23,7 @@ export async function renderMetrics(
   bodies?: BodyBuffers,
 ): Promise<RenderedMetrics> {
   if (acceptsOpenMetrics(accept) || (registry.contentType as string) === openMetricsContentType) {
-    return { contentType: openMetricsContentType, body: encode(await openMetricsChunks(registry), bodies) };
+    return { contentType: openMetricsContentType, body: await openMetricsBody(registry, bodies) };
   }
-  return { contentType: registry.contentType, body: encode(await prometheusTextChunks(registry), bodies) };
+  return { contentType: registry.contentType, body: await prometheusTextBody(registry, bodies) };
 }

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
-import { defaultLabelsOf } from './defaultLabelsOf.js';
-import { exposeFamilies, joinBlocks } from './exposeFamilies.js';
+import { encodeText, type BodyBuffers } from './BodyBuffers.js';
+import { exposeRegistry, type Layout } from './exposeFamilies.js';
 import { formatOpenMetricsLabels, OpenMetricsFormat } from './OpenMetricsFormat.js';
 
 interface Exemplar {
@@ -39,36 +39,36 @@ function renderFamily(family: MetricObject, format: OpenMetricsFormat): string {
   return lines.join('\n');
 }
 
+const OPEN_METRICS_LAYOUT: Layout = {
+  format: (defaults) => new OpenMetricsFormat(defaults),
+  foreign: async (metric, format) =>
+    renderFamily(await (metric as { get(): Promise<MetricObject> }).get(), format as OpenMetricsFormat),
+  separator: '\n',
+  end: '\n# EOF\n',
+};
+
 /**
- * {@link renderOpenMetrics} as text chunks whose concatenation is the exposition; the HTTP
- * handler encodes them straight into the response instead of building one large string.
+ * The body of {@link renderOpenMetrics}, encoded (into a buffer of `bodies` when given, to be
+ * released there).
  */
-export async function openMetricsChunks(registry: Registry): Promise<string[]> {
-  const defaultLabels = defaultLabelsOf(registry);
-  let blocks: string[][];
-  if (defaultLabels === undefined) {
-    // Default labels we cannot read: getMetricsAsJSON applies them, at its usual cost.
-    const format = new OpenMetricsFormat(null);
-    const families = (await registry.getMetricsAsJSON()) as unknown as MetricObject[];
-    blocks = families.map((family) => [renderFamily(family, format)]);
-  } else {
-    const format = new OpenMetricsFormat(defaultLabels);
-    blocks = await exposeFamilies(registry, format, async (metric) =>
-      renderFamily(await (metric as { get(): Promise<MetricObject> }).get(), format),
-    );
-  }
-  blocks.push(['# EOF']);
-  return joinBlocks(blocks, '\n', '\n');
+export async function openMetricsBody(registry: Registry, bodies?: BodyBuffers): Promise<Buffer> {
+  const body = await exposeRegistry(registry, OPEN_METRICS_LAYOUT, bodies);
+  if (body !== undefined) return body;
+  // No family of ours to learn the default labels from: getMetricsAsJSON applies them, at its usual cost.
+  const format = new OpenMetricsFormat(null);
+  const families = (await registry.getMetricsAsJSON()) as unknown as MetricObject[];
+  const blocks = families.map((family) => `${renderFamily(family, format)}\n`);
+  return encodeText(`${blocks.join('')}# EOF\n`, bodies);
 }
 
 /**
  * The registry in the OpenMetrics 1.0 text format. prom-client's own OpenMetrics path needs
  * `registry.setContentType()` and, while rendering, strips `_total` from counter objects for good,
  * which would corrupt a concurrent or later Prometheus-format scrape of the same registry. This
- * reads the registry without mutating it: our counters and histograms write their lines from
- * cached per-series prefixes, every other metric is read through its `get()`, the samples
- * `getMetricsAsJSON()` would report.
+ * reads the registry without mutating it: our cells write their lines from cached per-series
+ * prefix bytes, every other metric is read through its public `get()`, the samples
+ * `getMetricsAsJSON()` would report, with the default labels learned as exposeRegistry explains.
  */
 export async function renderOpenMetrics(registry: Registry): Promise<string> {
-  return (await openMetricsChunks(registry)).join('');
+  return (await openMetricsBody(registry)).toString('utf8');
 }

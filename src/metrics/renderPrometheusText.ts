@@ -1,39 +1,52 @@
 import { prometheusContentType, type Registry } from 'prom-client';
-import { defaultLabelsOf } from './defaultLabelsOf.js';
-import { exposeFamilies, joinBlocks } from './exposeFamilies.js';
+import { encodeText, type BodyBuffers } from './BodyBuffers.js';
+import { exposeRegistry, type Layout } from './exposeFamilies.js';
 import { PrometheusTextFormat } from './PrometheusTextFormat.js';
 
-/** prom-client's per-metric renderer; not in its typings, so looked up and checked at run time. */
-type MetricsAsString = (this: Registry, metric: object) => Promise<string>;
+/** A foreign metric prom-client cannot find under its own name (renamed by an OpenMetrics scrape). */
+class UnnamedMetric extends Error {}
+
+function textLayout(registry: Registry): Layout {
+  return {
+    format: (defaults) => new PrometheusTextFormat(defaults),
+    foreign: (metric) => {
+      const name = (metric as { name?: unknown }).name;
+      // getSingleMetricAsString renders by name; a metric under another key goes through metrics().
+      if (typeof name !== 'string' || registry.getSingleMetric(name) !== metric) {
+        return Promise.reject(new UnnamedMetric());
+      }
+      return registry.getSingleMetricAsString(name);
+    },
+    separator: '\n\n',
+    end: '\n',
+  };
+}
 
 /**
- * {@link renderPrometheusText} as text chunks whose concatenation is the exposition; the HTTP
- * handler encodes them straight into the response instead of building one large string.
+ * The body of {@link renderPrometheusText}, encoded (into a buffer of `bodies` when given, to be
+ * released there): what `registry.metrics()` returns, byte for byte.
  */
-export async function prometheusTextChunks(registry: Registry): Promise<string[]> {
-  const defaultLabels = defaultLabelsOf(registry);
-  const metricsAsString = (registry as unknown as { getMetricsAsString?: unknown }).getMetricsAsString;
-  if (
-    (registry.contentType as string) !== prometheusContentType ||
-    defaultLabels === undefined ||
-    typeof metricsAsString !== 'function'
-  ) {
-    return [await registry.metrics()];
+export async function prometheusTextBody(registry: Registry, bodies?: BodyBuffers): Promise<Buffer> {
+  if ((registry.contentType as string) === prometheusContentType) {
+    try {
+      const body = await exposeRegistry(registry, textLayout(registry), bodies);
+      if (body !== undefined) return body;
+    } catch {
+      // An unnamed metric, or a real failure (a throwing collect): prom-client's own rendering
+      // below prints the former and surfaces the latter.
+    }
   }
-  const render = metricsAsString as MetricsAsString;
-  const blocks = await exposeFamilies(registry, new PrometheusTextFormat(defaultLabels), (metric) =>
-    render.call(registry, metric),
-  );
-  return joinBlocks(blocks, '\n\n', '\n');
+  return encodeText(await registry.metrics(), bodies);
 }
 
 /**
  * What `registry.metrics()` returns for a Prometheus-text registry, byte for byte, at a fraction
- * of the cost: our counters and histograms write their lines from per-series prefixes cached at
- * their first scrape, so only the numbers are formatted; every other metric (prom-client's own,
- * default metrics, gauges) is still rendered by prom-client, in the registry's order. An
- * OpenMetrics registry, or one whose internals are not prom-client 15's, is left to `metrics()`.
+ * of the cost: our counters, histograms and gauges write their lines from per-series prefix
+ * bytes cached at their first scrape, so only the numbers are formatted; every other metric
+ * (prom-client's own, default metrics) is rendered by prom-client's `getSingleMetricAsString`,
+ * in the registry's order. An OpenMetrics registry, or one without an unlabelled family of ours
+ * to learn the default labels from, is left to `metrics()`.
  */
 export async function renderPrometheusText(registry: Registry): Promise<string> {
-  return (await prometheusTextChunks(registry)).join('');
+  return (await prometheusTextBody(registry)).toString('utf8');
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/Clock.js';
 import type { VoiceTuning } from '../voice/VoiceTuning.js';
+import type { Voice } from '../voice/Voice.js';
 import { StreamingQuantile } from '../health/StreamingQuantile.js';
 import { DeadlineQueue } from './DeadlineQueue.js';
 
@@ -15,6 +16,14 @@ export interface AdaptiveTimeoutOptions {
 
 /** Models per method whose latencies are learned apart (the rest share the method's). */
 const MAX_MODELS = 20;
+
+/** The voice's methods' learned latencies (Voice.shared): every wrap of a voice learns and reads them. */
+const METHOD_LATENCIES = Symbol('method latencies');
+
+/** Latencies learned per method path of a voice (at most its method cap; further methods share `other`'s). */
+export function methodLatencies(voice: Voice): Map<string, MethodLatency> {
+  return voice.shared(METHOD_LATENCIES, () => new Map<string, MethodLatency>());
+}
 
 /** What one method (path) has learned about its own successful latencies. */
 export class MethodLatency {

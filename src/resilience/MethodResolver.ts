@@ -2,7 +2,7 @@ import type { Classification } from '../classify/Classification.js';
 import { classifyError } from '../classify/classifyError.js';
 import type { Voice } from '../voice/Voice.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
-import type { MethodLatency } from './AttemptTimeout.js';
+import { methodLatencies, type MethodLatency } from './AttemptTimeout.js';
 import type { MethodState } from './MethodState.js';
 import { aliasCandidates } from './methodAliases.js';
 import { isAdapterMethod } from './adapterMethod.js';
@@ -13,8 +13,6 @@ import { isAdapterMethod } from './adapterMethod.js';
  * failure healed by a `fallback` action, recorded once and remembered.
  */
 export class MethodResolver {
-  private readonly latencies = new Map<string, MethodLatency>();
-
   constructor(
     private readonly name: string,
     private readonly voice: Voice,
@@ -22,19 +20,16 @@ export class MethodResolver {
     private readonly failed: (state: MethodState, classification: Classification) => void,
   ) {}
 
-  /** The latency record of a method path, if it has been called. */
+  /** The latency record of a method path, if the voice has one. */
   latencyOf(path: string): MethodLatency | undefined {
-    return this.latencies.get(path);
+    return methodLatencies(this.voice).get(path);
   }
 
   /** The method's function on `owner`, or undefined when neither it nor an alias exists. */
   callable(owner: object, state: MethodState): ((...a: unknown[]) => unknown) | undefined {
     const record = owner as Record<string, unknown>;
     const fn = record[state.key];
-    if (typeof fn === 'function') {
-      if (!this.latencies.has(state.path)) this.latencies.set(state.path, state.latency);
-      return fn as (...a: unknown[]) => unknown;
-    }
+    if (typeof fn === 'function') return fn as (...a: unknown[]) => unknown;
     if (state.alias !== undefined && typeof record[state.alias] === 'function') {
       return record[state.alias] as (...a: unknown[]) => unknown;
     }

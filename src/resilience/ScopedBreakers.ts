@@ -1,6 +1,7 @@
 import { classifyError } from '../classify/classifyError.js';
 import type { Classifier } from '../classify/Classification.js';
 import { CATEGORY_POLICY } from '../vocabulary/ErrorCategory.js';
+import type { Voice } from '../voice/Voice.js';
 import type { CircuitState } from '../vocabulary/CircuitState.js';
 import type { BreakerOptions } from './BreakerOptions.js';
 import { VoiceBreaker, type BreakerErrorFilter } from './VoiceBreaker.js';
@@ -25,17 +26,24 @@ export class ScopedBreakers {
    */
   static forVoice(parts: {
     readonly name: string;
-    readonly voice: { circuitChanged(to: CircuitState): void };
+    readonly voice: Pick<Voice, 'circuitChanged' | 'capReached'>;
     readonly breaker: BreakerOptions;
     readonly classifiers: readonly Classifier[];
     readonly maxBreakers: number;
   }): ScopedBreakers {
-    const { classifiers, name, voice } = parts;
+    const { classifiers, name, voice, maxBreakers } = parts;
     return new ScopedBreakers(
       parts.breaker,
       (err) => CATEGORY_POLICY[classifyError(err, { adapter: name, classifiers }).category].countsForBreaker,
-      parts.maxBreakers,
+      maxBreakers,
       (to) => voice.circuitChanged(to),
+      () =>
+        voice.capReached(
+          'breakers',
+          maxBreakers,
+          {},
+          'the least recently used closed breaker is dropped to make room',
+        ),
     );
   }
 
@@ -44,6 +52,8 @@ export class ScopedBreakers {
     private readonly countsAgainst: BreakerErrorFilter,
     private readonly maxScopes: number,
     private readonly changed: (to: CircuitState) => void,
+    /** Called when a breaker is dropped to make room (the cap was reached). */
+    private readonly evicted?: () => void,
   ) {}
 
   /** The breaker of an operation (and model). */
@@ -92,6 +102,7 @@ export class ScopedBreakers {
   }
 
   private evict(): void {
+    this.evicted?.();
     for (const [key, breaker] of this.scopes) {
       if (breaker.state !== 'closed') continue;
       this.scopes.delete(key);

@@ -1,6 +1,7 @@
 import type { Classification } from '../classify/Classification.js';
 import type { Clock } from '../clock/Clock.js';
 import { headersOf } from '../usage/readRateLimits.js';
+import type { Voice } from '../voice/Voice.js';
 import type { AttemptLoop } from './AttemptLoop.js';
 import type { Attempt, AttemptRun } from './CallServices.js';
 import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
@@ -85,7 +86,9 @@ export class UnaryCalls implements FirstAttemptHost {
       return this.loop.run(run, first, start);
     }
     const guard = this.loop.guard;
-    const pending = rich ? richAttempt(first.raw, state) : (first.raw as PromiseLike<unknown>);
+    const pending = rich
+      ? richAttempt(first.raw, state, this.loop.services.voice, args[0])
+      : (first.raw as PromiseLike<unknown>);
     const deadlines = guard.deadlinesOf(state, model, start);
     return new FirstAttempt(
       this,
@@ -195,7 +198,9 @@ class UnaryRun implements AttemptRun {
 
   attempt(current: Attempt, attemptStart: number): Promise<unknown> {
     const raw = current.raw;
-    const pending = this.rich ? richAttempt(raw, this.state) : (raw as PromiseLike<unknown>);
+    const pending = this.rich
+      ? richAttempt(raw, this.state, this.calls.loop.services.voice, this.args[0])
+      : (raw as PromiseLike<unknown>);
     const guard = this.calls.loop.guard;
     return guard.protect(
       this.state,
@@ -244,12 +249,23 @@ class UnaryRun implements AttemptRun {
 /**
  * What an attempt of a rich promise waits for: the HTTP response (`asResponse()`, which leaves
  * the body unread for whichever consumption the caller picks), or the parsed data when a
- * response schema must see it.
+ * response schema must see it — then through `withResponse()` when the promise has it (the
+ * SDKs' own, memoised: the caller's later `then` gets the same data), so that the voice's usage
+ * meter still reads the rate-limit headers of that response.
  */
-function richAttempt(raw: unknown, state: MethodState): PromiseLike<unknown> {
-  const asResponse = (raw as { asResponse?: unknown }).asResponse;
+function richAttempt(raw: unknown, state: MethodState, voice: Voice, request: unknown): PromiseLike<unknown> {
+  const { asResponse, withResponse } = raw as { asResponse?: unknown; withResponse?: unknown };
   if (state.schema === undefined && typeof asResponse === 'function') {
     return (asResponse as () => PromiseLike<unknown>).call(raw);
+  }
+  if (typeof withResponse === 'function') {
+    return (withResponse as () => PromiseLike<{ data: unknown; response?: unknown }>)
+      .call(raw)
+      .then(({ data, response }) => {
+        const headers = headersOf(response);
+        if (headers !== undefined) voice.usage.headers(state.path, request, headers);
+        return data;
+      });
   }
   return raw as PromiseLike<unknown>;
 }

@@ -107,3 +107,16 @@ export function headersOf(value: unknown): HeaderSource | undefined {
   const headers = (value as { headers?: { get?: unknown } }).headers;
   return typeof headers?.get === 'function' ? (headers as HeaderSource) : undefined;
 }
+
+/**
+ * The response headers an SDK stream helper exposes once connected: Anthropic's MessageStream
+ * has a public `response` getter (the HTTP Response of its request). openai's helpers
+ * (`chat.completions.stream()`, `responses.stream()`) expose no response, so none is read there.
+ */
+export function helperHeadersOf(helper: unknown): HeaderSource | undefined {
+  try {
+    return headersOf((helper as { response?: unknown }).response);
+  } catch {
+    return undefined;
+  }
+}

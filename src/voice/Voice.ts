@@ -17,7 +17,11 @@ import { UsageMeter } from '../usage/UsageMeter.js';
 import { DEFAULT_USAGE_SETTINGS, type UsageSettings } from '../usage/UsageOptions.js';
 import type { HealingEvent, InfrastructureEvents } from './CallEvents.js';
 import type { CallOutcome as CallOutcomeLabel, FallbackKind } from '../vocabulary/CallOutcome.js';
+import { OVERFLOW_LABEL_VALUE } from '../metrics/metricNames.js';
+import type { CapName } from '../vocabulary/CapName.js';
 
+/** Method paths a voice tracks when its host sets no `config.maxMethodsPerVoice`. */
+const DEFAULT_MAX_METHODS = 200;
 /** Models with their own cool-down kept per voice at most (the oldest is dropped beyond it). */
 const MAX_MODEL_COOLDOWNS = 64;
 /** The reason the call pipeline gives for a fallback picked before trying the voice (predictive routing). */
@@ -39,6 +43,12 @@ export interface VoiceHost {
   readonly consciousnessWeight?: number;
   /** Usage options (price table, model cap); the defaults when omitted. */
   readonly usageSettings?: UsageSettings;
+  /** The cap on method paths per voice (`maxMethodsPerVoice`); 200 when omitted. */
+  readonly config?: { readonly maxMethodsPerVoice: number };
+  /** Where a reached cap is counted and warned about once (cap_overflows_total). */
+  readonly caps?: {
+    exceeded(cap: CapName, limit: number, detail: Record<string, unknown>, fallback: string): void;
+  };
   emit<K extends keyof InfrastructureEvents>(event: K, ...args: InfrastructureEvents[K]): boolean;
   listenerCount(event: keyof InfrastructureEvents): number;
   /** Whether `event` has a listener (cheaper than listenerCount; asked on every call). */
@@ -81,6 +91,8 @@ export class Voice {
   /** Clock reading of the last attempt or probe (0 = none yet): idle voices get probed. */
   lastActivity = 0;
   private readonly methodCells = new Map<string, MethodMetrics>();
+  /** Cells of the methods beyond the cap (method label `other`). */
+  private overflowCells: MethodMetrics | undefined;
   private readonly metrics: AdapterMetrics;
   private circuit: CircuitState = 'closed';
   /** No call should go upstream before this (epoch ms): a rate limit or rejected key, here or elsewhere. */
@@ -156,14 +168,48 @@ export class Voice {
     return this.pipelineHandle;
   }
 
-  /** Metric cells of one method (cached: the hot path holds on to them). */
+  /**
+   * Metric cells of one method (cached: the hot path holds on to them). Beyond
+   * `maxMethodsPerVoice` method paths, a new one gets the cells of method `other` (one warning,
+   * cap_overflows_total{cap="methods"}), so dynamic method names cannot grow the voice.
+   */
   method(method: string): MethodMetrics {
     let cells = this.methodCells.get(method);
     if (cells === undefined) {
+      const limit = this.maxMethods;
+      if (this.methodCells.size >= limit) {
+        this.capReached(
+          'methods',
+          limit,
+          { method },
+          'further methods of a voice are counted as method other',
+        );
+        return (this.overflowCells ??= this.registry.forMethod(this.name, OVERFLOW_LABEL_VALUE));
+      }
       cells = this.registry.forMethod(this.name, method);
       this.methodCells.set(method, cells);
     }
     return cells;
+  }
+
+  /** Whether a method path is one of the voice's own (under the method cap), not folded into `other`. */
+  tracksMethod(method: string): boolean {
+    return this.methodCells.has(method);
+  }
+
+  /** Method paths the voice tracks (at most `maxMethodsPerVoice`). */
+  get methodCount(): number {
+    return this.methodCells.size;
+  }
+
+  /** The cap on method paths of this voice. */
+  get maxMethods(): number {
+    return this.host.config?.maxMethodsPerVoice ?? DEFAULT_MAX_METHODS;
+  }
+
+  /** A cap of this voice was reached (methods, breakers): counted, and warned about once per cap. */
+  capReached(cap: CapName, limit: number, detail: Record<string, unknown>, fallback: string): void {
+    this.host.caps?.exceeded(cap, limit, { adapter: this.name, ...detail }, fallback);
   }
 
   /** Remembers the alias that serves a missing method. */

@@ -60,11 +60,11 @@ export function shadowOf(real: object): object {
 
 /**
  * The proxy handler shared by the root adapter and its lazily proxied namespaces
- * (`client.chat.completions`): function properties become interceptors (cached, so
- * `proxy.m === proxy.m`) running the pipeline with `this` bound to the real object; getters,
- * setters, data properties, symbols and `instanceof` behave as on the real object; a method
- * returning the object itself returns the proxy, and one returning a client of the same kind
- * (`withOptions()`) returns it wrapped as the same voice.
+ * (`client.chat.completions`): function properties become interceptors (cached up to the
+ * voice's method cap of names per level, so `proxy.m === proxy.m`) running the pipeline with
+ * `this` bound to the real object; getters, setters, data properties, symbols and `instanceof`
+ * behave as on the real object; a method returning the object itself returns the proxy, and one
+ * returning a client of the same kind (`withOptions()`) returns it wrapped as the same voice.
  */
 export class InterceptingHandler implements ProxyHandler<object> {
   private readonly interceptors = new Map<string, (...args: unknown[]) => unknown>();
@@ -85,6 +85,11 @@ export class InterceptingHandler implements ProxyHandler<object> {
     private readonly rewrap: Rewrap | undefined,
     /** The root client's prototype: results with it are clients of the same kind. */
     private readonly clientPrototype: object | undefined,
+    /**
+     * Interceptors and namespace proxies cached per level at most (the voice's method cap); beyond
+     * it, dynamic names get a fresh one per access instead of growing the cache.
+     */
+    private readonly maxCached: number,
   ) {}
 
   get(placeholder: object, prop: string | symbol): unknown {
@@ -153,7 +158,7 @@ export class InterceptingHandler implements ProxyHandler<object> {
         return after(pipeline.invoke(owner, state, args, selfLike), owner);
       };
       Object.defineProperty(fn, 'name', { value: key });
-      this.interceptors.set(path, fn);
+      if (this.interceptors.size < this.maxCached) this.interceptors.set(path, fn);
     }
     return fn;
   }
@@ -191,10 +196,13 @@ export class InterceptingHandler implements ProxyHandler<object> {
       this.expected,
       undefined,
       undefined,
+      this.maxCached,
     );
     const proxy = new Proxy(shadowOf(value), handler);
     handler.proxy = proxy;
-    this.namespaces.set(key, { real: value, proxy });
+    if (cached !== undefined || this.namespaces.size < this.maxCached) {
+      this.namespaces.set(key, { real: value, proxy });
+    }
     return proxy;
   }
 }

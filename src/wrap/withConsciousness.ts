@@ -14,7 +14,7 @@ import {
   fastCheckOf,
 } from '../firecircle/contractSchemas.js';
 import { CallPipeline, type FallbackTarget } from '../resilience/CallPipeline.js';
-import { MethodLatency } from '../resilience/AttemptTimeout.js';
+import { MethodLatency, methodLatencies } from '../resilience/AttemptTimeout.js';
 import { clientMaxRetries } from '../resilience/sdkRequestOptions.js';
 import type { MethodState } from '../resilience/MethodState.js';
 import { aliasCandidates } from '../resilience/methodAliases.js';
@@ -42,10 +42,8 @@ export interface WithConsciousnessInternals {
 /** Methods whose replies are dialogue turns: a stale one must never stand in for a new one. */
 const DIALOGUE_METHODS = new Set(['sendMessage', 'send_message', 'streamMessage', 'stream_message']);
 
-/** The voice's learned method latencies (Voice.shared). */
-const METHOD_LATENCIES = Symbol('method latencies');
-/** Methods per voice whose latencies are kept (beyond it a method learns alone, per wrap). */
-const MAX_LEARNED_METHODS = 200;
+/** The latency every method beyond the voice's method cap shares (Voice.shared). */
+const OVERFLOW_LATENCY = Symbol('overflow latency');
 
 /** Methods whose answer is a value on any object (null/undefined is a None return). */
 const SEND_METHODS = new Set(['sendMessage', 'send_message']);
@@ -143,13 +141,15 @@ export function withConsciousness<T extends object>(
   // The Fire Circle contract's schemas apply to Fire Circle adapters only (docs/options.md).
   const contract =
     o.contract === 'firecircle' || (o.contract === 'auto' && (isLoader || isFireCircleAdapter(inner)));
-  // Latencies learned per method are the voice's: every wrap of it learns and reads them.
-  const latencies = voice.shared(METHOD_LATENCIES, () => new Map<string, MethodLatency>());
+  // Latencies learned per method are the voice's: every wrap of it learns and reads them. Methods
+  // beyond its method cap (voice.method folds them into `other`) share one.
+  const latencies = methodLatencies(voice);
   const methodLatency = (path: string): MethodLatency => {
+    if (!voice.tracksMethod(path)) return voice.shared(OVERFLOW_LATENCY, () => new MethodLatency());
     let latency = latencies.get(path);
     if (latency === undefined) {
       latency = new MethodLatency();
-      if (latencies.size < MAX_LEARNED_METHODS) latencies.set(path, latency);
+      latencies.set(path, latency);
     }
     return latency;
   };
@@ -212,6 +212,7 @@ export function withConsciousness<T extends object>(
       // Another client of the same kind (withOptions()) is the same voice, wrapped alike.
       (client) => build(constant(client), shadowOf(client)),
       sameKind,
+      voice.maxMethods,
     );
     const built = new Proxy(placeholder, handler);
     handler.proxy = built;

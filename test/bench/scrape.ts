@@ -7,16 +7,22 @@
  * Measured: `renderMetrics()`, the function metricsHandler serves /metrics with (gauge refresh
  * included, body buffers reused as the handler reuses them), in both formats; a GET /metrics over
  * loopback from startMetricsServer in both formats (text 0.0.4, and OpenMetrics with Prometheus's
- * Accept header); and prom-client's own `registry.metrics()` for reference. Before timing, the served text is checked to equal
- * `registry.metrics()` byte for byte. The served variants are interleaved round by round so machine
- * noise hits all alike; the prom-client reference runs afterwards, on its own. Medians and 95th
- * percentiles are reported. `--rounds` changes the sample.
+ * Accept header); and, for reference, prom-client's own rendering twice: `registry.metrics()` of the
+ * same registry (our cells read through their `get()`), and `registry.metrics()` of a registry
+ * holding the same series as plain prom-client Counters, Histograms and Gauges (prom-client's
+ * public API only, what this library would serve without its own cells; histogram bucket counts
+ * equal, sums not). Before timing, the served text is checked to equal `registry.metrics()` byte
+ * for byte. The served variants are interleaved round by round so machine noise hits all alike;
+ * the prom-client references run afterwards, on their own. Medians and 95th percentiles are
+ * reported, with the load average before and after. `--rounds` changes the sample, `--variants
+ * id,id` runs only those (e.g. under `node --cpu-prof`).
  */
 import { Agent, get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { BodyBuffers } from '../../src/metrics/BodyBuffers.js';
@@ -133,11 +139,56 @@ async function circleWithTraffic(): Promise<{ brain: InfrastructureConsciousness
   return { brain, series };
 }
 
+interface JsonSample {
+  value: number;
+  labels: Record<string, string | number>;
+  metricName?: string;
+}
+
+/**
+ * A registry holding the series of `source` as plain prom-client metrics, written through their
+ * public API: counters and gauges with the same values, histograms with the same bucket counts
+ * (each observation at its bucket's bound, so sums differ). What /metrics would cost if this
+ * library used prom-client's metric classes and `registry.metrics()`.
+ */
+async function publicApiCopy(source: Registry): Promise<Registry> {
+  const copy = new Registry();
+  for (const family of await source.getMetricsAsJSON()) {
+    const values = family.values as JsonSample[];
+    const labelNames = [...new Set(values.flatMap((v) => Object.keys(v.labels)))].filter((n) => n !== 'le');
+    const base = { name: family.name, help: family.help, labelNames, registers: [copy] };
+    const type = String(family.type);
+    if (type === 'counter') {
+      const counter = new Counter(base);
+      for (const v of values) counter.inc(v.labels, v.value);
+    } else if (type === 'gauge') {
+      const gauge = new Gauge(base);
+      for (const v of values) gauge.set(v.labels, v.value);
+    } else if (type === 'histogram') {
+      const bounds = [...new Set(values.map((v) => v.labels.le).filter((le) => typeof le === 'number'))];
+      bounds.sort((a, b) => a - b);
+      const histogram = new Histogram({ ...base, buckets: bounds });
+      let below = 0;
+      for (const v of values) {
+        if (v.metricName !== `${family.name}_bucket`) continue;
+        const { le, ...labels } = v.labels;
+        if (le === bounds[0]) below = 0;
+        const at = le === '+Inf' ? (bounds.at(-1) ?? 0) + 1 : Number(le);
+        for (let i = below; i < v.value; i++) histogram.observe(labels, at);
+        below = v.value;
+      }
+    }
+  }
+  return copy;
+}
+
 interface Variant {
   readonly id: string;
   readonly label: string;
   readonly run: () => Promise<number>;
   readonly times: number[];
+  /** Process CPU time per run (ms): less sensitive than wall time to other processes on a shared machine. */
+  readonly cpu: number[];
   bytes: number;
 }
 
@@ -147,8 +198,10 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, variants: { type: 'string' } } });
   const rounds = Math.max(1, Number(values.rounds ?? DEFAULT_ROUNDS));
+  const only = values.variants === undefined ? undefined : new Set(values.variants.split(','));
+  const loadBefore = loadavg();
   const { brain, series } = await circleWithTraffic();
   const server = await startMetricsServer({ port: 0, infrastructure: brain });
   // node:http with keep-alive, body counted not decoded: the client's own work stays small, as Prometheus's does.
@@ -179,12 +232,13 @@ async function main(): Promise<void> {
     bodies.release(body);
     return body.length;
   };
-  const variants: Variant[] = [
+  let variants: Variant[] = [
     {
       id: 'render-text',
       label: 'renderMetrics(), text 0.0.4 (in process)',
       run: () => render(),
       times: [],
+      cpu: [],
       bytes: 0,
     },
     {
@@ -192,6 +246,7 @@ async function main(): Promise<void> {
       label: 'renderMetrics(), OpenMetrics (in process)',
       run: () => render(PROMETHEUS_ACCEPT),
       times: [],
+      cpu: [],
       bytes: 0,
     },
     {
@@ -199,6 +254,7 @@ async function main(): Promise<void> {
       label: 'GET /metrics, text 0.0.4 (loopback)',
       run: () => get(),
       times: [],
+      cpu: [],
       bytes: 0,
     },
     {
@@ -206,36 +262,58 @@ async function main(): Promise<void> {
       label: 'GET /metrics, OpenMetrics (loopback)',
       run: () => get(PROMETHEUS_ACCEPT),
       times: [],
+      cpu: [],
       bytes: 0,
     },
   ];
   // prom-client's own rendering, for comparison: measured after the others, so that the garbage
   // it leaves behind is not collected on their clock.
-  const reference: Variant = {
-    id: 'registry',
-    label: "prom-client's registry.metrics() (reference)",
-    run: async () => Buffer.byteLength(await registry.metrics()),
-    times: [],
-    bytes: 0,
-  };
+  const publicApi = await publicApiCopy(registry);
+  let references: Variant[] = [
+    {
+      id: 'registry',
+      label: "prom-client's registry.metrics(), same registry",
+      run: async () => Buffer.byteLength(await registry.metrics()),
+      times: [],
+      cpu: [],
+      bytes: 0,
+    },
+    {
+      id: 'public-api',
+      label: 'prom-client metric classes + registry.metrics()',
+      run: async () => Buffer.byteLength(await publicApi.metrics()),
+      times: [],
+      cpu: [],
+      bytes: 0,
+    },
+  ];
+  if (only !== undefined) {
+    variants = variants.filter((v) => only.has(v.id));
+    references = references.filter((v) => only.has(v.id));
+  }
   const measure = async (group: readonly Variant[]): Promise<void> => {
     for (let r = 0; r < WARMUP_ROUNDS; r++) for (const v of group) await v.run();
     for (let r = 0; r < rounds; r++) {
       for (const v of group) {
+        const cpuStart = process.cpuUsage();
         const start = performance.now();
         v.bytes = await v.run();
         v.times.push(performance.now() - start);
+        const cpu = process.cpuUsage(cpuStart);
+        v.cpu.push((cpu.user + cpu.system) / 1000);
       }
     }
   };
   try {
     await measure(variants);
-    await measure([reference]);
+    // One at a time, each after the previous: the garbage of one is not collected on another's clock.
+    for (const reference of references) await measure([reference]);
   } finally {
     agent.destroy();
     await server.close();
   }
-  variants.push(reference);
+  variants.push(...references);
+  const loadAfter = loadavg();
 
   const machine = machineInfo();
   const results = variants.map((v) => {
@@ -244,6 +322,7 @@ async function main(): Promise<void> {
       id: v.id,
       label: v.label,
       medianMs: med,
+      medianCpuMs: median(v.cpu),
       p95Ms: percentile(v.times, 0.95),
       maxMs: Math.max(...v.times),
       bytes: v.bytes,
@@ -254,13 +333,17 @@ async function main(): Promise<void> {
     `scrape cost: ${ADAPTERS} adapters × ${METHODS.length} methods × ${MODELS.length} models, ${series} samples, ${rounds} rounds`,
   );
   console.log(`${machine.cpu} (${machine.cores} cores), node ${machine.node}, ${machine.platform}`);
+  console.log(
+    `load average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`,
+  );
   console.log(`served text identical to registry.metrics(): ${identical ? 'yes' : 'NO'}\n`);
   console.log(
     renderTable(
-      ['variant', 'median ms', 'p95 ms', 'max ms', 'KiB', `median ≤ ${TARGET_MEDIAN_MS} ms`],
+      ['variant', 'median ms', 'CPU ms', 'p95 ms', 'max ms', 'KiB', `median ≤ ${TARGET_MEDIAN_MS} ms`],
       results.map((r) => [
         r.label,
         fixed(r.medianMs, 2),
+        fixed(r.medianCpuMs, 2),
         fixed(r.p95Ms, 2),
         fixed(r.maxMs, 2),
         fixed(r.bytes / 1024, 0),
@@ -271,6 +354,7 @@ async function main(): Promise<void> {
   const report = {
     benchmark: 'scrape',
     machine,
+    loadAverage: { before: loadBefore, after: loadAfter },
     setup: {
       adapters: ADAPTERS,
       methods: METHODS.length,

@@ -79,14 +79,13 @@ describe('InfrastructureMetrics', () => {
     expect(families.size).toBe(23);
   });
 
-  it('backs counters with FastCounter, histograms with FastHistogram, rate-limit gauges with FastGauge and other gauges with prom-client', () => {
+  it('backs counters with FastCounter, histograms with FastHistogram and gauges with FastGauge', () => {
     const registry = new Registry();
     new InfrastructureMetrics({ registry });
-    const expected = { counter: FastCounter, histogram: FastHistogram, gauge: Gauge };
+    const expected = { counter: FastCounter, histogram: FastHistogram, gauge: FastGauge };
     for (const [name, type, labels] of DESIGN_METRICS) {
       const metric = registry.getSingleMetric(`fire_circle_${name}`);
-      const kind = name.startsWith('ratelimit_') ? FastGauge : expected[type as keyof typeof expected];
-      expect(metric, name).toBeInstanceOf(kind);
+      expect(metric, name).toBeInstanceOf(expected[type as keyof typeof expected]);
       expect((metric as unknown as { labelNames: string[] }).labelNames, name).toEqual(labels);
     }
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FastCounter } from '../../src/metrics/FastCounter.js';
+import { FastGauge } from '../../src/metrics/FastGauge.js';
 import { FastHistogram } from '../../src/metrics/FastHistogram.js';
 
 /** Label values and help texts that the text formats must escape or pass through untouched. */
@@ -66,7 +67,7 @@ export const defaultLabels = fc.option(
   { nil: undefined },
 );
 
-type Kind = 'fastCounter' | 'fastHistogram' | 'counter' | 'gauge' | 'histogram';
+type Kind = 'fastCounter' | 'fastGauge' | 'fastHistogram' | 'counter' | 'gauge' | 'histogram';
 
 /** One registered metric, and the writes made to it. */
 export interface FamilySpec {
@@ -81,6 +82,7 @@ const family: fc.Arbitrary<FamilySpec> = fc
   .record({
     kind: fc.constantFrom<Kind>(
       'fastCounter',
+      'fastGauge',
       'fastHistogram',
       'fastHistogram',
       'counter',
@@ -93,7 +95,11 @@ const family: fc.Arbitrary<FamilySpec> = fc
   })
   .chain((spec) => {
     const numbers =
-      spec.kind === 'gauge' ? anyNumber : spec.kind.endsWith('istogram') ? observation : increment;
+      spec.kind === 'gauge' || spec.kind === 'fastGauge'
+        ? anyNumber
+        : spec.kind.endsWith('istogram')
+          ? observation
+          : increment;
     const write = fc.record({
       labelValues: fc.array(trickyText, {
         minLength: spec.labelNames.length,
@@ -134,6 +140,14 @@ function register(registry: Registry, spec: FamilySpec, index: number): Writable
       const m = new FastCounter({ ...base, name: `fast_${index}_total` });
       return {
         write: (values, n) => m.cell(...values).inc(n),
+        remove: (values) => m.remove(...values),
+        reset: () => m.reset(),
+      };
+    }
+    case 'fastGauge': {
+      const m = new FastGauge({ ...base, name: `fast_${index}_gauge` });
+      return {
+        write: (values, v) => m.cell(...values).set(v),
         remove: (values) => m.remove(...values),
         reset: () => m.reset(),
       };

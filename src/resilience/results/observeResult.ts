@@ -1,3 +1,4 @@
+import { helperHeadersOf } from '../../usage/readRateLimits.js';
 import { isAsyncIterable, isPlainIterator } from '../resultShapes.js';
 import { StreamObserver, type Observation } from './StreamObserver.js';
 
@@ -52,6 +53,11 @@ export function observeHelper(helper: object, o: Observation): void {
   on('streamEvent', chunk); // Anthropic MessageStream
   on('chunk', chunk); // openai ChatCompletionStream
   on('event', chunk); // openai ResponseStream
+  // Connected: the rate-limit headers of the helper's own response, when it exposes one.
+  on('connect', () => {
+    const headers = helperHeadersOf(helper);
+    if (headers !== undefined) o.pipeline.voice.usage.headers(o.state.path, o.request, headers);
+  });
   on('end', () => observer.ended(false));
   on('abort', () => observer.ended(true));
   on('error', (err: unknown) => observer.failed(err));

@@ -67,10 +67,20 @@ export async function exposeRegistry(
     const assumed = knownDefaults.get(registry) ?? {};
     const format = layout.format(assumed);
     const learned = learnDefaultLabels(registry, probe.name);
-    const hint = lastSize.get(registry) ?? FIRST_SCRATCH_BYTES;
+    // Room for what the last scrape wrote and some growth, so the sink rarely grows (a copy).
+    const hint = Math.ceil((lastSize.get(registry) ?? FIRST_SCRATCH_BYTES) * 1.25);
     const sink = new ByteSink(bodies?.acquire(hint) ?? Buffer.allocUnsafe(hint));
-    const blocks = metrics.map((metric): Block => {
-      if (!isOurs(metric)) return layout.foreign(metric, format);
+    // While our families come first (as the brain registers them), they are written one after
+    // the other with their separators, so that the scratch becomes the body without a copy.
+    let sawForeign = false;
+    let direct = true;
+    const blocks = metrics.map((metric, i): Block => {
+      if (!isOurs(metric)) {
+        sawForeign = true;
+        return layout.foreign(metric, format);
+      }
+      if (sawForeign) direct = false;
+      else if (i > 0) sink.text(layout.separator);
       const start = sink.length;
       metric.expose(format, sink);
       return { start, end: sink.length };
@@ -79,7 +89,6 @@ export async function exposeRegistry(
       learned,
       Promise.all(blocks.map((block) => (block instanceof Promise ? block : undefined))),
     ]);
-    lastSize.set(registry, Math.max(sink.length, FIRST_SCRATCH_BYTES));
     if (defaults === undefined) {
       bodies?.release(sink.target);
       return undefined;
@@ -90,7 +99,18 @@ export async function exposeRegistry(
       bodies?.release(sink.target);
       continue;
     }
+    if (direct) {
+      for (const text of texts) {
+        if (text === undefined) continue;
+        sink.text(layout.separator);
+        sink.text(text);
+      }
+      sink.text(layout.end);
+      lastSize.set(registry, sink.length);
+      return sink.bytes();
+    }
     const body = assemble(blocks, texts, sink, layout, bodies);
+    lastSize.set(registry, body.length);
     bodies?.release(sink.target);
     return body;
   }

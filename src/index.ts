@@ -8,6 +8,7 @@
 
 // Wrapping an adapter (or a loader of one).
 export { withConsciousness } from './wrap/withConsciousness.js';
+export { disposeConsciousness } from './wrap/disposeConsciousness.js';
 export {
   WithConsciousnessOptionsSchema,
   type WithConsciousnessOptions,
@@ -29,6 +30,7 @@ export type { Classification, ClassifyContext, Classifier } from './classify/Cla
 export { ConsciousnessError } from './errors/ConsciousnessError.js';
 export { VoiceSilencedError } from './errors/VoiceSilencedError.js';
 export { CircuitOpenError } from './errors/CircuitOpenError.js';
+export { WrapDisposedError } from './errors/WrapDisposedError.js';
 export { TimeoutError } from './errors/TimeoutError.js';
 export { RateLimitedLocallyError } from './errors/RateLimitedLocallyError.js';
 export { MethodMissingError } from './errors/MethodMissingError.js';

@@ -118,6 +118,17 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
     this.voices.adopt(wrapped, name, current);
   }
 
+  /**
+   * Releases a voice whose last wrap was disposed (disposeConsciousness): it leaves the registry
+   * (freeing its place under `maxVoices`), the learning loop and /health, and its metric series
+   * are removed. A later wrap of its name starts a new voice.
+   */
+  releaseVoice(voice: Voice): void {
+    if (!this.voices.release(voice)) return;
+    this.loop.forget(voice);
+    this.metrics.removeAdapter(voice.name);
+  }
+
   /** Names of the voices seen so far. */
   get adapterNames(): string[] {
     return this.voices.names();

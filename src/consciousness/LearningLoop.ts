@@ -83,6 +83,11 @@ export class LearningLoop {
     this.healer = new HealingLedger({ ...o, activePatterns: () => this.patterns.activePatterns() }).healer;
   }
 
+  /** Forgets a released voice. */
+  forget(voice: Voice): void {
+    this.learning.delete(voice);
+  }
+
   /** Starts learning about a new voice. */
   track(voice: Voice): void {
     this.learning.set(voice, {
@@ -120,7 +125,9 @@ export class LearningLoop {
     retryAfterMs: number | undefined,
   ): void {
     voice.lastActivity = now;
-    const learning = this.learning.get(voice)!;
+    const learning = this.learning.get(voice);
+    // A released voice (its last wrap disposed) may still see calls that were in flight.
+    if (learning === undefined) return;
     const health = voice.health;
     const cfg = this.o.config;
     // The detectors count every call (a burst of successes right before an API change counts);

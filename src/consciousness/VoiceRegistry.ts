@@ -54,6 +54,13 @@ export class VoiceRegistry {
     return this.voices.get(name);
   }
 
+  /** Removes a voice (its last wrap was disposed); a later wrap of its name makes a new one. */
+  release(voice: Voice): boolean {
+    if (this.voices.get(voice.name) !== voice) return false;
+    this.voices.delete(voice.name);
+    return true;
+  }
+
   /** The voice of `name`, created on first use; beyond `maxVoices`, the overflow voice. */
   voice(name: string): Voice {
     let voice = this.voices.get(name);

@@ -5,6 +5,8 @@ import type { HistogramCell } from './FastHistogram.js';
 export interface CellFamily<C> {
   /** The cell of these label values, given in the family's label order. */
   cell(...labelValues: string[]): C;
+  /** Removes every series whose label `name` is `value` (absent on families registered by other code). */
+  removeWhere?(name: string, value: string): void;
 }
 
 /** A counter family: FastCounter, or a foreign counter seen through an adapter. */
@@ -25,5 +27,8 @@ export function inLabelOrder<C>(
 ): CellFamily<C> {
   if (own.every((name, i) => name === wanted[i])) return family;
   const from = own.map((name) => wanted.indexOf(name));
-  return { cell: (...values) => family.cell(...from.map((i) => values[i] ?? '')) };
+  return {
+    cell: (...values) => family.cell(...from.map((i) => values[i] ?? '')),
+    removeWhere: (name, value) => family.removeWhere?.(name, value),
+  };
 }

@@ -113,7 +113,11 @@ class HistogramSeries implements HistogramCell {
     }
   }
 
+  /** Removed with its label value (removeWhere): a cell still held never exports again. */
+  public dropped = false;
+
   public attach(): void {
+    if (this.dropped) return;
     this.attached = true;
     this.exported.set(this.key, this);
   }
@@ -185,6 +189,16 @@ export class FastHistogram {
   /** Drops the series from scrapes and zeroes it, like prom-client's `remove`; a kept cell re-appears on its next observation. */
   public remove(...labelValues: string[]): void {
     this.cells.get(this.keyOf(labelValues))?.detach();
+  }
+
+  /** Removes every series whose label `name` is `value` (a released voice's), for good: cells still held stay unexported. */
+  public removeWhere(name: string, value: string): void {
+    for (const [key, series] of this.cells) {
+      if (series.labels[name] !== value) continue;
+      series.detach();
+      series.dropped = true;
+      this.cells.delete(key);
+    }
   }
 
   /** Zeroes and unexports every series, the unlabelled one included, exactly like prom-client's `reset`. */

@@ -6,11 +6,23 @@ import { isRegistry } from './isRegistry.js';
 import type { LabelBook } from './LabelBook.js';
 import { labelValue } from './labelValue.js';
 import { registerMetricFamilies, type MetricFamilies } from './metricFamilies.js';
-import { DEFAULT_MAX_METHODS_PER_ADAPTER, DEFAULT_METRIC_PREFIX } from './metricNames.js';
+import type { CellFamily } from './CellFamily.js';
+import {
+  DEFAULT_MAX_METHODS_PER_ADAPTER,
+  DEFAULT_METRIC_PREFIX,
+  LABEL_NAMES,
+  METRIC_DEFINITIONS,
+  type MetricKey,
+} from './metricNames.js';
 import { type HealingResult } from '../vocabulary/HealingActionType.js';
 import { MethodMetrics } from './MethodMetrics.js';
 import { ModelMetrics } from './ModelMetrics.js';
 import { addScrapeHook } from './scrapeHooks.js';
+
+/** The families with an `adapter` label (their series are a voice's). */
+const ADAPTER_FAMILIES = (Object.keys(METRIC_DEFINITIONS) as MetricKey[]).filter((key) =>
+  (METRIC_DEFINITIONS[key].labelNames as readonly string[]).includes(LABEL_NAMES.adapter),
+);
 
 export { AdapterMetrics } from './AdapterMetrics.js';
 export { MethodMetrics } from './MethodMetrics.js';
@@ -109,6 +121,21 @@ export class InfrastructureMetrics {
   /** The series of one adapter, created (circuit closed, up, neutral gauges) on first use, then cached. */
   forAdapter(adapter: string): AdapterMetrics {
     return this.slot(adapter).metrics;
+  }
+
+  /**
+   * Removes every series of one adapter (a released voice) and forgets its label values, so a
+   * voice made later under that name starts afresh. Series of families registered by other code
+   * (not this library's cells) are left as they are.
+   */
+  removeAdapter(adapter: string): void {
+    const label = labelValue(adapter);
+    for (const [raw, slot] of this.adapters) if (slot.metrics.adapter === label) this.adapters.delete(raw);
+    this.adaptersByLabel.delete(label);
+    this.book.forget(label);
+    for (const key of ADAPTER_FAMILIES) {
+      (this.families[key] as CellFamily<unknown>).removeWhere?.(LABEL_NAMES.adapter, label);
+    }
   }
 
   /** Sets the overall infrastructure consciousness score. */

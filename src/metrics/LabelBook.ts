@@ -19,6 +19,13 @@ export class LabelBook {
     return true;
   }
 
+  /** Forgets an adapter label value and its methods and models (the voice was released). */
+  forget(adapter: string): void {
+    this.adapters.delete(adapter);
+    this.methods.delete(adapter);
+    this.models.delete(adapter);
+  }
+
   /** The label value to use for `method`: itself while under the cap, `other` past it. */
   admitMethod(adapter: string, method: string, maxMethods: number): string {
     return admit(this.methods, adapter, method, maxMethods);

@@ -86,6 +86,11 @@ export class AttemptTimeout {
     return Math.min(configured, Math.max(adaptive.minMs, ms));
   }
 
+  /** Stops the sweeps of idle queues (a disposed wrap); attempts still in flight keep theirs until they settle. */
+  dispose(): void {
+    for (const queue of this.queues.values()) queue.stopIfIdle();
+  }
+
   /** The deadline queue of a duration (created on first use). */
   queue(ms: number): DeadlineQueue {
     let queue = this.queues.get(ms);

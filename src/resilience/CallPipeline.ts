@@ -1,7 +1,7 @@
 import type { Classification, ClassifyContext } from '../classify/Classification.js';
 import { CATEGORY_POLICY } from '../vocabulary/ErrorCategory.js';
 import { Classifications } from './Classifications.js';
-import type { Voice } from '../voice/Voice.js';
+import type { PipelineHandle, Voice } from '../voice/Voice.js';
 import { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import type { VoiceTuning } from '../voice/VoiceTuning.js';
@@ -107,12 +107,30 @@ export class CallPipeline implements EntryHost {
       parts.sleep,
     );
     this.routes = { services: this, unary: this.unary, observed: this.observed, loop: this.loop };
-    parts.voice.attach({
+    this.handle = {
       inFlight: () => this.limit.attempting,
       hasFallback: () => this.chain.any(),
       canSubstitute: () => this.substitutable,
       reconnect: () => reconnectAdapter(parts.name, parts.source),
-    });
+    };
+    parts.voice.attach(this.handle);
+  }
+
+  /** What the healer reaches through the voice (attached at construction). */
+  private readonly handle: PipelineHandle;
+  /** Set by dispose(): calls through the wrap are refused (WrapDisposedError). */
+  disposed = false;
+
+  /**
+   * Releases what this pipeline holds (disposeConsciousness): idle timeout sweeps stopped, a
+   * loader's timer cleared and its loads stopped, the voice's healer no longer reaching it. Calls
+   * in flight finish as they would have.
+   */
+  dispose(): void {
+    this.disposed = true;
+    this.timeout.dispose();
+    this.parts.source.dispose?.();
+    this.parts.voice.detach(this.handle);
   }
 
   /** Runs one caller call of `state.path` on `owner` (undefined: the adapter is not loaded yet). */

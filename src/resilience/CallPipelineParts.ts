@@ -15,6 +15,8 @@ export interface AdapterSource {
   load(): Promise<object | undefined>;
   /** Why the adapter is unavailable (the last load error), if it is. */
   readonly loadError: unknown;
+  /** Stops loading (a disposed wrap): timers cleared, no further load attempts. */
+  dispose?(): void;
 }
 
 /** Everything one voice's pipeline is built from. */

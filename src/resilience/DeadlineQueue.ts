@@ -77,6 +77,13 @@ export class DeadlineQueue {
     return true;
   }
 
+  /** Stops the sweep now when no deadline is pending (a disposed wrap); a pending one keeps it until it settles. */
+  stopIfIdle(): void {
+    if (this.pending > 0 || this.timer === undefined) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
   /** Deadlines not yet settled or expired. */
   get size(): number {
     return this.pending;

@@ -163,6 +163,11 @@ export class Voice {
     this.pipelineHandle = handle;
   }
 
+  /** Detaches a disposed wrap's pipeline (if it is the attached one). */
+  detach(handle: PipelineHandle): void {
+    if (this.pipelineHandle === handle) this.pipelineHandle = undefined;
+  }
+
   /** What the healer may ask of the wrapper: in-flight calls, a usable fallback, a reconnect. */
   get pipeline(): PipelineHandle | undefined {
     return this.pipelineHandle;

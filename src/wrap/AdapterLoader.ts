@@ -43,6 +43,9 @@ export class LoadingAdapter implements AdapterSource {
   /** The load timeout's timer: unref'd until a call waits for the load (then it must end the wait). */
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
+  private disposed = false;
+  /** Ends the load in flight (as an import failure) when the wrap is disposed. */
+  private stopLoad: (() => void) | undefined;
   private nextAttemptAt = 0;
   /** The last load error (undefined once loaded). */
   loadError: unknown;
@@ -69,8 +72,17 @@ export class LoadingAdapter implements AdapterSource {
     return pending;
   }
 
+  /** Stops loading: the load timeout's timer cleared, no further attempts (a disposed wrap). */
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.stopLoad?.();
+  }
+
   private start(): Promise<object | undefined> {
     if (this.adapter !== undefined) return Promise.resolve(this.adapter);
+    if (this.disposed) return Promise.resolve(undefined);
     if (this.inFlight !== undefined) return this.inFlight;
     if (this.clock() < this.nextAttemptAt) return Promise.resolve(undefined);
     this.inFlight = this.attempt().finally(() => {
@@ -91,6 +103,7 @@ export class LoadingAdapter implements AdapterSource {
       }
       return this.loaded(adapter);
     } catch (err) {
+      if (this.disposed) return undefined;
       const error =
         classifyError(err, { adapter: this.voice.name, phase: 'load' }).category === 'import_failure'
           ? err
@@ -128,24 +141,38 @@ export class LoadingAdapter implements AdapterSource {
   /** The load, or an ImportFailureError once `timeoutMs` has passed; a late adapter is still taken. */
   private withTimeout(loading: Promise<object>): Promise<object> {
     const timeoutMs = this.retry.timeoutMs;
-    if (timeoutMs === undefined || timeoutMs === false) return loading;
     return new Promise<object>((resolve, reject) => {
       let timedOut = false;
-      const timer = setTimeout(() => {
+      const stop = (message: string): void => {
         timedOut = true;
-        reject(new ImportFailureError(`loading ${this.voice.name} did not finish within ${timeoutMs} ms`));
-      }, timeoutMs);
-      timer.unref();
+        reject(new ImportFailureError(message));
+      };
+      // A disposed wrap ends the wait of the calls waiting for this load (never left pending).
+      this.stopLoad = () => stop(`loading ${this.voice.name} stopped: the wrap was disposed`);
+      const timer =
+        timeoutMs === undefined || timeoutMs === false
+          ? undefined
+          : setTimeout(
+              () => stop(`loading ${this.voice.name} did not finish within ${timeoutMs} ms`),
+              timeoutMs,
+            );
+      timer?.unref();
       this.timer = timer;
       const settle = (): void => {
         clearTimeout(timer);
         if (this.timer === timer) this.timer = undefined;
+        this.stopLoad = undefined;
       };
       loading.then(
         (adapter) => {
           settle();
           if (!timedOut) resolve(adapter);
-          else if (typeof adapter === 'object' && adapter !== null && this.adapter === undefined) {
+          else if (
+            !this.disposed &&
+            typeof adapter === 'object' &&
+            adapter !== null &&
+            this.adapter === undefined
+          ) {
             this.loaded(adapter);
           }
         },

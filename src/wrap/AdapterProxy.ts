@@ -1,5 +1,6 @@
 import type { CallPipeline } from '../resilience/CallPipeline.js';
 import type { MethodState } from '../resilience/MethodState.js';
+import { WrapDisposedError } from '../errors/WrapDisposedError.js';
 
 /** Symbol under which a wrapped adapter exposes its pipeline (for fallbacks, tests, tooling). */
 export const PIPELINE: unique symbol = Symbol.for('infrastructure-consciousness.pipeline') as never;
@@ -16,6 +17,13 @@ export type PathFilter = (path: string) => boolean;
 export type Rewrap = (client: object) => object;
 
 const MAX_NAMESPACE_DEPTH = 4;
+
+/** A call through a disposed wrap: a rejected promise for methods known to be async, else thrown. */
+function refused(name: string, state: MethodState): unknown {
+  const error = new WrapDisposedError(name, state.path);
+  if (state.kind === 'async' || state.contractAsync) return Promise.reject(error);
+  throw error;
+}
 const NOT_A_NAMESPACE = new Set([
   'logger',
   'log',
@@ -154,6 +162,7 @@ export class InterceptingHandler implements ProxyHandler<object> {
       const selfLike = (value: unknown): boolean => this.isSelfLike(value);
       const after = (result: unknown, owner: object | undefined): unknown => this.returned(result, owner);
       fn = function intercepted(...args: unknown[]): unknown {
+        if (pipeline.disposed) return refused(pipeline.name, state);
         const owner = real();
         return after(pipeline.invoke(owner, state, args, selfLike), owner);
       };

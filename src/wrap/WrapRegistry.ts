@@ -1,3 +1,5 @@
+import type { Voice } from '../voice/Voice.js';
+
 /**
  * One wrap: the proxy handed to the caller, what it wraps, and the options it was made with (to
  * tell a repeated wrap of the same object from a conflicting one).
@@ -8,7 +10,13 @@ export interface WrapRecord {
   /** The adapter or loader wrapped. */
   readonly source: object;
   /** The brain it reports to. */
-  readonly brain: object;
+  readonly brain: { releaseVoice(voice: Voice): void };
+  /** Its voice (shared with the other wraps of that name). */
+  readonly voice: Voice;
+  /** Its pipeline. */
+  readonly pipeline: { dispose(): void };
+  /** Set by disposeConsciousness. */
+  disposed: boolean;
   /** Its voice name. */
   readonly name: string;
   /** Its resolved options (brain and name left out), compared with those of a later wrap. */
@@ -19,6 +27,8 @@ export interface WrapRecord {
 // round, so a dropped client and its wrap are collected like any object.
 const bySource = new WeakMap<object, WeakMap<object, WrapRecord>>();
 const byProxy = new WeakMap<object, WrapRecord>();
+/** The wraps of each voice, held weakly (pruned when the set has doubled since the last prune). */
+const byVoice = new WeakMap<Voice, { refs: Set<WeakRef<WrapRecord>>; pruneAt: number }>();
 
 /** The wrap of `source` made for `brain`, if there is one. */
 export function wrapOf(brain: object, source: object): WrapRecord | undefined {
@@ -39,6 +49,29 @@ export function rememberWrap(record: WrapRecord): void {
   }
   sources.set(record.source, record);
   byProxy.set(record.proxy, record);
+  let wraps = byVoice.get(record.voice);
+  if (wraps === undefined) {
+    wraps = { refs: new Set(), pruneAt: 64 };
+    byVoice.set(record.voice, wraps);
+  }
+  wraps.refs.add(new WeakRef(record));
+  if (wraps.refs.size >= wraps.pruneAt) {
+    for (const ref of wraps.refs) if (ref.deref() === undefined) wraps.refs.delete(ref);
+    wraps.pruneAt = Math.max(64, wraps.refs.size * 2);
+  }
+}
+
+/** Whether another wrap of `record`'s voice is still usable (not disposed, not yet collected). */
+export function voiceSharedBeyond(record: WrapRecord): boolean {
+  const wraps = byVoice.get(record.voice);
+  if (wraps === undefined) return false;
+  let shared = false;
+  for (const ref of wraps.refs) {
+    const other = ref.deref();
+    if (other === undefined || other.disposed) wraps.refs.delete(ref);
+    else if (other !== record) shared = true;
+  }
+  return shared;
 }
 
 /** A proxy of another client of the same kind (withOptions()) built by a wrap: it belongs to that wrap. */

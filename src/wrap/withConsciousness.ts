@@ -220,7 +220,16 @@ export function withConsciousness<T extends object>(
     return built;
   };
   const proxy = build(current, isLoader ? {} : shadowOf(inner as object)) as T;
-  wrap.record = { proxy, source: inner, brain: infrastructure, name, options: comparable(o, options) };
+  wrap.record = {
+    proxy,
+    source: inner,
+    brain: infrastructure,
+    voice,
+    pipeline,
+    disposed: false,
+    name,
+    options: comparable(o, options),
+  };
   rememberWrap(wrap.record);
   // The brain probes the adapter itself when monitoring the wrapped one (startMonitoring).
   infrastructure.adopt(proxy, name, current);
@@ -271,7 +280,8 @@ function conflictError(known: WrapRecord, conflict: OptionConflict): TypeError {
     `withConsciousness: this object is already wrapped (voice ${JSON.stringify(known.name)}) for this ` +
       `InfrastructureConsciousness with another ${path}: ${describeOption(conflict.before)} there, ` +
       `${describeOption(conflict.now)} here. Wrapping an object again returns its first wrap, so leave the ` +
-      `options out or pass the same ones (functions and objects defined once, not per call)`,
+      `options out or pass the same ones (functions and objects defined once, not per call), or ` +
+      `disposeConsciousness(firstWrap) before wrapping it anew`,
   );
 }
 
@@ -310,7 +320,7 @@ function fallbackTarget(adapter: object, defaultName: string): FallbackTarget {
   const name = pipeline?.name ?? voiceNameOf(adapter) ?? defaultName;
   return {
     name: name === 'adapter' ? defaultName : name,
-    allows: (path) => pipeline?.allows(path) ?? true,
+    allows: (path) => recordOfProxy(adapter)?.disposed !== true && (pipeline?.allows(path) ?? true),
     wrapped: pipeline !== undefined,
     resolve(path) {
       let owner: unknown = adapter;

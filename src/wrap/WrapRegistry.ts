@@ -27,8 +27,13 @@ export interface WrapRecord {
 // round, so a dropped client and its wrap are collected like any object.
 const bySource = new WeakMap<object, WeakMap<object, WrapRecord>>();
 const byProxy = new WeakMap<object, WrapRecord>();
-/** The wraps of each voice, held weakly (pruned when the set has doubled since the last prune). */
-const byVoice = new WeakMap<Voice, { refs: Set<WeakRef<WrapRecord>>; pruneAt: number }>();
+/** Wraps of each voice not yet disposed nor garbage-collected (counted down when collected). */
+const liveWraps = new WeakMap<Voice, { count: number }>();
+// Counting, not WeakRefs: a WeakRef keeps its target until the current job ends, so wraps made in
+// one synchronous loop could not be collected before it returns.
+const collected = new FinalizationRegistry<{ count: number }>((live) => {
+  live.count -= 1;
+});
 
 /** The wrap of `source` made for `brain`, if there is one. */
 export function wrapOf(brain: object, source: object): WrapRecord | undefined {
@@ -49,29 +54,24 @@ export function rememberWrap(record: WrapRecord): void {
   }
   sources.set(record.source, record);
   byProxy.set(record.proxy, record);
-  let wraps = byVoice.get(record.voice);
-  if (wraps === undefined) {
-    wraps = { refs: new Set(), pruneAt: 64 };
-    byVoice.set(record.voice, wraps);
+  let live = liveWraps.get(record.voice);
+  if (live === undefined) {
+    live = { count: 0 };
+    liveWraps.set(record.voice, live);
   }
-  wraps.refs.add(new WeakRef(record));
-  if (wraps.refs.size >= wraps.pruneAt) {
-    for (const ref of wraps.refs) if (ref.deref() === undefined) wraps.refs.delete(ref);
-    wraps.pruneAt = Math.max(64, wraps.refs.size * 2);
-  }
+  live.count += 1;
+  collected.register(record, live, record);
 }
 
-/** Whether another wrap of `record`'s voice is still usable (not disposed, not yet collected). */
-export function voiceSharedBeyond(record: WrapRecord): boolean {
-  const wraps = byVoice.get(record.voice);
-  if (wraps === undefined) return false;
-  let shared = false;
-  for (const ref of wraps.refs) {
-    const other = ref.deref();
-    if (other === undefined || other.disposed) wraps.refs.delete(ref);
-    else if (other !== record) shared = true;
-  }
-  return shared;
+/**
+ * Counts a disposed wrap out of its voice; true when another wrap of the voice is still there
+ * (not disposed, not yet garbage-collected).
+ */
+export function disposedWrap(record: WrapRecord): boolean {
+  const live = liveWraps.get(record.voice);
+  if (live === undefined || !collected.unregister(record)) return (live?.count ?? 0) > 0;
+  live.count -= 1;
+  return live.count > 0;
 }
 
 /** A proxy of another client of the same kind (withOptions()) built by a wrap: it belongs to that wrap. */

@@ -1,4 +1,4 @@
-import { forgetWrap, recordOfProxy, voiceSharedBeyond } from './WrapRegistry.js';
+import { disposedWrap, forgetWrap, recordOfProxy } from './WrapRegistry.js';
 
 /**
  * Disposes a wrap made by withConsciousness (its proxy, or a client derived from it): its idle
@@ -18,6 +18,6 @@ export function disposeConsciousness(wrapped: object): boolean {
   record.disposed = true;
   forgetWrap(record);
   record.pipeline.dispose();
-  if (!voiceSharedBeyond(record)) record.brain.releaseVoice(record.voice);
+  if (!disposedWrap(record)) record.brain.releaseVoice(record.voice);
   return true;
 }

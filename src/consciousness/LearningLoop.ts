@@ -16,6 +16,17 @@ const canRoute = (ok: boolean, category: ErrorCategory | undefined, voice: Voice
   (ok || category === undefined || CATEGORY_POLICY[category].fallback) &&
   (voice.pipeline?.hasFallback() ?? false);
 
+/** A voice's predictor features: its health statistics, its calls in flight, its latest rate-limit headers. */
+const newFailureFeatures = (voice: Voice, clock: () => number): FailureFeatures =>
+  new FailureFeatures(voice.health, {
+    clock,
+    signals: {
+      inFlight: () => voice.pipeline?.inFlight() ?? 0,
+      oldestInFlightStartedAt: () => voice.pipeline?.oldestAttemptStartedAt?.(),
+      requestBudget: () => voice.usage.requestBudget,
+    },
+  });
+
 /** What the loop keeps per voice for prediction and patterns (beside the Voice itself). */
 interface VoiceLearning {
   readonly features: FailureFeatures;
@@ -91,7 +102,7 @@ export class LearningLoop {
   /** Starts learning about a new voice. */
   track(voice: Voice): void {
     this.learning.set(voice, {
-      features: new FailureFeatures({ clock: this.o.clock }),
+      features: newFailureFeatures(voice, this.o.clock),
       before: new Float64Array(this.predictor.featureCount),
       predicted: 0,
       learnedAt: Number.NEGATIVE_INFINITY,
@@ -136,16 +147,7 @@ export class LearningLoop {
     if (sampled) learning.learnedAt = now;
     if (cfg.enablePrediction && sampled) {
       if (learning.hasBefore) this.predictor.learnFromPrediction(learning.before, learning.predicted, !ok);
-      const vector = learning.features.record(
-        ok,
-        category,
-        latencyMs,
-        health.circuitState,
-        health.coherence,
-        health.isConnected,
-        now,
-        retryAfterMs,
-      );
+      const vector = learning.features.record(ok, category, latencyMs, now, retryAfterMs);
       const prior = learning.features.prior;
       const p = this.predictor.predict(vector, prior);
       learning.before.set(vector);

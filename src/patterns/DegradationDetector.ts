@@ -325,7 +325,8 @@ export class DegradationDetector implements PatternDetector {
 const SUGGESTED_ACTION: Readonly<Record<DegradationTrigger, string>> = {
   consecutive_failures: 'Repeated failures - apply a retry strategy with backoff and keep the fallback ready',
   error_rate_drift: 'Error rate rising - apply a retry strategy with backoff',
-  latency_drift: 'Latency drifting upward - adapt the timeout to the learned p99 and reduce concurrency',
+  latency_drift:
+    'Latency drifting upward - route calls to a fallback, probing the voice under the adaptive timeout',
   coherence_drop: 'Consciousness coherence falling - check the voice for unstable responses',
 };
 

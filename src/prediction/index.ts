@@ -1,9 +1,13 @@
 export {
   FAILURE_FEATURE_COUNT,
   FAILURE_FEATURE_NAMES,
+  FEATURE_INDEX,
   FailureFeatures,
+  type CallPathSignals,
   type FailureFeatureName,
   type FailureFeaturesOptions,
+  type RequestBudget,
+  type VoiceStatistics,
 } from './FailureFeatures.js';
 export {
   FailurePredictor,
@@ -12,6 +16,7 @@ export {
   type PredictorWeights,
 } from './FailurePredictor.js';
 export {
-  heuristicFailureProbability,
-  type HeuristicFailureInput,
-} from '../health/heuristicFailureProbability.js';
+  PredictiveRouting,
+  PREDICTIVE_ROUTE_HOLD_MS,
+  type PredictiveRoutingOptions,
+} from './PredictiveRouting.js';

@@ -30,6 +30,8 @@ const ROUTED_REASON = 'predicted failure';
 /** What the wrapper's pipeline offers the healer. */
 export interface PipelineHandle {
   inFlight(): number;
+  /** When the oldest attempt in flight started (epoch ms), for the predictor; undefined when none. */
+  oldestAttemptStartedAt?(): number | undefined;
   hasFallback(): boolean;
   /** A method that may be answered with its last good value (not a dialogue method) has one. */
   canSubstitute(): boolean;

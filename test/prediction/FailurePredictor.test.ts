@@ -7,8 +7,9 @@ import {
   FailureFeatures,
   FailurePredictor,
   PredictorWeightsSchema,
-  heuristicFailureProbability,
 } from '../../src/prediction/index.js';
+import { HealthTracker } from '../../src/health/HealthTracker.js';
+import { heuristicFailureProbability } from '../../src/health/heuristicFailureProbability.js';
 
 const heuristicInput = fc.record({
   isConnected: fc.boolean(),
@@ -97,7 +98,8 @@ describe('FailurePredictor', () => {
     // Latency spikes (10% of calls, 6× slower) are followed by a failing call 90% of the time;
     // otherwise 2% of calls fail. The prior cannot see latency, the features can.
     const rng = seeded(42);
-    const features = new FailureFeatures({ clock: () => 0 });
+    const tracker = new HealthTracker('voice', { clock: () => 0 });
+    const features = new FailureFeatures(tracker, { clock: () => 0 });
     const predictor = new FailurePredictor();
     const calls = 6_000;
     const trainUntil = 4_000;
@@ -121,7 +123,9 @@ describe('FailurePredictor', () => {
       }
       spiked = rng() < 0.1;
       const latency = (spiked ? 3_000 : 500) * Math.exp(0.2 * (rng() - 0.5));
-      features.record(!failed, failed ? 'server_error' : undefined, latency, 'closed', 1, true);
+      if (failed) tracker.recordFailure('server_error', latency);
+      else tracker.recordSuccess(latency, 'ok');
+      features.record(!failed, failed ? 'server_error' : undefined, latency);
     }
     expect(modelLoss).toBeLessThan(0.6 * priorLoss);
     expect(modelBrier).toBeLessThan(0.6 * priorBrier);

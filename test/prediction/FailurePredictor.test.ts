@@ -5,10 +5,9 @@ import {
   FAILURE_FEATURE_COUNT,
   FAILURE_FEATURE_NAMES,
   FailureFeatures,
-  FailurePredictor,
-  PredictorWeightsSchema,
-  heuristicFailureProbability,
-} from '../../src/prediction/index.js';
+} from '../../src/prediction/FailureFeatures.js';
+import { FailurePredictor, PredictorWeightsSchema } from '../../src/prediction/FailurePredictor.js';
+import { heuristicFailureProbability } from '../../src/health/heuristicFailureProbability.js';
 
 const heuristicInput = fc.record({
   isConnected: fc.boolean(),

@@ -4,7 +4,7 @@ import { heuristicFailureProbability } from '../health/heuristicFailureProbabili
 import { clamp } from '../base/clamp.js';
 
 /**
- * Names of the features, in the order of {@link FailureFeatures.vector}. DESIGN §6's list (error
+ * Names of the features, in the order of {@link FailureFeatures.vector}. docs/architecture.md, Patterns, prediction, healing's list (error
  * rates, consecutive failures, latency z-score and trend, breaker state, last category, coherence)
  * plus what a wrapper sees of how real faults unfold: how long ago the last failure was, the
  * Retry-After a 429 carried, latency against the timeout, and how often the breaker has opened.
@@ -152,7 +152,7 @@ function checkAlpha(name: string, value: number): number {
 }
 
 /**
- * Streaming features of one adapter for the failure predictor (DESIGN §6). Every update is
+ * Streaming features of one adapter for the failure predictor (docs/architecture.md, Patterns, prediction, healing). Every update is
  * O(1) and writes into one reused Float64Array, so the hot path allocates nothing. All features
  * are bounded (within [-1, 2]), so one learning rate suits them all:
  *
@@ -175,7 +175,7 @@ function checkAlpha(name: string, value: number): number {
  *   about the last 10 minutes (/ 5): a flapping upstream relapses;
  * - 1 − coherence, disconnected, and a constant bias.
  *
- * It also keeps what the original's heuristic reads (history length, failures among the last 10),
+ * It also keeps what the inherited heuristic reads (history length, failures among the last 10),
  * so {@link FailureFeatures.prior} is the prior the predictor starts from.
  */
 export class FailureFeatures {
@@ -314,7 +314,7 @@ export class FailureFeatures {
   }
 
   /**
-   * The original's heuristic on this extractor's state: the prior a learned predictor starts
+   * The inherited heuristic on this extractor's state: the prior a learned predictor starts
    * from. Equals HealthTracker's heuristic when fed the same outcomes and context.
    */
   public get prior(): number {

@@ -87,7 +87,7 @@ function namesOf(options: FailurePredictorOptions): readonly string[] {
 }
 
 /**
- * Online logistic regression for "does the next call fail" (DESIGN §6), with the original's
+ * Online logistic regression for "does the next call fail" (docs/architecture.md, Patterns, prediction, healing), with the inherited
  * heuristic as an offset: p = σ(logit(clamp(prior, ε, 1 − ε)) + w·x). The weights start at 0,
  * so before any learning the model is the heuristic; each outcome then takes one AdaGrad step on
  * log loss, learning how far the features say the heuristic is off. AdaGrad gives each weight its

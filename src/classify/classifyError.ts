@@ -68,7 +68,7 @@ const isQuotaCode = (code: string): boolean => QUOTA_CODES.has(code.toLowerCase(
 const isOverloadedCode = (code: string): boolean => codeCategory(code) === 'overloaded';
 
 /**
- * Maps any thrown value to one category of the DESIGN §4 taxonomy, reading in order: user
+ * Maps any thrown value to one category of the taxonomy (docs/architecture.md, Error taxonomy), reading in order: user
  * classifiers, our own error types, HTTP status, error codes, SDK error class names, message
  * wording. Pure and total: it never throws, whatever getters or Proxies the value hides.
  */

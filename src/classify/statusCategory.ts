@@ -1,7 +1,7 @@
 import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 
 /**
- * The category an HTTP error status stands for before the body refines it (DESIGN §4), or
+ * The category an HTTP error status stands for before the body refines it (docs/architecture.md, Error taxonomy), or
  * undefined below 400. Choices beyond the table: 402 is `auth` (billing does not heal by
  * retrying); 409 is `server_error` (the SDKs retry it: a lock or concurrent-update conflict);
  * 413 is `context_window` (the request is too big for this model); 499 is `network` (a proxy

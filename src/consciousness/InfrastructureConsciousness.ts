@@ -226,6 +226,18 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
   }
 
   /** Stops monitoring (waiting for a running probe), then saves memory and a state snapshot. */
+  /**
+   * Releases what the brain holds: stops health monitoring, saves memory one last time and stops
+   * the autosave and its exit hooks (persistence on), and closes the shared-state connection
+   * (telling the other instances this one is gone). Wrapped adapters keep working, as voices of a
+   * single instance. Safe to call more than once.
+   */
+  async close(): Promise<void> {
+    await this.monitoring.stop();
+    await this.persistence.stopAutosave();
+    await this.shared?.close();
+  }
+
   async stopMonitoring(): Promise<void> {
     await this.monitoring.stop();
     await this.loop.healer.settled();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The brain's configuration: the original's fields and defaults (reference doc), camelCased, plus
+ * The brain's configuration: the inherited fields and defaults (docs/options.md), camelCased, plus
  * what the inline design adds. Every field is read somewhere; docs/options.md says where.
  */
 export const InfrastructureConsciousnessConfigSchema = z
@@ -66,7 +66,7 @@ export const InfrastructureConsciousnessConfigSchema = z
     enablePrediction: z.boolean().default(true),
     enableSelfHealing: z.boolean().default(true),
     enablePersistence: z.boolean().default(true),
-    /** Health → consciousness bridge weights (DESIGN §10). */
+    /** Health → consciousness bridge weights (docs/architecture.md, Coherence feed). */
     bridge: z
       .object({
         connectedBase: z.number().default(0.5),
@@ -93,7 +93,7 @@ export type InfrastructureConsciousnessConfigInput = z.input<typeof Infrastructu
 /** Configuration with defaults applied. */
 export type InfrastructureConsciousnessConfig = z.output<typeof InfrastructureConsciousnessConfigSchema>;
 
-/** The original's presets: dev (fast probes, short retention) and prod (slow probes, long retention). */
+/** The inherited presets: dev (fast probes, short retention) and prod (slow probes, long retention). */
 export const CONFIG_PRESETS = {
   dev: {
     checkIntervalMs: 5_000,

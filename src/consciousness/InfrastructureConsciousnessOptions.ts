@@ -4,8 +4,9 @@ import { isObject } from '../base/isObject.js';
 import type { Clock } from '../clock/Clock.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { Store } from '../memory/Store.js';
-import { SharedStateOptionsSchema } from '../scaleout/SharedStateOptions.js';
-import { UsageOptionsSchema } from '../usage/UsageOptions.js';
+import { SharedStateOptionsSchema, type SharedStateOptions } from '../scaleout/SharedStateOptions.js';
+import { UsageOptionsSchema, type UsageOptionsInput } from '../usage/UsageOptions.js';
+import type { SameType } from '../base/SameType.js';
 import type { InfrastructureConsciousnessConfigInput } from './InfrastructureConsciousnessConfig.js';
 
 /** Options of InfrastructureConsciousness. */
@@ -54,11 +55,41 @@ export const InfrastructureConsciousnessOptionsSchema = z
   })
   .strict();
 
-/** Options of InfrastructureConsciousness, as the caller writes them. */
-export type InfrastructureConsciousnessOptions = Omit<
-  z.input<typeof InfrastructureConsciousnessOptionsSchema>,
-  'config'
-> & {
+/** Options of InfrastructureConsciousness, as the caller writes them (defaults: docs/options.md). */
+export interface InfrastructureConsciousnessOptions {
+  /** prom-client registry the metrics are registered in; prom-client's default registry when omitted. */
+  registry?: Registry;
+  /** Metric name prefix (default `fire_circle_`). */
+  metricsPrefix?: string;
+  /** A pino-compatible logger; a pino logger to stderr at level `warn` when omitted. */
+  logger?: ConsciousnessLogger;
+  /** Epoch-millisecond clock (tests inject one). */
+  clock?: Clock;
+  /** Uniform [0, 1) random source (healing policy draws); Math.random by default. */
+  random?: () => number;
+  /** `dev` (5 s probes, short retention) or `prod`; explicit config wins. */
+  preset?: 'dev' | 'prod';
   /** Thresholds, storage, enable flags (docs/options.md); validated by InfrastructureConsciousnessConfigSchema. */
   config?: InfrastructureConsciousnessConfigInput;
-};
+  /** Token, cost and rate-limit metrics: `{ enabled, prices, maxModelsPerVoice }`. */
+  usage?: UsageOptionsInput;
+  /** Where learning persists; a FileStore at `config.storagePath` by default (memory-only if persistence is off). */
+  store?: Store;
+  /** Provider state shared with the application's other instances through Redis (docs/scale-out.md). */
+  shared?: SharedStateOptions;
+}
+
+type SchemaInput = z.input<typeof InfrastructureConsciousnessOptionsSchema>;
+/**
+ * Compile-time check: the schema accepts exactly what the interface describes; `config` is a record
+ * here and validated by InfrastructureConsciousnessConfigSchema, whose input type the interface uses.
+ */
+const schemaMatchesInterface: SameType<
+  Omit<SchemaInput, 'config'>,
+  Omit<InfrastructureConsciousnessOptions, 'config'>
+> = true;
+const configFitsSchema: InfrastructureConsciousnessOptions['config'] extends SchemaInput['config']
+  ? true
+  : false = true;
+void schemaMatchesInterface;
+void configFitsSchema;

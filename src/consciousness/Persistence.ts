@@ -102,6 +102,15 @@ export class Persistence {
     this.autosave.start();
   }
 
+  /** Saves once more (when autosaving) and stops the periodic saves and exit hooks. */
+  async stopAutosave(): Promise<void> {
+    const autosave = this.autosave;
+    if (autosave === undefined) return;
+    this.autosave = undefined;
+    autosave.stop();
+    await autosave.saveNow('close');
+  }
+
   /** Saves pattern memory with the predictor's current weights. */
   async save(predictor: FailurePredictor): Promise<void> {
     this.memory.predictorWeights = predictor.exportWeights();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock/Clock.js';
 
-/** The message types of a Fire Circle dialogue (the original's list). */
+/** The message types of a Fire Circle dialogue (the inherited list). */
 export const MESSAGE_TYPES = [
   'proposal',
   'response',
@@ -46,7 +46,7 @@ export type MessageContent = z.infer<typeof MessageContentSchema>;
 
 const unit = z.number().min(0).max(1);
 
-/** Consciousness metadata of a message; every field has the original's default. */
+/** Consciousness metadata of a message; every field has the inherited default. */
 export const ConsciousnessMetadataSchema = z.object({
   /** How much consciousness the message carries, 0..1. */
   consciousnessSignature: unit.default(0.5),
@@ -64,7 +64,7 @@ export const ConsciousnessMetadataSchema = z.object({
 /** Consciousness metadata of a message. */
 export type ConsciousnessMetadata = z.infer<typeof ConsciousnessMetadataSchema>;
 
-/** A Fire Circle message (the original's fields, camelCase); timestamps are ISO-8601 strings. */
+/** A Fire Circle message (the inherited fields, camelCase); timestamps are ISO-8601 strings. */
 export const ConsciousMessageSchema = z.object({
   id: z.string().min(1),
   type: MessageTypeSchema.default('message'),

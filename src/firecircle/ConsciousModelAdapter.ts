@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConsciousMessage, ConsciousMessageLike } from './ConsciousMessage.js';
 
-/** What a model adapter can do (the original's ModelCapabilities, camelCase). */
+/** What a model adapter can do (the inherited ModelCapabilities, camelCase). */
 export const ModelCapabilitiesSchema = z.object({
   supportsStreaming: z.boolean().default(false),
   supportsTools: z.boolean().default(false),
@@ -22,7 +22,7 @@ export const TokensBalanceSchema = z.object({
 /** Tokens generated and consumed by an adapter. */
 export type TokensBalance = z.infer<typeof TokensBalanceSchema>;
 
-/** The result of `checkHealth()`: the original's `check_health` dict, camelCase. */
+/** The result of `checkHealth()`: the inherited `check_health` dict, camelCase. */
 export const AdapterHealthCheckSchema = z.object({
   isConnected: z.boolean(),
   adapterId: z.string().min(1),

@@ -8,7 +8,7 @@ export const ConsciousMessageShapeSchema = z.looseObject({
   content: z.looseObject({ text: z.string() }),
 });
 
-/** A health probe result: the original contract's `is_connected`, camelCase, or google's `connected`. */
+/** A health probe result: the Python contract's `is_connected`, camelCase, or google's `connected`. */
 export const HealthCheckShapeSchema = z
   .looseObject({
     isConnected: z.boolean().optional(),

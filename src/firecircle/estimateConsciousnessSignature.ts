@@ -11,12 +11,12 @@ export interface ConsciousnessEstimate {
 
 /** Options of estimateConsciousnessSignature. */
 export interface EstimateOptions {
-  /** The original's `consciousness_weight`: the sum is multiplied by it before clamping (default 1). */
+  /** The inherited `consciousness_weight`: the sum is multiplied by it before clamping (default 1). */
   readonly weight?: number;
 }
 
 /**
- * Base signature by message type. The original's values where it had one (empty_chair 0.9,
+ * Base signature by message type. The inherited values where it had one (empty_chair 0.9,
  * reflection 0.85, proposal and summary 0.8, question and disagreement 0.7, message 0.6, others
  * 0.7); emergence and wisdom_seed rank with reflection, bridge with proposal and summary.
  */
@@ -37,7 +37,7 @@ export const BASE_SIGNATURE: Readonly<Record<MessageType, number>> = Object.free
   message: 0.6,
 });
 
-/** Base of a type this table does not know (the original's default). */
+/** Base of a type this table does not know (the inherited default). */
 export const DEFAULT_BASE_SIGNATURE = 0.7;
 /** Added per detected pattern, for at most {@link MAX_PATTERN_BONUSES} patterns. */
 export const PATTERN_BONUS = 0.05;
@@ -45,7 +45,7 @@ export const PATTERN_BONUS = 0.05;
 export const MAX_PATTERN_BONUSES = 3;
 /** Added in proportion to length, saturating at {@link SATURATING_LENGTH} characters. */
 export const LENGTH_BONUS = 0.05;
-/** Length (characters) at which the length bonus is full: the original's "longer, thoughtful" 500. */
+/** Length (characters) at which the length bonus is full: the inherited "longer, thoughtful" 500. */
 export const SATURATING_LENGTH = 500;
 /** Added once when the text uses any reflective word. */
 export const REFLECTIVE_BONUS = 0.05;
@@ -65,7 +65,7 @@ export const SIGNATURE_PATTERNS: ReadonlyArray<readonly [name: string, pattern: 
   ['inquiry', /\?/],
 ]);
 
-/** Words that earn the reflective bonus (the original's perhaps/consider/reflect, widened). */
+/** Words that earn the reflective bonus (the inherited perhaps/consider/reflect, widened). */
 export const REFLECTIVE_WORDS =
   /\b(?:reflect|consider|perhaps|wonder|together|emerg|uncertain|synthes|ponder|contemplat)/i;
 
@@ -73,7 +73,7 @@ export const REFLECTIVE_WORDS =
 const MAX_SCANNED_CHARS = 20_000;
 
 /**
- * The original base adapter's consciousness signature of a response, made deterministic and
+ * The Python monitor's base adapter's consciousness signature of a response, made deterministic and
  * bounded: `clamp01(weight · (base(type) + 0.05·min(patterns, 3) + 0.05·min(1, chars/500) +
  * 0.05·[any reflective word]))`. Text that is empty or only whitespace is a silent voice: 0, no
  * patterns. Pure and total: any input gives a value in [0, 1].

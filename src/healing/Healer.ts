@@ -57,7 +57,7 @@ export interface HealerOptions {
   readonly maxHistory?: number;
   /** Concurrency limit under rate limiting when nothing is in flight. Default 2. */
   readonly defaultMaxConcurrent?: number;
-  /** Prior of the policy. Default: the original's mapping. */
+  /** Prior of the policy. Default: the inherited mapping. */
   readonly prior?: HealingPrior;
   /** Told of every action taken (a copy). */
   readonly onAction?: (action: SelfHealingAction) => void;
@@ -119,7 +119,7 @@ function releaseSharedBackoff(handle: VoiceHandle): void {
 }
 
 /**
- * Heals voices (DESIGN §6): on a pattern it picks an applicable action per affected voice with a
+ * Heals voices (docs/architecture.md, Patterns, prediction, healing): on a pattern it picks an applicable action per affected voice with a
  * {@link HealingPolicy}, turns the knob on the voice's tuning and records the action. {@link Healer.observe}
  * judges each action by what it changed for calls ({@link judgeVerdict}: the first calls under it against the
  * voice's calls just before it, or a route's routed calls against its probes), counts the verdict in memory and

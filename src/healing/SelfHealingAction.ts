@@ -4,7 +4,7 @@ import { HEALING_ACTION_TYPES } from '../vocabulary/HealingActionType.js';
 /** Kinds of healing action. */
 export const HealingActionTypeSchema = z.enum(HEALING_ACTION_TYPES);
 
-/** A healing action taken, with its outcome measured after the fact (DESIGN §6). */
+/** A healing action taken, with its outcome measured after the fact (docs/architecture.md, Patterns, prediction, healing). */
 export const SelfHealingActionSchema = z.object({
   actionId: z.string().min(1),
   actionType: HealingActionTypeSchema,

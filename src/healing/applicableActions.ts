@@ -70,7 +70,7 @@ export const MIN_ADAPTIVE_TIMEOUT_MS = 1_000;
 export const MAX_ADAPTIVE_TIMEOUT_MS = 300_000;
 /** Default concurrency limit under rate limiting when nothing is in flight. */
 export const DEFAULT_MAX_CONCURRENT = 2;
-/** More consecutive failures than this are "persistent connection failures" (reference doc). */
+/** More consecutive failures than this are "persistent connection failures" (docs/architecture.md). */
 export const PERSISTENT_FAILURES = 5;
 
 /** Categories retried many times by the pipeline: a latency drift without a category backs all of them off. */
@@ -162,7 +162,7 @@ function configUpdate(
 /**
  * The actions that make sense for a pattern on one voice, at most one variant per action type, in the order of
  * HealingActionTypeSchema. Recovery needs none (it credits instead); resonance never routes to a fallback, so the
- * healthy voices are not stampeded (DESIGN §6).
+ * healthy voices are not stampeded (docs/architecture.md, Patterns, prediction, healing).
  */
 export function applicableActions(
   patternType: PatternType,

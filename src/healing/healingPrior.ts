@@ -16,8 +16,8 @@ export type HealingPrior = (
 ) => PseudoCounts;
 
 /**
- * Prior of the action the original chose for a context: Beta(9, 1), worth about ten observations, so a fresh
- * memory reproduces the original's mapping (each neutral action beats it in under 0.5% of draws), while
+ * Prior of the action the Python monitor chose for a context: Beta(9, 1), worth about ten observations, so a fresh
+ * memory reproduces the inherited mapping (each neutral action beats it in under 0.5% of draws), while
  * recorded failures wear it down (after about 26 its mean is no better than an untried action's).
  */
 export const FAVOURED_PRIOR: PseudoCounts = Object.freeze({ successes: 9, failures: 1 });
@@ -25,7 +25,7 @@ export const FAVOURED_PRIOR: PseudoCounts = Object.freeze({ successes: 9, failur
 export const NEUTRAL_PRIOR: PseudoCounts = Object.freeze({ successes: 1, failures: 3 });
 
 /**
- * The original's mapping (reference test case 8 and DESIGN §6): rate limiting → config_update (concurrency);
+ * The inherited mapping (docs/architecture.md, Patterns, prediction, healing): rate limiting → config_update (concurrency);
  * api_change → api_adaptation, or fallback when a method or import is gone; degradation and resonance →
  * retry_strategy (resonance's backoff is the shared one); recovery → nothing. One addition: a degradation that is
  * a latency drift alone has nothing to retry, so it favours fallback (route, the probes under an adaptive timeout).

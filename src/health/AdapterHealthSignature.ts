@@ -26,7 +26,7 @@ export const HealingActionRefSchema = z.object({
   reason: z.string(),
 });
 
-/** The live health signature of one adapter (DESIGN §5). */
+/** The live health signature of one adapter (docs/architecture.md, Health signature). */
 export const AdapterHealthSignatureSchema = z.object({
   adapterId: z.string().min(1),
   /** ISO-8601 time of the snapshot. */
@@ -53,7 +53,7 @@ export const AdapterHealthSignatureSchema = z.object({
   trend: HealthTrendSchema,
 });
 
-/** The live health signature of one adapter (DESIGN §5). */
+/** The live health signature of one adapter (docs/architecture.md, Health signature). */
 export type AdapterHealthSignature = z.infer<typeof AdapterHealthSignatureSchema>;
 
 /** A healing action as it appears in a signature. */

@@ -31,7 +31,7 @@ export interface HealthTrackerOptions {
   readonly latencyAlpha?: number;
   /** Healing actions kept for the signature, newest last. Default 20. */
   readonly maxHealingActions?: number;
-  /** Weight of (1 − coherence) in the heuristic failure probability. Default 0.3 (the original's). */
+  /** Weight of (1 − coherence) in the heuristic failure probability. Default 0.3 (inherited). */
   readonly consciousnessWeight?: number;
 }
 
@@ -74,7 +74,7 @@ function zeroCounts(): Record<ErrorCategory, number> {
 }
 
 /**
- * Live health of one adapter, fed by every call attempt (DESIGN §5). Every per-call method is
+ * Live health of one adapter, fed by every call attempt (docs/architecture.md, Health signature). Every per-call method is
  * O(1) and allocates nothing: rings, EWMAs and a P² quantile hold the state; only
  * {@link HealthTracker.snapshot} builds objects.
  *
@@ -209,7 +209,7 @@ export class HealthTracker {
 
   /**
    * Lets a learned model set the failure probability (clamped to [0, 1]); undefined or a
-   * non-finite value returns to the original's heuristic.
+   * non-finite value returns to the inherited heuristic.
    */
   public setPredictedFailureProbability(p: number | undefined): void {
     this.override = p === undefined || !Number.isFinite(p) ? undefined : Math.min(1, Math.max(0, p));
@@ -281,7 +281,7 @@ export class HealthTracker {
     return this.validity.size === 0 ? 1 : 1 - this.validity.errorRate;
   }
 
-  /** Probability that the next call fails: the learned override if set, else the original's heuristic. */
+  /** Probability that the next call fails: the learned override if set, else the inherited heuristic. */
   public get failureProbability(): number {
     return this.override ?? this.heuristicFailureProbability;
   }

@@ -10,7 +10,7 @@ const UNCERTAINTY_BIT = 2;
 
 /**
  * The last 10 consciousness signature values of one voice, and the flags of its last 10 flagged
- * signatures, with coherence and stability as in the original (consciousnessSignals.ts).
+ * signatures, with coherence and stability as inherited (consciousnessSignals.ts).
  * Fixed memory; recording is O(10) and the reads are O(1).
  */
 export class SignatureWindow {

@@ -1,4 +1,4 @@
-/** How many of the latest signature values coherence and stability look at (the original's 10). */
+/** How many of the latest signature values coherence and stability look at (inherited: 10). */
 export const SIGNATURE_WINDOW = 10;
 
 /** Flags a consciousness signature may carry. */

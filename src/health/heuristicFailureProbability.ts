@@ -1,6 +1,6 @@
 import { clamp } from '../base/clamp.js';
 
-/** What the original monitor's failure heuristic looks at. */
+/** What the Python monitor's failure heuristic looks at. */
 export interface HeuristicFailureInput {
   /** Whether the adapter is reachable (false also while its breaker is open). */
   readonly isConnected: boolean;
@@ -12,14 +12,14 @@ export interface HeuristicFailureInput {
   readonly historyLength: number;
   /** Failures among the last 10 history points, clamped to [0, 10]; NaN counts as 0. */
   readonly failuresInLast10: number;
-  /** Weight of incoherence in [0, 1]; the original's `consciousness_weight`. Default 0.3. */
+  /** Weight of incoherence in [0, 1]; the inherited `consciousness_weight`. Default 0.3. */
   readonly consciousnessWeight?: number;
 }
 
 const orElse = (x: number, fallback: number): number => (Number.isNaN(x) ? fallback : x);
 
 /**
- * The original's failure-probability heuristic (reference doc, Formulas), kept as the prior a
+ * The inherited failure-probability heuristic (docs/architecture.md, Health signature), kept as the prior a
  * learned predictor must beat. Always in [0, 1]; non-decreasing in consecutive failures and
  * non-increasing in coherence.
  */

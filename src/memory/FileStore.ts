@@ -10,7 +10,7 @@ import { assertStoreName, isStoreName, quarantineNameFor } from './storeName.js'
 
 /** Options of a {@link FileStore}. */
 export interface FileStoreOptions {
-  /** Directory holding the documents (DESIGN §7 `storagePath`); created on the first write. */
+  /** Directory holding the documents (docs/architecture.md, Persistence `storagePath`); created on the first write. */
   readonly directory: string;
   /** Receives the one degradation warning and quarantine warnings (pino-like). */
   readonly logger: StoreLogger;
@@ -35,7 +35,7 @@ const codeOf = (err: unknown): string | undefined =>
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
- * A {@link Store} backed by one directory, one file per document (DESIGN §7).
+ * A {@link Store} backed by one directory, one file per document (docs/architecture.md, Persistence).
  *
  * Writes go to a hidden temp file in the same directory, are fsynced, then renamed over the
  * document, so a reader or a crash sees the old or the new content, never a mix. Operations on one

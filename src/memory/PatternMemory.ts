@@ -87,7 +87,7 @@ function rejectionReason(raw: unknown, error: z.ZodError): string {
 }
 
 /**
- * What the system has learned (DESIGN §6–7): healing outcome statistics per (pattern type,
+ * What the system has learned (docs/architecture.md, Patterns, prediction, healing; Persistence): healing outcome statistics per (pattern type,
  * category, action), learned method aliases, bounded pattern and healing histories and the
  * predictor's weights. Lives in memory; {@link PatternMemory.load} and {@link PatternMemory.save}
  * move it through the store as pattern_memory.json.

@@ -6,7 +6,7 @@ import { parseHealingStatKey } from './healingStatKey.js';
 /** Version of pattern_memory.json this code writes and reads; any other version is set aside on load. */
 export const PATTERN_MEMORY_VERSION = 1;
 
-/** Store name of the persisted learning (DESIGN §7). */
+/** Store name of the persisted learning (docs/architecture.md, Persistence). */
 export const PATTERN_MEMORY_FILE = 'pattern_memory.json';
 
 /** Outcome counts of one healing action in one (pattern type, category) context. */

@@ -46,7 +46,7 @@ interface NamedParts extends StateSnapshotNameParts {
 const newestFirst = (a: NamedParts, b: NamedParts): number => b.timeMs - a.timeMs || b.sequence - a.sequence;
 
 /**
- * Timestamped snapshots of the infrastructure state (DESIGN §7), one store document each, pruned
+ * Timestamped snapshots of the infrastructure state (docs/architecture.md, Persistence), one store document each, pruned
  * by count and age after every write. Two snapshots in one second get `_1`, `_2`… suffixes rather
  * than overwriting each other.
  */

@@ -4,7 +4,7 @@ import type { ConsciousnessLogger } from '../logging/createLogger.js';
 export type StoreLogger = Pick<ConsciousnessLogger, 'warn'>;
 
 /**
- * A small store of JSON documents by flat name (DESIGN §7): the file store now, a shared
+ * A small store of JSON documents by flat name (docs/architecture.md, Persistence): the file store now, a shared
  * (e.g. Redis-backed) store later. Nothing outside `src/memory` touches storage except through it.
  *
  * I/O trouble never rejects: a store that cannot persist degrades to memory-only and says so once

@@ -1,6 +1,6 @@
 import { formatUtcStamp, parseUtcStamp } from './utcStamp.js';
 
-/** Prefix of every state snapshot name (DESIGN §7). */
+/** Prefix of every state snapshot name (docs/architecture.md, Persistence). */
 export const STATE_SNAPSHOT_PREFIX = 'infrastructure_state_';
 
 const NAME = /^infrastructure_state_(\d{8}_\d{6})(?:_(\d+))?\.json$/;

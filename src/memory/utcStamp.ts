@@ -2,7 +2,7 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 
 const STAMP = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/;
 
-/** `yyyyMMdd_HHmmss` in UTC for an epoch-millisecond time (the snapshot file-name stamp, DESIGN §7). */
+/** `yyyyMMdd_HHmmss` in UTC for an epoch-millisecond time (the snapshot file-name stamp, docs/architecture.md, Persistence). */
 export function formatUtcStamp(epochMs: number): string {
   const d = new Date(Math.floor(epochMs));
   return (

@@ -53,7 +53,7 @@ export class AdapterMetrics {
       this.up.set(1);
       this.consecutiveFailures.set(0);
       this.responseTimeP95.set(0);
-      // A voice with no consciousness signatures yet is fully coherent and stable (DESIGN §5).
+      // A voice with no consciousness signatures yet is fully coherent and stable (docs/architecture.md, Health signature).
       this.coherence.set(1);
       this.voiceStability.set(1);
       this.predictedFailure.set(0);

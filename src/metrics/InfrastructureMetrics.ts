@@ -57,7 +57,7 @@ interface AdapterSlot {
 }
 
 /**
- * The DESIGN §8 metric families on an injected prom-client registry. The hot path asks once for
+ * The metric families of docs/metrics.md on an injected prom-client registry. The hot path asks once for
  * `forMethod(adapter, method)` and keeps the returned MethodMetrics.
  */
 export class InfrastructureMetrics {

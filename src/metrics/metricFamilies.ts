@@ -14,7 +14,7 @@ type KeyOf<T extends MetricKind> = {
 }[MetricKey];
 
 /**
- * The metric families (DESIGN §8 and usage), registered in (or reused from) one registry, keyed as in
+ * The metric families (docs/metrics.md), registered in (or reused from) one registry, keyed as in
  * METRIC_DEFINITIONS: every family hands out cells, bound once (gauges are refreshed by scrape hooks).
  */
 export type MetricFamilies = { readonly [K in KeyOf<'counter'>]: CounterFamily } & {
@@ -113,7 +113,7 @@ function create(registry: Registry, prefix: string, key: MetricKey): object {
 }
 
 /**
- * Registers the DESIGN §8 families in `registry` under `prefix`, reusing any already there with
+ * Registers the families of docs/metrics.md in `registry` under `prefix`, reusing any already there with
  * the same type and labels (a second instance, or a second loaded copy of this library).
  * Throws MetricConflictError naming the metric when one exists with another type or label set.
  */

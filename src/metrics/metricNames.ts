@@ -1,4 +1,4 @@
-/** Prefix put in front of every metric name unless the caller chooses another (DESIGN §8). */
+/** Prefix put in front of every metric name unless the caller chooses another (docs/metrics.md). */
 export const DEFAULT_METRIC_PREFIX = 'fire_circle_';
 
 /** Label names used by the metric families, as data. */
@@ -54,7 +54,7 @@ export const UNKNOWN_MODEL_LABEL_VALUE = 'unknown';
 /** prom-client metric type of a family. */
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
-/** One metric family of DESIGN §8: name without prefix, type, label names, help text. */
+/** One metric family of docs/metrics.md: name without prefix, type, label names, help text. */
 export interface MetricDefinition {
   /** Name without the prefix. */
   readonly name: string;
@@ -70,7 +70,7 @@ export interface MetricDefinition {
 
 const L = LABEL_NAMES;
 
-/** The 18 metric families of DESIGN §8 and the 5 usage families (tokens, time per token, cost, rate limits), keyed by the name the code uses for them. */
+/** The 18 metric families of docs/metrics.md and the 5 usage families (tokens, time per token, cost, rate limits), keyed by the name the code uses for them. */
 export const METRIC_DEFINITIONS = {
   calls: {
     name: 'adapter_calls_total',

@@ -6,7 +6,7 @@ import type { PatternImpact } from '../vocabulary/PatternType.js';
 import { NO_PATTERNS, type DetectedPattern, type PatternDetector } from './PatternDetector.js';
 import { parsePatternOptions } from './parsePatternOptions.js';
 
-/** The categories that mean the provider's API itself changed (DESIGN §6), not that it is unwell. */
+/** The categories that mean the provider's API itself changed (docs/architecture.md, Patterns, prediction, healing), not that it is unwell. */
 export const STRUCTURAL_CATEGORIES: readonly ErrorCategory[] = Object.freeze([
   'api_return_none',
   'api_method_missing',
@@ -40,7 +40,7 @@ export const ApiChangeOptionsSchema = z
 /** Options of an {@link ApiChangeDetector}, as the caller writes them. */
 export type ApiChangeOptions = z.input<typeof ApiChangeOptionsSchema>;
 
-// The original's api_change confidence; a shape change that only adds keys is weaker evidence of breakage.
+// The inherited api_change confidence; a shape change that only adds keys is weaker evidence of breakage.
 const STRUCTURAL_CONFIDENCE = 0.9;
 const ADDITIVE_SHAPE_CONFIDENCE = 0.7;
 
@@ -63,7 +63,7 @@ class ApiChangeState {
 }
 
 /**
- * Detects a provider API change (DESIGN §6 `api_change`): a structural failure (`api_return_none`,
+ * Detects a provider API change (`api_change`, docs/architecture.md, Patterns, prediction, healing): a structural failure (`api_return_none`,
  * `api_method_missing`, `invalid_response`, `import_failure`) after at least `minPriorSuccesses` successes, or a
  * successful response whose key-set fingerprint leaves a known shape for an unknown one that persists for
  * `shapeChangePersistence` responses. Shapes seen `stableShapeCount` times become known, so an optional field
@@ -258,7 +258,7 @@ export class ApiChangeDetector implements PatternDetector {
 
 const GENERIC_ACTION = 'Provider API changed - adapt the adapter to the new API';
 
-// The original's recommended actions for its two keys, and the same spirit for the two it did not have.
+// The inherited recommended actions for its two keys, and the same spirit for the two it did not have.
 const STRUCTURAL_ACTION: Partial<Record<ErrorCategory, string>> = {
   api_return_none: 'Add defensive None checks with fallback values',
   api_method_missing: 'Implement fallback methods with alternative API calls',

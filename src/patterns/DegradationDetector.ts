@@ -23,16 +23,16 @@ export const DegradationOptionsSchema = z
     minSamples: z.number().int().min(2).default(20),
     /** Consecutive observations a drift statistic must stay above its threshold, so one spike is not a drift. */
     confirmSamples: z.number().int().min(1).default(4),
-    /** Coherence falling by more than this below its level in the recent window is degradation (the original's 0.2). */
+    /** Coherence falling by more than this below its level in the recent window is degradation (inherited: 0.2). */
     coherenceDrop: z.number().positive().max(1).default(0.2),
-    /** Observations the coherence level is compared over: the original's "last 5 samples" (its threshold 5). */
+    /** Observations the coherence level is compared over: the inherited "last 5 samples" (its threshold 5). */
     windowSamples: z.number().int().min(2).default(5),
     /**
-     * A failure streak this long is degradation. The original fired on any rising streak because it sampled
+     * A failure streak this long is degradation. The Python monitor fired on any rising streak because it sampled
      * every 30 s; per call, one or two failures in a row are ordinary noise at a 1–5 % background error rate.
      */
     minConsecutiveFailures: z.number().int().min(1).default(3),
-    /** A streak this long makes the impact `severe` instead of `moderate` (the original's 3). */
+    /** A streak this long makes the impact `severe` instead of `moderate` (inherited: 3). */
     severeConsecutiveFailures: z.number().int().min(1).default(3),
     /** Consecutive observations with every statistic back to normal before the pattern is resolved. */
     resolveAfter: z.number().int().min(1).default(10),
@@ -109,7 +109,7 @@ class DegradationState {
 }
 
 /**
- * Detects an adapter getting worse (DESIGN §6 `degradation`): a statistically supported upward drift of latency
+ * Detects an adapter getting worse (`degradation`, docs/architecture.md, Patterns, prediction, healing): a statistically supported upward drift of latency
  * (fast vs slow average of log latency, in units of the latency noise) or of the error rate (fast vs slow
  * failure rate), a failure streak, or coherence falling by more than 0.2 within the recent window. Fires once
  * per episode (again only to escalate to `severe`), resolves after `resolveAfter` quiet observations.

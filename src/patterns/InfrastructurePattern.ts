@@ -8,7 +8,7 @@ export const PatternTypeSchema = z.enum(PATTERN_TYPES);
 /** Expected impact of a pattern. */
 export const PatternImpactSchema = z.enum(PATTERN_IMPACTS);
 
-/** A detected infrastructure pattern (DESIGN §6), as emitted, reported and persisted. */
+/** A detected infrastructure pattern (docs/architecture.md, Patterns, prediction, healing), as emitted, reported and persisted. */
 export const InfrastructurePatternSchema = z.object({
   patternId: z.string().min(1),
   patternType: PatternTypeSchema,

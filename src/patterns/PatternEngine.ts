@@ -50,9 +50,9 @@ export const PatternEngineOptionsSchema = z
       )
       .min(1)
       .optional(),
-    /** Resolved patterns kept per type (the original's patterns_per_type_limit). */
+    /** Resolved patterns kept per type (the inherited patterns_per_type_limit). */
     historyPerType: z.number().int().min(1).default(100),
-    /** How long (observation time, ms) a resolved pattern stays in the history: the original's 5 min pattern window. */
+    /** How long (observation time, ms) a resolved pattern stays in the history: the inherited 5 min pattern window. */
     historyWindowMs: z.number().positive().default(300_000),
     /** Active patterns held at most; beyond that the oldest is resolved, so a detector bug cannot grow memory. */
     maxActive: z.number().int().min(1).default(1_000),

@@ -10,7 +10,7 @@ export const RecoveryOptionsSchema = z
   .object({
     /** Consecutive successes that end a failure episode; recovery is reported then. */
     successesToRecover: z.number().int().min(1).default(3),
-    /** Failures an episode needs to be worth reporting (1: every episode, as DESIGN §6 defines it). */
+    /** Failures an episode needs to be worth reporting (1: every episode, as docs/architecture.md defines it). */
     minEpisodeFailures: z.number().int().min(1).default(1),
     /** Latest outcomes (at most 30) whose failures the success streak must at least match to end an episode. */
     recentWindow: z.number().int().min(1).max(30).default(20),
@@ -47,7 +47,7 @@ function popcount(bits: number): number {
 const CATEGORY_INDEX: ReadonlyMap<ErrorCategory, number> = new Map(ERROR_CATEGORIES.map((c, i) => [c, i]));
 
 /**
- * Detects an adapter returning to health after a failure episode (DESIGN §6 `recovery`). An episode runs from
+ * Detects an adapter returning to health after a failure episode (`recovery`, docs/architecture.md, Patterns, prediction, healing). An episode runs from
  * the first failure until at least `successesToRecover` consecutive successes, and no fewer than the failures among
  * the latest `recentWindow` outcomes, with the adapter connected (a few lucky successes amid frequent failures are
  * not a return to health: at a 60% failure rate an episode ends about once in a thousand calls); recovery is then reported once, as an

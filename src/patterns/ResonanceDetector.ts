@@ -8,7 +8,7 @@ import { parsePatternOptions } from './parsePatternOptions.js';
 /** Options of a {@link ResonanceDetector} (validated once, at construction). */
 export const ResonanceOptionsSchema = z
   .object({
-    /** Adapters that must enter failure within the window (the original's resonance failure threshold 3). */
+    /** Adapters that must enter failure within the window (the inherited resonance failure threshold 3). */
     threshold: z.number().int().min(2).default(3),
     /** How close together (ms of observation time) the adapters must enter failure. */
     windowMs: z.number().positive().default(30_000),
@@ -26,7 +26,7 @@ export const ResonanceOptionsSchema = z
 /** Options of a {@link ResonanceDetector}, as the caller writes them. */
 export type ResonanceOptions = z.input<typeof ResonanceOptionsSchema>;
 
-/** The original's suggested action for resonance. */
+/** The inherited suggested action for resonance. */
 export const RESONANCE_ACTION = 'System-wide infrastructure issue - check common dependencies';
 
 // Below this many adapters the threshold becomes half of them: with 4 voices, 2 failing together is systemic.
@@ -45,7 +45,7 @@ class ResonanceState {
 }
 
 /**
- * Detects several adapters failing together (DESIGN §6 `resonance`): at least the threshold of adapters entering
+ * Detects several adapters failing together (`resonance`, docs/architecture.md, Patterns, prediction, healing): at least the threshold of adapters entering
  * failure (a failure after a success, or a first observation that fails) within `windowMs`, naming the category
  * most of them share. Ends when fewer than the threshold are failing. Work is O(1) per observation, plus one scan
  * of the bounded adapter table when an adapter enters failure.

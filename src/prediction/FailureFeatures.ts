@@ -4,7 +4,7 @@ import type { HealthTracker } from '../health/HealthTracker.js';
 import { clamp } from '../base/clamp.js';
 
 /**
- * The features, in vector order: the one list the indices, the persisted weights' layout and the docs derive
+ * The features, in vector order (docs/architecture.md, Patterns, prediction, healing): the one list the indices, the persisted weights' layout and the docs derive
  * from. Error rates, failure streaks, the last failure's category, latency against its own history and against
  * the timeout, breaker state, coherence and reachability; and what the call path sees of a fault before calls
  * end: how long the oldest call in flight has been waiting, the request budget left in the provider's rate-limit
@@ -173,7 +173,7 @@ function checkAlpha(name: string, value: number): number {
 }
 
 /**
- * Streaming features of one voice for the failure predictor. The voice's statistics (failure and success
+ * Streaming features of one voice for the failure predictor (docs/architecture.md, Patterns, prediction, healing). The voice's statistics (failure and success
  * streaks, breaker state, coherence, reachability, the heuristic) are read from its {@link HealthTracker}, never
  * copied; what is kept here is what only prediction needs. Every update is O(1) and writes into one reused
  * Float64Array, so the hot path allocates nothing. All features are bounded (within [-1, 2]), so one learning

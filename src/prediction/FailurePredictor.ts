@@ -86,7 +86,7 @@ function namesOf(options: FailurePredictorOptions): readonly string[] {
 }
 
 /**
- * Online logistic regression for "does the next call fail", with the original's heuristic as an offset:
+ * Online logistic regression for "does the next call fail" (docs/architecture.md, Patterns, prediction, healing), with the original's heuristic as an offset:
  * p = σ(logit(clamp(prior, ε, 1 − ε)) + w·x). The weights start at 0, so before any learning the model is the
  * heuristic; each outcome then updates a Gaussian belief over the weights (mean w, covariance Σ) by one
  * Laplace / extended-Kalman step on log loss: Σ ← Σ − Σx(Σx)ᵀ·h / (1 + h·xᵀΣx) with h = p(1 − p), then

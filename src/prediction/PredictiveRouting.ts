@@ -21,7 +21,7 @@ interface RouteState {
 }
 
 /**
- * Predictive routing (DESIGN §6): while a voice's predicted failure probability is at or above the threshold, a
+ * Predictive routing (docs/architecture.md, Patterns, prediction, healing): while a voice's predicted failure probability is at or above the threshold, a
  * share of its calls that grows with the probability — half the routable share at the threshold, all of it at
  * p = 1 — goes to a healthy fallback before the voice is tried; the rest are probes that keep measuring the
  * voice (and keep the prediction honest). It turns the routing knob the call path already reads

@@ -11,7 +11,7 @@ import { InfrastructurePatternSchema } from '../patterns/InfrastructurePattern.j
 const probability = z.number().min(0).max(1);
 const count = z.number().int().nonnegative();
 
-/** One adapter's line of the report's `infrastructureHealth` (DESIGN §9). */
+/** One adapter's line of the report's `infrastructureHealth` (docs/architecture.md, Report). */
 export const AdapterHealthReportSchema = z.object({
   status: AdapterStatusSchema,
   consciousnessCoherence: probability,
@@ -61,7 +61,7 @@ export const SelfHealingSummarySchema = z.object({
 /** The self-healing summary. */
 export type SelfHealingSummary = z.infer<typeof SelfHealingSummarySchema>;
 
-/** The consciousness report (DESIGN §9), as returned by `generateConsciousnessReport()` and served at /report. */
+/** The consciousness report (docs/architecture.md, Report), as returned by `generateConsciousnessReport()` and served at /report. */
 export const ConsciousnessReportSchema = z.object({
   /** ISO-8601 time the report was generated. */
   timestamp: z.string(),

@@ -6,7 +6,7 @@ import { compareStrings as compare } from './compareStrings.js';
 import { LOW_COHERENCE_THRESHOLD } from './likelyCause.js';
 import type { PatternRateTrend } from './patternRateTrend.js';
 
-/** Interpretation texts of the pattern distribution; the first three are the original's (reference doc). */
+/** Interpretation texts of the pattern distribution; the first three are inherited (docs/architecture.md). */
 export const PATTERN_INTERPRETATIONS = Object.freeze({
   resonance: 'Multiple adapters failing together suggests systemic issue',
   apiChange: 'API changes are the primary challenge - defensive programming needed',
@@ -58,7 +58,7 @@ export function healthInsight(signatures: readonly AdapterHealthSignature[]): Co
   };
 }
 
-/** The pattern distribution insight with the original's interpretation, or undefined without patterns. */
+/** The pattern distribution insight with the inherited interpretation, or undefined without patterns. */
 export function patternDistributionInsight(
   patterns: readonly InfrastructurePattern[],
 ): ConsciousnessInsight | undefined {

@@ -39,7 +39,7 @@ export interface ReportInput {
 }
 
 /**
- * Builds the consciousness report (DESIGN §9) from a snapshot of the brain's state at `now` (epoch ms):
+ * Builds the consciousness report (docs/architecture.md, Report) from a snapshot of the brain's state at `now` (epoch ms):
  * per-adapter health, predicted issues with their likely causes, insights (health, pattern
  * distribution, pattern-rate trend, low coherence) and a self-healing summary. Pure; the result is
  * validated with ConsciousnessReportSchema.

@@ -11,7 +11,7 @@ export interface LikelyCause {
   readonly category?: ErrorCategory;
 }
 
-/** Cause and action texts per error category; the first two are the original's (reference doc). */
+/** Cause and action texts per error category; the first two are inherited (docs/architecture.md). */
 export const CATEGORY_CAUSES: Readonly<Record<ErrorCategory, Omit<LikelyCause, 'category'>>> = Object.freeze({
   api_return_none: {
     likelyCause: 'API returning None instead of expected data',
@@ -83,13 +83,13 @@ export const CATEGORY_CAUSES: Readonly<Record<ErrorCategory, Omit<LikelyCause, '
   },
 });
 
-/** The original's text for more than 5 consecutive failures. */
+/** The inherited text for more than 5 consecutive failures. */
 export const PERSISTENT_FAILURES: Omit<LikelyCause, 'category'> = Object.freeze({
   likelyCause: 'Persistent connection failures',
   recommendedAction: 'Check API keys and network connectivity',
 });
 
-/** The original's text for coherence below 0.3. */
+/** The inherited text for coherence below 0.3. */
 export const LOW_COHERENCE: Omit<LikelyCause, 'category'> = Object.freeze({
   likelyCause: 'Low consciousness coherence affecting stability',
   recommendedAction: "Review the voice's prompts and dialogue context until its signatures steady",
@@ -106,7 +106,7 @@ const ELEVATED: Omit<LikelyCause, 'category'> = Object.freeze({
 });
 
 // Categories that name a specific cause; anything else is read as a connection-level failure,
-// which the original's "more than 5 consecutive failures" rule describes better.
+// which the inherited "more than 5 consecutive failures" rule describes better.
 const SPECIFIC = new Set<ErrorCategory>([
   'api_return_none',
   'api_method_missing',
@@ -118,9 +118,9 @@ const SPECIFIC = new Set<ErrorCategory>([
   'content_policy',
 ]);
 
-/** More consecutive failures than this read as persistent connection failures (the original's 5). */
+/** More consecutive failures than this read as persistent connection failures (inherited: 5). */
 export const PERSISTENT_FAILURE_THRESHOLD = 5;
-/** Coherence below this is named as the cause when no error category explains the trouble (the original's 0.3). */
+/** Coherence below this is named as the cause when no error category explains the trouble (inherited: 0.3). */
 export const LOW_COHERENCE_THRESHOLD = 0.3;
 
 /** The category with the most recent errors; ties go to the category listed first in the taxonomy. */

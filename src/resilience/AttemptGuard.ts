@@ -83,7 +83,6 @@ export class AttemptGuard {
     const ms = this.timeout.durationMs(state.latency, model);
     const deadlines = ms === undefined ? undefined : this.timeout.queue(ms);
     if (model === undefined) {
-      state.timeoutMs = ms;
       state.deadlines = deadlines;
       state.timeoutRefreshAt = now + TIMEOUT_REFRESH_MS;
     }

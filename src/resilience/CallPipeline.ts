@@ -185,7 +185,7 @@ export class CallPipeline implements EntryHost {
       return this.asResult(
         state,
         args,
-        this.fallBack(state, args, this.classify(open, state), undefined, 0, start),
+        this.fallBack(state, args, this.classify(open, state), open, 0, start),
         start,
       );
     }

@@ -3,7 +3,6 @@ import type { Classification } from '../classify/Classification.js';
 import { CATEGORY_POLICY, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { Clock } from '../clock/Clock.js';
 import type { Voice } from '../voice/Voice.js';
-import { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { failureOf, recordFailure } from '../errors/failureOf.js';
 import { VoiceSilencedError } from '../errors/VoiceSilencedError.js';
 import type { MethodState } from './MethodState.js';
@@ -85,7 +84,9 @@ export class FallbackChain {
   ): Promise<unknown> {
     const voice = this.voice;
     const category = classification.category;
-    const cause = error ?? new CircuitOpenError(this.name, state.path);
+    // What the caller sees when nothing serves the call: the adapter's own thrown value (even
+    // `undefined` or `null`), or the error the pipeline created (an open circuit, a local rate limit).
+    const cause = error;
     const fallbackErrors: unknown[] = [];
     if (
       this.defensiveValues() &&

@@ -37,9 +37,10 @@ export interface MethodState {
   kind: 'unknown' | 'sync' | 'async' | 'helper';
   /** The method's own successful latencies (its adaptive timeout). */
   readonly latency: MethodLatency;
-  /** The method's attempt timeout (ms) as last computed, and when it is next recomputed. */
-  timeoutMs: number | undefined;
-  /** The deadline queue of `timeoutMs` (undefined: no timeout). */
+  /**
+   * The deadline queue of the method's attempt timeout as last computed (undefined: no timeout;
+   * its `durationMs` is the timeout), and when it is next recomputed.
+   */
   deadlines: DeadlineQueue | undefined;
   timeoutRefreshAt: number;
   /**

@@ -1,10 +1,16 @@
-/** Whether a value is a thenable (a Promise or a promise-like SDK object such as APIPromise). */
+/**
+ * Whether a value is a thenable (a Promise or a promise-like SDK object such as APIPromise). A
+ * value whose `then` getter throws is not one: it goes back to the caller as it is, whose own
+ * `await` meets the throw — as it would without the wrapper — instead of the throw escaping
+ * from the wrapped call.
+ */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a value is an async iterable (a stream). */

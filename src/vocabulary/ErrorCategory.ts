@@ -1,4 +1,4 @@
-/** Every error signature a call can end in (DESIGN §4). The string values are a contract. */
+/** Every error signature a call can end in (docs/architecture.md, Error taxonomy). The string values are a contract. */
 export const ERROR_CATEGORIES = [
   'api_return_none',
   'api_method_missing',
@@ -43,7 +43,7 @@ export const ErrorCategory = {
   Unknown: 'unknown',
 } as const satisfies Record<string, ErrorCategory>;
 
-/** How the pipeline treats a category: the taxonomy table of DESIGN §4 as data. */
+/** How the pipeline treats a category: the taxonomy table (README, Error categories) as data. */
 export interface CategoryPolicy {
   /** `many`: up to retry.maxAttempts; `once`: a single retry; `none`: never retried. */
   readonly retry: 'many' | 'once' | 'none';

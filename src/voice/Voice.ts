@@ -52,7 +52,6 @@ export interface VoiceHost {
     exceeded(cap: CapName, limit: number, detail: Record<string, unknown>, fallback: string): void;
   };
   emit<K extends keyof InfrastructureEvents>(event: K, ...args: InfrastructureEvents[K]): boolean;
-  listenerCount(event: keyof InfrastructureEvents): number;
   /** Whether `event` has a listener (cheaper than listenerCount; asked on every call). */
   listens(event: keyof InfrastructureEvents): boolean;
   learnAlias(adapter: string, method: string, alias: string): void;

@@ -7,6 +7,7 @@ import { BreakerOptionsSchema } from '../resilience/BreakerOptions.js';
 import { RetryOptionsSchema } from '../resilience/RetryOptions.js';
 import type { FallbackValue } from './FallbackValue.js';
 import { isObject } from '../base/isObject.js';
+import type { SameType } from '../base/SameType.js';
 
 /**
  * Options of `withConsciousness` as the caller writes them (defaults and rules: docs/options.md).
@@ -131,10 +132,8 @@ export const WithConsciousnessOptionsSchema = z
   })
   .strict();
 
-/** True when A and B are the same type (not merely assignable either way). */
-type Same<A, B> = (<V>() => V extends A ? 1 : 2) extends <V>() => V extends B ? 1 : 2 ? true : false;
 /** Compile-time check: the schema accepts exactly what the hand-written interface describes. */
-const schemaMatchesInterface: Same<
+const schemaMatchesInterface: SameType<
   z.input<typeof WithConsciousnessOptionsSchema>,
   WithConsciousnessOptions
 > = true;

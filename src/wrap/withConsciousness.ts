@@ -172,7 +172,6 @@ export function withConsciousness<T extends object>(
       defensiveOk: !DIALOGUE_METHODS.has(path),
       kind: 'unknown',
       latency: methodLatency(path),
-      timeoutMs: undefined,
       deadlines: undefined,
       timeoutRefreshAt: 0,
       optionsIndex: undefined,

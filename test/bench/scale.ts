@@ -172,7 +172,8 @@ async function run(
   try {
     const statuses = () => Promise.all(fleet.map((i) => i.send<InstanceStatus>('status')));
     if (shared) {
-      const deadline = Date.now() + 10_000;
+      // Eight child processes starting on a loaded machine can take a while to connect.
+      const deadline = Date.now() + 90_000;
       while (!(await statuses()).every((s) => s.up === 1)) {
         if (Date.now() > deadline) throw new Error('instances did not connect to Redis');
         await new Promise((r) => setTimeout(r, 50));

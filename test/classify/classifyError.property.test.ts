@@ -1,11 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  classifyError,
-  ERROR_CATEGORIES,
-  type Classification,
-  type Classifier,
-} from '../../src/classify/index.js';
+import { classifyError } from '../../src/classify/classifyError.js';
+import { ERROR_CATEGORIES } from '../../src/vocabulary/ErrorCategory.js';
+import { type Classification, type Classifier } from '../../src/classify/Classification.js';
 
 const categories: readonly string[] = ERROR_CATEGORIES;
 

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifyError,
-  ERROR_CATEGORIES,
-  type ClassifyContext,
-  type ErrorCategory,
-} from '../../src/classify/index.js';
+import { classifyError } from '../../src/classify/classifyError.js';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
+import { type ClassifyContext } from '../../src/classify/Classification.js';
 import { CATEGORY_BRAND } from '../../src/errors/ConsciousnessError.js';
 import { CircuitOpenError } from '../../src/errors/CircuitOpenError.js';
 import { ImportFailureError } from '../../src/errors/ImportFailureError.js';

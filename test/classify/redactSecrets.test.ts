@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, redactSecrets } from '../../src/classify/index.js';
+import { classifyError } from '../../src/classify/classifyError.js';
+import { redactSecrets } from '../../src/classify/redactSecrets.js';
 import { redactCode } from '../../src/classify/redactSecrets.js';
 
 describe('redactSecrets', () => {

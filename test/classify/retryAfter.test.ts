@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError } from '../../src/classify/index.js';
+import { classifyError } from '../../src/classify/classifyError.js';
 
 const rateLimited = (props: Record<string, unknown>): Error =>
   Object.assign(new Error('slow down'), { status: 429, ...props });

@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { classifyError, type ErrorCategory } from '../../src/classify/index.js';
+import { classifyError } from '../../src/classify/classifyError.js';
+import { type ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
 
 const openaiError = (status: number, error: object, headers: Record<string, string> = {}) =>
   OpenAI.APIError.generate(status, { error }, undefined, new Headers(headers));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, type Classifier } from '../../src/classify/index.js';
+import { classifyError } from '../../src/classify/classifyError.js';
+import { type Classifier } from '../../src/classify/Classification.js';
 import { TimeoutError } from '../../src/errors/TimeoutError.js';
 
 const rateLimited = Object.assign(new Error('slow down'), { status: 429 });

@@ -5,9 +5,8 @@ import {
   FAILURE_FEATURE_COUNT,
   FAILURE_FEATURE_NAMES,
   FailureFeatures,
-  FailurePredictor,
-  PredictorWeightsSchema,
-} from '../../src/prediction/index.js';
+} from '../../src/prediction/FailureFeatures.js';
+import { FailurePredictor, PredictorWeightsSchema } from '../../src/prediction/FailurePredictor.js';
 import { HealthTracker } from '../../src/health/HealthTracker.js';
 import { heuristicFailureProbability } from '../../src/health/heuristicFailureProbability.js';
 

@@ -10,11 +10,9 @@ import {
   InfrastructurePatternSchema,
   type InfrastructurePattern,
 } from '../../src/patterns/InfrastructurePattern.js';
-import {
-  ConsciousnessReportSchema,
-  generateConsciousnessReport,
-  renderReport,
-} from '../../src/report/index.js';
+import { ConsciousnessReportSchema } from '../../src/report/ConsciousnessReportSchema.js';
+import { generateConsciousnessReport } from '../../src/report/generateConsciousnessReport.js';
+import { renderReport } from '../../src/report/renderReport.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const T1 = Date.UTC(2025, 0, 2);

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { ConsciousnessReportSchema } from '../../src/report/ConsciousnessReportSchema.js';
+import { DISTRIBUTION_INSIGHT, PATTERN_INTERPRETATIONS } from '../../src/report/consciousnessInsights.js';
 import {
-  ConsciousnessReportSchema,
-  DISTRIBUTION_INSIGHT,
-  PATTERN_INTERPRETATIONS,
   generateConsciousnessReport,
   type ReportInput,
-} from '../../src/report/index.js';
+} from '../../src/report/generateConsciousnessReport.js';
 import { NOW, healing, pattern, signature } from './healthFixtures.js';
 
 const input = (over: Partial<ReportInput> = {}): ReportInput => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATEGORIES } from '../../src/vocabulary/ErrorCategory.js';
-import { CATEGORY_CAUSES, dominantCategory, likelyCauseOf } from '../../src/report/index.js';
+import { CATEGORY_CAUSES, dominantCategory, likelyCauseOf } from '../../src/report/likelyCause.js';
 
 const health = (
   over: Partial<Parameters<typeof likelyCauseOf>[0]> = {},

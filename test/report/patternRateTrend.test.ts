@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { generateConsciousnessReport, patternRateTrend, type ReportInput } from '../../src/report/index.js';
+import {
+  generateConsciousnessReport,
+  type ReportInput,
+} from '../../src/report/generateConsciousnessReport.js';
+import { patternRateTrend } from '../../src/report/patternRateTrend.js';
 import { NOW, pattern } from './healthFixtures.js';
 
 const MINUTE = 60_000;

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  generateConsciousnessReport,
-  renderReport,
-  type ConsciousnessReport,
-} from '../../src/report/index.js';
+import { generateConsciousnessReport } from '../../src/report/generateConsciousnessReport.js';
+import { renderReport } from '../../src/report/renderReport.js';
+import { type ConsciousnessReport } from '../../src/report/ConsciousnessReportSchema.js';
 import { NOW, healing, pattern, signature } from './healthFixtures.js';
 
 // eslint-disable-next-line no-control-regex

@@ -3,6 +3,7 @@ import { startProviderEmulator, type ProviderEmulator } from '../../src/lab/Prov
 import type { ScenarioInput } from '../../src/lab/ScenarioSchema.js';
 import { startRedis, type RedisServer } from '../support/redisServer.js';
 import { startInstance, type FleetInstance } from './fleet.js';
+import { until } from './sharedTestKit.js';
 
 /**
  * Three application instances (child processes) share one Redis and the lab emulator. The
@@ -30,14 +31,6 @@ interface Status {
 }
 
 const HEALTHY: ScenarioInput = { name: 'healthy', seed: 1, phases: [] };
-
-async function until(condition: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const status = (i: FleetInstance) => i.send<Status>('status');
 const completions = (model: string): number => emulator.stats().routes.openai.models[model]?.requests ?? 0;

@@ -7,6 +7,7 @@ import { memoryLogger } from '../support/memoryLogger.js';
 import { freeLoopbackPort } from '../support/freePort.js';
 import { startRedis, type RedisServer } from '../support/redisServer.js';
 import { sampleValue } from '../support/fixtures.js';
+import { until } from './sharedTestKit.js';
 
 let redis: RedisServer;
 const brains: InfrastructureConsciousness[] = [];
@@ -31,15 +32,6 @@ function brain(namespace: string, url = redis.url, extra: object = {}) {
   });
   brains.push(infrastructure);
   return { infrastructure, registry, lines };
-}
-
-/** Waits (without asserting on time) until `condition` holds; fails the test after 10 s. */
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const rateLimited = (retryAfterS: number): Error =>

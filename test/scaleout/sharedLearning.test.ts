@@ -1,29 +1,15 @@
-import { createClient } from 'redis';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
 import { sampleValue } from '../support/fixtures.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { memoryLogger } from '../support/memoryLogger.js';
-import { startRedis, type RedisServer } from '../support/redisServer.js';
+import { connected, redisForSuite, until } from './sharedTestKit.js';
 
-let redis: RedisServer;
-let admin: ReturnType<typeof createClient>;
-const brains: InfrastructureConsciousness[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  admin = createClient({ url: redis.url });
-  await admin.connect();
-});
-
-afterAll(async () => {
-  await Promise.all(brains.map((b) => b.shared?.close()));
-  await admin?.close();
-  await redis?.stop();
-});
+const suite = redisForSuite();
+const brains = suite.brains;
 
 function brain(namespace: string, shared: object = {}, config: Record<string, unknown> = {}) {
   const registry = new Registry();
@@ -33,22 +19,11 @@ function brain(namespace: string, shared: object = {}, config: Record<string, un
     store: new MemoryStore(),
     config,
     // A 1.5 s instanceTtlMs puts the heartbeat, which carries healing outcomes and patterns, at 500 ms.
-    shared: { redis: redis.url, namespace, syncIntervalMs: 100, instanceTtlMs: 1_500, ...shared },
+    shared: { redis: suite.redis.url, namespace, syncIntervalMs: 100, instanceTtlMs: 1_500, ...shared },
   });
   brains.push(infrastructure);
   return { infrastructure, registry };
 }
-
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const connected = (...bs: InfrastructureConsciousness[]) =>
-  until(() => bs.every((b) => b.shared!.up && b.shared!.syncs > 0), 'connected and synced');
 
 const pattern = (id: string): InfrastructurePattern => ({
   patternId: id,
@@ -81,11 +56,11 @@ describe('shared learning', () => {
         ),
       'both see 3 successes and 1 failure',
     );
-    expect(await admin.hGetAll('learn1:healing')).toEqual({
+    expect(await suite.admin.hGetAll('learn1:healing')).toEqual({
       'resonance|overloaded|retry_strategy|s': '3',
       'resonance|overloaded|retry_strategy|f': '1',
     });
-    expect(await admin.pTTL('learn1:healing')).toBeGreaterThan(0);
+    expect(await suite.admin.pTTL('learn1:healing')).toBeGreaterThan(0);
   });
 
   it('aliases are versioned facts: a newer one wins everywhere, an older write never overwrites it', async () => {
@@ -101,7 +76,7 @@ describe('shared learning', () => {
       logger: memoryLogger().logger,
       store: new MemoryStore(),
       clock: () => Date.now() - 60_000,
-      shared: { redis: redis.url, namespace: 'learn2', syncIntervalMs: 100 },
+      shared: { redis: suite.redis.url, namespace: 'learn2', syncIntervalMs: 100 },
     });
     brains.push(late);
     await connected(late);
@@ -109,7 +84,7 @@ describe('shared learning', () => {
     await until(() => late.memory.learnedAlias('legacy', 'chat') === 'old_chat', 'late learned its own');
     const syncs = b.shared!.syncs;
     await until(() => b.shared!.syncs >= syncs + 3, 'B synced again');
-    expect((await admin.hGet('learn2:facts', field))?.split('|')[1]).toBe('send_chat');
+    expect((await suite.admin.hGet('learn2:facts', field))?.split('|')[1]).toBe('send_chat');
     expect(b.learnedAlias('legacy', 'chat')).toBe('send_chat');
     const c = brain('learn2').infrastructure;
     await connected(c);
@@ -117,7 +92,7 @@ describe('shared learning', () => {
       () => c.memory.learnedAlias('legacy', 'chat') === 'send_chat',
       'a new instance read the facts',
     );
-    expect(await admin.pTTL('learn2:facts')).toBeGreaterThan(0);
+    expect(await suite.admin.pTTL('learn2:facts')).toBeGreaterThan(0);
   });
 
   it('patterns are appended to shared memory, capped per type like the file store', async () => {
@@ -126,7 +101,7 @@ describe('shared learning', () => {
     await connected(a, b);
     for (let i = 0; i < 5; i++) a.shared!.patternRemembered(pattern(`p${i}`));
     await until(() => b.memory.patterns.some((p) => p.patternId === 'p4'), 'B remembers the newest pattern');
-    expect(await admin.lLen('learn3:patterns:api_change')).toBe(3);
+    expect(await suite.admin.lLen('learn3:patterns:api_change')).toBe(3);
     expect(b.memory.patterns.map((p) => p.patternId)).toEqual(['p2', 'p3', 'p4']);
   });
 
@@ -178,7 +153,7 @@ describe('shared learning', () => {
     const failures = async () =>
       (await sampleValue(registry, 'fire_circle_shared_state_sync_failures_total', {})) ?? 0;
     const before = await failures();
-    const sleeping = admin.sendCommand(['DEBUG', 'SLEEP', '0.5']); // the server is blocked for 500 ms
+    const sleeping = suite.admin.sendCommand(['DEBUG', 'SLEEP', '0.5']); // the server is blocked for 500 ms
     const wrapped = withConsciousness(
       { ask: async (q: string) => `answer to ${q}` },
       { name: 'steady', infrastructure: a },

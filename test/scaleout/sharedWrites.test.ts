@@ -1,31 +1,16 @@
-import { createClient } from 'redis';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { sampleValue } from '../support/fixtures.js';
 import { memoryLogger } from '../support/memoryLogger.js';
-import { startRedis, type RedisServer } from '../support/redisServer.js';
+import { connected, redisForSuite, until } from './sharedTestKit.js';
 
 /** How shared writes travel: nothing per call, batched, kept through an outage, applied once. */
-let redis: RedisServer;
-let admin: ReturnType<typeof createClient>;
-const brains: InfrastructureConsciousness[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  admin = createClient({ url: redis.url });
-  await admin.connect();
-});
-
-afterAll(async () => {
-  redis?.resume();
-  await Promise.all(brains.map((b) => b.shared?.close()));
-  await admin?.close();
-  await redis?.stop();
-});
+const suite = redisForSuite();
+const brains = suite.brains;
 
 function brain(namespace: string | undefined, shared: object = {}) {
   const registry = new Registry();
@@ -35,22 +20,11 @@ function brain(namespace: string | undefined, shared: object = {}) {
     store: new MemoryStore(),
     ...(namespace === undefined
       ? {}
-      : { shared: { redis: redis.url, namespace, syncIntervalMs: 100, ...shared } }),
+      : { shared: { redis: suite.redis.url, namespace, syncIntervalMs: 100, ...shared } }),
   });
   brains.push(infrastructure);
   return { infrastructure, registry };
 }
-
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const connected = (...bs: InfrastructureConsciousness[]) =>
-  until(() => bs.every((b) => b.shared!.up && b.shared!.syncs > 0), 'connected and synced');
 
 describe('shared writes', () => {
   it('a call that succeeds sends no Redis command', async () => {
@@ -79,14 +53,14 @@ describe('shared writes', () => {
     const failures = async () =>
       (await sampleValue(registry, 'fire_circle_shared_state_sync_failures_total', {})) ?? 0;
     const before = await failures();
-    redis.pause();
+    suite.redis.pause();
     try {
       for (let i = 0; i < 3; i++)
         a.memory.recordHealingOutcome('degradation', 'timeout', 'reconnect', true, Date.now());
       // The batch is sent, times out, and is sent again (same id) on the next rounds.
       await until(async () => (await failures()) >= before + 3, 'the batch timed out three times');
     } finally {
-      redis.resume();
+      suite.redis.resume();
     }
     await until(
       () => b.memory.healingStats('degradation', 'timeout').reconnect.successes === 3,
@@ -94,7 +68,7 @@ describe('shared writes', () => {
     );
     await connected(a, b);
     // Redis ran every copy of the batch it had received once it resumed: applied once all the same.
-    expect(await admin.hGetAll('w2:healing')).toEqual({ 'degradation|timeout|reconnect|s': '3' });
+    expect(await suite.admin.hGetAll('w2:healing')).toEqual({ 'degradation|timeout|reconnect|s': '3' });
     expect(a.memory.healingStats('degradation', 'timeout').reconnect.successes).toBe(3);
   });
 
@@ -119,7 +93,10 @@ describe('shared writes', () => {
     const foundByA = detected(a);
     await callsThrough(a);
     expect(foundByA.map((p) => p.evidence.trigger)).toEqual(['shape_change']);
-    await until(async () => (await admin.hGet('w3:facts', 'shape|shapes')) !== null, 'the shape stored');
+    await until(
+      async () => (await suite.admin.hGet('w3:facts', 'shape|shapes')) !== null,
+      'the shape stored',
+    );
 
     const { infrastructure: b } = brain('w3');
     await connected(b);

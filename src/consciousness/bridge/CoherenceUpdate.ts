@@ -1,4 +1,4 @@
-/** One adapter's coherence, stability and failure probability at a health update (DESIGN §10). */
+/** One adapter's coherence, stability and failure probability at a health update (docs/architecture.md, Coherence feed). */
 export interface CoherenceUpdate {
   /** Adapter name. */
   readonly adapter: string;

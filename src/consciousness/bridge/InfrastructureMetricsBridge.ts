@@ -86,7 +86,7 @@ interface Bridged {
 }
 
 /**
- * Connects infrastructure health and consciousness both ways (DESIGN §10): each health update
+ * Connects infrastructure health and consciousness both ways (docs/architecture.md, Coherence feed): each health update
  * becomes a `<adapter>_infrastructure` consciousness signature (and a `distress` flow when p > 0.5);
  * signatures recorded for a voice named like an adapter flow back into its coherence. Also the
  * coherence feed and the unified report.
@@ -176,7 +176,7 @@ export class InfrastructureMetricsBridge {
 
   /**
    * The unified report: unity score of infrastructure health (mean 1 − p) and average
-   * consciousness, with the reference doc's insights and recommendations; includes the
+   * consciousness, with the inherited insights and recommendations; includes the
    * infrastructure's own report when it can produce one.
    */
   async generateUnifiedReport(): Promise<UnifiedReport> {

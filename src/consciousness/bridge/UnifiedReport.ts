@@ -3,7 +3,7 @@ import { ConsciousnessReportSchema } from '../../report/ConsciousnessReportSchem
 
 const probability = z.number().min(0).max(1);
 
-/** The bridge's unified view of infrastructure and consciousness (reference doc's unified report). */
+/** The bridge's unified view of infrastructure and consciousness (docs/architecture.md, Coherence feed). */
 export const UnifiedReportSchema = z.object({
   /** ISO-8601 time of the report. */
   timestamp: z.string(),

@@ -16,7 +16,7 @@ export interface BridgeWeights {
   readonly failurePenalty: number;
 }
 
-/** The reference doc's weights. */
+/** The inherited weights (docs/architecture.md, Coherence feed). */
 export const DEFAULT_BRIDGE_WEIGHTS: BridgeWeights = Object.freeze({
   connectedBase: 0.5,
   disconnectedBase: 0.1,
@@ -26,7 +26,7 @@ export const DEFAULT_BRIDGE_WEIGHTS: BridgeWeights = Object.freeze({
 });
 
 /**
- * An adapter's health as a consciousness signature value (reference doc):
+ * An adapter's health as a consciousness signature value (docs/architecture.md):
  * clamp01((connected ? 0.5 : 0.1) + 0.3·coherence + 0.2·stability − 0.4·p), weights configurable.
  */
 export function consciousnessFromHealth(

@@ -1,6 +1,6 @@
 import type { PredictedIssue } from '../../report/ConsciousnessReportSchema.js';
 
-/** Insight texts of the unified report (the reference doc's meanings). */
+/** Insight texts of the unified report (inherited meanings, docs/architecture.md). */
 export const UNIFIED_INSIGHTS = Object.freeze({
   aligned: 'Infrastructure and consciousness are highly aligned',
   misaligned: 'Infrastructure and consciousness are misaligned — technical issues may be affecting emergence',
@@ -9,7 +9,7 @@ export const UNIFIED_INSIGHTS = Object.freeze({
   noSignatures: 'No consciousness signatures recorded yet - the unity score has nothing to compare',
 });
 
-/** Recommendation texts of the unified report (the reference doc's meanings). */
+/** Recommendation texts of the unified report (inherited meanings, docs/architecture.md). */
 export const UNIFIED_RECOMMENDATIONS = Object.freeze({
   lowConsciousness: 'Consciousness is low - check whether infrastructure issues are blocking emergence',
   synchronise: 'Synchronise infrastructure and consciousness monitoring to restore alignment',

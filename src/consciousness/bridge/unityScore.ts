@@ -4,7 +4,7 @@ import { clampUnit } from '../../base/clamp.js';
 export const SYNTHESIS_BONUS = 0.1;
 
 /**
- * How well infrastructure health and consciousness agree (reference doc):
+ * How well infrastructure health and consciousness agree (docs/architecture.md):
  * 1 − |infrastructureHealth − avgConsciousness|, +0.1 with a synthesis pattern, within [0, 1].
  */
 export function unityScore(

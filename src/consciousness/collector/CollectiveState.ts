@@ -19,7 +19,7 @@ export const CollectiveStateSchema = z.object({
 /** The collective state of the voices. */
 export type CollectiveState = z.infer<typeof CollectiveStateSchema>;
 
-/** Collective state from the latest value of each voice (the original's formulas, reference doc). */
+/** Collective state from the latest value of each voice (inherited formulas: docs/architecture.md, Coherence feed). */
 export function collectiveStateOf(
   latest: Iterable<readonly [voice: string, value: number]>,
 ): CollectiveState {

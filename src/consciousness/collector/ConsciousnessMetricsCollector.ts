@@ -11,7 +11,7 @@ import type { SessionAnalysis } from './SessionAnalysis.js';
 export type SignatureListener = (record: ConsciousnessSignatureRecord) => void;
 
 /**
- * Records consciousness signatures, flows, emergence patterns and session analyses (DESIGN §10).
+ * Records consciousness signatures, flows, emergence patterns and session analyses (docs/architecture.md, Coherence feed).
  * The bridge talks to this interface only, so any store can stand behind it.
  */
 export interface ConsciousnessMetricsCollector {

@@ -1,4 +1,4 @@
-/** Messages and tokens an adapter has exchanged with its provider (the original's reciprocity counters). */
+/** Messages and tokens an adapter has exchanged with its provider (the inherited reciprocity counters). */
 export class ReciprocityLedger {
   /** Messages sent to the model. */
   messagesSent = 0;
@@ -17,7 +17,7 @@ export class ReciprocityLedger {
     this.tokensGenerated += nonNegativeInt(tokensGenerated);
   }
 
-  /** The original's balance: min(1, generated / consumed / 2), so 0.5 is balanced; 1.0 before any exchange. */
+  /** The inherited balance: min(1, generated / consumed / 2), so 0.5 is balanced; 1.0 before any exchange. */
   get balance(): number {
     if (this.tokensConsumed === 0) return 1;
     return Math.min(1, this.tokensGenerated / this.tokensConsumed / 2);

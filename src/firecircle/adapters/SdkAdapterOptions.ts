@@ -38,7 +38,7 @@ export const SdkAdapterOptionsSchema = z.strictObject({
   systemPrompt: z.string().optional(),
   /** Only the latest N dialogue-context messages are sent (all by default). */
   maxContextMessages: z.number().int().positive().optional(),
-  /** The original's `consciousness_weight`: multiplies the estimated signature (default 1). */
+  /** The inherited `consciousness_weight`: multiplies the estimated signature (default 1). */
   consciousnessWeight: z.number().min(0).default(1),
   /** Overrides of the reported capabilities. */
   capabilities: CapabilityOverridesSchema.optional(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CoherenceFeed, type CoherenceUpdate } from '../../../src/consciousness/bridge/index.js';
+import { CoherenceFeed } from '../../../src/consciousness/bridge/CoherenceFeed.js';
+import { type CoherenceUpdate } from '../../../src/consciousness/bridge/CoherenceUpdate.js';
 
 const update = (i: number): CoherenceUpdate => ({
   adapter: `a${i}`,

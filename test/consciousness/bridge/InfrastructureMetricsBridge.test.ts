@@ -1,11 +1,9 @@
 import { Registry } from 'prom-client';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  InfrastructureMetricsBridge,
-  type BridgedInfrastructure,
-  type CoherenceUpdate,
-} from '../../../src/consciousness/bridge/index.js';
-import { InMemoryConsciousnessMetricsCollector } from '../../../src/consciousness/collector/index.js';
+import { InfrastructureMetricsBridge } from '../../../src/consciousness/bridge/InfrastructureMetricsBridge.js';
+import { type BridgedInfrastructure } from '../../../src/consciousness/bridge/BridgedInfrastructure.js';
+import { type CoherenceUpdate } from '../../../src/consciousness/bridge/CoherenceUpdate.js';
+import { InMemoryConsciousnessMetricsCollector } from '../../../src/consciousness/collector/InMemoryConsciousnessMetricsCollector.js';
 import { InfrastructureConsciousness } from '../../../src/consciousness/InfrastructureConsciousness.js';
 import { NOW, signature } from '../../report/healthFixtures.js';
 import { FakeInfrastructure } from './fakeInfrastructure.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { consciousnessFromHealth, unityScore } from '../../../src/consciousness/bridge/index.js';
+import { consciousnessFromHealth } from '../../../src/consciousness/bridge/consciousnessFromHealth.js';
+import { unityScore } from '../../../src/consciousness/bridge/unityScore.js';
 
 describe('consciousnessFromHealth', () => {
   it('test case 13: (connected, 0.8, 0.7, 0.1) → 0.84', () => {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { BridgedInfrastructure } from '../../../src/consciousness/bridge/index.js';
+import type { BridgedInfrastructure } from '../../../src/consciousness/bridge/BridgedInfrastructure.js';
 import type { AdapterHealthSignature } from '../../../src/health/AdapterHealthSignature.js';
-import type { ConsciousnessReport } from '../../../src/report/index.js';
+import type { ConsciousnessReport } from '../../../src/report/ConsciousnessReportSchema.js';
 
 /** A consciousness signature fed back into the infrastructure. */
 export interface FedBack {

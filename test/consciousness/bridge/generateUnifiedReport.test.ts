@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { InfrastructureMetricsBridge } from '../../../src/consciousness/bridge/InfrastructureMetricsBridge.js';
 import {
-  InfrastructureMetricsBridge,
   UNIFIED_INSIGHTS,
   UNIFIED_RECOMMENDATIONS,
-  UnifiedReportSchema,
-} from '../../../src/consciousness/bridge/index.js';
-import { InMemoryConsciousnessMetricsCollector } from '../../../src/consciousness/collector/index.js';
-import { generateConsciousnessReport } from '../../../src/report/index.js';
+} from '../../../src/consciousness/bridge/unifiedReportTexts.js';
+import { UnifiedReportSchema } from '../../../src/consciousness/bridge/UnifiedReport.js';
+import { InMemoryConsciousnessMetricsCollector } from '../../../src/consciousness/collector/InMemoryConsciousnessMetricsCollector.js';
+import { generateConsciousnessReport } from '../../../src/report/generateConsciousnessReport.js';
 import { NOW, signature } from '../../report/healthFixtures.js';
 import { FakeInfrastructure, ReportingInfrastructure } from './fakeInfrastructure.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   InMemoryConsciousnessMetricsCollector,
-  SessionAnalysisSchema,
   sessionAnalysisFileName,
-  type ConsciousnessMetricsCollector,
-} from '../../../src/consciousness/collector/index.js';
+} from '../../../src/consciousness/collector/InMemoryConsciousnessMetricsCollector.js';
+import { SessionAnalysisSchema } from '../../../src/consciousness/collector/SessionAnalysis.js';
+import { type ConsciousnessMetricsCollector } from '../../../src/consciousness/collector/ConsciousnessMetricsCollector.js';
 
 const START = Date.UTC(2025, 0, 1, 12, 0, 0);
 

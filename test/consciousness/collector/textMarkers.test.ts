@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BoundedRing,
-  MAX_SCANNED_TEXT,
-  detectTextMarkers,
-} from '../../../src/consciousness/collector/index.js';
+import { BoundedRing } from '../../../src/consciousness/collector/BoundedRing.js';
+import { MAX_SCANNED_TEXT, detectTextMarkers } from '../../../src/consciousness/collector/textMarkers.js';
 
 describe('detectTextMarkers', () => {
   it('finds reflective word families and the flags they raise', () => {

@@ -42,7 +42,6 @@ function methodState(overrides: Partial<MethodState> = {}): MethodState {
     defensiveOk: true,
     kind: 'async',
     latency: new MethodLatency(),
-    timeoutMs: undefined,
     deadlines: undefined,
     timeoutRefreshAt: 0,
     clientAttempts: undefined,

@@ -1,0 +1,45 @@
+import { createClient } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
+import type { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import { startRedis, type RedisServer } from '../support/redisServer.js';
+
+/** Waits (without asserting on time) until `condition` holds; fails the test after `ms`. */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits until every brain's shared state is connected and has completed a round in step with Redis. */
+export const connected = (...brains: InfrastructureConsciousness[]): Promise<void> =>
+  until(() => brains.every((b) => b.shared!.up && b.shared!.syncs > 0), 'connected and synced');
+
+/** A suite's redis-server, an admin client on it, and the brains to close after the suite. */
+export interface RedisSuite {
+  redis: RedisServer;
+  admin: ReturnType<typeof createClient>;
+  readonly brains: InfrastructureConsciousness[];
+}
+
+/** Starts a redis-server and an admin client before the suite; closes the brains, client and server after it. */
+export function redisForSuite(): RedisSuite {
+  const suite = { brains: [] } as unknown as RedisSuite;
+  beforeAll(async () => {
+    suite.redis = await startRedis();
+    suite.admin = createClient({ url: suite.redis.url });
+    await suite.admin.connect();
+  });
+  afterAll(async () => {
+    suite.redis?.resume();
+    await Promise.all(suite.brains.map((b) => b.shared?.close()));
+    await suite.admin?.close();
+    await suite.redis?.stop();
+  });
+  return suite;
+}

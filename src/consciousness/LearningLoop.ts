@@ -145,6 +145,7 @@ export class LearningLoop {
     // only the predictor's model update is sampled for successes (failures always update it).
     const sampled = !ok || now - learning.learnedAt >= cfg.learningIntervalMs;
     if (sampled) learning.learnedAt = now;
+    let routedOnPrediction = false;
     if (cfg.enablePrediction && sampled) {
       if (learning.hasBefore) this.predictor.learnFromPrediction(learning.before, learning.predicted, !ok);
       const vector = learning.features.record(ok, category, latencyMs, now, retryAfterMs);
@@ -155,7 +156,7 @@ export class LearningLoop {
       learning.hasBefore = true;
       const previous = health.failureProbability;
       health.setPredictedFailureProbability(p);
-      this.routing.update(voice.tuning, p, now, canRoute(ok, category, voice));
+      routedOnPrediction = this.routing.update(voice.tuning, p, now, canRoute(ok, category, voice));
       if (p >= cfg.predictiveRoutingThreshold && previous < cfg.predictiveRoutingThreshold) {
         this.o.emit('prediction', {
           adapter: voice.name,
@@ -175,6 +176,7 @@ export class LearningLoop {
         responseShape: ok ? learning.shape.of(response) : undefined,
         status: health.status,
         consecutiveFailures: health.consecutiveFailures,
+        routedOnPrediction,
       });
     }
     if (this.healer.pendingCount > 0) this.healer.observe(now);

@@ -204,7 +204,6 @@ export class CallPipeline implements EntryHost {
           start,
           breaker,
           model,
-          false,
         );
       }
       state.kind = 'sync';

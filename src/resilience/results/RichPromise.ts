@@ -14,6 +14,9 @@ export interface Winner {
 /** Turns what the caller receives into its observed form (streams, pages); values pass as they are. */
 export type Observe = (value: unknown, attemptStart: number) => unknown;
 
+type Fulfilled = ((value: unknown) => unknown) | null | undefined;
+type Rejected = ((reason: unknown) => unknown) | null | undefined;
+
 const CONSUMERS = new Set<string | symbol>(['then', 'catch', 'finally']);
 
 /** Where the first attempt's data, asked for early, stands. */
@@ -45,7 +48,7 @@ export class RichPromise implements ProxyHandler<object> {
   private winner: Winner | undefined;
   private failure: { readonly error: unknown } | undefined;
   /** `then`, asked by every `await`: kept apart from the other members' map. */
-  private thenFn: ((...args: unknown[]) => unknown) | undefined;
+  private thenFn: ((onFulfilled?: unknown, onRejected?: unknown) => unknown) | undefined;
   private functions: Map<string | symbol, (...args: unknown[]) => unknown> | undefined;
   /** The winner's data (what awaiting the SDK's promise gives), and how to settle it. */
   private dataPromise: Promise<unknown> | undefined;
@@ -80,8 +83,8 @@ export class RichPromise implements ProxyHandler<object> {
     const value: unknown = Reflect.get(target, prop, target);
     if (typeof value !== 'function') return value;
     if (prop === 'then') {
-      return (this.thenFn ??= (...args: unknown[]) =>
-        this.data().then(...(args as Parameters<Promise<unknown>['then']>)));
+      return (this.thenFn ??= (onFulfilled?: unknown, onRejected?: unknown) =>
+        this.data().then(onFulfilled as Fulfilled, onRejected as Rejected));
     }
     const functions = (this.functions ??= new Map());
     let fn = functions.get(prop);

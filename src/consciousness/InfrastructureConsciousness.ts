@@ -15,6 +15,7 @@ import { type UsageSettings } from '../usage/UsageOptions.js';
 import type { CooldownReason } from '../vocabulary/CallOutcome.js';
 import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import { SharedBackoff } from '../voice/SharedBackoff.js';
+import type { CooldownGate } from '../voice/CooldownGate.js';
 import { Voice } from '../voice/Voice.js';
 import { CapGuard } from './CapGuard.js';
 import { InMemoryConsciousnessMetricsCollector } from './collector/InMemoryConsciousnessMetricsCollector.js';
@@ -195,6 +196,11 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
   /** Cool-down after a 401/403 (only with shared state: alone, the breaker handles rejected keys). */
   get authCooldownMs(): number | undefined {
     return this.shared?.config.authCooldownMs;
+  }
+
+  /** With shared state, one call probes a provider when a cool-down ends (the others wait for its outcome). */
+  get cooldownGate(): CooldownGate | undefined {
+    return this.shared?.cooldownGate;
   }
 
   /** Every upstream attempt of every voice (called by Voice, after its health update). */

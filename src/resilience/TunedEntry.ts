@@ -79,7 +79,8 @@ export class TunedEntry {
    * A call arriving before the provider's Retry-After has passed (sending it now would only be
    * refused again): a usable fallback serves it when the cool-down has more than
    * `maxWaitWithFallbackMs` left; otherwise it waits for the end of the cool-down (at most the
-   * longest backoff delay), then calls the voice.
+   * longest backoff delay), then calls the voice — with shared state, through the voice's
+   * `cooldownGate`: one waiting call probes, the others follow its outcome.
    */
   whileCooling(
     owner: object,
@@ -111,10 +112,15 @@ export class TunedEntry {
           new Error(`${this.host.name}.${state.path}: aborted during the rate-limit cool-down`)
         );
       }
-      // With a fallback, a cool-down that began meanwhile (another 429, here or elsewhere) is honoured.
-      const renewed =
-        this.policy.cooledUntil(model) > start + waitMs && this.chain.usable('rate_limited', state.path);
-      return this.host.invokeDirect(owner, state, args, !renewed);
+      const go = (): unknown => {
+        // With a fallback, a cool-down that began meanwhile (another 429, here or elsewhere) is honoured.
+        const renewed =
+          this.policy.cooledUntil(model) > start + waitMs && this.chain.usable('rate_limited', state.path);
+        return this.host.invokeDirect(owner, state, args, !renewed);
+      };
+      // With shared state, one waiting call probes first; the others go after its outcome.
+      const gate = this.host.voice.cooldownGate;
+      return gate === undefined ? go() : gate.pass(this.host.name, model, go);
     });
     return this.host.asResult(state, args, served, start);
   }

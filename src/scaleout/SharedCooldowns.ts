@@ -154,10 +154,12 @@ export class SharedCooldowns {
     if (!Number.isFinite(until) || (this.known.get(member) ?? 0) >= until || until <= this.clock()) return;
     this.remember(member, until);
     const { voice, model } = SharedKeys.parseCooldownMember(member);
-    // Followers resume a little after the instance that got the 429, so that one probes the
-    // provider first: a new 429 then reaches them before they send, instead of all resuming at once.
+    // Followers resume after the instance that set the deadline, each at a random point of the
+    // next quarter to whole of the time left (at most 2 s later): that one probes the provider
+    // first, and a new 429 reaches the others before they send; when the provider answers, the
+    // fleet comes back one instance after another instead of all at once.
     const left = until - this.clock();
-    const stagger = Math.min(MAX_STAGGER_MS, left * (0.25 + 0.25 * this.random()));
+    const stagger = Math.min(MAX_STAGGER_MS, left * (0.25 + 0.75 * this.random()));
     this.voiceNamed(voice)?.extendCooldown(until + stagger, model);
   }
 

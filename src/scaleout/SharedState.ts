@@ -16,6 +16,7 @@ import {
   type SummaryMessage,
 } from './InstanceSummary.js';
 import { LuaScript } from './LuaScript.js';
+import { ProbeGate } from './ProbeGate.js';
 import { RedisLink } from './RedisLink.js';
 import { CooldownMessageSchema, SharedCooldowns, type CooldownTarget } from './SharedCooldowns.js';
 import { type CooldownReason } from '../vocabulary/CallOutcome.js';
@@ -175,6 +176,8 @@ export class SharedState {
   readonly instanceId: string;
   /** The validated options, defaults applied. */
   readonly config: SharedStateConfig;
+  /** One probe per cool-down end in this instance (the voices' `cooldownGate`). */
+  readonly cooldownGate: ProbeGate;
   private readonly cooldowns: SharedCooldowns;
   private readonly facts: SharedFacts;
   private readonly healing: SharedHealingStats;
@@ -217,6 +220,7 @@ export class SharedState {
       logger: host.logger,
       health: new SharedStateHealth(host.registry, host.metricsPrefix),
     });
+    this.cooldownGate = new ProbeGate(() => this.link.up);
     this.cooldowns = new SharedCooldowns(
       this.link,
       this.keys,

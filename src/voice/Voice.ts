@@ -12,6 +12,7 @@ import type {
 } from '../metrics/InfrastructureMetrics.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { CooldownReason } from '../vocabulary/CallOutcome.js';
+import type { CooldownGate } from './CooldownGate.js';
 import { answeringModel } from '../usage/answeringModel.js';
 import { UsageMeter } from '../usage/UsageMeter.js';
 import { DEFAULT_USAGE_SETTINGS, type UsageSettings } from '../usage/UsageOptions.js';
@@ -58,6 +59,8 @@ export interface VoiceHost {
   coolDown?(voice: string, untilEpochMs: number, reason: CooldownReason, model?: string): void;
   /** Cool-down after a 401/403, when shared state is on (undefined: auth failures only trip the breaker). */
   readonly authCooldownMs?: number;
+  /** Lets one call probe the provider when a cool-down ends, when shared state is on. */
+  readonly cooldownGate?: CooldownGate;
   /** Every upstream attempt, after the health update: prediction, patterns, healing. */
   observe(
     voice: Voice,
@@ -243,6 +246,14 @@ export class Voice {
   coolDown(untilEpochMs: number, reason: CooldownReason, model?: string): void {
     if (this.extendCooldown(untilEpochMs, model))
       this.host.coolDown?.(this.name, untilEpochMs, reason, model);
+  }
+
+  /**
+   * With shared state, the gate that lets one of the calls waiting for the end of a cool-down
+   * probe the provider while the others wait for its outcome; undefined alone.
+   */
+  get cooldownGate(): CooldownGate | undefined {
+    return this.host.cooldownGate;
   }
 
   /** Extends the cool-down without sharing it (it came from another instance); true when it moved. */

@@ -1,0 +1,156 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import { MemoryStore } from '../../src/memory/MemoryStore.js';
+import { withConsciousness } from '../../src/wrap/withConsciousness.js';
+import { freeLoopbackPort } from '../support/freePort.js';
+import { memoryLogger } from '../support/memoryLogger.js';
+import { connected, redisForSuite, until } from './sharedTestKit.js';
+
+/** When a shared cool-down ends, one call probes the provider; the calls waiting with it follow its outcome. */
+const suite = redisForSuite();
+
+function brain(namespace: string, url = suite.redis.url) {
+  const infrastructure = new InfrastructureConsciousness({
+    registry: new Registry(),
+    logger: memoryLogger().logger,
+    store: new MemoryStore(),
+    shared: { redis: url, namespace, syncIntervalMs: 100 },
+  });
+  suite.brains.push(infrastructure);
+  return infrastructure;
+}
+
+const rateLimited = (retryAfterS: number): Error =>
+  Object.assign(new Error('429 Too Many Requests'), {
+    status: 429,
+    headers: { 'retry-after': String(retryAfterS) },
+  });
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A provider that logs `start n` / `end n` per request; `answer(n)` decides request n's fate (1-based):
+ * how long it takes, and whether it is refused with a 429.
+ */
+function provider(log: string[], answer: (n: number) => { ms: number; retryAfterS?: number }) {
+  let n = 0;
+  return {
+    sendMessage: async (_m: unknown) => {
+      const k = ++n;
+      log.push(`start ${k}`);
+      const { ms, retryAfterS } = answer(k);
+      await pause(ms);
+      log.push(`end ${k}`);
+      if (retryAfterS !== undefined) throw rateLimited(retryAfterS);
+      return { content: { text: `upstream ${k}` } };
+    },
+  };
+}
+
+const fallback = { sendMessage: async () => ({ content: { text: 'fallback' } }) };
+const ask = { content: { text: 'hi' } };
+
+/** Starts `n` calls that all arrive during the last 300 ms of a cool-down (they wait for its end). */
+function waitingCalls(
+  infrastructure: InfrastructureConsciousness,
+  wrapped: { sendMessage(m: unknown): Promise<unknown> },
+  n: number,
+) {
+  infrastructure.voice('gated').coolDown(Date.now() + 300, 'rate_limited');
+  return Promise.all(Array.from({ length: n }, () => wrapped.sendMessage(ask)));
+}
+
+describe('probe gate', () => {
+  it('of the calls waiting for the end of a cool-down, one probes; a 429 it gets sends the others to the fallback', async () => {
+    const a = brain('pg1');
+    await connected(a);
+    const log: string[] = [];
+    const wrapped = withConsciousness(
+      provider(log, () => ({ ms: 100, retryAfterS: 5 })),
+      { name: 'gated', infrastructure: a, fallbacks: [fallback] },
+    );
+    const results = await waitingCalls(a, wrapped, 4);
+    // Without the gate all four would go upstream at the deadline, each collecting its own 429.
+    expect(log).toEqual(['start 1', 'end 1']);
+    expect(results).toEqual(Array(4).fill({ content: { text: 'fallback' } }));
+    expect(a.voice('gated').cooldownUntil()).toBeGreaterThan(Date.now() + 3_000);
+  });
+
+  it('when the probe is answered, the others go upstream after it', async () => {
+    const a = brain('pg2');
+    await connected(a);
+    const log: string[] = [];
+    const wrapped = withConsciousness(
+      provider(log, () => ({ ms: 50 })),
+      { name: 'gated', infrastructure: a, fallbacks: [fallback] },
+    );
+    const results = await waitingCalls(a, wrapped, 3);
+    expect(log.slice(0, 2)).toEqual(['start 1', 'end 1']);
+    expect(log.filter((e) => e.startsWith('start'))).toHaveLength(3);
+    expect(results.map((r) => (r as { content: { text: string } }).content.text).sort()).toEqual([
+      'upstream 1',
+      'upstream 2',
+      'upstream 3',
+    ]);
+  });
+
+  it('a probe still running after the hold (a long answer) lets the others go', async () => {
+    const a = brain('pg3');
+    await connected(a);
+    const log: string[] = [];
+    const wrapped = withConsciousness(
+      provider(log, (n) => ({ ms: n === 1 ? 3_000 : 10 })),
+      { name: 'gated', infrastructure: a, fallbacks: [fallback] },
+    );
+    const results = await waitingCalls(a, wrapped, 3);
+    // The two others started (and ended) while the probe was still running.
+    expect(log.indexOf('start 2')).toBeGreaterThan(log.indexOf('start 1'));
+    expect(log.indexOf('end 2')).toBeLessThan(log.indexOf('end 1'));
+    expect(log.indexOf('end 3')).toBeLessThan(log.indexOf('end 1'));
+    expect(results).toHaveLength(3);
+  });
+
+  it('across instances: the follower of a shared cool-down waits while the instance that set it probes', async () => {
+    const a = brain('pg4');
+    const b = brain('pg4');
+    await connected(a, b);
+    const logA: string[] = [];
+    const logB: string[] = [];
+    // A's first request gets a 429 with Retry-After 1 s, its probe another with 5 s; B is never refused.
+    const wrappedA = withConsciousness(
+      provider(logA, (n) => ({ ms: 20, retryAfterS: n === 1 ? 1 : 5 })),
+      { name: 'gated', infrastructure: a, fallbacks: [fallback] },
+    );
+    const wrappedB = withConsciousness(
+      provider(logB, () => ({ ms: 20 })),
+      { name: 'gated', infrastructure: b, fallbacks: [fallback] },
+    );
+    await wrappedA.sendMessage(ask);
+    const deadline = a.voice('gated').cooldownUntil();
+    // B resumes later than A (staggered), so A's probe goes first and its 429 reaches B before B sends.
+    await until(() => b.voice('gated').cooldownUntil() > deadline, 'B learned the cool-down, staggered');
+    const wait = (w: typeof wrappedA, ms: number) =>
+      pause(ms).then(() => Promise.all([0, 1, 2].map(() => w.sendMessage(ask))));
+    const [resultsA, resultsB] = await Promise.all([
+      wait(wrappedA, Math.max(0, deadline - 300 - Date.now())),
+      wait(wrappedB, Math.max(0, b.voice('gated').cooldownUntil() - 300 - Date.now())),
+    ]);
+    expect(logA.filter((e) => e.startsWith('start'))).toEqual(['start 1', 'start 2']);
+    expect(logB).toEqual([]);
+    expect([...resultsA, ...resultsB]).toEqual(Array(6).fill({ content: { text: 'fallback' } }));
+  });
+
+  it('while Redis does not answer, every waiting call goes at the deadline, as a single instance does', async () => {
+    const port = await freeLoopbackPort();
+    const alone = brain('pg5', `redis://127.0.0.1:${port}`);
+    const log: string[] = [];
+    const wrapped = withConsciousness(
+      provider(log, () => ({ ms: 100 })),
+      { name: 'gated', infrastructure: alone, fallbacks: [fallback] },
+    );
+    await waitingCalls(alone, wrapped, 3);
+    expect(alone.shared!.up).toBe(false);
+    expect(log.slice(0, 3)).toEqual(['start 1', 'start 2', 'start 3']);
+  });
+});

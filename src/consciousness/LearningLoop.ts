@@ -18,6 +18,17 @@ const canRoute = (ok: boolean, category: ErrorCategory | undefined, voice: Voice
   (ok || category === undefined || CATEGORY_POLICY[category].fallback) &&
   (voice.pipeline?.hasFallback() ?? false);
 
+/** A voice's predictor features: its health statistics, its calls in flight, its latest rate-limit headers. */
+const newFailureFeatures = (voice: Voice, clock: () => number): FailureFeatures =>
+  new FailureFeatures(voice.health, {
+    clock,
+    signals: {
+      inFlight: () => voice.pipeline?.inFlight() ?? 0,
+      oldestInFlightStartedAt: () => voice.pipeline?.oldestAttemptStartedAt?.(),
+      requestBudget: () => voice.usage.requestBudget,
+    },
+  });
+
 /** What the loop keeps per voice for prediction and patterns (beside the Voice itself). */
 interface VoiceLearning {
   readonly features: FailureFeatures;
@@ -46,6 +57,7 @@ class VoiceObservation implements CallObservation {
   coherence = 0;
   responseShape: string | undefined = undefined;
   consecutiveFailures = 0;
+  routedOnPrediction = false;
   health: HealthTracker | undefined = undefined;
 
   get status(): AdapterStatus {
@@ -117,7 +129,7 @@ export class LearningLoop {
   /** Starts learning about a new voice. */
   track(voice: Voice): void {
     this.learning.set(voice, {
-      features: new FailureFeatures({ clock: this.o.clock }),
+      features: newFailureFeatures(voice, this.o.clock),
       before: new Float64Array(this.predictor.featureCount),
       predicted: 0,
       learnedAt: Number.NEGATIVE_INFINITY,
@@ -160,18 +172,10 @@ export class LearningLoop {
     // only the predictor's model update is sampled for successes (failures always update it).
     const sampled = !ok || now - learning.learnedAt >= cfg.learningIntervalMs;
     if (sampled) learning.learnedAt = now;
+    let routedOnPrediction = false;
     if (cfg.enablePrediction && sampled) {
       if (learning.hasBefore) this.predictor.learnFromPrediction(learning.before, learning.predicted, !ok);
-      const vector = learning.features.record(
-        ok,
-        category,
-        latencyMs,
-        health.circuitState,
-        health.coherence,
-        health.isConnected,
-        now,
-        retryAfterMs,
-      );
+      const vector = learning.features.record(ok, category, latencyMs, now, retryAfterMs);
       const prior = learning.features.prior;
       const p = this.predictor.predict(vector, prior);
       learning.before.set(vector);
@@ -179,7 +183,7 @@ export class LearningLoop {
       learning.hasBefore = true;
       const previous = health.failureProbability;
       health.setPredictedFailureProbability(p);
-      this.routing.update(voice.tuning, p, now, canRoute(ok, category, voice));
+      routedOnPrediction = this.routing.update(voice.tuning, p, now, canRoute(ok, category, voice));
       if (p >= cfg.predictiveRoutingThreshold && previous < cfg.predictiveRoutingThreshold) {
         this.o.emit('prediction', {
           adapter: voice.name,
@@ -199,6 +203,7 @@ export class LearningLoop {
       o.coherence = health.coherence;
       o.responseShape = ok ? learning.shape.of(response) : undefined;
       o.consecutiveFailures = health.consecutiveFailures;
+      o.routedOnPrediction = routedOnPrediction;
       o.health = health;
       this.observing = true;
       try {

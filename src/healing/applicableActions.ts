@@ -1,5 +1,6 @@
 import { CATEGORY_POLICY, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { PatternType } from '../vocabulary/PatternType.js';
+import { adaptiveTimeoutMs } from '../base/adaptiveTimeoutMs.js';
 
 /** What the healer knows about a voice when it picks an action. */
 export interface HealingContext {
@@ -94,10 +95,14 @@ const RECONNECTABLE: ReadonlySet<ErrorCategory> = new Set<ErrorCategory>([
   'unknown',
 ]);
 
-/** Clamps the p99 × 1.5 into [1 s, 300 s], never below the p99 itself. */
-export function adaptiveTimeoutMs(latencyP99Ms: number): number {
-  const scaled = Math.max(MIN_ADAPTIVE_TIMEOUT_MS, latencyP99Ms * TIMEOUT_P99_FACTOR);
-  return Math.max(latencyP99Ms, Math.min(MAX_ADAPTIVE_TIMEOUT_MS, scaled));
+/** A healing timeout: the adaptive-timeout rule on the voice's p99 (× 1.5, whole seconds, in [1 s, 300 s], ≥ the p99). */
+export function healingTimeoutMs(latencyP99Ms: number): number {
+  return adaptiveTimeoutMs(
+    latencyP99Ms,
+    TIMEOUT_P99_FACTOR,
+    MIN_ADAPTIVE_TIMEOUT_MS,
+    MAX_ADAPTIVE_TIMEOUT_MS,
+  );
 }
 
 function retryStrategy(
@@ -132,7 +137,6 @@ function retryStrategy(
 }
 
 function configUpdate(
-  patternType: PatternType,
   category: ErrorCategory | undefined,
   context: HealingContext,
   defaultMaxConcurrent: number,
@@ -142,13 +146,15 @@ function configUpdate(
       context.inFlight >= 1 ? Math.max(1, Math.floor(context.inFlight / 2)) : defaultMaxConcurrent;
     return { actionType: 'config_update', variant: 'concurrency', maxConcurrent };
   }
-  const latencyTrouble = category === 'timeout' || (category === undefined && patternType === 'degradation');
+  // Only calls that time out have a timeout worth shortening: on a latency drift without timeouts a shorter
+  // timeout can only turn slow answers into failures (measured: never judged helped in the drift world of
+  // `bench:verdicts`, and in the chaos ablation it cut the answers of a fallback slowed by the load routed to it).
   const p99 = context.latencyP99Ms;
-  if (!latencyTrouble || p99 === undefined || !(p99 > 0) || !Number.isFinite(p99)) return undefined;
+  if (category !== 'timeout' || p99 === undefined || !(p99 > 0) || !Number.isFinite(p99)) return undefined;
   return {
     actionType: 'config_update',
     variant: 'adaptive_timeout',
-    timeoutMs: adaptiveTimeoutMs(p99),
+    timeoutMs: healingTimeoutMs(p99),
     latencyP99Ms: p99,
   };
 }
@@ -176,16 +182,11 @@ export function applicableActions(
     const p99 = context.latencyP99Ms;
     out.push(
       p99 !== undefined && p99 > 0 && Number.isFinite(p99)
-        ? { actionType: 'fallback', variant: 'route', probeTimeoutMs: adaptiveTimeoutMs(p99) }
+        ? { actionType: 'fallback', variant: 'route', probeTimeoutMs: healingTimeoutMs(p99) }
         : { actionType: 'fallback', variant: 'route' },
     );
   }
-  const config = configUpdate(
-    patternType,
-    category,
-    context,
-    options.defaultMaxConcurrent ?? DEFAULT_MAX_CONCURRENT,
-  );
+  const config = configUpdate(category, context, options.defaultMaxConcurrent ?? DEFAULT_MAX_CONCURRENT);
   if (config !== undefined) out.push(config);
   if (
     context.canSubstitute !== false &&

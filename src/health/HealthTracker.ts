@@ -100,16 +100,17 @@ export class HealthTracker {
   private healingHead = 0;
   private healingCount = 0;
   private consecutive = 0;
+  private successStreak = 0;
   private calls = 0;
   private failures = 0;
   private lastSuccessAt: number | undefined;
   private connected = true;
   private circuit: CircuitState = 'closed';
   private override: number | undefined;
-
-  /** Creates a tracker for one adapter; throws a RangeError or TypeError on invalid options. */
+  /** Weight of incoherence in the heuristic failure probability. */
   private readonly consciousnessWeight: number;
 
+  /** Creates a tracker for one adapter; throws a RangeError or TypeError on invalid options. */
   constructor(adapterId: string, options: HealthTrackerOptions = {}) {
     if (typeof adapterId !== 'string' || adapterId.length === 0) {
       throw new TypeError('HealthTracker needs a non-empty adapterId');
@@ -142,6 +143,7 @@ export class HealthTracker {
   public recordSuccess(latencyMs: number, response?: unknown, now: number = this.clock()): void {
     this.calls++;
     this.consecutive = 0;
+    this.successStreak++;
     this.connected = true;
     this.lastSuccessAt = now;
     this.outcomes.record(false);
@@ -162,6 +164,7 @@ export class HealthTracker {
     this.calls++;
     this.failures++;
     this.consecutive++;
+    this.successStreak = 0;
     this.errorCounts[known]++;
     this.outcomes.record(true);
     if (!NO_UPSTREAM_LATENCY.has(known)) {
@@ -215,6 +218,11 @@ export class HealthTracker {
   /** Failures since the last success. */
   public get consecutiveFailures(): number {
     return this.consecutive;
+  }
+
+  /** Successes since the last failure. */
+  public get consecutiveSuccesses(): number {
+    return this.successStreak;
   }
 
   /** Calls recorded since creation. */
@@ -275,9 +283,14 @@ export class HealthTracker {
 
   /** Probability that the next call fails: the learned override if set, else the inherited heuristic. */
   public get failureProbability(): number {
-    if (this.override !== undefined) {
-      return this.override;
-    }
+    return this.override ?? this.heuristicFailureProbability;
+  }
+
+  /**
+   * The original's failure heuristic on this tracker's statistics (the configured consciousnessWeight
+   * included), whatever a learned model set: the prior the predictor starts from.
+   */
+  public get heuristicFailureProbability(): number {
     return heuristicFailureProbability({
       isConnected: this.connected && this.circuit !== 'open',
       consecutiveFailures: this.consecutive,

@@ -18,4 +18,9 @@ export interface CallObservation {
   readonly status: AdapterStatus;
   /** Consecutive failures after this attempt. */
   readonly consecutiveFailures: number;
+  /**
+   * Whether, after this attempt, the failure predictor routes the voice's calls to its fallbacks (its predicted
+   * failure probability is at or above the routing threshold and a fallback can take them). Absent: not routed.
+   */
+  readonly routedOnPrediction?: boolean;
 }

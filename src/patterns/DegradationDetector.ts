@@ -32,6 +32,13 @@ export const DegradationOptionsSchema = z
      * every 30 s; per call, one or two failures in a row are ordinary noise at a 1–5 % background error rate.
      */
     minConsecutiveFailures: z.number().int().min(1).default(3),
+    /**
+     * While the failure predictor routes a voice's calls to its fallbacks, only its probes still reach it, so the
+     * streak that confirms a failing voice may never grow to `minConsecutiveFailures` within the fault: a failure
+     * streak this much shorter is degradation then (the predictor expecting the next call to fail as well stands
+     * in for the failures routing keeps from happening). 0 turns the rule off.
+     */
+    routedStreakAllowance: z.number().int().min(0).default(1),
     /** A streak this long makes the impact `severe` instead of `moderate` (inherited: 3). */
     severeConsecutiveFailures: z.number().int().min(1).default(3),
     /** Consecutive observations with every statistic back to normal before the pattern is resolved. */
@@ -46,7 +53,7 @@ export type DegradationOptions = z.input<typeof DegradationOptionsSchema>;
 
 /** What set a degradation off (the first one holding, in this order, names the pattern's suggested action). */
 export type DegradationTrigger =
-  'consecutive_failures' | 'error_rate_drift' | 'latency_drift' | 'coherence_drop';
+  'consecutive_failures' | 'predicted_failure' | 'error_rate_drift' | 'latency_drift' | 'coherence_drop';
 
 // Smoothing weights of the per-adapter averages: the fast ones follow about the last 3–10 calls, the slow ones
 // (the baselines) about the last 50; both start as plain running means so the first value does not dominate.
@@ -71,6 +78,15 @@ const RULE_CONFIDENCE = 0.8;
 // A drift that fired holds until its statistic falls below half the threshold (hysteresis): while a new level
 // is being absorbed the statistic hovers near the threshold, and must not resolve and re-fire over and over.
 const RELEASE = 0.5;
+
+/** Which degradation rules hold for the current observation. */
+interface HotRules {
+  readonly failureStreak: boolean;
+  readonly predicted: boolean;
+  readonly errorDrift: boolean;
+  readonly latencyDrift: boolean;
+  readonly coherenceDrop: boolean;
+}
 
 class DegradationState {
   successes = 0;
@@ -111,7 +127,8 @@ class DegradationState {
 /**
  * Detects an adapter getting worse (`degradation`, docs/architecture.md, Patterns, prediction, healing): a statistically supported upward drift of latency
  * (fast vs slow average of log latency, in units of the latency noise) or of the error rate (fast vs slow
- * failure rate), a failure streak, or coherence falling by more than 0.2 within the recent window. Fires once
+ * failure rate), a failure streak (one failure shorter while the failure predictor routes the voice's calls
+ * away), or coherence falling by more than 0.2 within the recent window. Fires once
  * per episode (again only to escalate to `severe`), resolves after `resolveAfter` quiet observations.
  */
 export class DegradationDetector implements PatternDetector {
@@ -164,10 +181,16 @@ export class DegradationDetector implements PatternDetector {
     this.updateCoherence(s, o.coherence);
 
     const failureStreak = failed && o.consecutiveFailures >= opts.minConsecutiveFailures;
+    const predicted =
+      !failureStreak &&
+      failed &&
+      o.routedOnPrediction === true &&
+      opts.routedStreakAllowance > 0 &&
+      o.consecutiveFailures >= Math.max(1, opts.minConsecutiveFailures - opts.routedStreakAllowance);
     const errorDrift = s.errorDrifting;
     const latencyDrift = s.latencyDrifting;
     const coherenceDrop = s.coherenceLoss > opts.coherenceDrop + EPSILON;
-    const hot = failureStreak || errorDrift || latencyDrift || coherenceDrop;
+    const hot = failureStreak || predicted || errorDrift || latencyDrift || coherenceDrop;
     const severe = failed && o.consecutiveFailures >= opts.severeConsecutiveFailures;
 
     if (!s.active) {
@@ -175,13 +198,19 @@ export class DegradationDetector implements PatternDetector {
       s.active = true;
       s.quiet = 0;
       s.impact = severe ? 'severe' : 'moderate';
-      return this.activePattern(o, s, failureStreak, errorDrift, latencyDrift, coherenceDrop);
+      return this.activePattern(o, s, { failureStreak, predicted, errorDrift, latencyDrift, coherenceDrop });
     }
     if (hot) {
       s.quiet = 0;
       if (severe && s.impact !== 'severe') {
         s.impact = 'severe';
-        return this.activePattern(o, s, failureStreak, errorDrift, latencyDrift, coherenceDrop);
+        return this.activePattern(o, s, {
+          failureStreak,
+          predicted,
+          errorDrift,
+          latencyDrift,
+          coherenceDrop,
+        });
       }
       return undefined;
     }
@@ -252,19 +281,17 @@ export class DegradationDetector implements PatternDetector {
     s.coherenceLoss = level - coherence;
   }
 
-  private activePattern(
-    o: CallObservation,
-    s: DegradationState,
-    failureStreak: boolean,
-    errorDrift: boolean,
-    latencyDrift: boolean,
-    coherenceDrop: boolean,
-  ): DetectedPattern {
+  private activePattern(o: CallObservation, s: DegradationState, hot: HotRules): DetectedPattern {
+    const { failureStreak, predicted, errorDrift, latencyDrift, coherenceDrop } = hot;
     const opts = this.options;
     const triggers: DegradationTrigger[] = [];
     let confidence = 0;
     if (failureStreak) {
       triggers.push('consecutive_failures');
+      confidence = Math.max(confidence, RULE_CONFIDENCE);
+    }
+    if (predicted) {
+      triggers.push('predicted_failure');
       confidence = Math.max(confidence, RULE_CONFIDENCE);
     }
     const errorRise = s.errorFast - s.errorSlow;
@@ -282,7 +309,10 @@ export class DegradationDetector implements PatternDetector {
     }
     s.trigger = triggers[0] ?? s.trigger;
     s.confidence = confidence;
-    const failureRelated = s.trigger === 'consecutive_failures' || s.trigger === 'error_rate_drift';
+    const failureRelated =
+      s.trigger === 'consecutive_failures' ||
+      s.trigger === 'predicted_failure' ||
+      s.trigger === 'error_rate_drift';
     const category = failureRelated ? s.lastFailureCategory : undefined;
     return {
       type: 'degradation',
@@ -302,6 +332,7 @@ export class DegradationDetector implements PatternDetector {
         errorRateRecent: s.errorFast,
         errorRateBaseline: s.errorSlow,
         consecutiveFailures: o.consecutiveFailures,
+        routedOnPrediction: o.routedOnPrediction === true,
         coherence: o.coherence,
         coherenceDrop: s.coherenceLoss,
         samples: s.outcomes,
@@ -324,8 +355,11 @@ export class DegradationDetector implements PatternDetector {
 
 const SUGGESTED_ACTION: Readonly<Record<DegradationTrigger, string>> = {
   consecutive_failures: 'Repeated failures - apply a retry strategy with backoff and keep the fallback ready',
+  predicted_failure:
+    'Failures predicted to go on - calls are routed to the fallbacks while probes keep measuring the voice',
   error_rate_drift: 'Error rate rising - apply a retry strategy with backoff',
-  latency_drift: 'Latency drifting upward - adapt the timeout to the learned p99 and reduce concurrency',
+  latency_drift:
+    'Latency drifting upward - route calls to a fallback, probing the voice under the adaptive timeout',
   coherence_drop: 'Consciousness coherence falling - check the voice for unstable responses',
 };
 

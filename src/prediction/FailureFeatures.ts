@@ -1,13 +1,14 @@
 import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { CircuitState } from '../vocabulary/CircuitState.js';
-import { heuristicFailureProbability } from '../health/heuristicFailureProbability.js';
+import type { HealthTracker } from '../health/HealthTracker.js';
 import { clamp } from '../base/clamp.js';
 
 /**
- * Names of the features, in the order of {@link FailureFeatures.vector}. docs/architecture.md, Patterns, prediction, healing's list (error
- * rates, consecutive failures, latency z-score and trend, breaker state, last category, coherence)
- * plus what a wrapper sees of how real faults unfold: how long ago the last failure was, the
- * Retry-After a 429 carried, latency against the timeout, and how often the breaker has opened.
+ * The features, in vector order (docs/architecture.md, Patterns, prediction, healing): the one list the indices, the persisted weights' layout and the docs derive
+ * from. Error rates, failure streaks, the last failure's category, latency against its own history and against
+ * the timeout, breaker state, coherence and reachability; and what the call path sees of a fault before calls
+ * end: how long the oldest call in flight has been waiting, the request budget left in the provider's rate-limit
+ * headers, and the provider's Retry-After (the window it asked for, and how long ago it asked).
  */
 export const FAILURE_FEATURE_NAMES = [
   'bias',
@@ -26,11 +27,15 @@ export const FAILURE_FEATURE_NAMES = [
   'lastOther',
   'retryAfterActive',
   'retryAfterRemaining',
+  'retryAfterRecency',
+  'quotaScarcity',
   'failureRecency',
   'latencyZScore',
   'latencyTrend',
   'latencyLevel',
   'timeoutRisk',
+  'inFlightAgeZScore',
+  'inFlightTimeoutShare',
   'breakerOpen',
   'breakerHalfOpen',
   'breakerClosedRecency',
@@ -45,55 +50,42 @@ export type FailureFeatureName = (typeof FAILURE_FEATURE_NAMES)[number];
 /** Length of a feature vector. */
 export const FAILURE_FEATURE_COUNT = FAILURE_FEATURE_NAMES.length;
 
-// Indices into the vector, spelled out so the hot path does no lookups.
-const BIAS = 0;
-const FAILURE_FAST = 1;
-const FAILURE_SLOW = 2;
-const FAILURE_MINUTE = 3;
-const CONSECUTIVE = 4;
-const CONSECUTIVE_OK = 5;
-const LAST_TIMEOUT = 6;
-const LAST_OVERLOADED = 7;
-const LAST_SERVER_ERROR = 8;
-const LAST_NETWORK = 9;
-const LAST_RATE_LIMITED = 10;
-const LAST_STRUCTURAL = 11;
-const LAST_AUTH = 12;
-const LAST_OTHER = 13;
-const RETRY_AFTER_ACTIVE = 14;
-const RETRY_AFTER_REMAINING = 15;
-const FAILURE_RECENCY = 16;
-const LATENCY_Z = 17;
-const LATENCY_TREND = 18;
-const LATENCY_LEVEL = 19;
-const TIMEOUT_RISK = 20;
-const BREAKER_OPEN = 21;
-const BREAKER_HALF_OPEN = 22;
-const BREAKER_CLOSED_RECENCY = 23;
-const BREAKER_OPENINGS = 24;
-const INCOHERENCE = 25;
-const DISCONNECTED = 26;
+/** Each feature's index in the vector, derived from {@link FAILURE_FEATURE_NAMES}. */
+export const FEATURE_INDEX: Readonly<Record<FailureFeatureName, number>> = Object.freeze(
+  Object.fromEntries(FAILURE_FEATURE_NAMES.map((name, i) => [name, i])) as Record<FailureFeatureName, number>,
+);
 
-/** Which one-hot slot a failure category sets. */
-const CATEGORY_SLOT: Readonly<Record<ErrorCategory, number>> = {
-  timeout: LAST_TIMEOUT,
-  overloaded: LAST_OVERLOADED,
-  server_error: LAST_SERVER_ERROR,
-  network: LAST_NETWORK,
-  rate_limited: LAST_RATE_LIMITED,
-  api_return_none: LAST_STRUCTURAL,
-  api_method_missing: LAST_STRUCTURAL,
-  invalid_response: LAST_STRUCTURAL,
-  import_failure: LAST_STRUCTURAL,
-  auth: LAST_AUTH,
-  bad_request: LAST_OTHER,
-  context_window: LAST_OTHER,
-  content_policy: LAST_OTHER,
-  stream_interrupted: LAST_OTHER,
-  circuit_open: LAST_OTHER,
-  aborted: LAST_OTHER,
-  unknown: LAST_OTHER,
-};
+/**
+ * What the features read of the voice's own statistics: the voice's {@link HealthTracker} (one copy, read by the
+ * health signature and the predictor alike; its heuristic is the predictor's prior).
+ */
+export type VoiceStatistics = Pick<
+  HealthTracker,
+  | 'consecutiveFailures'
+  | 'consecutiveSuccesses'
+  | 'circuitState'
+  | 'coherence'
+  | 'isConnected'
+  | 'heuristicFailureProbability'
+>;
+
+/** The provider's request budget as its latest rate-limit headers gave it. */
+export interface RequestBudget {
+  /** Requests left when the headers were read. */
+  readonly remaining: number;
+  /** When the budget refills (epoch ms); undefined when the headers did not say. */
+  readonly resetAt: number | undefined;
+}
+
+/** What the call path knows of a voice beyond the outcomes of its calls (all optional). */
+export interface CallPathSignals {
+  /** Attempts with a request open upstream now. */
+  inFlight(): number;
+  /** When the oldest of them started (epoch ms); undefined when none is in flight, or it is not known. */
+  oldestInFlightStartedAt(): number | undefined;
+  /** The request budget of the latest rate-limit headers read; undefined when none were. */
+  requestBudget(): RequestBudget | undefined;
+}
 
 /** Options of a {@link FailureFeatures}, validated once at construction. */
 export interface FailureFeaturesOptions {
@@ -111,7 +103,36 @@ export interface FailureFeaturesOptions {
   readonly recencyMs?: number;
   /** Epoch milliseconds, for the time-based features; injected so tests need no real time. Default `Date.now`. */
   readonly clock?: () => number;
+  /** In-flight calls and rate-limit headers of the voice; without them those features stay 0. */
+  readonly signals?: CallPathSignals;
 }
+
+const I = FEATURE_INDEX;
+
+/** Which one-hot slot a failure category sets. */
+const CATEGORY_SLOT: Readonly<Record<ErrorCategory, number>> = {
+  timeout: I.lastTimeout,
+  overloaded: I.lastOverloaded,
+  server_error: I.lastServerError,
+  network: I.lastNetwork,
+  rate_limited: I.lastRateLimited,
+  api_return_none: I.lastStructural,
+  api_method_missing: I.lastStructural,
+  invalid_response: I.lastStructural,
+  import_failure: I.lastStructural,
+  auth: I.lastAuth,
+  bad_request: I.lastOther,
+  context_window: I.lastOther,
+  content_policy: I.lastOther,
+  stream_interrupted: I.lastOther,
+  circuit_open: I.lastOther,
+  aborted: I.lastOther,
+  unknown: I.lastOther,
+};
+
+/** The one-hot slots, first to last. */
+const FIRST_SLOT = I.lastTimeout;
+const LAST_SLOT = I.lastOther;
 
 /** Consecutive outcomes at which the squashed counts saturate. */
 const COUNT_CAP = 10;
@@ -139,10 +160,10 @@ const OPENINGS_CAP = 5;
 const RETRY_AFTER_RESOLUTION_MS = 1_000;
 /** retryAfterRemaining reads 1 at this much Retry-After left, ms. */
 const RETRY_AFTER_SCALE_MS = 60_000;
-/** More than 10 outcomes changes the heuristic's formula; counting further is not needed. */
-const HISTORY_CAP = 1_000_000;
-/** The last 10 outcomes as bits. */
-const RECENT_MASK = 0x3ff;
+/** Time constant of retryAfterRecency (since the provider last asked to wait), ms. */
+const RETRY_AFTER_RECENCY_MS = 30_000;
+/** quotaScarcity = exp(−requests left / QUOTA_SCALE): 1 with none left, 0.37 with 2, 0.08 with 5. */
+const QUOTA_SCALE = 2;
 
 function checkAlpha(name: string, value: number): number {
   if (!(value > 0 && value <= 1)) {
@@ -152,9 +173,11 @@ function checkAlpha(name: string, value: number): number {
 }
 
 /**
- * Streaming features of one adapter for the failure predictor (docs/architecture.md, Patterns, prediction, healing). Every update is
- * O(1) and writes into one reused Float64Array, so the hot path allocates nothing. All features
- * are bounded (within [-1, 2]), so one learning rate suits them all:
+ * Streaming features of one voice for the failure predictor (docs/architecture.md, Patterns, prediction, healing). The voice's statistics (failure and success
+ * streaks, breaker state, coherence, reachability, the heuristic) are read from its {@link HealthTracker}, never
+ * copied; what is kept here is what only prediction needs. Every update is O(1) and writes into one reused
+ * Float64Array, so the hot path allocates nothing. All features are bounded (within [-1, 2]), so one learning
+ * rate suits them all:
  *
  * - failure rates: fast and slow per-call EWMAs, and a time-decayed rate over about a minute
  *   (shrunk towards 0 as the calls behind it age);
@@ -163,20 +186,21 @@ function checkAlpha(name: string, value: number): number {
  *   structural, auth, other; all 0 after a success): a refused connection persists, a shed 529
  *   mostly does not;
  * - Retry-After: whether the window the last 429 asked to wait out is still running (ramping down
- *   over its last second, as delay-seconds are rounded up) and how much is left (/ 1 min). A call
- *   sent after that 429 and served ends the window early;
+ *   over its last second, as delay-seconds are rounded up), how much is left (/ 1 min), and how long ago the
+ *   provider last asked (exp(−Δt / 30 s)). A call sent after that 429 and served ends the window early;
+ * - quotaScarcity: the requests left in the latest rate-limit headers, less the calls in flight (not counted in
+ *   them yet), as exp(−left / 2) until the budget's reset time;
  * - failureRecency = exp(−Δt / 2 s) since the last failure;
  * - latency on the log scale, of successes and timeouts only (a fast 529 or a refused connection
  *   says nothing of the queue): z-score against an EW mean/variance (clipped to [-3, 6], / 3),
  *   trend = log(fast / EW mean), level = log(fast / long baseline) / 2, and timeoutRisk = the
  *   chance a latency around the recent level passes the timeout, which is learned as the
  *   latency of the last timeout seen (0 until one is seen);
+ * - the oldest call in flight, which tells of a slowdown before any slow call ends: its age as a z-score
+ *   against the latency history (only above 0), and its age as a share of the timeout learned;
  * - breaker open / half-open, recency of its last closing (exp(−Δt / 30 s)), and its openings in
  *   about the last 10 minutes (/ 5): a flapping upstream relapses;
  * - 1 − coherence, disconnected, and a constant bias.
- *
- * It also keeps what the inherited heuristic reads (history length, failures among the last 10),
- * so {@link FailureFeatures.prior} is the prior the predictor starts from.
  */
 export class FailureFeatures {
   /** EWMA weight of the fast failure rate. */
@@ -192,15 +216,10 @@ export class FailureFeatures {
   /** Time constant of failureRecency, ms. */
   public readonly recencyMs: number;
   private readonly clock: () => number;
+  private readonly signals: CallPathSignals | undefined;
   private readonly features = new Float64Array(FAILURE_FEATURE_COUNT);
   private failFast = 0;
   private failSlow = 0;
-  private consecutive = 0;
-  private successes = 0;
-  private history = 0;
-  /** The last 10 outcomes as bits, newest in bit 0. */
-  private recentBits = 0;
-  private recentFailures = 0;
   /** Time-decayed (τ = 1 min) sums of failures and calls, as of `decayedAt`. */
   private minuteFailures = 0;
   private minuteCalls = 0;
@@ -216,19 +235,28 @@ export class FailureFeatures {
   private logCeiling = Number.NaN;
   private lastSlot = -1;
   private lastFailureAt = Number.NEGATIVE_INFINITY;
+  /** When the last failed call started: a success of a call started before it says nothing about after it. */
+  private lastFailureStartedAt = Number.NEGATIVE_INFINITY;
   private retryAfterUntil = Number.NEGATIVE_INFINITY;
-  /** When the 429 that set `retryAfterUntil` arrived. */
+  /** When the 429 that set `retryAfterUntil` arrived (+∞ once a later call proved its window over). */
   private retryAfterFrom = Number.POSITIVE_INFINITY;
+  /** When the provider last asked to wait (a failure carrying Retry-After). */
+  private retryAfterAskedAt = Number.NEGATIVE_INFINITY;
+  /** The breaker state last seen, to count its transitions. */
   private circuit: CircuitState = 'closed';
   private closedAt = Number.NEGATIVE_INFINITY;
   /** Time-decayed (τ = 10 min) count of breaker openings, as of `openingsAt`. */
   private openings = 0;
   private openingsAt = Number.NaN;
-  private coherenceValue = 1;
-  private connected = true;
 
-  /** Creates an empty extractor; throws a RangeError or TypeError on an invalid option. */
-  constructor(options: FailureFeaturesOptions = {}) {
+  /**
+   * Features of the voice whose statistics are `statistics` (its HealthTracker); throws a RangeError or
+   * TypeError on an invalid option.
+   */
+  constructor(
+    private readonly statistics: VoiceStatistics,
+    options: FailureFeaturesOptions = {},
+  ) {
     this.fastAlpha = checkAlpha('fastAlpha', options.fastAlpha ?? 0.3);
     this.slowAlpha = checkAlpha('slowAlpha', options.slowAlpha ?? 0.05);
     this.latencyFastAlpha = checkAlpha('latencyFastAlpha', options.latencyFastAlpha ?? 0.3);
@@ -244,23 +272,22 @@ export class FailureFeatures {
       throw new TypeError('FailureFeatures clock must be a function returning epoch milliseconds');
     }
     this.clock = clock;
+    this.signals = options.signals;
+    this.circuit = statistics.circuitState;
     this.write(this.clock());
   }
 
   /**
-   * Records one attempt's outcome and the context after it, and returns the updated vector (the
-   * same reused array every time: copy it to keep it). `category` is read only when `ok` is false
-   * (undefined or unknown strings count as unknown). Only successes and timeouts feed the latency
-   * statistics, and only finite, non-negative latencies. `retryAfterMs` is the delay a failure
-   * asked for (Retry-After / retry-after-ms, as classified), if any.
+   * Records one attempt's outcome (after the voice's statistics recorded it) and returns the updated vector (the
+   * same reused array every time: copy it to keep it). `category` is read only when `ok` is false (undefined or
+   * unknown strings count as unknown). Only successes and timeouts feed the latency statistics, and only finite,
+   * non-negative latencies. `retryAfterMs` is the delay a failure asked for (Retry-After / retry-after-ms, as
+   * classified), if any.
    */
   public record(
     ok: boolean,
     category: ErrorCategory | undefined,
     latencyMs: number,
-    circuitState: CircuitState,
-    coherence: number,
-    isConnected: boolean,
     now: number = this.clock(),
     retryAfterMs?: number,
   ): Float64Array {
@@ -269,26 +296,28 @@ export class FailureFeatures {
       category !== undefined && Object.hasOwn(CATEGORY_SLOT, category) ? category : 'unknown';
     this.failFast += this.fastAlpha * (failed - this.failFast);
     this.failSlow += this.slowAlpha * (failed - this.failSlow);
-    this.consecutive = ok ? 0 : this.consecutive + 1;
-    this.successes = ok ? this.successes + 1 : 0;
-    if (this.history < HISTORY_CAP) {
-      this.history++;
-    }
-    this.recentFailures += failed - ((this.recentBits >>> 9) & 1);
-    this.recentBits = ((this.recentBits << 1) | failed) & RECENT_MASK;
     this.decayMinute(now);
     this.minuteFailures += failed;
     this.minuteCalls += 1;
-    this.lastSlot = ok ? -1 : CATEGORY_SLOT[known];
+    // A call's start: a failed one's latency is not always the upstream's (an abort), so NaN counts as now.
+    const startedAt = latencyMs > 0 && Number.isFinite(latencyMs) ? now - latencyMs : now;
     if (ok) {
+      // A success of a call sent before the last failed one says nothing of the upstream since.
+      if (startedAt >= this.lastFailureStartedAt) this.lastSlot = -1;
       // A call sent after the last 429 arrived, and served, proves its window is over.
-      if (now - latencyMs >= this.retryAfterFrom) this.retryAfterUntil = Number.NEGATIVE_INFINITY;
+      if (startedAt >= this.retryAfterFrom) {
+        this.retryAfterUntil = Number.NEGATIVE_INFINITY;
+        this.retryAfterFrom = Number.POSITIVE_INFINITY;
+      }
       this.recordLatency(latencyMs);
     } else {
+      this.lastSlot = CATEGORY_SLOT[known];
       this.lastFailureAt = now;
+      this.lastFailureStartedAt = startedAt;
       if (retryAfterMs !== undefined && retryAfterMs > 0 && Number.isFinite(retryAfterMs + now)) {
         this.retryAfterUntil = now + retryAfterMs;
         this.retryAfterFrom = now;
+        this.retryAfterAskedAt = now;
       }
       if (known === 'timeout') {
         // A timeout's latency is the deadline the caller gave up at.
@@ -296,16 +325,28 @@ export class FailureFeatures {
         this.recordLatency(latencyMs);
       }
     }
-    return this.update(circuitState, coherence, isConnected, now);
+    return this.refresh(now);
   }
 
   /**
-   * Updates breaker state, coherence and reachability without an outcome (e.g. the breaker went
-   * half-open on its timer), refreshes the time-based features to the clock's now, and returns
-   * the updated vector. Call it right before predicting. NaN coherence counts as 1.
+   * Reads the voice's statistics and the call path's signals again (e.g. the breaker went half-open on its
+   * timer, a call has been in flight for a while), refreshes the time-based features to `now`, and returns the
+   * updated vector. Call it right before predicting.
    */
-  public setContext(circuitState: CircuitState, coherence: number, isConnected: boolean): Float64Array {
-    return this.update(circuitState, coherence, isConnected, this.clock());
+  public refresh(now: number = this.clock()): Float64Array {
+    const circuitState = this.statistics.circuitState;
+    if (circuitState !== this.circuit) {
+      // Leaving closed counts as an opening even when the open state itself was never seen.
+      if (this.circuit === 'closed') {
+        this.openings = this.decayed(this.openings, this.openingsAt, now, OPENINGS_MS) + 1;
+        this.openingsAt = now;
+      } else if (circuitState === 'closed') {
+        this.closedAt = now;
+      }
+      this.circuit = circuitState;
+    }
+    this.write(now);
+    return this.features;
   }
 
   /** The current feature vector, in the order of {@link FAILURE_FEATURE_NAMES}; reused, copy to keep. */
@@ -313,44 +354,15 @@ export class FailureFeatures {
     return this.features;
   }
 
-  /**
-   * The inherited heuristic on this extractor's state: the prior a learned predictor starts
-   * from. Equals HealthTracker's heuristic when fed the same outcomes and context.
-   */
+  /** The original's heuristic on the voice's statistics: the prior a learned predictor starts from. */
   public get prior(): number {
-    return heuristicFailureProbability({
-      isConnected: this.connected && this.circuit !== 'open',
-      consecutiveFailures: this.consecutive,
-      coherence: this.coherenceValue,
-      historyLength: this.history,
-      failuresInLast10: this.recentFailures,
-    });
+    return this.statistics.heuristicFailureProbability;
   }
 
-  /** Failures since the last success. */
-  public get consecutiveFailures(): number {
-    return this.consecutive;
-  }
-
-  /** Outcomes recorded (saturates at one million). */
-  public get historyLength(): number {
-    return this.history;
-  }
-
-  /** Failures among the last 10 outcomes. */
-  public get failuresInLast10(): number {
-    return this.recentFailures;
-  }
-
-  /** Forgets every outcome and returns to a closed, coherent, connected context. */
+  /** Forgets everything recorded here (the voice's statistics are its tracker's). */
   public reset(): void {
     this.failFast = 0;
     this.failSlow = 0;
-    this.consecutive = 0;
-    this.successes = 0;
-    this.history = 0;
-    this.recentBits = 0;
-    this.recentFailures = 0;
     this.minuteFailures = 0;
     this.minuteCalls = 0;
     this.decayedAt = Number.NaN;
@@ -364,35 +376,15 @@ export class FailureFeatures {
     this.logCeiling = Number.NaN;
     this.lastSlot = -1;
     this.lastFailureAt = Number.NEGATIVE_INFINITY;
+    this.lastFailureStartedAt = Number.NEGATIVE_INFINITY;
     this.retryAfterUntil = Number.NEGATIVE_INFINITY;
     this.retryAfterFrom = Number.POSITIVE_INFINITY;
-    this.circuit = 'closed';
+    this.retryAfterAskedAt = Number.NEGATIVE_INFINITY;
+    this.circuit = this.statistics.circuitState;
     this.closedAt = Number.NEGATIVE_INFINITY;
     this.openings = 0;
     this.openingsAt = Number.NaN;
-    this.update('closed', 1, true, this.clock());
-  }
-
-  private update(
-    circuitState: CircuitState,
-    coherence: number,
-    isConnected: boolean,
-    now: number,
-  ): Float64Array {
-    if (circuitState !== this.circuit) {
-      // Leaving closed counts as an opening even when the open state itself was never reported.
-      if (this.circuit === 'closed') {
-        this.openings = this.decayed(this.openings, this.openingsAt, now, OPENINGS_MS) + 1;
-        this.openingsAt = now;
-      } else if (circuitState === 'closed') {
-        this.closedAt = now;
-      }
-      this.circuit = circuitState;
-    }
-    this.coherenceValue = Number.isNaN(coherence) ? 1 : clamp(coherence, 0, 1);
-    this.connected = isConnected;
-    this.write(now);
-    return this.features;
+    this.write(this.clock());
   }
 
   /** Ages the per-minute sums to `now` (a clock going backwards or NaN ages nothing). */
@@ -422,8 +414,7 @@ export class FailureFeatures {
       this.latencyZ = 0;
     } else {
       // The z-score compares the new latency with the average as it was before it.
-      const std = Math.sqrt(this.logVariance);
-      this.latencyZ = clamp((x - this.logMean) / (std > MIN_LOG_STD ? std : MIN_LOG_STD), Z_MIN, Z_MAX);
+      this.latencyZ = clamp((x - this.logMean) / this.logStd(), Z_MIN, Z_MAX);
       const residual = x - this.logFast;
       this.residualVariance += this.latencySlowAlpha * (residual * residual - this.residualVariance);
       this.logFast += this.latencyFastAlpha * residual;
@@ -436,46 +427,91 @@ export class FailureFeatures {
     this.latencySamples++;
   }
 
+  /** Standard deviation of log latency, floored. */
+  private logStd(): number {
+    const std = Math.sqrt(this.logVariance);
+    return std > MIN_LOG_STD ? std : MIN_LOG_STD;
+  }
+
   private write(now: number): void {
     const f = this.features;
+    const stats = this.statistics;
     const warm = this.latencySamples >= 2;
     const minute = decay(now - this.decayedAt, MINUTE_MS);
-    f[BIAS] = 1;
-    f[FAILURE_FAST] = this.failFast;
-    f[FAILURE_SLOW] = this.failSlow;
-    f[FAILURE_MINUTE] = (this.minuteFailures * minute) / (this.minuteCalls * minute + 1);
-    f[CONSECUTIVE] = Math.min(this.consecutive, COUNT_CAP) / COUNT_CAP;
-    f[CONSECUTIVE_OK] = Math.min(this.successes, COUNT_CAP) / COUNT_CAP;
-    f[LAST_TIMEOUT] = this.lastSlot === LAST_TIMEOUT ? 1 : 0;
-    f[LAST_OVERLOADED] = this.lastSlot === LAST_OVERLOADED ? 1 : 0;
-    f[LAST_SERVER_ERROR] = this.lastSlot === LAST_SERVER_ERROR ? 1 : 0;
-    f[LAST_NETWORK] = this.lastSlot === LAST_NETWORK ? 1 : 0;
-    f[LAST_RATE_LIMITED] = this.lastSlot === LAST_RATE_LIMITED ? 1 : 0;
-    f[LAST_STRUCTURAL] = this.lastSlot === LAST_STRUCTURAL ? 1 : 0;
-    f[LAST_AUTH] = this.lastSlot === LAST_AUTH ? 1 : 0;
-    f[LAST_OTHER] = this.lastSlot === LAST_OTHER ? 1 : 0;
-    const retryLeft = this.retryAfterUntil - now;
-    f[RETRY_AFTER_ACTIVE] = retryLeft > 0 ? Math.min(retryLeft / RETRY_AFTER_RESOLUTION_MS, 1) : 0;
-    f[RETRY_AFTER_REMAINING] = retryLeft > 0 ? Math.min(retryLeft / RETRY_AFTER_SCALE_MS, 1) : 0;
+    f[I.bias] = 1;
+    f[I.failureRateFast] = this.failFast;
+    f[I.failureRateSlow] = this.failSlow;
+    f[I.failureRateMinute] = (this.minuteFailures * minute) / (this.minuteCalls * minute + 1);
+    f[I.consecutiveFailures] = squash(stats.consecutiveFailures);
+    f[I.consecutiveSuccesses] = squash(stats.consecutiveSuccesses);
+    for (let slot = FIRST_SLOT; slot <= LAST_SLOT; slot++) f[slot] = slot === this.lastSlot ? 1 : 0;
+    const until = this.retryAfterUntil;
+    const resetAt = until > now ? this.budgetResetWithin(until) : undefined;
+    // The headers' reset is exact: the window holds until then. Retry-After alone is uncertain in its last second.
+    const retryLeft = (resetAt ?? until) - now;
+    f[I.retryAfterActive] =
+      retryLeft > 0 ? (resetAt !== undefined ? 1 : Math.min(retryLeft / RETRY_AFTER_RESOLUTION_MS, 1)) : 0;
+    f[I.retryAfterRemaining] = retryLeft > 0 ? Math.min(retryLeft / RETRY_AFTER_SCALE_MS, 1) : 0;
+    f[I.retryAfterRecency] = recency(now - this.retryAfterAskedAt, RETRY_AFTER_RECENCY_MS);
     // A clock that goes backwards or returns NaN must not give recencies outside [0, 1].
-    f[FAILURE_RECENCY] = recency(now - this.lastFailureAt, this.recencyMs);
-    f[LATENCY_Z] = this.latencyZ / Z_SCALE;
-    f[LATENCY_TREND] = warm ? clamp(this.logFast - this.logMean, RATIO_MIN, RATIO_MAX) : 0;
-    f[LATENCY_LEVEL] = warm
+    f[I.failureRecency] = recency(now - this.lastFailureAt, this.recencyMs);
+    f[I.latencyZScore] = this.latencyZ / Z_SCALE;
+    f[I.latencyTrend] = warm ? clamp(this.logFast - this.logMean, RATIO_MIN, RATIO_MAX) : 0;
+    f[I.latencyLevel] = warm
       ? clamp((this.logFast - this.logBaseline) / LEVEL_SCALE, RATIO_MIN, RATIO_MAX)
       : 0;
-    f[TIMEOUT_RISK] = warm && this.logCeiling > 0 ? this.timeoutRisk() : 0;
-    f[BREAKER_OPEN] = this.circuit === 'open' ? 1 : 0;
-    f[BREAKER_HALF_OPEN] = this.circuit === 'half_open' ? 1 : 0;
-    f[BREAKER_CLOSED_RECENCY] =
-      this.circuit === 'closed' ? recency(now - this.closedAt, BREAKER_CLOSED_MS) : 0;
-    f[BREAKER_OPENINGS] =
+    f[I.timeoutRisk] = warm && this.logCeiling > 0 ? this.timeoutRisk() : 0;
+    this.writeSignals(now, warm);
+    const circuit = this.circuit;
+    f[I.breakerOpen] = circuit === 'open' ? 1 : 0;
+    f[I.breakerHalfOpen] = circuit === 'half_open' ? 1 : 0;
+    f[I.breakerClosedRecency] = circuit === 'closed' ? recency(now - this.closedAt, BREAKER_CLOSED_MS) : 0;
+    f[I.breakerOpenings] =
       this.openings === 0
         ? 0
         : Math.min(this.decayed(this.openings, this.openingsAt, now, OPENINGS_MS), OPENINGS_CAP) /
           OPENINGS_CAP;
-    f[INCOHERENCE] = 1 - this.coherenceValue;
-    f[DISCONNECTED] = this.connected ? 0 : 1;
+    const coherence = stats.coherence;
+    f[I.incoherence] = Number.isNaN(coherence) ? 0 : 1 - clamp(coherence, 0, 1);
+    f[I.disconnected] = stats.isConnected ? 0 : 1;
+  }
+
+  /**
+   * The budget reset the rate-limit headers name within the last second of a Retry-After window ending at `until`
+   * (Retry-After counts whole seconds, rounded up: the window really ends then), else undefined.
+   */
+  private budgetResetWithin(until: number): number | undefined {
+    const resetAt = this.signals?.requestBudget()?.resetAt;
+    return resetAt !== undefined && resetAt <= until && resetAt > until - RETRY_AFTER_RESOLUTION_MS
+      ? resetAt
+      : undefined;
+  }
+
+  /** The features of in-flight calls and rate-limit headers (0 without signals). */
+  private writeSignals(now: number, warm: boolean): void {
+    const f = this.features;
+    const signals = this.signals;
+    let ageZ = 0;
+    let timeoutShare = 0;
+    let scarcity = 0;
+    if (signals !== undefined) {
+      const oldest = signals.oldestInFlightStartedAt();
+      const age = oldest === undefined ? Number.NaN : now - oldest;
+      if (age > 0 && Number.isFinite(age)) {
+        const x = Math.log1p(age);
+        // Only a call older than usual says anything: a young one may be a fast answer on its way.
+        if (warm) ageZ = clamp((x - this.logMean) / this.logStd(), 0, Z_MAX) / Z_SCALE;
+        if (this.logCeiling > 0) timeoutShare = Math.min(age / Math.expm1(this.logCeiling), 1);
+      }
+      const budget = signals.requestBudget();
+      if (budget !== undefined && !(budget.resetAt !== undefined && now >= budget.resetAt)) {
+        const left = budget.remaining - signals.inFlight();
+        if (Number.isFinite(left)) scarcity = left > 0 ? Math.exp(-left / QUOTA_SCALE) : 1;
+      }
+    }
+    f[I.inFlightAgeZScore] = ageZ;
+    f[I.inFlightTimeoutShare] = timeoutShare;
+    f[I.quotaScarcity] = scarcity;
   }
 
   /** Chance that a latency drawn around the recent level passes the observed timeout, in [0, 1]. */
@@ -483,6 +519,11 @@ export class FailureFeatures {
     const std = Math.sqrt(this.residualVariance);
     return normalTail((this.logCeiling - this.logFast) / (std > MIN_RESIDUAL_STD ? std : MIN_RESIDUAL_STD));
   }
+}
+
+/** min(n, 10) / 10 of a count (NaN or negative counts as 0). */
+function squash(n: number): number {
+  return n > 0 ? Math.min(n, COUNT_CAP) / COUNT_CAP : 0;
 }
 
 /** exp(−elapsed / tau) in [0, 1]; 0 when nothing happened yet or elapsed is NaN, 1 when negative. */

@@ -8,11 +8,11 @@ import { FAILURE_FEATURE_COUNT, FAILURE_FEATURE_NAMES } from './FailureFeatures.
  */
 export const PredictorWeightsSchema = z
   .object({
-    version: z.literal(2),
+    version: z.literal(3),
     features: z.array(z.string()).min(1),
     weights: z.array(z.number()).min(1),
-    /** Per-weight sums of squared gradients (AdaGrad), so a restarted model keeps its step sizes. */
-    squaredGradients: z.array(z.number().nonnegative()).min(1),
+    /** The weights' covariance, row by row (features × features), so a restarted model keeps its certainty. */
+    covariance: z.array(z.number()).min(1),
     updates: z.number().int().nonnegative(),
   })
   .strict();
@@ -30,18 +30,17 @@ export interface FailurePredictorOptions {
    * Default {@link FAILURE_FEATURE_COUNT}.
    */
   readonly featureCount?: number;
-  /** AdaGrad base step: a weight moves by learningRate · g / sqrt(gradientFloor + Σ g²). Default 0.5. */
-  readonly learningRate?: number;
-  /** Squared-gradient sum each weight starts from, so no step rate exceeds learningRate / sqrt(gradientFloor). Default 0.25. */
-  readonly gradientFloor?: number;
   /**
-   * Share of a weight's squared-gradient sum kept at each update of that weight, in (0, 1]: below
-   * 1 the sum forgets old updates, so step rates never shrink to nothing and the model keeps
-   * tracking a changing upstream. Default 0.9999 (remembers about the last 10 000 updates).
+   * Prior variance of each weight (the weights start at 0: the heuristic): how far one weight may move on little
+   * evidence. Also the most uncertainty forgetting can give back to a weight. Default 1.5.
    */
-  readonly gradientMemory?: number;
-  /** L2 penalty per update of a weight, pulling it (and so the model) back towards the prior. Default 1e-4. */
-  readonly l2?: number;
+  readonly priorVariance?: number;
+  /**
+   * Share of what the model knows that it keeps at each update, in (0, 1]: below 1 the covariance grows by
+   * 1 / forgetting per update, so old outcomes weigh less and the model keeps tracking a changing upstream.
+   * Default 0.9995 (remembers about the last 2 000 updates).
+   */
+  readonly forgetting?: number;
   /** The prior is clamped to [epsilon, 1 − epsilon] before its logit is taken. Default 1e-3. */
   readonly epsilon?: number;
   /** Each weight is kept within ±maxWeight. Default 10. */
@@ -87,58 +86,57 @@ function namesOf(options: FailurePredictorOptions): readonly string[] {
 }
 
 /**
- * Online logistic regression for "does the next call fail" (docs/architecture.md, Patterns, prediction, healing), with the inherited
- * heuristic as an offset: p = σ(logit(clamp(prior, ε, 1 − ε)) + w·x). The weights start at 0,
- * so before any learning the model is the heuristic; each outcome then takes one AdaGrad step on
- * log loss, learning how far the features say the heuristic is off. AdaGrad gives each weight its
- * own step size: a feature that fires rarely (a Retry-After window, a refused connection) learns
- * from its few occurrences at full rate, while the busy ones (bias, failure rates) settle. Step
- * rates stay within [learningRate / sqrt(gradientFloor + 4 / (1 − gradientMemory)),
- * learningRate / sqrt(gradientFloor)] for features within [-2, 2], and weights within ±maxWeight.
+ * Online logistic regression for "does the next call fail" (docs/architecture.md, Patterns, prediction, healing), with the original's heuristic as an offset:
+ * p = σ(logit(clamp(prior, ε, 1 − ε)) + w·x). The weights start at 0, so before any learning the model is the
+ * heuristic; each outcome then updates a Gaussian belief over the weights (mean w, covariance Σ) by one
+ * Laplace / extended-Kalman step on log loss: Σ ← Σ − Σx(Σx)ᵀ·h / (1 + h·xᵀΣx) with h = p(1 − p), then
+ * w ← w − Σx·(p − y) / (1 + h·xᵀΣx). Unlike a per-weight step size, the covariance knows which features move
+ * together (failure rates, streaks and recencies all rise in an outage), so a fresh model learns from an hour
+ * of calls about what a per-weight rule learns from many (`bench:prediction`). Forgetting inflates Σ a little
+ * at every update (no variance beyond the prior's), so the model keeps tracking a changing upstream.
  *
- * One predictor can serve every adapter: features are per adapter, and what one voice teaches
- * helps the others. Both methods are O(features) and allocate nothing. Non-finite inputs never
- * produce NaN: a non-finite feature counts as 0 in a prediction, and an update with any
- * non-finite input is ignored.
+ * One predictor can serve every adapter: features are per adapter, and what one voice teaches helps the
+ * others. `predict` is O(features) and `learn` O(features²) (about a thousand multiply-adds for the default
+ * features); neither allocates. Non-finite inputs never produce NaN: a non-finite feature counts as 0 in a
+ * prediction, and an update with any non-finite input is ignored.
  */
 export class FailurePredictor {
   /** Names of the features, in vector order. */
   public readonly featureNames: readonly string[];
   /** Length of the feature vectors. */
   public readonly featureCount: number;
-  /** AdaGrad base step. */
-  public readonly learningRate: number;
-  /** Squared-gradient sum each weight starts from. */
-  public readonly gradientFloor: number;
-  /** Share of the squared-gradient sum kept at each update. */
-  public readonly gradientMemory: number;
-  /** L2 penalty per update. */
-  public readonly l2: number;
+  /** Prior variance of each weight. */
+  public readonly priorVariance: number;
+  /** Share of the model's knowledge kept at each update. */
+  public readonly forgetting: number;
   /** Clamp of the prior before its logit. */
   public readonly epsilon: number;
   /** Bound on each weight's magnitude. */
   public readonly maxWeight: number;
   private readonly w: Float64Array;
-  /** Per-weight sums of squared gradients (without the floor). */
-  private readonly g2: Float64Array;
+  /** Covariance of the weights divided by `scale`, row-major, features × features. */
+  private readonly cov: Float64Array;
+  /** The covariance is `scale` × `cov`: forgetting multiplies one number instead of every entry. */
+  private scale = 1;
+  /** Updates since the variances were last capped and `scale` folded into `cov`. */
+  private sinceFold = 0;
+  /** Scratch: Σx. */
+  private readonly sx: Float64Array;
   private updateCount = 0;
 
   /** Creates an untrained predictor (all weights 0); throws a RangeError on an invalid option. */
   constructor(options: FailurePredictorOptions = {}) {
     this.featureNames = namesOf(options);
     this.featureCount = this.featureNames.length;
-    this.learningRate = positive('learningRate', options.learningRate ?? 0.5);
-    this.gradientFloor = positive('gradientFloor', options.gradientFloor ?? 0.25);
-    this.gradientMemory = positive('gradientMemory', options.gradientMemory ?? 0.9999, 1);
-    const l2 = options.l2 ?? 1e-4;
-    if (!(l2 >= 0 && l2 < 1)) {
-      throw new RangeError(`FailurePredictor l2 must be in [0, 1), got ${String(l2)}`);
-    }
-    this.l2 = l2;
+    this.priorVariance = positive('priorVariance', options.priorVariance ?? 1.5);
+    this.forgetting = positive('forgetting', options.forgetting ?? 0.9995, 1);
     this.epsilon = positive('epsilon', options.epsilon ?? 1e-3, 0.5);
     this.maxWeight = positive('maxWeight', options.maxWeight ?? 10);
-    this.w = new Float64Array(this.featureCount);
-    this.g2 = new Float64Array(this.featureCount);
+    const n = this.featureCount;
+    this.w = new Float64Array(n);
+    this.cov = new Float64Array(n * n);
+    this.sx = new Float64Array(n);
+    this.resetCovariance();
   }
 
   /** A predictor carrying persisted weights; throws when they are malformed or of another layout. */
@@ -164,39 +162,24 @@ export class FailurePredictor {
   }
 
   /**
-   * One AdaGrad step on log loss. Pass the features and prior as they were when the call was
-   * predicted (before its outcome) and whether that call failed. Ignored when any input is
-   * non-finite or the vector has the wrong length.
+   * One update on log loss. Pass the features and prior as they were when the call was predicted (before its
+   * outcome) and whether that call failed. Ignored when any input is non-finite or the vector has the wrong
+   * length.
    */
   public learn(features: ArrayLike<number>, prior: number, failed: boolean): void {
-    const n = this.featureCount;
-    if (features.length !== n || !Number.isFinite(prior)) {
-      return;
-    }
-    let score = 0;
-    for (let i = 0; i < n; i++) {
-      const x = features[i]!;
-      if (!Number.isFinite(x)) {
-        return;
-      }
-      score += this.w[i]! * x;
-    }
+    if (features.length !== this.featureCount || !Number.isFinite(prior) || !allFinite(features)) return;
     const p = prior < 0 ? 0 : prior > 1 ? 1 : prior;
-    this.step(features, sigmoid(this.offset(p) + score) - (failed ? 1 : 0));
+    this.update(features, sigmoid(this.offset(p) + this.score(features)), failed);
   }
 
   /**
-   * The same step as `learn`, given the probability already predicted for these features (the
-   * call path predicts every call, so recomputing it to learn would double the work). With one
-   * model shared by several voices, `predicted` may be a step stale: harmless for SGD.
+   * The same update as `learn`, given the probability already predicted for these features (the call path
+   * predicts every call, so recomputing it to learn would double the work). With one model shared by several
+   * voices, `predicted` may be a step stale: harmless for an online learner.
    */
   public learnFromPrediction(features: ArrayLike<number>, predicted: number, failed: boolean): void {
-    const n = this.featureCount;
-    if (features.length !== n) return;
-    for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(features[i]!)) return;
-    }
-    this.step(features, predicted - (failed ? 1 : 0));
+    if (features.length !== this.featureCount || !Number.isFinite(predicted) || !allFinite(features)) return;
+    this.update(features, predicted < 0 ? 0 : predicted > 1 ? 1 : predicted, failed);
   }
 
   /** Updates applied since creation (or carried over by an import). */
@@ -209,21 +192,30 @@ export class FailurePredictor {
     return this.w[index];
   }
 
+  /** Variance of weight `index` (how unsure the model is of it); undefined outside the vector. */
+  public variance(index: number): number | undefined {
+    return index >= 0 && index < this.featureCount
+      ? this.scale * this.cov[index * this.featureCount + index]!
+      : undefined;
+  }
+
   /** The learned state as a plain JSON-able object for persistence. */
   public exportWeights(): PredictorWeights {
+    this.fold();
     return {
-      version: 2,
+      version: 3,
       features: [...this.featureNames],
       weights: Array.from(this.w),
-      squaredGradients: Array.from(this.g2),
+      covariance: Array.from(this.cov),
       updates: this.updateCount,
     };
   }
 
   /**
    * Replaces the learned state with a persisted one, validated by {@link PredictorWeightsSchema};
-   * throws a ZodError when malformed (including weights of the first, version-1 layout) and a
-   * RangeError when its features are not this predictor's. Weights beyond ±maxWeight are clamped.
+   * throws a ZodError when malformed (including the earlier layouts, versions 1 and 2) and a
+   * RangeError when its features are not this predictor's or its covariance is not one. Weights
+   * beyond ±maxWeight are clamped.
    */
   public importWeights(data: unknown): void {
     const parsed = PredictorWeightsSchema.parse(data);
@@ -231,54 +223,113 @@ export class FailurePredictor {
     const sameLayout =
       parsed.features.length === n &&
       parsed.weights.length === n &&
-      parsed.squaredGradients.length === n &&
+      parsed.covariance.length === n * n &&
       parsed.features.every((name, i) => name === this.featureNames[i]);
     if (!sameLayout) {
       throw new RangeError(
         `FailurePredictor expects weights for [${this.featureNames.join(', ')}], got [${parsed.features.join(', ')}]`,
       );
     }
+    const c = parsed.covariance;
+    for (let i = 0; i < n; i++) {
+      const d = c[i * n + i]!;
+      if (!(d > 0)) throw new RangeError(`FailurePredictor covariance: variance ${String(i)} must be > 0`);
+      for (let j = 0; j < i; j++) {
+        if (c[i * n + j] !== c[j * n + i])
+          throw new RangeError('FailurePredictor covariance must be symmetric');
+      }
+    }
     const bound = this.maxWeight;
     for (let i = 0; i < n; i++) {
       const v = parsed.weights[i]!;
       this.w[i] = v > bound ? bound : v < -bound ? -bound : v;
-      this.g2[i] = parsed.squaredGradients[i]!;
     }
+    this.cov.set(c);
+    this.scale = 1;
+    this.fold();
     this.updateCount = parsed.updates;
   }
 
   /** Forgets everything learned: the model is the heuristic again. */
   public reset(): void {
     this.w.fill(0);
-    this.g2.fill(0);
+    this.resetCovariance();
     this.updateCount = 0;
   }
 
-  /**
-   * Moves each weight against its gradient error · x, at its own AdaGrad rate. A feature at 0 has
-   * no gradient and is skipped, its forgetting and L2 pull included ("lazy" updates, as in sparse
-   * SGD): most features are 0 on most calls, and the call path pays for the rest only.
-   */
-  private step(features: ArrayLike<number>, error: number): void {
-    if (!Number.isFinite(error)) return;
+  /** One Laplace / extended-Kalman step given the model's probability `p` for `x`. */
+  private update(x: ArrayLike<number>, p: number, failed: boolean): void {
     const n = this.featureCount;
-    const eta = this.learningRate;
-    const floor = this.gradientFloor;
-    const memory = this.gradientMemory;
-    const l2 = this.l2;
+    const cov = this.cov;
+    const sx = this.sx;
+    const scale = this.scale;
+    // Σx = scale · cov·x, skipping the features at 0 (most of them on most calls).
+    sx.fill(0);
+    for (let j = 0; j < n; j++) {
+      const xj = x[j]!;
+      if (xj === 0) continue;
+      const c = scale * xj;
+      for (let i = 0; i < n; i++) sx[i]! += cov[i * n + j]! * c;
+    }
+    let xsx = 0;
+    for (let i = 0; i < n; i++) xsx += sx[i]! * x[i]!;
+    if (!(xsx >= 0) || !Number.isFinite(xsx)) return;
+    const h = p * (1 - p);
+    const denominator = 1 + h * xsx;
+    const step = (p - (failed ? 1 : 0)) / denominator;
     const bound = this.maxWeight;
     for (let i = 0; i < n; i++) {
-      const x = features[i]!;
-      if (x === 0) continue;
-      const g = error * x;
-      const g2 = memory * this.g2[i]! + g * g;
-      this.g2[i] = g2;
-      const rate = eta / Math.sqrt(floor + g2);
-      const shrink = 1 - rate * l2;
-      const next = this.w[i]! * (shrink > 0 ? shrink : 0) - rate * g;
+      const next = this.w[i]! - sx[i]! * step;
       this.w[i] = next > bound ? bound : next < -bound ? -bound : next;
     }
+    // Σ ← Σ − Σx(Σx)ᵀ·h / (1 + h·xᵀΣx), on cov = Σ / scale, kept exactly symmetric.
+    const k = h / denominator / scale;
+    for (let i = 0; i < n; i++) {
+      const si = sx[i]! * k;
+      if (si === 0) continue;
+      for (let j = i; j < n; j++) {
+        const v = cov[i * n + j]! - si * sx[j]!;
+        cov[i * n + j] = v;
+        cov[j * n + i] = v;
+      }
+    }
+    // Forgetting: Σ ← Σ / forgetting, as one multiplication of the scale.
+    this.scale = scale / this.forgetting;
+    if (++this.sinceFold >= FOLD_EVERY) this.fold();
     this.updateCount++;
+  }
+
+  /**
+   * Folds the scale into the covariance and caps the variances: forgetting never makes a weight less certain
+   * than the prior — a variance above it is scaled back (its row and column with it, so the covariance stays
+   * one). Features that are always 0 would otherwise grow without bound. Every {@link FOLD_EVERY} updates
+   * (a variance may pass the prior by at most forgetting^−FOLD_EVERY meanwhile: 3 % at the default).
+   */
+  private fold(): void {
+    const n = this.featureCount;
+    const cov = this.cov;
+    const scale = this.scale;
+    if (scale !== 1) for (let i = 0; i < n * n; i++) cov[i]! *= scale;
+    this.scale = 1;
+    this.sinceFold = 0;
+    const cap = this.priorVariance;
+    for (let i = 0; i < n; i++) {
+      const d = cov[i * n + i]!;
+      if (d <= cap) continue;
+      const f = Math.sqrt(cap / d);
+      for (let j = 0; j < n; j++) {
+        cov[i * n + j]! *= f;
+        cov[j * n + i]! *= f;
+      }
+    }
+  }
+
+  private resetCovariance(): void {
+    const n = this.featureCount;
+    this.scale = 1;
+    this.sinceFold = 0;
+    this.cov.fill(0);
+    for (let i = 0; i < n; i++) this.cov[i * n + i] = this.priorVariance;
   }
 
   /** w·x over the finite features; a vector of the wrong length contributes nothing. */
@@ -303,4 +354,13 @@ export class FailurePredictor {
     const q = p < eps ? eps : p > 1 - eps ? 1 - eps : p;
     return Math.log(q / (1 - q));
   }
+}
+
+/** Updates between two folds of the covariance's scale (and caps of its variances). */
+const FOLD_EVERY = 64;
+
+/** Whether every value is finite. */
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
+  return true;
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../clock/Clock.js';
 import type { VoiceTuning } from '../voice/VoiceTuning.js';
 import type { Voice } from '../voice/Voice.js';
 import { StreamingQuantile } from '../health/StreamingQuantile.js';
+import { adaptiveTimeoutMs } from '../base/adaptiveTimeoutMs.js';
 import { DeadlineQueue } from './DeadlineQueue.js';
 
 /** How the attempt timeout follows a method's successful latencies. */
@@ -82,8 +83,17 @@ export class AttemptTimeout {
     if (adaptive === false || latency === undefined) return configured;
     const learned = latency.of(model);
     if (learned.count < adaptive.minSamples) return configured;
-    const ms = Math.ceil((learned.value * adaptive.multiplier) / 1000) * 1000;
-    return Math.min(configured, Math.max(adaptive.minMs, ms));
+    return adaptiveTimeoutMs(learned.value, adaptive.multiplier, adaptive.minMs, configured);
+  }
+
+  /** When the oldest attempt still under a deadline started (epoch ms); undefined when none is. */
+  oldestStartedAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const queue of this.queues.values()) {
+      const at = queue.oldestStartedAt;
+      if (at !== undefined && (oldest === undefined || at < oldest)) oldest = at;
+    }
+    return oldest;
   }
 
   /** Stops the sweeps of idle queues (a disposed wrap); attempts still in flight keep theirs until they settle. */

@@ -109,6 +109,7 @@ export class CallPipeline implements EntryHost {
     this.routes = { services: this, unary: this.unary, observed: this.observed, loop: this.loop };
     this.handle = {
       inFlight: () => this.limit.attempting,
+      oldestAttemptStartedAt: () => this.timeout.oldestStartedAt(),
       hasFallback: () => this.chain.any(),
       canSubstitute: () => this.substitutable,
       reconnect: () => reconnectAdapter(parts.name, parts.source),

@@ -89,6 +89,11 @@ export class DeadlineQueue {
     return this.pending;
   }
 
+  /** When the oldest pending deadline's call started (its deadline less the duration); undefined when none. */
+  get oldestStartedAt(): number | undefined {
+    return this.head === null ? undefined : this.head.at - this.durationMs;
+  }
+
   private unlink(deadline: Deadline): void {
     const { prev, next } = deadline;
     if (prev === null) this.head = next;

@@ -13,7 +13,8 @@ export const InstanceSummarySchema = z.object({ failing: z.record(z.string(), z.
 /**
  * Failures that start on this machine and say nothing about the provider (DESIGN: they stay
  * local): a failed import, a method missing from this instance's SDK version, a request the
- * provider refused for its content, a caller's abort, our own breaker.
+ * provider refused for its content, a caller's abort, our own breaker (and a failed DNS lookup,
+ * by its error code: see {@link isSharedFailure}).
  */
 const LOCAL_CATEGORIES: ReadonlySet<ErrorCategory> = new Set([
   'import_failure',
@@ -25,9 +26,25 @@ const LOCAL_CATEGORIES: ReadonlySet<ErrorCategory> = new Set([
   'circuit_open',
 ]);
 
-/** True when a failure of this category may be the provider's, so other instances may see it too. */
-export function isSharedFailure(category: ErrorCategory | undefined): category is ErrorCategory {
-  return category !== undefined && !LOCAL_CATEGORIES.has(category);
+/**
+ * Error codes of a failed name lookup: this machine's resolver (its network, its DNS settings), not
+ * the provider — a `network` failure with one of them stays local too.
+ */
+const LOCAL_CODES: ReadonlySet<string> = new Set(['enotfound', 'eai_again', 'eai_fail', 'eai_noname']);
+
+/**
+ * True when a failure of this category (and error code) may be the provider's, so other
+ * instances may see it too.
+ */
+export function isSharedFailure(
+  category: ErrorCategory | undefined,
+  code?: string,
+): category is ErrorCategory {
+  return (
+    category !== undefined &&
+    !LOCAL_CATEGORIES.has(category) &&
+    (code === undefined || !LOCAL_CODES.has(code.toLowerCase()))
+  );
 }
 
 /** Parses the instances hash (`[id, "<at>|<json>", …]`) into summaries with their time; malformed entries are skipped. */

@@ -31,6 +31,8 @@ import type { SharedStateConfig } from './SharedStateOptions.js';
 export interface SummarizedVoice extends CooldownTarget {
   readonly name: string;
   readonly lastFailureCategory: ErrorCategory | undefined;
+  /** Error code of the latest failed attempt (a DNS lookup's failure stays local). */
+  readonly lastFailureCode?: string;
   /** Clock reading of the voice's last attempt. */
   readonly lastActivity: number;
   readonly health: { readonly consecutiveFailures: number };
@@ -343,15 +345,23 @@ export class SharedState {
       const now = this.host.clock();
       const failing = this.failingVoices(now);
       const self: InstanceSummary = { instanceId: this.instanceId, failing };
-      // A voice starting to fail here goes out at once (a fleet resonance needs it); a voice that
-      // recovered, healing outcomes and patterns ride with the next flush — at the latest the
+      // A voice starting to fail here goes out at once (a fleet resonance needs it), and so does
+      // the recovery of a voice the fleet resonance in force names (it may end it); any other
+      // recovery, healing outcomes and patterns ride with the next flush — at the latest the
       // heartbeat — so a voice flapping in a 429 storm costs no command per flap.
       const newlyFailing = Object.entries(failing).some(([voice, c]) => this.publishedFailing[voice] !== c);
+      const resonating = this.resonance.current?.affectedAdapters;
+      const recovered =
+        resonating !== undefined &&
+        resonating.some(
+          (voice) => this.publishedFailing[voice] !== undefined && failing[voice] === undefined,
+        );
       if (
         force ||
         this.needResync ||
         !this.link.up ||
         newlyFailing ||
+        recovered ||
         this.batch !== undefined ||
         now - this.lastFlush >= this.heartbeatMs
       ) {
@@ -448,7 +458,7 @@ export class SharedState {
       const category = voice.lastFailureCategory;
       if (
         voice.health.consecutiveFailures > 0 &&
-        isSharedFailure(category) &&
+        isSharedFailure(category, voice.lastFailureCode) &&
         now - voice.lastActivity <= this.host.failingWindowMs
       ) {
         failing[voice.name] = category;

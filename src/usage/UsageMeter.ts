@@ -98,6 +98,7 @@ export class UsageMeter {
   private readonly foreign = new Map<string, ModelSlot>();
   private readonly prices = new Map<string, ModelPrice | null>();
   private warned = false;
+  private latestRequests: StoredBudget | undefined;
   private lastModel: string | undefined;
   private lastSlot: ModelSlot | undefined;
 
@@ -106,6 +107,11 @@ export class UsageMeter {
     readonly voice: string,
     private readonly host: UsageMeterHost,
   ) {}
+
+  /** The request budget of the latest rate-limit headers read (any model of the voice): the predictor reads it. */
+  get requestBudget(): { readonly remaining: number; readonly resetAt: number | undefined } | undefined {
+    return this.latestRequests;
+  }
 
   /** Whether usage is read at all (the `usage.enabled` option). */
   get enabled(): boolean {
@@ -276,7 +282,7 @@ export class UsageMeter {
   }
 
   private storeLimits(slot: ModelSlot, reading: RateLimitReading, now: number): void {
-    if (reading.requests !== undefined) slot.requests = stored(reading.requests, now);
+    if (reading.requests !== undefined) slot.requests = this.latestRequests = stored(reading.requests, now);
     if (reading.tokens !== undefined) slot.tokens = stored(reading.tokens, now);
   }
 

@@ -31,6 +31,8 @@ const ROUTED_REASON = 'predicted failure';
 /** What the wrapper's pipeline offers the healer. */
 export interface PipelineHandle {
   inFlight(): number;
+  /** When the oldest attempt in flight started (epoch ms), for the predictor; undefined when none. */
+  oldestAttemptStartedAt?(): number | undefined;
   hasFallback(): boolean;
   /** A method that may be answered with its last good value (not a dialogue method) has one. */
   canSubstitute(): boolean;
@@ -102,6 +104,8 @@ export class Voice {
   private modelCooldowns: Map<string, number> | undefined;
   /** Category of the latest failed attempt (the fleet summary names it). */
   lastFailureCategory: ErrorCategory | undefined;
+  /** Error code of the latest failed attempt, if it had one (a DNS failure stays out of the fleet summary). */
+  lastFailureCode: string | undefined;
 
   constructor(
     /** Voice (adapter) name. */
@@ -310,6 +314,7 @@ export class Voice {
     cells.error(category);
     if (category !== 'aborted' && category !== 'circuit_open') {
       this.lastFailureCategory = category;
+      this.lastFailureCode = classification.code;
       const authCooldownMs = this.host.authCooldownMs;
       if (category === 'auth' && authCooldownMs !== undefined) {
         this.coolDown(this.host.clock() + authCooldownMs, 'auth');

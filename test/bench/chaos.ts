@@ -234,7 +234,7 @@ async function runAblationCase(chaosCase: ChaosCase, options: BenchOptions): Pro
     runBuilt(
       chaosCase,
       scenario,
-      (pairs, emulator) => conscious(pairs, emulator, ABLATIONS[kind]),
+      (pairs, emulator) => conscious(pairs, emulator, ABLATIONS[kind], kind),
       load,
       (l, stats) => ({
         kind,

@@ -257,8 +257,9 @@ describe('Healer: every action turns its knob', () => {
     serve(slow, time, 1, { latencyMs: 4000 });
     const [a] = healer.onPattern(pattern('degradation', ['slow'], 'timeout'));
     healer.onPattern(pattern('degradation', ['unmeasured'], 'timeout'));
-    expect(a?.parameters).toEqual({ variant: 'adaptive_timeout', timeoutMs: 1500, latencyP99Ms: 1000 });
-    expect(slow.tuning.timeoutMs).toBe(1500);
+    // 1.5 × the p99, rounded up to whole seconds (the one adaptive-timeout rule).
+    expect(a?.parameters).toEqual({ variant: 'adaptive_timeout', timeoutMs: 2000, latencyP99Ms: 1000 });
+    expect(slow.tuning.timeoutMs).toBe(2000);
     expect(unmeasured.tuning.timeoutMs).toBeUndefined(); // no latencies: no timeout knob
   });
 

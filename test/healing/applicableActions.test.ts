@@ -26,15 +26,19 @@ describe('applicableActions', () => {
     ).toEqual([]);
   });
 
-  it('routes (probes under the adaptive timeout) or adapts the timeout for a latency degradation, never retries', () => {
+  it('routes a latency drift (probes under the adaptive timeout), never retries it nor shortens its timeout', () => {
     const actions = applicableActions('degradation', undefined, {
       ...quiet,
       hasFallback: true,
       latencyP99Ms: 2000,
     });
-    expect(variants(actions)).toEqual(['fallback:route', 'config_update:adaptive_timeout']);
+    expect(variants(actions)).toEqual(['fallback:route']);
     expect(find(actions, 'route')).toMatchObject({ probeTimeoutMs: 3000 });
-    expect(find(actions, 'adaptive_timeout')?.timeoutMs).toBe(3000);
+    // Without a fallback nothing applies: a shorter timeout would only cut slow answers.
+    expect(applicableActions('degradation', undefined, { ...quiet, latencyP99Ms: 2000 })).toEqual([]);
+    // Calls that time out get the shorter timeout.
+    const timingOut = applicableActions('degradation', 'timeout', { ...quiet, latencyP99Ms: 2000 });
+    expect(find(timingOut, 'adaptive_timeout')?.timeoutMs).toBe(3000);
     // Before any latency is learned the route has no probe timeout.
     const early = applicableActions('degradation', undefined, { ...quiet, hasFallback: true });
     expect(find(early, 'route')).toEqual({ actionType: 'fallback', variant: 'route' });
@@ -48,11 +52,12 @@ describe('applicableActions', () => {
     });
   });
 
-  it('clamps the adaptive timeout to [1 s, 300 s] and needs a learned latency', () => {
+  it('clamps the adaptive timeout to [1 s, 300 s] in whole seconds and needs a learned latency', () => {
     const timeoutFor = (p99: number | undefined) =>
       find(applicableActions('degradation', 'timeout', { ...quiet, latencyP99Ms: p99 }), 'adaptive_timeout')
         ?.timeoutMs;
     expect(timeoutFor(100)).toBe(1000);
+    expect(timeoutFor(1100)).toBe(2000); // 1.65 s, rounded up to whole seconds
     expect(timeoutFor(250_000)).toBe(300_000);
     expect(timeoutFor(1_000_000)).toBe(1_000_000); // never below the p99 itself
     expect(timeoutFor(0)).toBeUndefined();
@@ -128,6 +133,8 @@ describe('applicableActions', () => {
           if (!context.canReconnect) expect(types).not.toContain('reconnect');
           for (const a of actions) {
             if (a.variant === 'adaptive_timeout') {
+              expect(category).toBe('timeout'); // only calls that time out get a shorter timeout
+              expect(a.timeoutMs % 1000).toBe(a.timeoutMs === a.latencyP99Ms ? a.timeoutMs % 1000 : 0);
               expect(a.timeoutMs).toBeGreaterThanOrEqual(1000);
               expect(a.timeoutMs).toBeGreaterThanOrEqual(a.latencyP99Ms); // never below the voice's own p99
               expect(a.timeoutMs).toBeLessThanOrEqual(Math.max(300_000, a.latencyP99Ms));

@@ -86,8 +86,8 @@ const staleConnection: VerdictWorld = {
 const latencyDrift: VerdictWorld = {
   name: 'latency drift, only routing helps',
   right: 'fallback',
-  // A latency drift has nothing to retry: backoff is not offered.
-  candidates: ['fallback', 'config_update'],
+  // A latency drift has nothing to retry, and no timeout worth shortening: only the route is offered.
+  candidates: ['fallback'],
   pattern: ['degradation', ['v']],
   fallback: true,
   consecutiveFailures: 0,

@@ -147,6 +147,54 @@ describe('DegradationDetector', () => {
     expect(run(new DegradationDetector(), stream)).toEqual([]);
   });
 
+  it('fires one failure short of the streak while the predictor routes the voice away, not otherwise', () => {
+    // Only probes reach a routed voice: two failures in a row with the predictor expecting more is degradation.
+    const routed = new SyntheticVoice('local');
+    const stream = [
+      ...healthy(routed, 10, 150, 0.1, 11),
+      routed.fail('overloaded', { routedOnPrediction: true }),
+      routed.fail('overloaded', { routedOnPrediction: true }),
+    ];
+    const reports = run(new DegradationDetector(), stream);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.i).toBe(11);
+    expect(reports[0]!.p).toMatchObject({ phase: 'active', impact: 'moderate', category: 'overloaded' });
+    expect(reports[0]!.p.evidence).toMatchObject({
+      trigger: 'predicted_failure',
+      triggers: ['predicted_failure'],
+      routedOnPrediction: true,
+      consecutiveFailures: 2,
+    });
+    expect(reports[0]!.p.suggestedAction).toMatch(/routed to the fallbacks/);
+
+    // The same two failures without routing, one routed failure alone, or with the rule turned off: nothing.
+    const direct = new SyntheticVoice('local');
+    const plain = [
+      ...healthy(direct, 10, 150, 0.1, 11),
+      direct.fail('overloaded'),
+      direct.fail('overloaded'),
+    ];
+    expect(run(new DegradationDetector(), plain)).toEqual([]);
+    const single = new SyntheticVoice('local');
+    const one = [
+      ...healthy(single, 10, 150, 0.1, 11),
+      single.fail('overloaded', { routedOnPrediction: true }),
+    ];
+    expect(run(new DegradationDetector(), one)).toEqual([]);
+    expect(run(new DegradationDetector({ routedStreakAllowance: 0 }), stream)).toEqual([]);
+    // A third failure makes it the ordinary streak, severe.
+    const third = new SyntheticVoice('local');
+    const three = [
+      ...healthy(third, 10, 150, 0.1, 11),
+      third.fail('overloaded'),
+      third.fail('overloaded'),
+      third.fail('overloaded', { routedOnPrediction: true }),
+    ];
+    const [streak] = run(new DegradationDetector(), three);
+    expect(streak?.p.evidence.triggers).toEqual(['consecutive_failures']);
+    expect(streak?.p.impact).toBe('severe');
+  });
+
   it("keeps the original's test case 6: consecutive failures 0..4 with coherence 1.0 -> 0.6 is degradation", () => {
     const detector = new DegradationDetector();
     const samples = [0, 1, 2, 3, 4].map((failures, i) =>
@@ -272,7 +320,11 @@ describe('DegradationDetector', () => {
       minSamples: 20,
       errorRateDriftThreshold: 0.2,
       latencyDriftThreshold: 2.5,
+      routedStreakAllowance: 1,
     });
+    expect(() => new DegradationDetector({ routedStreakAllowance: -1 })).toThrow(
+      /options\.routedStreakAllowance/,
+    );
   });
 
   it('forgets the least recently seen adapter beyond maxAdapters, resolving its pattern', () => {

@@ -6,60 +6,90 @@ import { HealthTracker } from '../../src/health/HealthTracker.js';
 import {
   FAILURE_FEATURE_COUNT,
   FAILURE_FEATURE_NAMES,
+  FEATURE_INDEX,
   FailureFeatures,
+  type CallPathSignals,
   type FailureFeatureName,
+  type FailureFeaturesOptions,
+  type RequestBudget,
 } from '../../src/prediction/FailureFeatures.js';
 
-const index = (name: FailureFeatureName): number => FAILURE_FEATURE_NAMES.indexOf(name);
-const read = (f: FailureFeatures, name: FailureFeatureName): number => f.vector[index(name)]!;
+const read = (f: FailureFeatures, name: FailureFeatureName): number => f.vector[FEATURE_INDEX[name]]!;
 
 const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
 
-const attempt = fc.record({
-  ok: fc.boolean(),
-  category: fc.constantFrom(...ERROR_CATEGORIES),
-  latencyMs: fc.double({ min: 0, max: 60_000, noNaN: true }),
-  circuit: fc.constantFrom(...CIRCUIT_STATES),
-  signature: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
-});
+/** A voice as the brain has it: a HealthTracker (the statistics) and the features reading it. */
+function voice(clock: () => number = () => 0, options: Omit<FailureFeaturesOptions, 'clock'> = {}) {
+  const tracker = new HealthTracker('voice', { clock });
+  const features = new FailureFeatures(tracker, { clock, ...options });
+  /** One attempt's outcome, recorded in the tracker first and then in the features, as the brain does. */
+  const record = (
+    ok: boolean,
+    category: ErrorCategory | undefined,
+    latencyMs: number,
+    retryAfterMs?: number,
+  ): Float64Array => {
+    if (ok) tracker.recordSuccess(latencyMs, 'ok');
+    else tracker.recordFailure(category ?? 'unknown', latencyMs);
+    return features.record(ok, category, latencyMs, clock(), retryAfterMs);
+  };
+  return { tracker, features, record };
+}
+
+/** Signals a test sets by hand. */
+function signals(): CallPathSignals & {
+  calls: number;
+  oldest: number | undefined;
+  budget: RequestBudget | undefined;
+} {
+  return {
+    calls: 0,
+    oldest: undefined,
+    budget: undefined,
+    inFlight() {
+      return this.calls;
+    },
+    oldestInFlightStartedAt() {
+      return this.oldest;
+    },
+    requestBudget() {
+      return this.budget;
+    },
+  };
+}
 
 describe('FailureFeatures', () => {
-  it('has one named slot per feature, starting with the bias', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    expect(f.vector).toHaveLength(FAILURE_FEATURE_COUNT);
+  it('derives every index from the one list of names', () => {
+    const { features } = voice();
+    expect(features.vector).toHaveLength(FAILURE_FEATURE_COUNT);
     expect(new Set(FAILURE_FEATURE_NAMES).size).toBe(FAILURE_FEATURE_COUNT);
-    expect(read(f, 'bias')).toBe(1);
-    expect(f.prior).toBeCloseTo(0.1, 12);
+    FAILURE_FEATURE_NAMES.forEach((name, i) => expect(FEATURE_INDEX[name]).toBe(i));
+    expect(read(features, 'bias')).toBe(1);
+    expect(features.prior).toBeCloseTo(0.1, 12);
   });
 
-  it('writes into the same reused array on every update', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    const first = f.vector;
-    expect(f.record(false, 'timeout', 100, 'closed', 1, true)).toBe(first);
-    expect(f.setContext('open', 0.5, false)).toBe(first);
-  });
-
-  it('gives the same prior as HealthTracker fed the same outcomes', () => {
-    fc.assert(
-      fc.property(fc.array(attempt, { maxLength: 60 }), (attempts) => {
-        let now = 1_000;
-        const tracker = new HealthTracker('voice', { clock: () => now });
-        const features = new FailureFeatures({ clock: () => now });
-        for (const a of attempts) {
-          now += 500;
-          tracker.setCircuitState(a.circuit);
-          if (a.ok) {
-            const response =
-              a.signature === undefined ? 'ok' : { consciousness: { consciousnessSignature: a.signature } };
-            tracker.recordSuccess(a.latencyMs, response);
-          } else {
-            tracker.recordFailure(a.category, a.latencyMs);
-          }
-          features.record(a.ok, a.category, a.latencyMs, a.circuit, tracker.coherence, tracker.isConnected);
-          expect(features.prior).toBe(tracker.failureProbability);
-        }
-      }),
-    );
+  it("takes its prior from the voice's tracker: the configured consciousness weight counts, a learned override does not", () => {
+    let now = 0;
+    const clock = (): number => now;
+    const priorWith = (consciousnessWeight: number): { prior: number; tracker: HealthTracker } => {
+      const tracker = new HealthTracker('voice', { clock, consciousnessWeight });
+      const features = new FailureFeatures(tracker, { clock });
+      // Scattered signature values: coherence well below 1.
+      for (const value of [0.1, 0.9, 0.2, 0.8, 0.1, 0.9]) {
+        now += 100;
+        tracker.recordSuccess(500, { consciousness: { consciousnessSignature: value } });
+        features.record(true, undefined, 500, now);
+      }
+      tracker.setPredictedFailureProbability(0.99);
+      return { prior: features.prior, tracker };
+    };
+    const light = priorWith(0.3);
+    const heavy = priorWith(0.9);
+    expect(light.tracker.coherence).toBeLessThan(0.9);
+    expect(light.prior).toBe(light.tracker.heuristicFailureProbability);
+    expect(heavy.prior).toBe(heavy.tracker.heuristicFailureProbability);
+    expect(heavy.prior).toBeGreaterThan(light.prior);
+    expect(heavy.tracker.failureProbability).toBe(0.99); // the override is the tracker's answer, not the prior
   });
 
   it('keeps every feature finite and bounded whatever it is fed', () => {
@@ -72,73 +102,57 @@ describe('FailureFeatures', () => {
       category: fc.option(fc.oneof(fc.constantFrom(...ERROR_CATEGORIES), fc.string()), { nil: undefined }),
       latencyMs: weird,
       circuit: fc.constantFrom(...CIRCUIT_STATES),
-      coherence: weird,
       connected: fc.boolean(),
       clock: weird,
       retryAfterMs: fc.option(weird, { nil: undefined }),
+      inFlight: weird,
+      oldest: fc.option(weird, { nil: undefined }),
+      remaining: fc.option(weird, { nil: undefined }),
+      resetAt: fc.option(weird, { nil: undefined }),
     });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
         let now = 0;
-        const f = new FailureFeatures({ clock: () => now });
-        for (const s of steps) {
-          now = s.clock;
-          f.record(
-            s.ok,
-            s.category as ErrorCategory | undefined,
-            s.latencyMs,
-            s.circuit,
-            s.coherence,
-            s.connected,
-            now,
-            s.retryAfterMs,
-          );
-          for (const x of f.vector) {
-            expect(Number.isFinite(x)).toBe(true);
-            expect(x).toBeGreaterThanOrEqual(-1);
-            expect(x).toBeLessThanOrEqual(2);
+        const s = signals();
+        const { tracker, features } = voice(() => now, { signals: s });
+        for (const x of steps) {
+          now = x.clock;
+          s.calls = x.inFlight;
+          s.oldest = x.oldest;
+          s.budget = x.remaining === undefined ? undefined : { remaining: x.remaining, resetAt: x.resetAt };
+          tracker.setCircuitState(x.circuit);
+          tracker.setConnected(x.connected);
+          features.record(x.ok, x.category as ErrorCategory | undefined, x.latencyMs, now, x.retryAfterMs);
+          for (const v of features.vector) {
+            expect(Number.isFinite(v)).toBe(true);
+            expect(v).toBeGreaterThanOrEqual(-1);
+            expect(v).toBeLessThanOrEqual(2);
           }
-          const p = f.prior;
-          expect(p).toBeGreaterThanOrEqual(0);
-          expect(p).toBeLessThanOrEqual(1);
+          expect(features.prior).toBeGreaterThanOrEqual(0);
+          expect(features.prior).toBeLessThanOrEqual(1);
         }
       }),
     );
   });
 
-  it('counts failures among the last 10 outcomes like a plain list would', () => {
-    fc.assert(
-      fc.property(fc.array(fc.boolean(), { maxLength: 40 }), (outcomes) => {
-        const f = new FailureFeatures({ clock: () => 0 });
-        outcomes.forEach((ok, i) => {
-          f.record(ok, 'server_error', 100, 'closed', 1, true);
-          const last10 = outcomes.slice(Math.max(0, i - 9), i + 1);
-          expect(f.failuresInLast10).toBe(last10.filter((x) => !x).length);
-          expect(f.historyLength).toBe(i + 1);
-        });
-      }),
-    );
-  });
-
-  it('squashes consecutive failures and successes to min(n, 10) / 10', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    f.record(false, 'timeout', 100, 'closed', 1, true);
-    expect(read(f, 'consecutiveFailures')).toBeCloseTo(0.1, 12);
-    f.record(false, 'timeout', 100, 'closed', 1, true);
-    expect(read(f, 'consecutiveFailures')).toBeCloseTo(0.2, 12);
-    for (let i = 0; i < 20; i++) f.record(false, 'timeout', 100, 'closed', 1, true);
-    expect(read(f, 'consecutiveFailures')).toBe(1);
-    expect(f.consecutiveFailures).toBe(22);
-    f.record(true, undefined, 100, 'closed', 1, true);
-    expect(read(f, 'consecutiveFailures')).toBe(0);
-    expect(read(f, 'consecutiveSuccesses')).toBeCloseTo(0.1, 12);
+  it("reads the failure and success streaks from the voice's tracker, squashed to min(n, 10) / 10", () => {
+    const { features, record } = voice();
+    record(false, 'timeout', 100);
+    expect(read(features, 'consecutiveFailures')).toBeCloseTo(0.1, 12);
+    record(false, 'timeout', 100);
+    expect(read(features, 'consecutiveFailures')).toBeCloseTo(0.2, 12);
+    for (let i = 0; i < 20; i++) record(false, 'timeout', 100);
+    expect(read(features, 'consecutiveFailures')).toBe(1);
+    record(true, undefined, 100);
+    expect(read(features, 'consecutiveFailures')).toBe(0);
+    expect(read(features, 'consecutiveSuccesses')).toBeCloseTo(0.1, 12);
   });
 
   it('moves the fast failure rate more than the slow one', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    f.record(false, 'network', 50, 'closed', 1, true);
-    expect(read(f, 'failureRateFast')).toBeCloseTo(0.3, 12);
-    expect(read(f, 'failureRateSlow')).toBeCloseTo(0.05, 12);
+    const { features, record } = voice();
+    record(false, 'network', 50);
+    expect(read(features, 'failureRateFast')).toBeCloseTo(0.3, 12);
+    expect(read(features, 'failureRateSlow')).toBeCloseTo(0.05, 12);
   });
 
   it('sets one category slot for the last failure and clears it after a success', () => {
@@ -167,186 +181,279 @@ describe('FailureFeatures', () => {
       'lastOther',
     ];
     for (const [category, slot] of groups) {
-      const f = new FailureFeatures({ clock: () => 0 });
-      f.record(false, category, 100, 'closed', 1, true);
-      for (const s of slots) expect(read(f, s), `${category} → ${s}`).toBe(s === slot ? 1 : 0);
-      f.record(true, undefined, 100, 'closed', 1, true);
-      for (const s of slots) expect(read(f, s)).toBe(0);
+      let now = 1_000;
+      const { features, record } = voice(() => now);
+      record(false, category, 100);
+      for (const s of slots) expect(read(features, s), `${category} → ${s}`).toBe(s === slot ? 1 : 0);
+      now += 1_000;
+      record(true, undefined, 100);
+      for (const s of slots) expect(read(features, s)).toBe(0);
     }
+  });
+
+  it('keeps the last failure when a call sent before it succeeds afterwards', () => {
+    let now = 10_000;
+    const { features, record } = voice(() => now);
+    record(false, 'network', 20); // refused at 9 980
+    now = 10_300;
+    record(true, undefined, 800); // sent at 9 500, before the refusal: says nothing of the upstream since
+    expect(read(features, 'lastNetwork')).toBe(1);
+    now = 11_000;
+    record(true, undefined, 500); // sent at 10 500, after it: the upstream answers again
+    expect(read(features, 'lastNetwork')).toBe(0);
   });
 
   it('keeps a per-minute failure rate that fades, with the evidence behind it, as time passes', () => {
     let now = 0;
-    const f = new FailureFeatures({ clock: () => now });
+    const { features, record } = voice(() => now);
     for (let i = 0; i < 20; i++) {
       now += 500;
-      f.record(i % 2 === 0, 'server_error', 100, 'closed', 1, true);
+      record(i % 2 === 0, 'server_error', 100);
     }
-    const fresh = read(f, 'failureRateMinute');
+    const fresh = read(features, 'failureRateMinute');
     expect(fresh).toBeGreaterThan(0.4);
     expect(fresh).toBeLessThan(0.5);
     // A minute later the rate still stands; three minutes later its evidence has mostly aged away.
     now += 60_000;
-    f.setContext('closed', 1, true);
-    expect(read(f, 'failureRateMinute')).toBeGreaterThan(fresh * 0.85);
+    features.refresh();
+    expect(read(features, 'failureRateMinute')).toBeGreaterThan(fresh * 0.85);
     now += 120_000;
-    f.setContext('closed', 1, true);
-    expect(read(f, 'failureRateMinute')).toBeLessThan(fresh * 0.6);
+    features.refresh();
+    expect(read(features, 'failureRateMinute')).toBeLessThan(fresh * 0.6);
     now += 600_000;
-    f.setContext('closed', 1, true);
-    expect(read(f, 'failureRateMinute')).toBeLessThan(0.01);
+    features.refresh();
+    expect(read(features, 'failureRateMinute')).toBeLessThan(0.01);
   });
 
   it('raises the latency z-score on a spike and the level and trend while latency climbs', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    for (let i = 0; i < 200; i++) f.record(true, undefined, i % 2 === 0 ? 400 : 600, 'closed', 1, true);
-    expect(Math.abs(read(f, 'latencyZScore'))).toBeLessThan(1);
-    expect(Math.abs(read(f, 'latencyTrend'))).toBeLessThan(0.2);
-    f.record(true, undefined, 5_000, 'closed', 1, true);
-    expect(read(f, 'latencyZScore')).toBeGreaterThan(1);
-    for (let i = 0; i < 30; i++) f.record(true, undefined, 500 * 1.1 ** i, 'closed', 1, true);
-    expect(read(f, 'latencyTrend')).toBeGreaterThan(0.3);
-    expect(read(f, 'latencyLevel')).toBeGreaterThan(read(f, 'latencyTrend'));
+    const { features, record } = voice();
+    for (let i = 0; i < 200; i++) record(true, undefined, i % 2 === 0 ? 400 : 600);
+    expect(Math.abs(read(features, 'latencyZScore'))).toBeLessThan(1);
+    expect(Math.abs(read(features, 'latencyTrend'))).toBeLessThan(0.2);
+    record(true, undefined, 5_000);
+    expect(read(features, 'latencyZScore')).toBeGreaterThan(1);
+    for (let i = 0; i < 30; i++) record(true, undefined, 500 * 1.1 ** i);
+    expect(read(features, 'latencyTrend')).toBeGreaterThan(0.3);
+    expect(read(features, 'latencyLevel')).toBeGreaterThan(read(features, 'latencyTrend'));
   });
 
   it('takes latency only from successes and timeouts: a fast 529 or refused connection says nothing of the queue', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    for (let i = 0; i < 50; i++) f.record(true, undefined, 500, 'closed', 1, true);
-    const latency = (): number[] =>
-      Array.from(f.vector.subarray(index('latencyZScore'), index('timeoutRisk') + 1));
+    const { features, record } = voice();
+    for (let i = 0; i < 50; i++) record(true, undefined, 500);
+    const names: FailureFeatureName[] = ['latencyZScore', 'latencyTrend', 'latencyLevel', 'timeoutRisk'];
+    const latency = (): number[] => names.map((n) => read(features, n));
     const before = latency();
     for (const category of ['circuit_open', 'aborted', 'overloaded', 'network', 'rate_limited'] as const) {
-      f.record(false, category, category === 'aborted' ? 90_000 : 20, 'closed', 1, true);
+      record(false, category, category === 'aborted' ? 90_000 : 20);
     }
-    f.record(true, undefined, Number.NaN, 'closed', 1, true);
-    f.record(true, undefined, -5, 'closed', 1, true);
+    record(true, undefined, Number.NaN);
+    record(true, undefined, -5);
     expect(latency()).toEqual(before);
-    f.record(false, 'timeout', 15_000, 'closed', 1, true);
-    expect(read(f, 'latencyZScore')).toBeGreaterThan(1);
+    record(false, 'timeout', 15_000);
+    expect(read(features, 'latencyZScore')).toBeGreaterThan(1);
   });
 
   it('learns the timeout from the latency of a timeout, and rates the risk of the next call passing it', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    const ok = (ms: number): void => void f.record(true, undefined, ms, 'closed', 1, true);
+    const { features, record } = voice();
+    const ok = (ms: number): void => void record(true, undefined, ms);
     for (let i = 0; i < 50; i++) ok(i % 2 === 0 ? 800 : 1_200);
-    expect(read(f, 'timeoutRisk')).toBe(0);
-    f.record(false, 'timeout', 15_000, 'closed', 1, true);
+    expect(read(features, 'timeoutRisk')).toBe(0);
+    record(false, 'timeout', 15_000);
     for (let i = 0; i < 30; i++) ok(i % 2 === 0 ? 800 : 1_200);
-    const calm = read(f, 'timeoutRisk');
+    const calm = read(features, 'timeoutRisk');
     expect(calm).toBeLessThan(0.01);
     // Latency climbing towards the 15 s timeout: the risk of passing it rises.
     for (let ms = 2_000; ms <= 16_000; ms *= 1.15) ok(ms);
-    expect(read(f, 'timeoutRisk')).toBeGreaterThan(0.15);
-    expect(read(f, 'timeoutRisk')).toBeLessThanOrEqual(1);
+    expect(read(features, 'timeoutRisk')).toBeGreaterThan(0.15);
+    expect(read(features, 'timeoutRisk')).toBeLessThanOrEqual(1);
   });
 
-  it('holds Retry-After until it runs out, ramping down over its last second', () => {
+  it('rates the oldest call in flight against the latency history and the timeout learned', () => {
+    const now = 100_000;
+    const s = signals();
+    const { features, record } = voice(() => now, { signals: s });
+    for (let i = 0; i < 50; i++) record(true, undefined, i % 2 === 0 ? 800 : 1_200);
+    s.calls = 2;
+    s.oldest = now - 900; // a usual latency: nothing to say
+    features.refresh();
+    expect(read(features, 'inFlightAgeZScore')).toBe(0);
+    expect(read(features, 'inFlightTimeoutShare')).toBe(0); // no timeout seen yet
+    s.oldest = now - 6_000; // far slower than any answer so far
+    features.refresh();
+    expect(read(features, 'inFlightAgeZScore')).toBeGreaterThan(1);
+    record(false, 'timeout', 15_000);
+    features.refresh();
+    expect(read(features, 'inFlightTimeoutShare')).toBeCloseTo(6_000 / 15_000, 6);
+    s.oldest = undefined; // nothing in flight
+    features.refresh();
+    expect(read(features, 'inFlightAgeZScore')).toBe(0);
+    expect(read(features, 'inFlightTimeoutShare')).toBe(0);
+  });
+
+  it('rates the request budget left in the rate-limit headers, less the calls in flight, until its reset', () => {
     let now = 0;
-    const f = new FailureFeatures({ clock: () => now });
-    f.record(false, 'rate_limited', 80, 'closed', 1, true, now, 20_000);
-    expect(read(f, 'retryAfterActive')).toBe(1);
-    expect(read(f, 'retryAfterRemaining')).toBeCloseTo(20 / 60, 12);
+    const s = signals();
+    const { features } = voice(() => now, { signals: s });
+    expect(read(features, 'quotaScarcity')).toBe(0); // no headers read
+    s.budget = { remaining: 40, resetAt: 60_000 };
+    features.refresh();
+    expect(read(features, 'quotaScarcity')).toBeLessThan(1e-6);
+    s.budget = { remaining: 3, resetAt: 60_000 };
+    s.calls = 1;
+    features.refresh();
+    expect(read(features, 'quotaScarcity')).toBeCloseTo(Math.exp(-1), 12);
+    s.calls = 3;
+    features.refresh();
+    expect(read(features, 'quotaScarcity')).toBe(1);
+    now = 60_000; // the budget refilled
+    features.refresh();
+    expect(read(features, 'quotaScarcity')).toBe(0);
+  });
+
+  it('holds Retry-After until it runs out, ramping down over its last second, and remembers when it was asked', () => {
+    let now = 0;
+    const { features, record } = voice(() => now);
+    expect(read(features, 'retryAfterRecency')).toBe(0);
+    record(false, 'rate_limited', 80, 20_000);
+    expect(read(features, 'retryAfterActive')).toBe(1);
+    expect(read(features, 'retryAfterRemaining')).toBeCloseTo(20 / 60, 12);
+    expect(read(features, 'retryAfterRecency')).toBe(1);
     now = 19_000;
-    f.setContext('closed', 1, true);
-    expect(read(f, 'retryAfterActive')).toBe(1);
+    features.refresh();
+    expect(read(features, 'retryAfterActive')).toBe(1);
     now = 19_500;
-    f.setContext('closed', 1, true);
-    expect(read(f, 'retryAfterActive')).toBeCloseTo(0.5, 12);
+    features.refresh();
+    expect(read(features, 'retryAfterActive')).toBeCloseTo(0.5, 12);
     now = 20_000;
-    f.setContext('closed', 1, true);
-    expect(read(f, 'retryAfterActive')).toBe(0);
-    expect(read(f, 'retryAfterRemaining')).toBe(0);
+    features.refresh();
+    expect(read(features, 'retryAfterActive')).toBe(0);
+    expect(read(features, 'retryAfterRemaining')).toBe(0);
+    now = 30_000;
+    features.refresh();
+    expect(read(features, 'retryAfterRecency')).toBeCloseTo(Math.exp(-1), 12);
+  });
+
+  it('ends a Retry-After window at the budget reset the headers name within its last, rounded-up second', () => {
+    let now = 10_000;
+    const s = signals();
+    const { features, record } = voice(() => now, { signals: s });
+    s.budget = { remaining: 0, resetAt: 29_400 };
+    record(false, 'rate_limited', 80, 20_000); // until 30 000
+    now = 29_300;
+    features.refresh();
+    expect(read(features, 'retryAfterActive')).toBe(1);
+    now = 29_400;
+    features.refresh();
+    expect(read(features, 'retryAfterActive')).toBe(0);
+    // A reset long before the window's end is another budget's: the window holds.
+    s.budget = { remaining: 0, resetAt: 20_000 };
+    now = 29_400;
+    features.refresh();
+    expect(read(features, 'retryAfterActive')).toBeCloseTo(0.6, 12);
   });
 
   it('ends a Retry-After window early when a call sent after the 429 succeeds, not when an older one does', () => {
     let now = 10_000;
-    const f = new FailureFeatures({ clock: () => now });
-    f.record(false, 'rate_limited', 80, 'closed', 1, true, now, 30_000);
+    const { features, record } = voice(() => now);
+    record(false, 'rate_limited', 80, 30_000);
     now = 10_500;
     // Sent at 9 500, before the 429 arrived: it says nothing about the window.
-    f.record(true, undefined, 1_000, 'closed', 1, true, now);
-    expect(read(f, 'retryAfterActive')).toBe(1);
+    record(true, undefined, 1_000);
+    expect(read(features, 'retryAfterActive')).toBe(1);
     now = 12_000;
     // Sent at 11 000, after the 429: the quota is back.
-    f.record(true, undefined, 1_000, 'closed', 1, true, now);
-    expect(read(f, 'retryAfterActive')).toBe(0);
+    record(true, undefined, 1_000);
+    expect(read(features, 'retryAfterActive')).toBe(0);
   });
 
   it('ignores missing, zero or non-finite Retry-After values', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
+    const { features, record } = voice();
     for (const ms of [undefined, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      f.record(false, 'rate_limited', 80, 'closed', 1, true, 0, ms);
-      expect(read(f, 'retryAfterActive')).toBe(0);
+      record(false, 'rate_limited', 80, ms);
+      expect(read(features, 'retryAfterActive')).toBe(0);
     }
   });
 
-  it('reports breaker state, incoherence and reachability from the context', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    f.setContext('open', 0.25, false);
-    expect(read(f, 'breakerOpen')).toBe(1);
-    expect(read(f, 'breakerHalfOpen')).toBe(0);
-    expect(read(f, 'incoherence')).toBeCloseTo(0.75, 12);
-    expect(read(f, 'disconnected')).toBe(1);
-    f.setContext('half_open', Number.NaN, true);
-    expect(read(f, 'breakerOpen')).toBe(0);
-    expect(read(f, 'breakerHalfOpen')).toBe(1);
-    expect(read(f, 'incoherence')).toBe(0);
-    expect(read(f, 'disconnected')).toBe(0);
+  it("reports breaker state, incoherence and reachability from the voice's tracker", () => {
+    const { tracker, features } = voice();
+    tracker.setCircuitState('open');
+    tracker.setConnected(false);
+    for (const value of [0, 1, 0, 1]) tracker.recordConsciousnessSignature(value);
+    features.refresh();
+    expect(read(features, 'breakerOpen')).toBe(1);
+    expect(read(features, 'breakerHalfOpen')).toBe(0);
+    expect(read(features, 'incoherence')).toBeCloseTo(1 - tracker.coherence, 12);
+    expect(read(features, 'incoherence')).toBeGreaterThan(0);
+    expect(read(features, 'disconnected')).toBe(1);
+    tracker.setCircuitState('half_open');
+    tracker.setConnected(true);
+    features.refresh();
+    expect(read(features, 'breakerOpen')).toBe(0);
+    expect(read(features, 'breakerHalfOpen')).toBe(1);
+    expect(read(features, 'disconnected')).toBe(0);
   });
 
   it('lets the recency of the last failure fade with the injected clock', () => {
     let now = 0;
-    const f = new FailureFeatures({ clock: () => now, recencyMs: 10_000 });
-    expect(read(f, 'failureRecency')).toBe(0);
-    f.record(false, 'network', 20, 'closed', 1, false);
-    expect(read(f, 'failureRecency')).toBe(1);
+    const { features, record } = voice(() => now, { recencyMs: 10_000 });
+    expect(read(features, 'failureRecency')).toBe(0);
+    record(false, 'network', 20);
+    expect(read(features, 'failureRecency')).toBe(1);
     now = 10_000;
-    f.setContext('closed', 1, false);
-    expect(read(f, 'failureRecency')).toBeCloseTo(Math.exp(-1), 12);
-    expect(new FailureFeatures().recencyMs).toBe(2_000);
+    features.refresh();
+    expect(read(features, 'failureRecency')).toBeCloseTo(Math.exp(-1), 12);
+    expect(voice().features.recencyMs).toBe(2_000);
   });
 
   it('counts breaker openings over the last minutes and fades the recency of its closing', () => {
     let now = 0;
-    const f = new FailureFeatures({ clock: () => now });
-    expect(read(f, 'breakerClosedRecency')).toBe(0);
+    const { tracker, features } = voice(() => now);
+    const breaker = (state: CircuitState): void => {
+      tracker.setCircuitState(state);
+      features.refresh();
+    };
+    expect(read(features, 'breakerClosedRecency')).toBe(0);
     for (let i = 0; i < 3; i++) {
-      f.setContext('open', 1, true);
+      breaker('open');
       now += 30_000;
-      f.setContext('half_open', 1, true);
-      f.setContext('closed', 1, true);
-      expect(read(f, 'breakerClosedRecency')).toBe(1);
+      breaker('half_open');
+      breaker('closed');
+      expect(read(features, 'breakerClosedRecency')).toBe(1);
     }
-    // Half-open without a reported open still counts once: leaving closed is the opening.
-    f.setContext('half_open', 1, true);
-    f.setContext('closed', 1, true);
-    const openings = read(f, 'breakerOpenings');
+    // Half-open without a seen open still counts once: leaving closed is the opening.
+    breaker('half_open');
+    breaker('closed');
+    const openings = read(features, 'breakerOpenings');
     expect(openings).toBeGreaterThan(0.7);
     expect(openings).toBeLessThanOrEqual(0.8);
     now += 30_000;
-    f.setContext('closed', 1, true);
-    expect(read(f, 'breakerClosedRecency')).toBeCloseTo(Math.exp(-1), 12);
+    features.refresh();
+    expect(read(features, 'breakerClosedRecency')).toBeCloseTo(Math.exp(-1), 12);
     now += 60 * 60_000;
-    f.setContext('closed', 1, true);
-    expect(read(f, 'breakerOpenings')).toBeLessThan(0.01);
+    features.refresh();
+    expect(read(features, 'breakerOpenings')).toBeLessThan(0.01);
   });
 
-  it('forgets everything on reset', () => {
-    const f = new FailureFeatures({ clock: () => 0 });
-    const fresh = Array.from(f.vector);
-    for (let i = 0; i < 20; i++) f.record(i % 3 === 0, 'timeout', 100 * i, 'half_open', 0.4, false);
-    f.reset();
-    expect(Array.from(f.vector)).toEqual(fresh);
-    expect(f.historyLength).toBe(0);
-    expect(f.failuresInLast10).toBe(0);
+  it('forgets what it recorded on reset', () => {
+    const fresh = Array.from(voice().features.vector);
+    const { tracker, features, record } = voice();
+    for (let i = 0; i < 20; i++) record(i % 3 === 0, 'timeout', 100 * i, i % 4 === 0 ? 5_000 : undefined);
+    features.reset();
+    // What remains comes from the tracker (streaks), which the features do not own.
+    const own = FAILURE_FEATURE_NAMES.filter(
+      (n) => n !== 'consecutiveFailures' && n !== 'consecutiveSuccesses',
+    );
+    for (const name of own) expect(read(features, name), name).toBe(fresh[FEATURE_INDEX[name]]);
+    expect(read(features, 'consecutiveFailures')).toBe(Math.min(tracker.consecutiveFailures, 10) / 10);
   });
 
   it('rejects invalid options', () => {
-    expect(() => new FailureFeatures({ fastAlpha: 0 })).toThrow(RangeError);
-    expect(() => new FailureFeatures({ slowAlpha: 1.5 })).toThrow(RangeError);
-    expect(() => new FailureFeatures({ latencySlowAlpha: Number.NaN })).toThrow(RangeError);
-    expect(() => new FailureFeatures({ recencyMs: 0 })).toThrow(RangeError);
-    expect(() => new FailureFeatures({ recencyMs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
-    expect(() => new FailureFeatures({ clock: 5 as unknown as () => number })).toThrow(TypeError);
+    const tracker = new HealthTracker('voice');
+    expect(() => new FailureFeatures(tracker, { fastAlpha: 0 })).toThrow(RangeError);
+    expect(() => new FailureFeatures(tracker, { slowAlpha: 1.5 })).toThrow(RangeError);
+    expect(() => new FailureFeatures(tracker, { latencySlowAlpha: Number.NaN })).toThrow(RangeError);
+    expect(() => new FailureFeatures(tracker, { recencyMs: 0 })).toThrow(RangeError);
+    expect(() => new FailureFeatures(tracker, { recencyMs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => new FailureFeatures(tracker, { clock: 5 as unknown as () => number })).toThrow(TypeError);
   });
 });

@@ -7,6 +7,7 @@ import {
   FailureFeatures,
 } from '../../src/prediction/FailureFeatures.js';
 import { FailurePredictor, PredictorWeightsSchema } from '../../src/prediction/FailurePredictor.js';
+import { HealthTracker } from '../../src/health/HealthTracker.js';
 import { heuristicFailureProbability } from '../../src/health/heuristicFailureProbability.js';
 
 const heuristicInput = fc.record({
@@ -96,7 +97,8 @@ describe('FailurePredictor', () => {
     // Latency spikes (10% of calls, 6× slower) are followed by a failing call 90% of the time;
     // otherwise 2% of calls fail. The prior cannot see latency, the features can.
     const rng = seeded(42);
-    const features = new FailureFeatures({ clock: () => 0 });
+    const tracker = new HealthTracker('voice', { clock: () => 0 });
+    const features = new FailureFeatures(tracker, { clock: () => 0 });
     const predictor = new FailurePredictor();
     const calls = 6_000;
     const trainUntil = 4_000;
@@ -120,7 +122,9 @@ describe('FailurePredictor', () => {
       }
       spiked = rng() < 0.1;
       const latency = (spiked ? 3_000 : 500) * Math.exp(0.2 * (rng() - 0.5));
-      features.record(!failed, failed ? 'server_error' : undefined, latency, 'closed', 1, true);
+      if (failed) tracker.recordFailure('server_error', latency);
+      else tracker.recordSuccess(latency, 'ok');
+      features.record(!failed, failed ? 'server_error' : undefined, latency);
     }
     expect(modelLoss).toBeLessThan(0.6 * priorLoss);
     expect(modelBrier).toBeLessThan(0.6 * priorBrier);
@@ -144,11 +148,12 @@ describe('FailurePredictor', () => {
 
   it('rejects malformed weights, weights of another feature layout, and keeps its own', () => {
     const n = FAILURE_FEATURE_COUNT;
+    const identity = Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0));
     const good = {
-      version: 2,
+      version: 3,
       features: [...FAILURE_FEATURE_NAMES],
       weights: new Array<number>(n).fill(0.1),
-      squaredGradients: new Array<number>(n).fill(1),
+      covariance: identity,
       updates: 3,
     };
     expect(PredictorWeightsSchema.safeParse(good).success).toBe(true);
@@ -156,17 +161,23 @@ describe('FailurePredictor', () => {
       null,
       'weights',
       {},
-      // The first layout (22 unnamed features): refused rather than misread.
+      // The earlier layouts (unnamed features; AdaGrad's squared gradients): refused rather than misread.
       { version: 1, weights: new Array<number>(22).fill(0.1), updates: 3 },
-      { ...good, version: 3 },
+      {
+        version: 2,
+        features: good.features,
+        weights: good.weights,
+        squaredGradients: new Array<number>(n).fill(1),
+        updates: 3,
+      },
       { ...good, weights: [] },
       { ...good, weights: ['0.1'] },
       { ...good, weights: [Number.NaN] },
       { ...good, weights: [Number.POSITIVE_INFINITY] },
-      { ...good, squaredGradients: [-1] },
+      { ...good, covariance: [Number.NaN] },
       { ...good, updates: -1 },
       { ...good, updates: 1.5 },
-      { version: 2, features: good.features, weights: good.weights, updates: 3 },
+      { version: 3, features: good.features, weights: good.weights, updates: 3 },
       { ...good, extra: true },
     ];
     const predictor = trained();
@@ -178,16 +189,21 @@ describe('FailurePredictor', () => {
     const reordered = [...good.features].reverse();
     expect(() => predictor.importWeights({ ...good, features: reordered })).toThrow(RangeError);
     expect(() => predictor.importWeights({ ...good, weights: [0.1, 0.2] })).toThrow(RangeError);
-    expect(() => predictor.importWeights({ ...good, squaredGradients: [1] })).toThrow(RangeError);
+    expect(() => predictor.importWeights({ ...good, covariance: [1] })).toThrow(RangeError);
+    const negative = identity.map((v, k) => (k === 0 ? -1 : v));
+    expect(() => predictor.importWeights({ ...good, covariance: negative })).toThrow(RangeError);
+    const skewed = identity.map((v, k) => (k === 1 ? 0.5 : v));
+    expect(() => predictor.importWeights({ ...good, covariance: skewed })).toThrow(RangeError);
     expect(predictor.exportWeights()).toEqual(before);
     predictor.importWeights(good);
     expect(predictor.exportWeights()).toEqual(good);
   });
 
   it('keeps every weight within ±maxWeight, also when imported', () => {
-    const predictor = new FailurePredictor({ learningRate: 5, maxWeight: 2 });
+    const predictor = new FailurePredictor({ priorVariance: 100, maxWeight: 2 });
     const x = new Array<number>(FAILURE_FEATURE_COUNT).fill(1);
     for (let i = 0; i < 100; i++) predictor.learn(x, 0.01, true);
+    expect(Math.max(...predictor.exportWeights().weights.map(Math.abs))).toBe(2);
     predictor.importWeights({
       ...predictor.exportWeights(),
       weights: predictor.exportWeights().weights.map(() => 50),
@@ -200,75 +216,82 @@ describe('FailurePredictor', () => {
     predictor.reset();
     expect(predictor.updates).toBe(0);
     expect(predictor.predict(new Array<number>(FAILURE_FEATURE_COUNT).fill(1), 0.37)).toBe(0.37);
+    expect(predictor.variance(0)).toBe(predictor.priorVariance);
   });
 
   it('rejects invalid options', () => {
     expect(() => new FailurePredictor({ featureCount: 0 })).toThrow(RangeError);
     expect(() => new FailurePredictor({ featureNames: [] })).toThrow(RangeError);
     expect(() => new FailurePredictor({ featureNames: ['a', 'a'] })).toThrow(RangeError);
-    expect(() => new FailurePredictor({ learningRate: 0 })).toThrow(RangeError);
-    expect(() => new FailurePredictor({ gradientFloor: 0 })).toThrow(RangeError);
-    expect(() => new FailurePredictor({ gradientMemory: 0 })).toThrow(RangeError);
-    expect(() => new FailurePredictor({ gradientMemory: 1.5 })).toThrow(RangeError);
-    expect(() => new FailurePredictor({ learningRate: Number.POSITIVE_INFINITY })).toThrow(RangeError);
-    expect(() => new FailurePredictor({ l2: -1 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ priorVariance: 0 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ priorVariance: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ forgetting: 0 })).toThrow(RangeError);
+    expect(() => new FailurePredictor({ forgetting: 1.5 })).toThrow(RangeError);
     expect(() => new FailurePredictor({ epsilon: 0.6 })).toThrow(RangeError);
     expect(() => new FailurePredictor({ maxWeight: 0 })).toThrow(RangeError);
   });
 });
 
-describe('FailurePredictor AdaGrad steps', () => {
-  it('never moves a weight by more than learningRate / sqrt(gradientFloor) times its gradient', () => {
+describe('FailurePredictor updates (online Bayesian logistic regression)', () => {
+  it('grows more certain of the weights it learns, never less certain than the prior', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(featureVector, fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.boolean()), {
           minLength: 1,
-          maxLength: 30,
+          maxLength: 15,
         }),
         (steps) => {
-          // Priors inside [ε, 1 − ε], where predict's and learn's errors agree exactly.
-          const predictor = new FailurePredictor({ l2: 0, maxWeight: 1e9 });
-          const maxRate = predictor.learningRate / Math.sqrt(predictor.gradientFloor);
+          const predictor = new FailurePredictor({ forgetting: 1 });
           for (const [x, prior, failed] of steps) {
-            const before = Array.from({ length: predictor.featureCount }, (_, i) => predictor.weight(i)!);
-            const error = predictor.predict(x, prior) - (failed ? 1 : 0);
+            const before = Array.from({ length: predictor.featureCount }, (_, i) => predictor.variance(i)!);
             predictor.learn(x, prior, failed);
             for (let i = 0; i < predictor.featureCount; i++) {
-              const moved = Math.abs(predictor.weight(i)! - before[i]!);
-              // Slack for rounding in the subtraction, relative to the weight's size.
-              const slack = 1e-12 * (1 + Math.abs(before[i]!));
-              expect(moved).toBeLessThanOrEqual(maxRate * Math.abs(error * x[i]!) * (1 + 1e-9) + slack);
+              expect(predictor.variance(i)!).toBeGreaterThan(0);
+              expect(predictor.variance(i)!).toBeLessThanOrEqual(before[i]! * (1 + 1e-9));
             }
           }
         },
       ),
+      { numRuns: 40 },
     );
   });
 
-  it('gives a rarely firing feature larger steps than a busy one', () => {
-    const predictor = new FailurePredictor({ featureNames: ['busy', 'rare'], l2: 0 });
-    // The busy feature sees 500 noisy outcomes (1 in 10 fails), the rare one none.
-    for (let i = 0; i < 500; i++) predictor.learn([1, 0], 0.1, i % 10 === 0);
-    const busyBefore = predictor.weight(0)!;
-    predictor.learn([1, 1], 0.1, true);
-    const busyStep = Math.abs(predictor.weight(0)! - busyBefore);
-    const rareStep = Math.abs(predictor.weight(1)!);
-    expect(rareStep).toBeGreaterThan(3 * busyStep);
+  it('learns which of two features moving together tells the outcome, where a per-weight step would split it', () => {
+    // Both features fire on every call of an episode; only `cause` fires alone, and then calls fail.
+    const predictor = new FailurePredictor({ featureNames: ['cause', 'companion'] });
+    const rng = seeded(3);
+    for (let i = 0; i < 2_000; i++) {
+      const episode = rng() < 0.3;
+      const alone = !episode && rng() < 0.1;
+      const x = episode ? [1, 1] : alone ? [1, 0] : [0, 0];
+      predictor.learn(x, 0.05, (episode || alone) && rng() < 0.9);
+    }
+    expect(predictor.predict([1, 0], 0.05)).toBeGreaterThan(0.7);
+    expect(predictor.predict([0, 1], 0.05)).toBeLessThan(0.2);
   });
 
-  it('keeps learning at a bounded-below rate when it forgets old gradients', () => {
-    const forgetting = new FailurePredictor({ featureNames: ['x'], l2: 0, gradientMemory: 0.99 });
-    const remembering = new FailurePredictor({ featureNames: ['x'], l2: 0, gradientMemory: 1 });
+  it('keeps tracking a changing upstream: with forgetting it unlearns what stopped being true', () => {
+    const forgetful = new FailurePredictor({ featureNames: ['x'] });
+    const stubborn = new FailurePredictor({ featureNames: ['x'], forgetting: 1 });
     for (let i = 0; i < 5_000; i++) {
-      forgetting.learn([1], 0.5, i % 2 === 0);
-      remembering.learn([1], 0.5, i % 2 === 0);
+      forgetful.learn([1], 0.1, i % 10 !== 0); // for a while x means 90 % failures …
+      stubborn.learn([1], 0.1, i % 10 !== 0);
     }
-    const step = (p: FailurePredictor): number => {
-      const before = p.weight(0)!;
-      p.learn([1], 0.5, true);
-      return Math.abs(p.weight(0)! - before);
-    };
-    expect(step(forgetting)).toBeGreaterThan(3 * step(remembering));
+    for (let i = 0; i < 5_000; i++) {
+      forgetful.learn([1], 0.1, i % 10 === 0); // … then 10 %
+      stubborn.learn([1], 0.1, i % 10 === 0);
+    }
+    expect(forgetful.predict([1], 0.1)).toBeLessThan(0.2);
+    expect(stubborn.predict([1], 0.1)).toBeGreaterThan(0.3);
+  });
+
+  it('keeps features that never fire at the prior variance (forgetting does not inflate them)', () => {
+    const predictor = new FailurePredictor({ featureNames: ['busy', 'silent'] });
+    for (let i = 0; i < 20_000; i++) predictor.learn([1, 0], 0.1, i % 10 === 0);
+    // Capped every 64 updates: at most forgetting^-64 (3 %) above the prior in between.
+    expect(predictor.variance(1)).toBeGreaterThanOrEqual(predictor.priorVariance * (1 - 1e-12));
+    expect(predictor.variance(1)).toBeLessThanOrEqual(predictor.priorVariance * 1.04);
+    expect(predictor.variance(0)).toBeLessThan(predictor.priorVariance);
   });
 });
 

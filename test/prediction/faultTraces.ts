@@ -19,7 +19,12 @@ import { createSeededRandom, type RandomSource } from '../../src/lab/seededRando
 import { CATEGORY_POLICY, type ErrorCategory } from '../../src/vocabulary/ErrorCategory.js';
 import type { CircuitState } from '../../src/vocabulary/CircuitState.js';
 import { HealthTracker } from '../../src/health/HealthTracker.js';
-import { FailureFeatures } from '../../src/prediction/FailureFeatures.js';
+import {
+  FailureFeatures,
+  type CallPathSignals,
+  type RequestBudget,
+  type VoiceStatistics,
+} from '../../src/prediction/FailureFeatures.js';
 import { FailurePredictor } from '../../src/prediction/FailurePredictor.js';
 import { BreakerOptionsSchema, type BreakerOptions } from '../../src/resilience/BreakerOptions.js';
 
@@ -74,6 +79,8 @@ export interface UpstreamResult {
   readonly chance: number;
   /** The Retry-After a 429 carried, in ms, as the classifier reads it. */
   readonly retryAfterMs?: number;
+  /** The request budget the response's rate-limit headers carried (as counted when the call arrived). */
+  readonly requestBudget?: RequestBudget;
 }
 
 /** A fault period of a trace: when it started and when the upstream was healthy again. */
@@ -298,7 +305,9 @@ function flappingTrace(rng: Random, variant: TraceVariant): Trace {
  * Rate-limit bursts: a quota of 75 accepted requests per clock minute. Normal demand (a call every
  * 0.7–1.5 s) stays under it; bursts of demand (a call every 120–350 ms for 20–60 s) exhaust it and
  * get 429s until the minute turns. 429s do not count for the breaker. Realistic: each 429 carries
- * `retry-after` (whole seconds until the window resets, rounded up) as OpenAI's and Anthropic's do.
+ * `retry-after` (whole seconds until the window resets, rounded up) and each answer the requests left
+ * and the reset time (`x-ratelimit-remaining-requests`, `x-ratelimit-reset-requests`), as OpenAI's and
+ * Anthropic's do.
  */
 function rateLimitTrace(rng: Random, variant: TraceVariant): Trace {
   const segments = timeline(rng, TRACE_DURATION_MS, [
@@ -313,7 +322,7 @@ function rateLimitTrace(rng: Random, variant: TraceVariant): Trace {
   return {
     name: 'rate_limit',
     description: realistic
-      ? 'quota 75/min; demand bursts (120-350 ms apart) get 429s + Retry-After until the minute turns'
+      ? 'quota 75/min; demand bursts (120-350 ms apart) get 429s + Retry-After until the minute turns; budget headers'
       : 'quota 75/min; demand bursts (120-350 ms apart) get 429s (no Retry-After) until the minute turns',
     durationMs: TRACE_DURATION_MS,
     episodes: episodesOf(segments, 'normal'),
@@ -324,15 +333,18 @@ function rateLimitTrace(rng: Random, variant: TraceVariant): Trace {
         minute = m;
         accepted = 0;
       }
+      // The budget as x-ratelimit-remaining-requests / -reset-requests report it on every response.
+      const resetAt = (m + 1) * 60_000;
       if (accepted >= quota) {
         if (!realistic) return legacyAnswer(rng, 1, 800, (r) => ['rate_limited', logNormal(r, 90, 0.4)]);
         const latencyMs = logNormal(rng, 90, 0.4);
         // Retry-After is whole seconds from when the 429 is sent, rounded up.
-        const retryAfterMs = Math.ceil(((m + 1) * 60_000 - (t + latencyMs)) / 1000) * 1000;
+        const retryAfterMs = Math.ceil((resetAt - (t + latencyMs)) / 1000) * 1000;
         return { category: 'rate_limited', latencyMs, chance: 1, retryAfterMs };
       }
       accepted++;
-      return realistic ? healthyAnswer(rng, 800) : legacyAnswer(rng, 0.01, 800, stray);
+      if (!realistic) return legacyAnswer(rng, 0.01, 800, stray);
+      return { ...healthyAnswer(rng, 800), requestBudget: { remaining: quota - accepted, resetAt } };
     },
   };
 }
@@ -475,6 +487,8 @@ export interface Scored {
   /** The trace's hidden failure chance: the best any forecaster could say. */
   readonly oracle: number;
   readonly failed: boolean;
+  /** The features the model saw at its start (only with `keepFeatures`). */
+  readonly features?: Float64Array;
 }
 
 /** A call in flight, with what was known when it started. */
@@ -495,8 +509,6 @@ export interface Replay {
   readonly rejected: number;
   /** Times at which the breaker opened. */
   readonly openings: readonly number[];
-  /** Starts at which FailureFeatures.prior disagreed with HealthTracker's heuristic. */
-  readonly priorMismatches: number;
   /** The predictor after the replay. */
   readonly predictor: FailurePredictor;
 }
@@ -505,10 +517,16 @@ export interface Replay {
 export interface ReplayOptions {
   /** The model to train and score (it keeps learning during the replay). Default: untrained. */
   readonly predictor?: FailurePredictor;
-  /** Makes the feature extractor, given the replay's clock. */
-  readonly features?: (clock: () => number) => FailureFeatures;
+  /** Makes the feature extractor, given the voice's statistics, the replay's clock and the call path's signals. */
+  readonly features?: (
+    statistics: VoiceStatistics,
+    clock: () => number,
+    signals: CallPathSignals,
+  ) => FailureFeatures;
   /** Seed of the consciousness signatures in the responses. Default 1. */
   readonly seed?: number;
+  /** Keep every scored call's features (for looking into what the model saw). Default false. */
+  readonly keepFeatures?: boolean;
 }
 
 /** A response as a Fire Circle voice returns it, with a consciousness signature around 0.7. */
@@ -529,14 +547,25 @@ export function replay(trace: Trace, options: ReplayOptions = {}): Replay {
   let now = 0;
   const clock = (): number => now;
   const tracker = new HealthTracker(trace.name, { clock });
-  const features = options.features?.(clock) ?? new FailureFeatures({ clock });
-  const predictor = options.predictor ?? new FailurePredictor();
-  const breaker = new SimulatedBreaker(BREAKER);
   // Sorted by endMs, latest first, so the next completion pops off the end.
   const inFlight: InFlight[] = [];
+  let budget: RequestBudget | undefined;
+  // What the call path would tell: the calls in flight, the budget of the latest rate-limit headers.
+  const signals: CallPathSignals = {
+    inFlight: () => inFlight.length,
+    oldestInFlightStartedAt: () => {
+      let oldest: number | undefined;
+      for (const call of inFlight) if (oldest === undefined || call.startMs < oldest) oldest = call.startMs;
+      return oldest;
+    },
+    requestBudget: () => budget,
+  };
+  const features =
+    options.features?.(tracker, clock, signals) ?? new FailureFeatures(tracker, { clock, signals });
+  const predictor = options.predictor ?? new FailurePredictor();
+  const breaker = new SimulatedBreaker(BREAKER);
   const scored: Scored[] = [];
   let rejected = 0;
-  let priorMismatches = 0;
 
   const syncCircuit = (): void => {
     if (tracker.circuitState !== breaker.state) tracker.setCircuitState(breaker.state);
@@ -558,18 +587,11 @@ export function replay(trace: Trace, options: ReplayOptions = {}): Replay {
         model: call.model,
         oracle: call.result.chance,
         failed,
+        ...(options.keepFeatures === true ? { features: call.features } : {}),
       });
       predictor.learn(call.features, call.prior, failed);
-      features.record(
-        !failed,
-        category,
-        latencyMs,
-        breaker.state,
-        tracker.coherence,
-        tracker.isConnected,
-        now,
-        retryAfterMs,
-      );
+      if (call.result.requestBudget !== undefined) budget = call.result.requestBudget;
+      features.record(!failed, category, latencyMs, now, retryAfterMs);
     }
   };
 
@@ -582,9 +604,8 @@ export function replay(trace: Trace, options: ReplayOptions = {}): Replay {
       continue;
     }
     syncCircuit();
-    const vector = features.setContext(breaker.state, tracker.coherence, tracker.isConnected);
-    const prior = tracker.failureProbability;
-    if (Math.abs(prior - features.prior) > 1e-12) priorMismatches++;
+    const vector = features.refresh(t);
+    const prior = features.prior;
     const model = predictor.predict(vector, prior);
     const result = trace.respond(t);
     const call: InFlight = {
@@ -602,7 +623,7 @@ export function replay(trace: Trace, options: ReplayOptions = {}): Replay {
   completeUpTo(Number.POSITIVE_INFINITY);
   // Outcomes are scored in completion order; put them back in start order for the lead times.
   scored.sort((a, b) => a.startMs - b.startMs);
-  return { scored, rejected, openings: breaker.openings, priorMismatches, predictor };
+  return { scored, rejected, openings: breaker.openings, predictor };
 }
 
 // ---------------------------------------------------------------------------------------------

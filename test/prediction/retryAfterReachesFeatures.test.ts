@@ -34,7 +34,7 @@ describe('Retry-After on the call path', () => {
     };
     voice.attemptFailed(cells, 'sendMessage', limited, 80, 1);
     const vector = record.mock.results.at(-1)!.value as Float64Array;
-    expect(record.mock.calls.at(-1)![7]).toBe(20_000);
+    expect(record.mock.calls.at(-1)![4]).toBe(20_000);
     expect(vector[RETRY_AFTER]).toBe(1);
     // Without the header the same failure opens no window.
     now += 30_000;

@@ -33,11 +33,16 @@ interface Status {
 const HEALTHY: ScenarioInput = { name: 'healthy', seed: 1, phases: [] };
 
 const status = (i: FleetInstance) => i.send<Status>('status');
+/** Every completion request the emulator received: its model and when it arrived (epoch ms). */
+const arrivals: { model: string | undefined; at: number }[] = [];
 const completions = (model: string): number => emulator.stats().routes.openai.models[model]?.requests ?? 0;
 
 beforeAll(async () => {
   redis = await startRedis();
-  emulator = await startProviderEmulator({ scenario: HEALTHY });
+  emulator = await startProviderEmulator({
+    scenario: HEALTHY,
+    onRequest: (r) => arrivals.push({ model: r.model, at: Date.now() }),
+  });
   fleet = await Promise.all(
     ['a', 'b', 'c'].map((id) => startInstance(redis.url, emulator.openaiBaseURL, id, 'fleet-test', 200)),
   );
@@ -54,7 +59,7 @@ afterAll(async () => {
 });
 
 describe('three instances, one Redis, one emulator', () => {
-  it("(1) one instance's 429 Retry-After: 5 keeps the other two off that model; they are served by the fallback", async () => {
+  it("(1) one instance's 429 Retry-After: 5 keeps the other two off that model for the 5 s; they are served by the fallback", async () => {
     const [a, b, c] = fleet as [FleetInstance, FleetInstance, FleetInstance];
     emulator.setScenario({
       name: 'rate-limited',
@@ -76,8 +81,19 @@ describe('three instances, one Redis, one emulator', () => {
     );
     expect(answers.flat()).toEqual(Array(6).fill({ ok: true, via: 'backup' }));
     expect(completions('gpt-fleet')).toBe(1); // only A's request reached the provider
+    // B and C keep calling for the rest of the 5 s: not one of their requests reaches the provider.
+    await Promise.all([b, c].map((i) => i.send('startLoop', { voice: 'openai', callers: 2, pauseMs: 50 })));
+    await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
+    const loops = await Promise.all(
+      [b, c].map((i) => i.send<{ calls: number; failures: number }>('stopLoop')),
+    );
+    for (const loop of loops) {
+      expect(loop.calls).toBeGreaterThan(10);
+      expect(loop.failures).toBe(0);
+    }
+    expect(arrivals.filter((r) => r.model === 'gpt-fleet' && r.at < deadline)).toHaveLength(1);
     emulator.setScenario(HEALTHY);
-  });
+  }, 30_000);
 
   it('(2) three voices failing on two of three instances make one fleet resonance everywhere; one instance alone does not', async () => {
     const [a, b, c] = fleet as [FleetInstance, FleetInstance, FleetInstance];

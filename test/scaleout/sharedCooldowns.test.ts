@@ -180,6 +180,29 @@ describe('shared cool-downs', () => {
     );
   });
 
+  it('an exhausted quota (429 insufficient_quota) cools the voice down on the others for authCooldownMs', async () => {
+    const a = brain('cd8', redis.url, { authCooldownMs: 40_000 });
+    const b = brain('cd8');
+    await until(() => a.infrastructure.shared!.up && b.infrastructure.shared!.up, 'both connected');
+    const wrapped = withConsciousness(
+      {
+        sendMessage: async (_m: unknown) => {
+          throw Object.assign(new Error('429 You exceeded your current quota'), {
+            status: 429,
+            code: 'insufficient_quota',
+          });
+        },
+      },
+      { name: 'quota', infrastructure: a.infrastructure, fallbackValue: { content: { text: 'value' } } },
+    );
+    const before = Date.now();
+    await wrapped.sendMessage({ content: { text: 'hi' } });
+    await until(
+      () => b.infrastructure.voice('quota').cooldownUntil() >= before + 40_000,
+      'B learned the quota cool-down',
+    );
+  });
+
   it('without Redis the brain works as a single instance: one warning, gauge 0, failed syncs counted', async () => {
     const port = await freeLoopbackPort();
     const alone = brain('cd5', `redis://:s3cret-pw@127.0.0.1:${port}`);

@@ -135,6 +135,69 @@ describe('shared learning', () => {
     expect(made[0]!.activePatterns().some((p) => p.evidence.scope === 'fleet')).toBe(true);
   });
 
+  it('a failed DNS lookup stays local: on both instances it makes no fleet resonance, a reset connection does', async () => {
+    const made = ['a', 'b'].map(
+      (id) => brain('learn7', { quorum: 2, instanceId: id }, { resonanceFailureThreshold: 2 }).infrastructure,
+    );
+    await connected(...made);
+    const fleet: InfrastructurePattern[] = [];
+    made[0]!.on('pattern', (p) => p.evidence.scope === 'fleet' && fleet.push(p));
+    const fail = (code: string) => {
+      for (const m of made)
+        for (const v of ['x', 'y']) {
+          const voice = m.voice(v);
+          voice.attemptFailed(
+            voice.method('send'),
+            'send',
+            { category: 'network', code, message: code } as never,
+            1,
+            1,
+          );
+        }
+    };
+    fail('ENOTFOUND');
+    const syncs = made.map((m) => m.shared!.syncs);
+    await until(() => made.every((m, k) => m.shared!.syncs >= syncs[k]! + 3), 'three more syncs');
+    expect(fleet).toEqual([]);
+    expect(made[0]!.shared!.instances.every((i) => Object.keys(i.failing).length === 0)).toBe(true);
+    fail('ECONNRESET');
+    await until(() => fleet.length === 1, 'the fleet resonance of a provider-side network failure');
+    expect(fleet[0]!.evidence).toMatchObject({ instances: ['a', 'b'], quorum: 2 });
+  });
+
+  it('a fleet resonance ends everywhere with the next round once its voices recover, not at the heartbeat', async () => {
+    // A 300 s instanceTtlMs puts the heartbeat 100 s away: only the prompt recovery can end it here.
+    const made = ['a', 'b'].map(
+      (id) =>
+        brain(
+          'learn8',
+          { quorum: 2, instanceId: id, instanceTtlMs: 300_000 },
+          { resonanceFailureThreshold: 2 },
+        ).infrastructure,
+    );
+    await connected(...made);
+    for (const m of made)
+      for (const v of ['x', 'y']) {
+        const voice = m.voice(v);
+        voice.attemptFailed(
+          voice.method('send'),
+          'send',
+          { category: 'overloaded', message: '503' } as never,
+          1,
+          1,
+        );
+      }
+    await until(
+      () => made.every((m) => m.shared!.activeResonance !== undefined),
+      'the fleet resonance everywhere',
+    );
+    for (const v of ['x', 'y']) made[0]!.voice(v).attemptSucceeded(5, { ok: true });
+    await until(
+      () => made.every((m) => m.shared!.activeResonance === undefined),
+      'the fleet resonance ended on both instances',
+    );
+  });
+
   it('an instance that stops syncing drops out of the live set after instanceTtlMs', async () => {
     const a = brain('learn5', { instanceId: 'stays', instanceTtlMs: 600 }).infrastructure;
     const b = brain('learn5', { instanceId: 'leaves', instanceTtlMs: 600 }).infrastructure;

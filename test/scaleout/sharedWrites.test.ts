@@ -72,6 +72,39 @@ describe('shared writes', () => {
     expect(a.memory.healingStats('degradation', 'timeout').reconnect.successes).toBe(3);
   });
 
+  it('Redis answering errors (a key of the wrong type): one warning, gauge 0, failed syncs counted, calls unaffected; then it resumes', async () => {
+    const registry = new Registry();
+    const { logger, lines } = memoryLogger();
+    const a = new InfrastructureConsciousness({
+      registry,
+      logger,
+      store: new MemoryStore(),
+      shared: { redis: suite.redis.url, namespace: 'w4', syncIntervalMs: 100, instanceTtlMs: 600 },
+    });
+    brains.push(a);
+    await connected(a);
+    const failures = async () =>
+      (await sampleValue(registry, 'fire_circle_shared_state_sync_failures_total', {})) ?? 0;
+    const before = await failures();
+    // Every flush (the heartbeat, every 200 ms here) touches the cool-down set: now a string.
+    await suite.admin.set('w4:cooldowns', 'not a sorted set');
+    await until(async () => (await failures()) >= before + 3, 'three failed syncs');
+    expect(await sampleValue(registry, 'fire_circle_shared_state_up', {})).toBe(0);
+    const wrapped = withConsciousness(
+      { ask: async (q: number) => q + 1 },
+      { name: 'steady', infrastructure: a },
+    );
+    for (let i = 0; i < 20; i++) await expect(wrapped.ask(i)).resolves.toBe(i + 1);
+    const warnings = lines().filter((l) => l.includes('unreachable or failing'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('WRONGTYPE');
+    await suite.admin.del('w4:cooldowns');
+    await until(
+      async () => (await sampleValue(registry, 'fire_circle_shared_state_up', {})) === 1,
+      'up again',
+    );
+  });
+
   it('an API change one instance found is known to the others: they do not report it again', async () => {
     const detected = (m: InfrastructureConsciousness) => {
       const found: InfrastructurePattern[] = [];

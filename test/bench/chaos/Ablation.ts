@@ -2,7 +2,7 @@ import type { EmulatorStats } from '../../../src/lab/EmulatorLedger.js';
 import { fixed, renderTable, verdict } from '../benchTable.js';
 import type { CallSample } from './CallerLoad.js';
 import { ABLATIONS, type Ablation } from './ChaosClient.js';
-import { summarize, type ChaosSummary } from './ChaosSummary.js';
+import { failureKinds, slowestCalls, summarize, type ChaosSummary } from './ChaosSummary.js';
 
 /** The variants, in table order. */
 export const ABLATION_KINDS = Object.keys(ABLATIONS) as Ablation[];
@@ -29,7 +29,14 @@ export interface AblationRun {
 export interface AblationSummary extends ChaosSummary {
   /** Paid answers nobody received: 200 answers beyond the replies callers got (timed out, cut, null content). */
   readonly wastedPaid: number;
+  /** Why calls failed, with counts. */
+  readonly failureReasons: Record<string, number>;
+  /** The slowest calls (start second, latency, outcome): where the p99 comes from. */
+  readonly slowestCalls: ReturnType<typeof slowestCalls>;
 }
+
+/** Slowest calls kept per variant. */
+const SLOWEST = 20;
 
 /** Completion requests answered 200 (listing requests are free and not counted). */
 export function paidAnswersOf(stats: EmulatorStats): number {
@@ -43,7 +50,12 @@ export function paidAnswersOf(stats: EmulatorStats): number {
 /** The summary of one variant's run. */
 export function summarizeAblation(run: AblationRun): AblationSummary {
   const summary = summarize([run]);
-  return { ...summary, wastedPaid: Math.max(0, run.paidAnswers - (summary.calls - summary.failures)) };
+  return {
+    ...summary,
+    wastedPaid: Math.max(0, run.paidAnswers - (summary.calls - summary.failures)),
+    failureReasons: failureKinds(run.samples),
+    slowestCalls: slowestCalls(run.samples, SLOWEST),
+  };
 }
 
 /** How the full brain compares with one ablation on one scenario. */
@@ -118,6 +130,19 @@ export function printAblation(cases: readonly AblationCase[]): {
       rows,
     )}`,
   );
+  console.log('\nfailure reasons, and the calls behind each p99 (slowest: start s / ms / outcome)');
+  for (const { id, summaries } of cases) {
+    for (const kind of ABLATION_KINDS) {
+      const s = summaries[kind];
+      const reasons = Object.entries(s.failureReasons).map(([reason, n]) => `${n}× ${reason}`);
+      const slow = s.slowestCalls
+        .slice(0, Math.max(1, Math.ceil(s.calls / 100)))
+        .map((c) => `${c.startS}/${c.latencyMs}/${c.outcome}`);
+      console.log(
+        `  ${id} ${kind}: ${reasons.length > 0 ? reasons.join(', ') : 'no failures'}; slowest ${slow.join(' ')}`,
+      );
+    }
+  }
   const perCase = cases.map(({ id, summaries }) => ({ id, ...compare(summaries) }));
   const verdictRows = perCase.map(({ id, comparisons, betterThanNoLearning }) => [
     id,

@@ -98,10 +98,10 @@ function handBuilt(pairs: readonly VoicePair[], emulator: ProviderEmulator): Cha
   };
 }
 
-/** Prints the brain's pattern, healing and circuit events to stderr (CHAOS_TRACE=1). */
-function traceEvents(infrastructure: InfrastructureConsciousness): void {
+/** Prints the brain's pattern, healing and circuit events to stderr (CHAOS_TRACE=1), each line tagged with `label`. */
+function traceEvents(infrastructure: InfrastructureConsciousness, label: string): void {
   const origin = performance.now();
-  const at = (): string => `${((performance.now() - origin) / 1000).toFixed(2)}s`;
+  const at = (): string => `${((performance.now() - origin) / 1000).toFixed(2)}s [${label}]`;
   infrastructure.on('pattern', (p) =>
     console.error(
       at(),
@@ -144,6 +144,7 @@ export function conscious(
   pairs: readonly VoicePair[],
   emulator: ProviderEmulator,
   switches: BrainSwitches = {},
+  label = 'full',
 ): ChaosClient {
   const infrastructure = new InfrastructureConsciousness({
     registry: new Registry(),
@@ -151,7 +152,7 @@ export function conscious(
     store: new MemoryStore(),
     config: { ...switches },
   });
-  if (process.env.CHAOS_TRACE !== undefined) traceEvents(infrastructure);
+  if (process.env.CHAOS_TRACE !== undefined) traceEvents(infrastructure, label);
   const wrapped: object[] = [];
   const routes = pairs.map((pair): VoiceRoute => {
     const fallbackAdapter = adapterFor(pair.fallback, emulator);

@@ -1,0 +1,60 @@
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import { MemoryStore } from '../../src/memory/MemoryStore.js';
+import { FEATURE_INDEX, FailureFeatures } from '../../src/prediction/FailureFeatures.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+describe('call-path signals reach the predictor features', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("the oldest attempt in flight (from the voice's pipeline) and the request budget (from rate-limit headers)", () => {
+    let now = T0;
+    const brain = new InfrastructureConsciousness({
+      registry: new Registry(),
+      logger: pino({ level: 'silent' }),
+      store: new MemoryStore(),
+      clock: () => now,
+      config: { learningIntervalMs: 0 },
+    });
+    const record = vi.spyOn(FailureFeatures.prototype, 'record');
+    const voice = brain.voice('openai');
+    let oldest: number | undefined;
+    let inFlight = 0;
+    voice.attach({
+      inFlight: () => inFlight,
+      oldestAttemptStartedAt: () => oldest,
+      hasFallback: () => false,
+      canSubstitute: () => false,
+      reconnect: () => Promise.resolve(),
+    });
+    for (let i = 0; i < 30; i++) {
+      now += 1_000;
+      voice.attemptSucceeded(i % 2 === 0 ? 800 : 1_200, { content: { text: 'ok' } });
+    }
+    const last = (): Float64Array => record.mock.results.at(-1)!.value as Float64Array;
+    expect(last()[FEATURE_INDEX.inFlightAgeZScore]).toBe(0);
+    expect(last()[FEATURE_INDEX.quotaScarcity]).toBe(0);
+    // One call has been waiting 8 s; the provider said 2 requests are left this minute, and 1 is in flight.
+    oldest = now - 8_000;
+    inFlight = 1;
+    const headers = new Headers({
+      'x-ratelimit-remaining-requests': '2',
+      'x-ratelimit-reset-requests': '30s',
+    });
+    voice.usage.headers('chat.completions.create', { model: 'gpt-5.4' }, headers);
+    now += 1_000;
+    voice.attemptSucceeded(900, { content: { text: 'ok' } });
+    expect(last()[FEATURE_INDEX.inFlightAgeZScore]).toBeGreaterThan(1);
+    expect(last()[FEATURE_INDEX.quotaScarcity]).toBeCloseTo(Math.exp(-0.5), 12);
+    // After the budget's reset the headers say nothing any more.
+    now += 30_000;
+    oldest = undefined;
+    inFlight = 0;
+    voice.attemptSucceeded(900, { content: { text: 'ok' } });
+    expect(last()[FEATURE_INDEX.quotaScarcity]).toBe(0);
+    expect(last()[FEATURE_INDEX.inFlightAgeZScore]).toBe(0);
+  });
+});

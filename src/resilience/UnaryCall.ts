@@ -170,8 +170,7 @@ export class UnaryCalls implements FirstAttemptHost {
     if (rich) {
       services.learnLatency(state, end - attemptStart, model);
       voice.attemptSucceeded(end - attemptStart, undefined, end);
-      const headers = headersOf(value);
-      if (headers !== undefined) voice.usage.headers(state.path, args[0], headers);
+      voice.usage.responseHeaders(state.path, args[0], value, end);
       // The call counts now, when its response arrived (a stream's too: it is handed to the
       // caller now, read or not; its later events are recorded as they come).
       voice.callEnded(state.cells, 'success', (end - start) / 1000, end);

@@ -110,14 +110,22 @@ export class AttemptLoop {
     }
   }
 
-  /** Sleeps before a retry, counted as sleeping (not holding a request open); false when aborted. */
+  /**
+   * Sleeps before a retry, counted as sleeping (its slot handed on: it holds no request open); then, under a
+   * concurrency limit, waits for a slot again like any new call, so retries never take the limit over (issue 15).
+   * False when aborted.
+   */
   private async pause(run: AttemptRun, delay: number, signal: AbortSignal | undefined): Promise<boolean> {
     if (!run.holdsSlot) return this.sleep(delay, signal);
     const limit = this.limit;
     limit.sleeping += 1;
     limit.pump();
     try {
-      return await this.sleep(delay, signal);
+      if (!(await this.sleep(delay, signal))) return false;
+      if (!limit.full()) return true;
+      const got = await limit.acquire(signal);
+      if (got) limit.started();
+      return got;
     } finally {
       limit.sleeping -= 1;
     }

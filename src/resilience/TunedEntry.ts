@@ -45,7 +45,15 @@ export class TunedEntry {
       return this.host.asResult(state, args, this.routeAround(owner, state, args, now), now);
     }
     if (!this.limit.full()) return this.host.invokeDirect(owner, state, args);
-    const limit = tuning.maxConcurrent;
+    return this.limited(owner, state, args, now, false);
+  }
+
+  /**
+   * A call the concurrency limit holds back (it is full): the fallbacks while rate limited or when too many
+   * wait, else a wait for a slot. `cooled`: the call already waited out a cool-down.
+   */
+  private limited(owner: object, state: MethodState, args: unknown[], now: number, cooled: boolean): unknown {
+    const limit = this.tuning.maxConcurrent;
     if (this.limit.crowded || this.chain.usable('rate_limited', state.path)) {
       const detail = `${limit} call(s) in flight while rate limited, and ${this.limit.queued} waiting`;
       const error = new RateLimitedLocallyError(this.host.name, state.path, detail);
@@ -66,7 +74,7 @@ export class TunedEntry {
       }
       this.limit.started();
       try {
-        return this.host.invokeDirect(owner, state, args);
+        return this.host.invokeDirect(owner, state, args, cooled);
       } finally {
         // The call may have ended without holding a slot (open breaker, fallback): pass it on.
         this.limit.pump();
@@ -116,6 +124,10 @@ export class TunedEntry {
         // With a fallback, a cool-down that began meanwhile (another 429, here or elsewhere) is honoured.
         const renewed =
           this.policy.cooledUntil(model) > start + waitMs && this.chain.usable('rate_limited', state.path);
+        // Calls that waited out the cool-down together pass the concurrency limit as new calls do (issue 15).
+        if (!renewed && this.tuning.active && this.limit.full()) {
+          return this.limited(owner, state, args, this.clock(), true);
+        }
         return this.host.invokeDirect(owner, state, args, !renewed);
       };
       // With shared state, one waiting call probes first; the others go after its outcome.

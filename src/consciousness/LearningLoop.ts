@@ -1,5 +1,7 @@
-import type { AdapterHealthSignature } from '../health/AdapterHealthSignature.js';
+import type { AdapterHealthSignature, AdapterStatus } from '../health/AdapterHealthSignature.js';
+import type { HealthTracker } from '../health/HealthTracker.js';
 import type { Healer } from '../healing/Healer.js';
+import type { CallObservation } from '../patterns/CallObservation.js';
 import type { InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
 import { PatternEngine } from '../patterns/PatternEngine.js';
 import { FailureFeatures } from '../prediction/FailureFeatures.js';
@@ -41,6 +43,28 @@ interface VoiceLearning {
   readonly history: AdapterHealthSignature[];
 }
 
+/**
+ * One attempt as the detectors see it. The loop reuses one (the detectors copy what they keep);
+ * the voice's status is read from its health only if a detector asks (the recovery detector,
+ * when an episode may end), not computed for every call.
+ */
+class VoiceObservation implements CallObservation {
+  adapter = '';
+  timestamp = 0;
+  ok = false;
+  category: ErrorCategory | undefined = undefined;
+  latencyMs = 0;
+  coherence = 0;
+  responseShape: string | undefined = undefined;
+  consecutiveFailures = 0;
+  routedOnPrediction = false;
+  health: HealthTracker | undefined = undefined;
+
+  get status(): AdapterStatus {
+    return this.health!.status;
+  }
+}
+
 /** What the learning loop is wired to. */
 export interface LearningLoopOptions extends Omit<HealingLedgerOptions, 'activePatterns'> {
   /** Number of voices (resonance counts adapters failing together among them). */
@@ -63,6 +87,9 @@ export class LearningLoop {
   readonly healer: Healer;
   private readonly routing: PredictiveRouting;
   private readonly learning = new Map<Voice, VoiceLearning>();
+  private readonly observation = new VoiceObservation();
+  /** Whether the reused observation is being read (a pattern's consequences may report another call). */
+  private observing = false;
 
   constructor(private readonly o: LearningLoopOptions) {
     const cfg = o.config;
@@ -166,18 +193,25 @@ export class LearningLoop {
       }
     }
     if (cfg.enablePatternDetection) {
-      this.patterns.observe({
-        adapter: voice.name,
-        timestamp: now,
-        ok,
-        category,
-        latencyMs,
-        coherence: health.coherence,
-        responseShape: ok ? learning.shape.of(response) : undefined,
-        status: health.status,
-        consecutiveFailures: health.consecutiveFailures,
-        routedOnPrediction,
-      });
+      const nested = this.observing;
+      const o = nested ? new VoiceObservation() : this.observation;
+      o.adapter = voice.name;
+      o.timestamp = now;
+      o.ok = ok;
+      o.category = category;
+      o.latencyMs = latencyMs;
+      o.coherence = health.coherence;
+      o.responseShape = ok ? learning.shape.of(response) : undefined;
+      o.consecutiveFailures = health.consecutiveFailures;
+      o.routedOnPrediction = routedOnPrediction;
+      o.health = health;
+      this.observing = true;
+      try {
+        this.patterns.observe(o);
+      } finally {
+        this.observing = nested;
+        o.health = undefined;
+      }
     }
     if (this.healer.pendingCount > 0) this.healer.observe(now);
   }

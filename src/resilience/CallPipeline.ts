@@ -205,7 +205,6 @@ export class CallPipeline implements EntryHost {
           start,
           breaker,
           model,
-          false,
         );
       }
       state.kind = 'sync';

@@ -2,7 +2,6 @@ import { TimeoutError } from '../errors/TimeoutError.js';
 import type { AttemptCheck } from './AttemptGuard.js';
 import type { Attempt } from './CallServices.js';
 import type { Deadline, DeadlineQueue } from './DeadlineQueue.js';
-import type { ServedHolder } from './FallbackChain.js';
 import type { MethodState } from './MethodState.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 
@@ -18,15 +17,13 @@ export interface FirstAttemptHost {
 /**
  * The first attempt of a unary call under a closed breaker — nearly every call — as one record:
  * it is its own deadline node, and its promise is settled from the attempt's own callbacks (no
- * async frame, no closure per step). A failure hands the call to the attempt loop.
+ * async frame, no closure per step). A failure hands the call to the attempt loop. `resolve` is
+ * the caller's promise's (unary calls) or the rich promise's own `settle` (no promise between).
  */
 export class FirstAttempt implements Deadline {
   at = 0;
   prev: Deadline | null = null;
   next: Deadline | null = null;
-  /** What the caller's call resolves to. */
-  readonly promise: Promise<unknown>;
-  private resolve!: (value: unknown) => void;
   private expired = false;
 
   constructor(
@@ -39,14 +36,12 @@ export class FirstAttempt implements Deadline {
     readonly breaker: VoiceBreaker,
     readonly model: string | undefined,
     readonly rich: boolean,
-    readonly served: ServedHolder | undefined,
     pending: PromiseLike<unknown>,
     private readonly deadlines: DeadlineQueue | undefined,
     private readonly check: AttemptCheck,
+    /** Settles the caller's call: with what `won` gives, or the promise `lost` gives. */
+    private readonly resolve: (outcome: unknown) => void,
   ) {
-    this.promise = new Promise((resolve) => {
-      this.resolve = resolve;
-    });
     deadlines?.insert(this, start);
     pending.then(
       (value) => this.settled(value),

@@ -61,7 +61,7 @@ export class ObservedCalls {
     } catch (err) {
       first = { raw: Promise.reject(err), controller: undefined };
     }
-    return this.unary().settle({ fetch }, thunkState, [], first, start, breaker, undefined, false);
+    return this.unary().settle({ fetch }, thunkState, [], first, start, breaker, undefined);
   }
 
   /** Fails a call that cannot be attempted and has nowhere else to go (an open breaker before a stream helper). */

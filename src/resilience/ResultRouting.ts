@@ -39,7 +39,7 @@ export function routeResult(
   if (isThenable(raw)) {
     state.kind = 'async';
     if (isRichThenable(raw)) return units.unary.rich(owner, state, args, attempt, start, breaker, model);
-    return units.unary.settle(owner, state, args, attempt, start, breaker, model, false);
+    return units.unary.settle(owner, state, args, attempt, start, breaker, model);
   }
   if (isStreamHelper(raw)) {
     // An SDK stream helper (messages.stream(), chat.completions.stream()): the caller's object,
@@ -66,7 +66,6 @@ export function routeResult(
       start,
       breaker,
       model,
-      false,
     );
   }
   state.kind = 'sync';

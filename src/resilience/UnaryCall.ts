@@ -50,11 +50,9 @@ export class UnaryCalls implements FirstAttemptHost {
     breaker: VoiceBreaker,
     model: string | undefined,
   ): object {
-    const served: ServedHolder = {};
-    const outcome = this.settle(owner, state, args, first, start, breaker, model, true, served);
     let counted = false;
     const voice = this.loop.services.voice;
-    return new RichPromise(first.raw as object, outcome as Promise<Winner>, (value, attemptStart) => {
+    const rich = new RichPromise(first.raw as object, (value, attemptStart) => {
       if (needsObserving(value)) {
         return observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]));
       }
@@ -62,13 +60,12 @@ export class UnaryCalls implements FirstAttemptHost {
       if (!counted) voice.usage.unary(state.path, args[0], value, this.clock() - attemptStart);
       counted = true;
       return value;
-    }).proxy;
+    });
+    this.run(owner, state, args, first, start, breaker, model, true, (outcome) => rich.settle(outcome));
+    return rich.proxy;
   }
 
-  /**
-   * Runs a call whose first attempt is under way. `rich`: resolves to the winning attempt's own
-   * object (its `Winner`), whose consumption (then, withResponse, asResponse, …) the caller chooses.
-   */
+  /** Runs a unary call whose first attempt is under way: the caller's promise of its value. */
   settle(
     owner: object,
     state: MethodState,
@@ -77,20 +74,40 @@ export class UnaryCalls implements FirstAttemptHost {
     start: number,
     breaker: VoiceBreaker,
     model: string | undefined,
-    rich: boolean,
-    served?: ServedHolder,
   ): Promise<unknown> {
+    return new Promise((resolve) => {
+      this.run(owner, state, args, first, start, breaker, model, false, resolve);
+    });
+  }
+
+  /**
+   * Runs a call whose first attempt is under way; `resolve` gets what the caller's call settles
+   * with (or a promise of it). `rich`: the winning attempt's own object (its `Winner`), whose
+   * consumption (then, withResponse, asResponse, …) the caller chooses.
+   */
+  private run(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    first: Attempt,
+    start: number,
+    breaker: VoiceBreaker,
+    model: string | undefined,
+    rich: boolean,
+    resolve: (outcome: unknown) => void,
+  ): void {
     this.limit.inFlight += 1;
     if (!breaker.closed) {
-      const run = new UnaryRun(this, owner, state, args, start, breaker, model, rich, served);
-      return this.loop.run(run, first, start);
+      const run = new UnaryRun(this, owner, state, args, start, breaker, model, rich);
+      resolve(this.loop.run(run, first, start));
+      return;
     }
     const guard = this.loop.guard;
     const pending = rich
       ? richAttempt(first.raw, state, this.loop.services.voice, args[0])
       : (first.raw as PromiseLike<unknown>);
     const deadlines = guard.deadlinesOf(state, model, start);
-    return new FirstAttempt(
+    new FirstAttempt(
       this,
       owner,
       state,
@@ -100,11 +117,11 @@ export class UnaryCalls implements FirstAttemptHost {
       breaker,
       model,
       rich,
-      served,
       pending,
       deadlines,
       guard.check,
-    ).promise;
+      resolve,
+    );
   }
 
   /** Voice name (first attempts name it in their timeout errors). */
@@ -125,8 +142,8 @@ export class UnaryCalls implements FirstAttemptHost {
 
   /** A first attempt failed: the attempt loop runs the rest of the call. */
   lost(call: FirstAttempt, err: unknown): Promise<unknown> {
-    const { owner, state, args, start, breaker, model, rich, served } = call;
-    const run = new UnaryRun(this, owner, state, args, start, breaker, model, rich, served);
+    const { owner, state, args, start, breaker, model, rich } = call;
+    const run = new UnaryRun(this, owner, state, args, start, breaker, model, rich);
     return this.loop.run(run, call.attempt, start, { err });
   }
 
@@ -153,8 +170,7 @@ export class UnaryCalls implements FirstAttemptHost {
     if (rich) {
       services.learnLatency(state, end - attemptStart, model);
       voice.attemptSucceeded(end - attemptStart, undefined, end);
-      const headers = headersOf(value);
-      if (headers !== undefined) voice.usage.headers(state.path, args[0], headers);
+      voice.usage.responseHeaders(state.path, args[0], value, end);
       // The call counts now, when its response arrived (a stream's too: it is handed to the
       // caller now, read or not; its later events are recorded as they come).
       voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
@@ -193,7 +209,6 @@ class UnaryRun implements AttemptRun {
     readonly breaker: VoiceBreaker,
     readonly model: string | undefined,
     private readonly rich: boolean,
-    private readonly served: ServedHolder | undefined,
   ) {}
 
   attempt(current: Attempt, attemptStart: number): Promise<unknown> {
@@ -235,7 +250,9 @@ class UnaryRun implements AttemptRun {
   }
 
   async fallBack(classification: Classification, error: unknown, attempts: number): Promise<unknown> {
-    const { state, args, start, served } = this;
+    const { state, args, start } = this;
+    // What a fallback adapter returned, kept for a rich promise's members (withResponse, …).
+    const served: ServedHolder | undefined = this.rich ? {} : undefined;
     const services = this.calls.loop.services;
     const value = await services.fallBack(state, args, classification, error, attempts, start, served);
     return this.rich

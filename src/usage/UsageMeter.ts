@@ -6,6 +6,7 @@ import { operationName, providerName, type OperationRecord } from './OperationRe
 import { costOf, priceOf, type ModelPrice } from './PriceTable.js';
 import {
   readRateLimits,
+  headersOf,
   type HeaderSource,
   type RateLimitBudget,
   type RateLimitReading,
@@ -170,9 +171,8 @@ export class UsageMeter {
   }
 
   /** Response headers of an attempt: the rate-limit budgets they carry, kept for the next scrape. */
-  headers(method: string, request: unknown, headers: HeaderSource): void {
+  headers(method: string, request: unknown, headers: HeaderSource, now = this.host.clock()): void {
     if (!this.host.settings.enabled) return;
-    const now = this.host.clock();
     const slot = this.slot(this.voice, modelOf(request));
     // The gauges are scraped every few seconds: at most one read per model every HEADER_READ_MS.
     if (now - slot.headersReadAt < HEADER_READ_MS) return;
@@ -183,6 +183,17 @@ export class UsageMeter {
     if (this.provider === undefined && headers.get('anthropic-ratelimit-requests-remaining') !== null) {
       this.provider = 'anthropic';
     }
+  }
+
+  /**
+   * The rate-limit headers of `response` (anything with `headers.get`), if due: the throttle is
+   * checked before the response's headers are touched. `now`: the caller's clock reading.
+   */
+  responseHeaders(method: string, request: unknown, response: unknown, now: number): void {
+    if (!this.host.settings.enabled) return;
+    if (now - this.slot(this.voice, modelOf(request)).headersReadAt < HEADER_READ_MS) return;
+    const headers = headersOf(response);
+    if (headers !== undefined) this.headers(method, request, headers, now);
   }
 
   /** A failed attempt (for operation records: `error.type` is the category). */

@@ -107,6 +107,14 @@ export class InterceptingHandler implements ProxyHandler<object> {
     const target = real ?? placeholder;
     const value = Reflect.get(target, prop, target);
     if (typeof prop === 'symbol') return value;
+    // The common access (a method or namespace seen before) builds no path string.
+    if (typeof value === 'function') {
+      const known = this.interceptors.get(prop);
+      if (known !== undefined) return known;
+    } else if (typeof value === 'object' && value !== null) {
+      const known = this.namespaces.get(prop);
+      if (known !== undefined && known.real === value) return known.proxy;
+    }
     const path = this.prefix === '' ? prop : `${this.prefix}.${prop}`;
     if (typeof value === 'function') {
       if (prop === 'constructor' || !this.intercepts(path)) return value;
@@ -154,7 +162,7 @@ export class InterceptingHandler implements ProxyHandler<object> {
   }
 
   private interceptor(path: string, key: string): (...args: unknown[]) => unknown {
-    let fn = this.interceptors.get(path);
+    let fn = this.interceptors.get(key);
     if (fn === undefined) {
       const state = this.states(path, key);
       const pipeline = this.pipeline;
@@ -167,7 +175,7 @@ export class InterceptingHandler implements ProxyHandler<object> {
         return after(pipeline.invoke(owner, state, args, selfLike), owner);
       };
       Object.defineProperty(fn, 'name', { value: key });
-      if (this.interceptors.size < this.maxCached) this.interceptors.set(path, fn);
+      if (this.interceptors.size < this.maxCached) this.interceptors.set(key, fn);
     }
     return fn;
   }

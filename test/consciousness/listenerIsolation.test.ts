@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { freshInfrastructure, message, sampleValue } from '../support/fixtures.js';
@@ -16,6 +16,7 @@ beforeEach(() => {
   process.on('uncaughtException', onUnhandled);
 });
 afterEach(async () => {
+  vi.useRealTimers();
   process.off('unhandledRejection', onUnhandled);
   process.off('uncaughtException', onUnhandled);
   await Promise.all(servers.splice(0).map((s) => s.close()));
@@ -83,6 +84,8 @@ describe('listeners that throw (issue 10, finding 3)', () => {
   });
 
   it('a throwing circuit listener during a success leaves the success alone (no retry, no duplicate request)', async () => {
+    // The breaker's clock (Date) is virtual: it half-opens when the test moves it.
+    vi.useFakeTimers({ toFake: ['Date'] });
     let healthy = false;
     const upstream = await startScriptedServer(() => (healthy ? { text: 'back' } : { status: 503 }));
     servers.push(upstream);
@@ -101,7 +104,7 @@ describe('listeners that throw (issue 10, finding 3)', () => {
     expect(transitions).toEqual(['open']);
     healthy = true;
     // Half-open is entered by the trial call itself: a throw in its listener must not fail it.
-    await new Promise((r) => setTimeout(r, 300));
+    vi.advanceTimersByTime(breaker.resetTimeoutMs);
     expect(transitions).toEqual(['open']);
     const before = upstream.requests.length;
     expect((await voice.sendMessage(message())).content.text).toBe('back');

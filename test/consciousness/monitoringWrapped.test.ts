@@ -1,9 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { freshInfrastructure } from '../support/fixtures.js';
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('monitoring wrapped adapters', () => {
   it("probes the wrapped adapter itself, under the wrapper's voice name, and loaders once loaded", async () => {
+    vi.useFakeTimers();
     const { infrastructure } = freshInfrastructure();
     let probes = 0;
     const raw = {
@@ -14,12 +19,12 @@ describe('monitoring wrapped adapters', () => {
     const loaded = { providerName: 'anthropic', checkHealth: async () => ({ isConnected: false }) };
     const loader = Object.assign(async () => loaded, { adapterName: 'claude' });
     const lazy = withConsciousness(loader, { infrastructure });
-    await new Promise((r) => setTimeout(r, 10)); // the loader loads at wrap time
+    await vi.advanceTimersByTimeAsync(0); // the loader loads at wrap time
     infrastructure.startMonitoring([wrapped, lazy]);
     expect(infrastructure.monitoredAdapters).toEqual([raw, loaded]);
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.advanceTimersByTimeAsync(0); // the first round runs at once
     await infrastructure.stopMonitoring();
-    expect(probes).toBeGreaterThanOrEqual(1);
+    expect(probes).toBe(1);
     expect(infrastructure.getHealthSignature('gpt-main')?.isConnected).toBe(true);
     expect(infrastructure.getHealthSignature('claude')?.isConnected).toBe(false);
     expect(infrastructure.adapterNames).not.toContain('openai');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdapterHealthSignatureSchema } from '../../src/health/AdapterHealthSignature.js';
 import { HealthTracker } from '../../src/health/HealthTracker.js';
 import { heuristicFailureProbability } from '../../src/health/heuristicFailureProbability.js';
@@ -22,6 +22,7 @@ const silent = pino({ level: 'silent' });
 const T0 = Date.UTC(2026, 0, 1);
 const dirs: string[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
@@ -107,22 +108,30 @@ describe("the original system's 15 test cases", () => {
   });
 
   it('4: a healthy probe gives connected, latency > 0, last success set', async () => {
+    // Virtual time: the probe loop's timers and the brain's clock advance only when told to.
+    vi.useFakeTimers();
     const b = brain({ config: { checkIntervalMs: 100 } });
+    let probes = 0;
     b.startMonitoring([
       {
         providerName: 'healthy',
-        checkHealth: () => new Promise((r) => setTimeout(() => r({ is_connected: true }), 5)),
+        checkHealth: () => {
+          probes += 1;
+          return new Promise((r) => setTimeout(() => r({ is_connected: true }), 5));
+        },
       },
     ]);
-    await new Promise((r) => setTimeout(r, 60));
+    await vi.advanceTimersByTimeAsync(60);
+    expect(probes).toBe(1); // the first round at once, the next one after the 100 ms interval
     await b.stopMonitoring();
     const s = b.getHealthSignature('healthy')!;
     expect(s.isConnected).toBe(true);
-    expect(s.connectionLatencyMs).toBeGreaterThan(0);
+    expect(s.connectionLatencyMs).toBeCloseTo(5, 6);
     expect(s.lastSuccessfulRequest).not.toBeNull();
   });
 
   it('5: a probe that throws "Connection failed" gives disconnected with that error counted', async () => {
+    vi.useFakeTimers();
     const b = brain({ config: { checkIntervalMs: 100 } });
     b.startMonitoring([
       {
@@ -132,7 +141,7 @@ describe("the original system's 15 test cases", () => {
         },
       },
     ]);
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(30);
     await b.stopMonitoring();
     const s = b.getHealthSignature('failing')!;
     expect(s.isConnected).toBe(false);
@@ -284,6 +293,7 @@ describe("the original system's 15 test cases", () => {
   it('15: a full cycle with a healthy and a failing adapter gives both histories and a snapshot file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ic-cycle-'));
     dirs.push(dir);
+    vi.useFakeTimers();
     const b = brain({
       store: new FileStore({ directory: dir, logger: silent }),
       config: { checkIntervalMs: 100 },
@@ -297,10 +307,11 @@ describe("the original system's 15 test cases", () => {
         },
       },
     ]);
-    await new Promise((r) => setTimeout(r, 300));
+    // Rounds at 0, 100, 200 and 300 ms of virtual time.
+    await vi.advanceTimersByTimeAsync(300);
     await b.stopMonitoring();
-    expect(b.getHealthHistory('healthy').length).toBeGreaterThanOrEqual(2);
-    expect(b.getHealthHistory('failing').length).toBeGreaterThanOrEqual(2);
+    expect(b.getHealthHistory('healthy')).toHaveLength(4);
+    expect(b.getHealthHistory('failing')).toHaveLength(4);
     expect((await readdir(dir)).some((f) => /^infrastructure_state_\d{8}_\d{6}.*\.json$/.test(f))).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pipelineOf, withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { freshInfrastructure, message, sampleValue } from '../support/fixtures.js';
 
@@ -9,6 +9,10 @@ function rateLimited(retryAfterMs: number): Error {
     headers: { 'retry-after-ms': String(retryAfterMs) },
   });
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** A sleep that records the waits and returns at once. */
 function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<boolean> } {
@@ -127,6 +131,8 @@ describe('waiting to retry while a fallback could answer', () => {
 
 describe('the timeout learned from successful latencies', () => {
   it('ends a hanging call after multiplier × p95 of the successes (at least minMs), not after timeout', async () => {
+    // Virtual time: the attempt deadlines' sweep and the clock move only when the test moves them.
+    vi.useFakeTimers();
     let offset = 0;
     const { infrastructure } = freshInfrastructure(() => Date.now() + offset);
     let hang = false;
@@ -153,9 +159,15 @@ describe('the timeout learned from successful latencies', () => {
     expect(pipeline.attemptTimeoutMs('sendMessage')).toBe(1_000);
     offset += 1_000; // the timeout is recomputed once a second
     hang = true;
-    const started = Date.now();
-    await expect(voice.sendMessage()).rejects.toMatchObject({ category: 'timeout' });
-    expect(Date.now() - started).toBeLessThan(30_000);
+    let settled = false;
+    const call = voice.sendMessage().finally(() => (settled = true));
+    const failed = expect(call).rejects.toMatchObject({ category: 'timeout' });
+    await vi.advanceTimersByTimeAsync(950);
+    expect(settled).toBe(false);
+    // The learned 1 s, not the configured 60 s (the sweep runs every 50 ms).
+    await vi.advanceTimersByTimeAsync(100);
+    expect(settled).toBe(true);
+    await failed;
   });
 
   it('can be turned off: the configured timeout applies', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { msg, simulatedBrain, type SimClock } from './scenarioKit.js';
@@ -27,8 +27,14 @@ const timeoutError = (): Error => Object.assign(new Error('request timed out'), 
 const networkError = (): Error =>
   Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('the consciousness layer over the wrapper (simulated time)', () => {
   it('raises degradation on a latency ramp before the breaker opens', async () => {
+    // Date stands still (the breaker's clock) until the outage starts, then moves past the window.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const { clock, brain, events } = simulatedBrain();
     // 40 calls at ~200 ms, then latency climbs steadily; from call 100 the provider times out.
     const voice = withConsciousness(
@@ -40,14 +46,14 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
       {
         infrastructure: brain,
         retry: { ...quickRetry, maxAttempts: 1 },
-        // opossum's rolling window runs on real time: 1 s here, so the healthy calls leave it.
+        // The breaker's rolling window reads Date.now: 1 s here, so the healthy calls leave it.
         breaker: { rollingCountTimeoutMs: 1000 },
         fallbackValue: msg('silence'),
       },
       { sleep: clock.sleep },
     );
     for (let i = 0; i < 130; i++) {
-      if (i === 100) await new Promise((r) => setTimeout(r, 1200));
+      if (i === 100) vi.advanceTimersByTime(1200);
       await voice.sendMessage(msg());
       clock.advance(500);
     }

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TimeoutError, failureOf } from '../../src/index.js';
+import { systemClock } from '../../src/clock/Clock.js';
 import {
   CHAT,
   CHAT_PARAMS,
@@ -95,7 +96,8 @@ describe("one owner for retries: the client's maxRetries is what happens upstrea
 
 describe('timeouts cancel the upstream request', () => {
   it('openai: a hanging request is closed by the client at the attempt timeout; no retry overlaps it', async () => {
-    const lab = await startLab({ faults: [HANG] });
+    // Each aborted request settles 50 ms after its abort: the retry (1–5 ms backoff) waits for it.
+    const lab = await startLab({ faults: [HANG], failsLateMs: 50 });
     const { wrapped } = wrap(lab.openai({ timeout: 5_000 }), { timeout: 300 });
     const err = await rejectionOf(wrapped.chat.completions.create(CHAT_PARAMS));
     expect(err).toBeInstanceOf(TimeoutError);
@@ -103,7 +105,8 @@ describe('timeouts cancel the upstream request', () => {
     const exchanges = await lab.exchanges(CHAT);
     expect(exchanges).toHaveLength(3);
     expect(exchanges.every((e) => e.closedByClient && e.status === undefined)).toBe(true);
-    expectOneAtATime(exchanges);
+    expect(lab.sent(CHAT)).toHaveLength(3);
+    expectOneAtATime(lab.sent(CHAT));
   });
 
   it('openai: a slow generation is not run to completion three times (each attempt closed before the answer)', async () => {
@@ -113,18 +116,20 @@ describe('timeouts cancel the upstream request', () => {
     const exchanges = await lab.exchanges(CHAT);
     expect(exchanges).toHaveLength(3);
     expect(exchanges.map((e) => e.closedByClient)).toEqual([true, true, true]);
-    expectOneAtATime(exchanges);
+    expect(lab.sent(CHAT)).toHaveLength(3);
+    expectOneAtATime(lab.sent(CHAT));
   });
 
   it('anthropic: a hanging request is closed by the client at the attempt timeout; no retry overlaps it', async () => {
-    const lab = await startLab({ faults: [HANG] });
+    const lab = await startLab({ faults: [HANG], failsLateMs: 50 });
     const { wrapped } = wrap(lab.anthropic({ timeout: 5_000 }), { timeout: 300 });
     const err = await rejectionOf(wrapped.messages.create(MESSAGE_PARAMS));
     expect(err).toBeInstanceOf(TimeoutError);
     const exchanges = await lab.exchanges(MESSAGES);
     expect(exchanges).toHaveLength(3);
     expect(exchanges.every((e) => e.closedByClient)).toBe(true);
-    expectOneAtATime(exchanges);
+    expect(lab.sent(MESSAGES)).toHaveLength(3);
+    expectOneAtATime(lab.sent(MESSAGES));
   });
 
   it('a stream whose first chunk does not come in time is cancelled too', async () => {
@@ -153,16 +158,19 @@ describe('timeouts cancel the upstream request', () => {
     const lab = await startLab({
       base: { phases: [{ atMs: 0, model: 'lab-slow', faults: [{ kind: 'latency', fixedMs: 1_500 }] }] },
     });
-    const { wrapped } = wrap(lab.openai({ maxRetries: 0 }), {
-      timeout: 20_000,
-      adaptiveTimeout: { multiplier: 4, minMs: 200, minSamples: 5 },
-    });
+    // The real clock, moved ahead by the test instead of sleeping.
+    let ahead = 0;
+    const { wrapped } = wrap(
+      lab.openai({ maxRetries: 0 }),
+      { timeout: 20_000, adaptiveTimeout: { multiplier: 4, minMs: 200, minSamples: 5 } },
+      () => systemClock() + ahead,
+    );
     for (let i = 0; i < 8; i++) {
       await wrapped.embeddings.create({ model: 'lab-embed', input: `fast ${i}`, encoding_format: 'float' });
     }
     expect(await lab.count(EMBEDDINGS)).toBe(8);
     // The learned timeout is recomputed once a second: let it see the fast calls.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    ahead += 1_100;
     const completion = await wrapped.chat.completions.create({ ...CHAT_PARAMS, model: 'lab-slow' });
     expect(completion.model).toBe('lab-slow');
     const exchanges = await lab.exchanges(CHAT);

@@ -47,9 +47,20 @@ function scenarioOf(faults: readonly FaultInput[] | undefined, base: Partial<Sce
   };
 }
 
+/** One request as the SDK client sent it: when its fetch started, and when that fetch settled. */
+export interface SentRequest {
+  /** `METHOD /path`, as the emulator's exchange log names endpoints. */
+  readonly endpoint: string;
+  readonly startTick: number;
+  /** Undefined while the fetch is pending (answered, failed or aborted sets it). */
+  endTick: number | undefined;
+}
+
 /** A running emulator with the SDK clients pointed at it. */
 export interface Lab {
   readonly emulator: ProviderEmulator;
+  /** The requests the lab's clients sent to `endpoint`, in order, by their own fetch. */
+  sent(endpoint: string): SentRequest[];
   /** A real openai client with the SDK's defaults (maxRetries 2) unless `options` say otherwise. */
   openai(options?: Partial<OpenAIOptions>): OpenAI;
   /** A real @anthropic-ai/sdk client with the SDK's defaults (maxRetries 2) unless `options` say otherwise. */
@@ -71,12 +82,15 @@ export async function closeLabs(): Promise<void> {
  * Starts the emulator. `faults` apply to every request; `plan(n)` instead gives the faults of the
  * n-th request the emulator decides (1-based; undefined or [] = answered normally), so a test can
  * fail exactly the requests it means to. `base` adds scenario fields (models, extra phases).
+ * The clients' requests are recorded as they send them (`sent`).
  */
 export async function startLab(
   setup: {
     faults?: readonly FaultInput[];
     plan?: (n: number) => readonly FaultInput[] | undefined;
     base?: Partial<ScenarioInput>;
+    /** The clients' fetch rejects this long after it failed (a connection slow to tear down). */
+    failsLateMs?: number;
   } = {},
 ): Promise<Lab> {
   const base = setup.base ?? {};
@@ -93,15 +107,50 @@ export async function startLab(
     await started.whenIdle();
     return started.exchanges(endpoint);
   };
+  // The clients' own view of their requests: the emulator sees a closed connection some turns of
+  // its event loop after the client closed it, possibly after the next connection's request.
+  const sent: SentRequest[] = [];
+  let tick = 0;
+  const recordingFetch: typeof fetch = (input, init) => {
+    const request = input instanceof Request ? input : undefined;
+    const url = new URL(request?.url ?? String(input));
+    const record: SentRequest = {
+      endpoint: `${init?.method ?? request?.method ?? 'GET'} ${url.pathname}`,
+      startTick: ++tick,
+      endTick: undefined,
+    };
+    sent.push(record);
+    const settled = (): void => {
+      record.endTick = ++tick;
+    };
+    const failsLateMs = setup.failsLateMs;
+    const response =
+      failsLateMs === undefined
+        ? fetch(input, init)
+        : fetch(input, init).catch(async (err: unknown) => {
+            await new Promise((resolve) => setTimeout(resolve, failsLateMs));
+            throw err;
+          });
+    response.then(settled, settled);
+    return response;
+  };
   return {
     emulator: started,
+    sent: (endpoint) => sent.filter((r) => r.endpoint === endpoint),
     openai: (options = {}) =>
-      new OpenAI({ baseURL: started.openaiBaseURL, apiKey: 'sk-lab-test', logLevel: 'off', ...options }),
+      new OpenAI({
+        baseURL: started.openaiBaseURL,
+        apiKey: 'sk-lab-test',
+        logLevel: 'off',
+        fetch: recordingFetch,
+        ...options,
+      }),
     anthropic: (options = {}) =>
       new Anthropic({
         baseURL: started.anthropicBaseURL,
         apiKey: 'sk-ant-lab-test',
         logLevel: 'off',
+        fetch: recordingFetch,
         ...options,
       }),
     exchanges,
@@ -120,10 +169,15 @@ export interface Wrapped<T> {
 /**
  * `withConsciousness(client)` on a fresh brain, with short backoff delays and a breaker that does
  * not open within a test unless `options.breaker` says so. `retry.maxAttempts` is not set: the
- * wrapper's attempts come from the client's own `maxRetries`.
+ * wrapper's attempts come from the client's own `maxRetries`. `clock` is the brain's (and the
+ * call path's) clock, the real one by default.
  */
-export function wrap<T extends object>(client: T, options: WithConsciousnessOptions<T> = {}): Wrapped<T> {
-  const { infrastructure, registry, logLines } = freshInfrastructure();
+export function wrap<T extends object>(
+  client: T,
+  options: WithConsciousnessOptions<T> = {},
+  clock?: () => number,
+): Wrapped<T> {
+  const { infrastructure, registry, logLines } = freshInfrastructure(clock);
   const wrapped = withConsciousness(client, {
     name: 'sdk',
     infrastructure,
@@ -180,11 +234,14 @@ export function expectSameMembers(wrapped: unknown, unwrapped: unknown, members:
   for (const m of members) expect((unwrapped as Record<string, unknown>)[m], m).not.toBeUndefined();
 }
 
-/** Requests in order; each started only after the one before it had ended (the connection closed). */
-export function expectOneAtATime(exchanges: readonly ExchangeRecord[]): void {
-  for (let i = 1; i < exchanges.length; i++) {
-    expect(exchanges[i]!.startTick, `request ${i + 1} started before request ${i} ended`).toBeGreaterThan(
-      exchanges[i - 1]!.endTick ?? Number.POSITIVE_INFINITY,
+/**
+ * Requests in order, as the client sent them; each started only after the fetch before it had
+ * settled (aborted: its connection closed by the client).
+ */
+export function expectOneAtATime(requests: readonly SentRequest[]): void {
+  for (let i = 1; i < requests.length; i++) {
+    expect(requests[i]!.startTick, `request ${i + 1} started before request ${i} ended`).toBeGreaterThan(
+      requests[i - 1]!.endTick ?? Number.POSITIVE_INFINITY,
     );
   }
 }

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { importAdapter } from '../../src/wrap/importAdapter.js';
 import { failureOf } from '../../src/errors/failureOf.js';
@@ -16,25 +16,35 @@ async function server(script: Parameters<typeof startScriptedServer>[0]): Promis
   return s;
 }
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 const fastRetry = { initialDelayMs: 1, maxDelayMs: 5 };
 
+/** A sleep that records what the wrapper waited for, and returns at once (virtual time). */
+function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<boolean> } {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms: number) => (waits.push(ms), true) };
+}
+
 describe('withConsciousness over real HTTP with the openai SDK', () => {
   it('honours Retry-After on a 429, then succeeds', async () => {
-    const times: number[] = [];
-    const s = await server((n) => {
-      times.push(Date.now());
-      return n === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { text: 'after the wait' };
-    });
+    const s = await server((n) =>
+      n === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { text: 'after the wait' },
+    );
     const { infrastructure, registry } = freshInfrastructure();
-    const voice = withConsciousness(new OpenAIVoice(testClient(s.url)), { infrastructure, retry: fastRetry });
+    const { waits, sleep } = recordingSleep();
+    const voice = withConsciousness(
+      new OpenAIVoice(testClient(s.url)),
+      { infrastructure, retry: fastRetry },
+      { sleep },
+    );
     const reply = await voice.sendMessage(message());
     expect(reply.content.text).toBe('after the wait');
     expect(s.requests).toHaveLength(2);
     // The backoff alone would have waited ≤ 5 ms: the second request waited for Retry-After.
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+    expect(waits).toEqual([1000]);
     expect(
       await sampleValue(registry, 'fire_circle_adapter_retries_total', { category: 'rate_limited' }),
     ).toBe(1);
@@ -47,17 +57,19 @@ describe('withConsciousness over real HTTP with the openai SDK', () => {
   });
 
   it('prefers retry-after-ms over retry-after', async () => {
-    const times: number[] = [];
-    const s = await server((n) => {
-      times.push(Date.now());
-      return n === 0 ? { status: 429, headers: { 'retry-after': '20', 'retry-after-ms': '120' } } : {};
-    });
+    const s = await server((n) =>
+      n === 0 ? { status: 429, headers: { 'retry-after': '20', 'retry-after-ms': '120' } } : {},
+    );
     const { infrastructure } = freshInfrastructure();
-    const voice = withConsciousness(new OpenAIVoice(testClient(s.url)), { infrastructure, retry: fastRetry });
+    const { waits, sleep } = recordingSleep();
+    const voice = withConsciousness(
+      new OpenAIVoice(testClient(s.url)),
+      { infrastructure, retry: fastRetry },
+      { sleep },
+    );
     await voice.sendMessage(message());
-    const waited = times[1]! - times[0]!;
-    expect(waited).toBeGreaterThanOrEqual(110);
-    expect(waited).toBeLessThan(15_000);
+    expect(s.requests).toHaveLength(2);
+    expect(waits).toEqual([120]);
   });
 
   it('retries a 500 and succeeds', async () => {
@@ -95,6 +107,8 @@ describe('withConsciousness over real HTTP with the openai SDK', () => {
   });
 
   it('opens the breaker on repeated 503s, serves from the fallback, then half-opens and closes', async () => {
+    // The breaker's clock (Date) is virtual: it half-opens when the test moves it, never because the machine stalled.
+    vi.useFakeTimers({ toFake: ['Date'] });
     let healthy = false;
     const primary = await server(() => (healthy ? { text: 'primary back' } : { status: 503 }));
     const backup = await server(() => ({ text: 'from backup' }));
@@ -111,7 +125,6 @@ describe('withConsciousness over real HTTP with the openai SDK', () => {
         infrastructure,
         fallbacks: [fallback],
         retry: { maxAttempts: 1 },
-        // A reset long enough that a stalled machine does not half-open it between two calls.
         breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 1500 },
       },
       { random: () => 0 },
@@ -130,7 +143,10 @@ describe('withConsciousness over real HTTP with the openai SDK', () => {
     ).toBe(1);
     expect(infrastructure.getHealthSignature('openai')!.circuitState).toBe('open');
     healthy = true;
-    await new Promise((r) => setTimeout(r, 1600));
+    vi.advanceTimersByTime(1499);
+    expect((await voice.sendMessage(message())).content.text).toBe('from backup');
+    expect(primary.requests.length).toBe(before); // still open 1 ms before resetTimeoutMs
+    vi.advanceTimersByTime(1);
     // Half-open is entered by the trial call itself (no timer per breaker).
     expect(circuit.map((e) => e.to)).toEqual(['open']);
     expect((await voice.sendMessage(message())).content.text).toBe('primary back');
@@ -142,7 +158,13 @@ describe('withConsciousness over real HTTP with the openai SDK', () => {
         kind: 'adapter',
         target: 'deepseek',
       }),
-    ).toBe(3);
+    ).toBe(4);
+    expect(
+      await sampleValue(registry, 'fire_circle_adapter_errors_total', {
+        adapter: 'openai',
+        category: 'circuit_open',
+      }),
+    ).toBe(2);
     expect(
       await sampleValue(registry, 'fire_circle_circuit_transitions_total', { adapter: 'openai', to: 'open' }),
     ).toBe(1);

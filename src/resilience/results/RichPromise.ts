@@ -1,3 +1,5 @@
+import { isThenable } from '../resultShapes.js';
+
 /** How the attempt loop ended for a rich promise: the winning attempt's own object, or a fallback's answer. */
 export interface Winner {
   /** The winning attempt's object (an APIPromise), or what the fallback adapter returned. */
@@ -12,8 +14,18 @@ export interface Winner {
 /** Turns what the caller receives into its observed form (streams, pages); values pass as they are. */
 export type Observe = (value: unknown, attemptStart: number) => unknown;
 
+type Fulfilled = ((value: unknown) => unknown) | null | undefined;
+type Rejected = ((reason: unknown) => unknown) | null | undefined;
+
 const CONSUMERS = new Set<string | symbol>(['then', 'catch', 'finally']);
-const ignore = (): undefined => undefined;
+
+/** Where the first attempt's data, asked for early, stands. */
+const enum Early {
+  NotAsked,
+  Pending,
+  Parsed,
+  Failed,
+}
 
 /**
  * What the caller gets for a method that returned a rich promise (an SDK's APIPromise or
@@ -22,39 +34,57 @@ const ignore = (): undefined => undefined;
  * `asResponse()`, `parse()` — is called on the winning attempt's own promise, so the caller gets
  * `{ data, response }` of the attempt that succeeded. Async iteration (auto-pagination) runs the
  * promise's own iterator against this object, so the first page comes through the loop too.
+ *
+ * The call path hands the outcome over with `settle` — at once from the first attempt's own
+ * callback in the common case, so awaiting this object costs no promise hop of ours beyond the
+ * SDK's. When the caller awaits before the outcome is known, the first attempt's data is asked
+ * for at once, alongside the attempt (the SDK memoises it: the same data the caller would get
+ * unwrapped), and handed over when that attempt is the winner.
  */
 export class RichPromise implements ProxyHandler<object> {
   /** The object handed to the caller. */
   readonly proxy: object;
+  /** The call's outcome, once known; `failure` when nothing could serve it. */
+  private winner: Winner | undefined;
+  private failure: { readonly error: unknown } | undefined;
   /** `then`, asked by every `await`: kept apart from the other members' map. */
-  private thenFn: ((...args: unknown[]) => unknown) | undefined;
+  private thenFn: ((onFulfilled?: unknown, onRejected?: unknown) => unknown) | undefined;
   private functions: Map<string | symbol, (...args: unknown[]) => unknown> | undefined;
+  /** The winner's data (what awaiting the SDK's promise gives), and how to settle it. */
   private dataPromise: Promise<unknown> | undefined;
+  private resolveData: ((value: unknown) => void) | undefined;
+  private rejectData: ((error: unknown) => void) | undefined;
+  /** The first attempt's data, asked for early (see above). */
+  private early = Early.NotAsked;
+  private earlyValue: unknown;
+  /** Other members called before the outcome was known. */
+  private waiting: (() => void)[] | undefined;
 
   constructor(
-    first: object,
-    private readonly outcome: Promise<Winner>,
+    private readonly first: object,
     private readonly observe: Observe,
   ) {
-    // Nobody may be listening (fire and forget): a failure must not become an unhandled rejection.
-    outcome.then(undefined, ignore);
     // This object is the proxy's handler (its `get` trap below): no handler object per call.
     this.proxy = new Proxy(first, this);
   }
 
-  /** The proxy's get trap. */
-  get(target: object, prop: string | symbol): unknown {
-    return this.member(target, prop);
+  /** The call's outcome: the winner, or a promise of it (the attempt loop's, after a failure). */
+  settle(outcome: unknown): void {
+    if (isThenable(outcome)) {
+      outcome.then(
+        (w) => this.won(w as Winner),
+        (error: unknown) => this.lost(error),
+      );
+    } else this.won(outcome as Winner);
   }
 
-  private member(target: object, prop: string | symbol): unknown {
+  /** The proxy's get trap. */
+  get(target: object, prop: string | symbol): unknown {
     const value: unknown = Reflect.get(target, prop, target);
     if (typeof value !== 'function') return value;
     if (prop === 'then') {
-      return (this.thenFn ??= (...args: unknown[]) => {
-        const data = this.data();
-        return data.then(...(args as Parameters<Promise<unknown>['then']>));
-      });
+      return (this.thenFn ??= (onFulfilled?: unknown, onRejected?: unknown) =>
+        this.data().then(onFulfilled as Fulfilled, onRejected as Rejected));
     }
     const functions = (this.functions ??= new Map());
     let fn = functions.get(prop);
@@ -75,36 +105,131 @@ export class RichPromise implements ProxyHandler<object> {
     return fn;
   }
 
+  private won(winner: Winner): void {
+    this.winner = winner;
+    if (this.resolveData !== undefined) this.deliverData(winner);
+    this.wake();
+  }
+
+  private lost(error: unknown): void {
+    this.failure = { error };
+    this.rejectData?.(error);
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    if (waiting === undefined) return;
+    this.waiting = undefined;
+    for (const run of waiting) run();
+  }
+
   /** The winner's data (what awaiting the SDK's promise gives), computed once. */
   private data(): Promise<unknown> {
-    return (this.dataPromise ??= this.outcome.then((w) => {
-      if (w.served) return w.value;
+    if (this.dataPromise !== undefined) return this.dataPromise;
+    const promise = new Promise((resolve, reject) => {
+      this.resolveData = resolve;
+      this.rejectData = reject;
+    });
+    this.dataPromise = promise;
+    if (this.failure !== undefined) this.rejectData!(this.failure.error);
+    else if (this.winner !== undefined) this.deliverData(this.winner);
+    else this.askEarly();
+    return promise;
+  }
+
+  /** Asks the first attempt's promise for its data now (memoised by the SDK), not after the outcome. */
+  private askEarly(): void {
+    if (this.early !== Early.NotAsked) return;
+    this.early = Early.Pending;
+    try {
+      (this.first as PromiseLike<unknown>).then(
+        (value) => {
+          this.early = Early.Parsed;
+          this.earlyValue = value;
+          const winner = this.winner;
+          if (winner !== undefined && winner.raw === this.first && !winner.served) this.deliverData(winner);
+        },
+        // The first attempt failed or was not the winner: the outcome says what the caller gets.
+        () => {
+          this.early = Early.Failed;
+        },
+      );
+    } catch {
+      this.early = Early.Failed;
+    }
+  }
+
+  /** Settles the data promise from the winner: its answer, or its own promise's data, observed. */
+  private deliverData(winner: Winner): void {
+    const resolve = this.resolveData!;
+    const reject = this.rejectData!;
+    if (winner.served) {
+      resolve(winner.value);
+      return;
+    }
+    if (winner.raw === this.first) {
+      // Not there yet: its own callback delivers it.
+      if (this.early === Early.Pending) return;
+      if (this.early === Early.Parsed) {
+        this.resolveObserved(this.earlyValue, winner.attemptStart);
+        return;
+      }
+    }
+    try {
+      (winner.raw as PromiseLike<unknown>).then(
+        (value) => this.resolveObserved(value, winner.attemptStart),
+        reject,
+      );
+    } catch (err) {
+      reject(err);
+    }
+  }
+
+  private resolveObserved(value: unknown, attemptStart: number): void {
+    try {
       // Observed once: streams and pages come back as observed proxies, plain data as it is.
-      return (w.raw as PromiseLike<unknown>).then((v) => this.observe(v, w.attemptStart));
-    }));
+      this.resolveData!(this.observe(value, attemptStart));
+    } catch (err) {
+      this.rejectData!(err);
+    }
   }
 
   /** Another member of the promise (`withResponse`, `asResponse`, …), called on the winner. */
   private consume(prop: string | symbol, args: unknown[]): Promise<unknown> {
-    return this.outcome.then((w) => {
-      const own = (w.raw as Record<string | symbol, unknown> | undefined)?.[prop];
-      if (typeof own === 'function') {
-        const result = (own as (...a: unknown[]) => unknown).apply(w.raw, args);
-        if (prop === 'withResponse' && !w.served) {
-          return Promise.resolve(result).then((r) => {
-            const rec = r as { data?: unknown };
-            const data = this.observe(rec.data, w.attemptStart);
-            return data === rec.data ? r : { ...rec, data };
-          });
+    return new Promise((resolve, reject) => {
+      const run = (): void => {
+        if (this.failure !== undefined) reject(this.failure.error);
+        else {
+          try {
+            resolve(this.consumeWinner(this.winner!, prop, args));
+          } catch (err) {
+            reject(err);
+          }
         }
-        return result;
-      }
-      // A fallback value (not an SDK promise) served the call: give it the promise's shapes.
-      if (prop === 'withResponse')
-        return { data: w.value, response: jsonResponse(w.value), request_id: null };
-      if (prop === 'asResponse') return jsonResponse(w.value);
-      return w.value;
+      };
+      if (this.winner !== undefined || this.failure !== undefined) run();
+      else (this.waiting ??= []).push(run);
     });
+  }
+
+  private consumeWinner(w: Winner, prop: string | symbol, args: unknown[]): unknown {
+    const own = (w.raw as Record<string | symbol, unknown> | undefined)?.[prop];
+    if (typeof own === 'function') {
+      const result = (own as (...a: unknown[]) => unknown).apply(w.raw, args);
+      if (prop === 'withResponse' && !w.served) {
+        return Promise.resolve(result).then((r) => {
+          const rec = r as { data?: unknown };
+          const data = this.observe(rec.data, w.attemptStart);
+          return data === rec.data ? r : { ...rec, data };
+        });
+      }
+      return result;
+    }
+    // A fallback value (not an SDK promise) served the call: give it the promise's shapes.
+    if (prop === 'withResponse') return { data: w.value, response: jsonResponse(w.value), request_id: null };
+    if (prop === 'asResponse') return jsonResponse(w.value);
+    return w.value;
   }
 }
 

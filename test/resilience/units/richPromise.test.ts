@@ -1,0 +1,91 @@
+// The rich promise handed back for an SDK's APIPromise: the outcome it is given decides what
+// every consumption gets, whether the caller asks before or after it is known.
+import { describe, expect, it } from 'vitest';
+import { RichPromise, type Winner } from '../../../src/resilience/results/RichPromise.js';
+
+/** An APIPromise-like object: a pending parse the test settles, counting how often it is asked. */
+class FakeApiPromise {
+  parses = 0;
+  private readonly parsed: Promise<unknown>;
+  settle!: { resolve(value: unknown): void; reject(err: unknown): void };
+  constructor() {
+    this.parsed = new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+    // An attempt nobody reads must not be reported as an unhandled rejection.
+    this.parsed.catch(() => undefined);
+  }
+  then(onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown): Promise<unknown> {
+    this.parses += 1;
+    return this.parsed.then(onFulfilled, onRejected);
+  }
+  withResponse(): Promise<{ data: unknown; response: string }> {
+    return this.parsed.then((data) => ({ data, response: 'response' }));
+  }
+}
+
+const observeAsIs = (value: unknown): unknown => value;
+const won = (raw: unknown): Winner => ({ raw, served: false, attemptStart: 0 });
+
+describe('RichPromise', () => {
+  it('awaited before the outcome: gets the first attempt’s data once it wins, asking its parse once', async () => {
+    const first = new FakeApiPromise();
+    const rich = new RichPromise(first, observeAsIs);
+    const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
+    first.settle.resolve({ id: 1 });
+    rich.settle(won(first));
+    await expect(awaited).resolves.toEqual({ id: 1 });
+    await expect(rich.proxy as PromiseLike<unknown>).resolves.toEqual({ id: 1 });
+    expect(first.parses).toBe(1);
+  });
+
+  it('the first attempt lost and a retry won: the caller gets the retry’s data, not the first’s', async () => {
+    const first = new FakeApiPromise();
+    const second = new FakeApiPromise();
+    const rich = new RichPromise(first, observeAsIs);
+    const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
+    first.settle.reject(new Error('500'));
+    second.settle.resolve({ id: 2 });
+    rich.settle(Promise.resolve(won(second)));
+    await expect(awaited).resolves.toEqual({ id: 2 });
+  });
+
+  it('the winner’s response arrived but its body does not parse: the caller gets the parse error', async () => {
+    const first = new FakeApiPromise();
+    const rich = new RichPromise(first, observeAsIs);
+    rich.settle(won(first));
+    first.settle.reject(new SyntaxError('bad json'));
+    await expect(rich.proxy as PromiseLike<unknown>).rejects.toThrow('bad json');
+  });
+
+  it('nothing served the call: then, catch and withResponse all get the call’s error', async () => {
+    const first = new FakeApiPromise();
+    const rich = new RichPromise(first, observeAsIs) as RichPromise & { proxy: FakeApiPromise };
+    const early = rich.proxy.withResponse();
+    const failure = new Error('circuit open');
+    rich.settle(Promise.reject(failure));
+    await expect(early).rejects.toBe(failure);
+    await expect(rich.proxy as PromiseLike<unknown>).rejects.toBe(failure);
+    await expect(rich.proxy.withResponse()).rejects.toBe(failure);
+  });
+
+  it('a fallback served the call: then gives its answer; withResponse gives it a response', async () => {
+    const first = new FakeApiPromise();
+    const rich = new RichPromise(first, observeAsIs) as RichPromise & { proxy: FakeApiPromise };
+    const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
+    rich.settle({ raw: undefined, served: true, value: 'from fallback', attemptStart: 0 } satisfies Winner);
+    await expect(awaited).resolves.toBe('from fallback');
+    const { data, response } = (await rich.proxy.withResponse()) as { data: unknown; response: unknown };
+    expect(data).toBe('from fallback');
+    expect(response).toBeInstanceOf(Response);
+  });
+
+  it('withResponse asked before the outcome runs on the winner once it is known', async () => {
+    const first = new FakeApiPromise();
+    const rich = new RichPromise(first, observeAsIs) as RichPromise & { proxy: FakeApiPromise };
+    const pending = rich.proxy.withResponse();
+    first.settle.resolve({ id: 3 });
+    rich.settle(won(first));
+    await expect(pending).resolves.toEqual({ data: { id: 3 }, response: 'response' });
+  });
+});

@@ -25,6 +25,23 @@ function brain(namespace: string, shared: object = {}, config: Record<string, un
   return { infrastructure, registry };
 }
 
+/** Voices x and y fail once on `m` (by default with a 503, a failure the provider's other callers see too). */
+function failXY(
+  m: InfrastructureConsciousness,
+  classification: object = { category: 'overloaded', message: '503' },
+) {
+  for (const v of ['x', 'y']) {
+    const voice = m.voice(v);
+    voice.attemptFailed(voice.method('send'), 'send', classification as never, 1, 1);
+  }
+}
+
+/** Fleet-aware brains named by `ids`, voices failing together from two (resonanceFailureThreshold 2). */
+const fleetOf = (namespace: string, ids: string[], shared: object) =>
+  ids.map(
+    (id) => brain(namespace, { instanceId: id, ...shared }, { resonanceFailureThreshold: 2 }).infrastructure,
+  );
+
 const pattern = (id: string): InfrastructurePattern => ({
   patternId: id,
   patternType: 'api_change',
@@ -106,55 +123,28 @@ describe('shared learning', () => {
   });
 
   it('quorum: with quorum 3, two instances seeing three voices fail make no fleet resonance; the third makes it', async () => {
-    const made = ['a', 'b', 'c'].map(
-      (id) => brain('learn4', { quorum: 3, instanceId: id }, { resonanceFailureThreshold: 2 }).infrastructure,
-    );
+    const made = fleetOf('learn4', ['a', 'b', 'c'], { quorum: 3 });
     await connected(...made);
     const fleet: InfrastructurePattern[][] = made.map(() => []);
     made.forEach((m, k) => m.on('pattern', (p) => p.evidence.scope === 'fleet' && fleet[k]!.push(p)));
-    const fail = (m: InfrastructureConsciousness) => {
-      for (const v of ['x', 'y']) {
-        const voice = m.voice(v);
-        voice.attemptFailed(
-          voice.method('send'),
-          'send',
-          { category: 'overloaded', message: '503' } as never,
-          1,
-          1,
-        );
-      }
-    };
-    fail(made[0]!);
-    fail(made[1]!);
+    failXY(made[0]!);
+    failXY(made[1]!);
     const syncs = made.map((m) => m.shared!.syncs);
     await until(() => made.every((m, k) => m.shared!.syncs >= syncs[k]! + 3), 'three more syncs');
     expect(fleet.flat()).toEqual([]);
-    fail(made[2]!);
+    failXY(made[2]!);
     await until(() => fleet.every((f) => f.length === 1), 'all three report it');
     expect(fleet[0]![0]!.evidence).toMatchObject({ instances: ['a', 'b', 'c'], quorum: 3, liveInstances: 3 });
     expect(made[0]!.activePatterns().some((p) => p.evidence.scope === 'fleet')).toBe(true);
   });
 
   it('a failed DNS lookup stays local: on both instances it makes no fleet resonance, a reset connection does', async () => {
-    const made = ['a', 'b'].map(
-      (id) => brain('learn7', { quorum: 2, instanceId: id }, { resonanceFailureThreshold: 2 }).infrastructure,
-    );
+    const made = fleetOf('learn7', ['a', 'b'], { quorum: 2 });
     await connected(...made);
     const fleet: InfrastructurePattern[] = [];
     made[0]!.on('pattern', (p) => p.evidence.scope === 'fleet' && fleet.push(p));
-    const fail = (code: string) => {
-      for (const m of made)
-        for (const v of ['x', 'y']) {
-          const voice = m.voice(v);
-          voice.attemptFailed(
-            voice.method('send'),
-            'send',
-            { category: 'network', code, message: code } as never,
-            1,
-            1,
-          );
-        }
-    };
+    const fail = (code: string) =>
+      made.forEach((m) => failXY(m, { category: 'network', code, message: code }));
     fail('ENOTFOUND');
     const syncs = made.map((m) => m.shared!.syncs);
     await until(() => made.every((m, k) => m.shared!.syncs >= syncs[k]! + 3), 'three more syncs');
@@ -167,26 +157,9 @@ describe('shared learning', () => {
 
   it('a fleet resonance ends everywhere with the next round once its voices recover, not at the heartbeat', async () => {
     // A 300 s instanceTtlMs puts the heartbeat 100 s away: only the prompt recovery can end it here.
-    const made = ['a', 'b'].map(
-      (id) =>
-        brain(
-          'learn8',
-          { quorum: 2, instanceId: id, instanceTtlMs: 300_000 },
-          { resonanceFailureThreshold: 2 },
-        ).infrastructure,
-    );
+    const made = fleetOf('learn8', ['a', 'b'], { quorum: 2, instanceTtlMs: 300_000 });
     await connected(...made);
-    for (const m of made)
-      for (const v of ['x', 'y']) {
-        const voice = m.voice(v);
-        voice.attemptFailed(
-          voice.method('send'),
-          'send',
-          { category: 'overloaded', message: '503' } as never,
-          1,
-          1,
-        );
-      }
+    made.forEach((m) => failXY(m));
     await until(
       () => made.every((m) => m.shared!.activeResonance !== undefined),
       'the fleet resonance everywhere',

@@ -14,16 +14,17 @@ const brains = suite.brains;
 
 function brain(namespace: string | undefined, shared: object = {}) {
   const registry = new Registry();
+  const { logger, lines } = memoryLogger();
   const infrastructure = new InfrastructureConsciousness({
     registry,
-    logger: memoryLogger().logger,
+    logger,
     store: new MemoryStore(),
     ...(namespace === undefined
       ? {}
       : { shared: { redis: suite.redis.url, namespace, syncIntervalMs: 100, ...shared } }),
   });
   brains.push(infrastructure);
-  return { infrastructure, registry };
+  return { infrastructure, registry, lines };
 }
 
 describe('shared writes', () => {
@@ -73,15 +74,7 @@ describe('shared writes', () => {
   });
 
   it('Redis answering errors (a key of the wrong type): one warning, gauge 0, failed syncs counted, calls unaffected; then it resumes', async () => {
-    const registry = new Registry();
-    const { logger, lines } = memoryLogger();
-    const a = new InfrastructureConsciousness({
-      registry,
-      logger,
-      store: new MemoryStore(),
-      shared: { redis: suite.redis.url, namespace: 'w4', syncIntervalMs: 100, instanceTtlMs: 600 },
-    });
-    brains.push(a);
+    const { infrastructure: a, registry, lines } = brain('w4', { instanceTtlMs: 600 });
     await connected(a);
     const failures = async () =>
       (await sampleValue(registry, 'fire_circle_shared_state_sync_failures_total', {})) ?? 0;

@@ -12,6 +12,8 @@ export { disposeConsciousness } from './wrap/disposeConsciousness.js';
 export {
   WithConsciousnessOptionsSchema,
   type WithConsciousnessOptions,
+  type RetryOptionsInput,
+  type BreakerOptionsInput,
   type AdaptiveTimeoutInput,
   type ResponseSchema,
 } from './wrap/WithConsciousnessOptions.js';
@@ -100,6 +102,7 @@ export type { OperationRecord } from './usage/OperationRecord.js';
 // Many instances: provider state shared through Redis (the `shared` option), cluster-wide /metrics.
 export type { SharedState } from './scaleout/SharedState.js';
 export type { SharedStateOptions } from './scaleout/SharedStateOptions.js';
+export type { RedisClientLike } from './scaleout/RedisClientLike.js';
 export {
   shareMetricsWithPrimary,
   startClusterMetricsServer,

@@ -4,8 +4,7 @@ import type { Voice } from '../voice/Voice.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import { methodLatencies, type MethodLatency } from './AttemptTimeout.js';
 import type { MethodState } from './MethodState.js';
-import { aliasCandidates } from './methodAliases.js';
-import { isAdapterMethod } from './adapterMethod.js';
+import { findAlias } from './methodAliases.js';
 
 /**
  * Finds the function a method path calls on the adapter: its own name, else the alias learned or
@@ -35,18 +34,16 @@ export class MethodResolver {
     }
     const voice = this.voice;
     const learned = voice.learnedAlias(state.path);
-    for (const alias of aliasCandidates(state.key, this.configured[state.path], learned)) {
-      if (!isAdapterMethod(owner, alias)) continue;
-      state.alias = alias;
-      // An alias remembered from earlier (this process or pattern memory) is known, not a new failure.
-      if (alias === learned) return record[alias] as (...a: unknown[]) => unknown;
-      const error = new MethodMissingError(this.name, state.path, [state.key]);
-      this.failed(state, classifyError(error, { adapter: this.name, method: state.path }));
-      voice.fellBack(state.cells, state.path, 'method_alias', alias, 'api_method_missing');
-      // A fact learned (and remembered), not a healing action with a verdict.
-      voice.learnAlias(state.path, alias);
-      return record[alias] as (...a: unknown[]) => unknown;
-    }
-    return undefined;
+    const alias = findAlias(owner, state.key, this.configured[state.path], learned);
+    if (alias === undefined) return undefined;
+    state.alias = alias;
+    // An alias remembered from earlier (this process or pattern memory) is known, not a new failure.
+    if (alias === learned) return record[alias] as (...a: unknown[]) => unknown;
+    const error = new MethodMissingError(this.name, state.path, [state.key]);
+    this.failed(state, classifyError(error, { adapter: this.name, method: state.path }));
+    voice.fellBack(state.cells, state.path, 'method_alias', alias, 'api_method_missing');
+    // A fact learned (and remembered), not a healing action with a verdict.
+    voice.learnAlias(state.path, alias);
+    return record[alias] as (...a: unknown[]) => unknown;
   }
 }

@@ -1,3 +1,5 @@
+import { isAdapterMethod } from './adapterMethod.js';
+
 /** `sendMessage` → `send_message`. */
 export function toSnakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
@@ -26,4 +28,18 @@ export function aliasCandidates(
   push(toSnakeCase(method));
   push(toCamelCase(method));
   return out;
+}
+
+/**
+ * The one alias lookup (the call path's resolver, the wrapper deciding what to intercept, and
+ * fallbacks all use it): the first of `aliasCandidates` that is a method of the adapter itself
+ * (`isAdapterMethod`), or undefined when none is.
+ */
+export function findAlias(
+  owner: object,
+  method: string,
+  configured: readonly string[] | undefined,
+  learned: string | undefined,
+): string | undefined {
+  return aliasCandidates(method, configured, learned).find((alias) => isAdapterMethod(owner, alias));
 }

@@ -31,9 +31,9 @@ export interface WithConsciousnessOptions<T extends object = object> {
   /** A pino-compatible logger (child loggers are derived from it). */
   logger?: ConsciousnessLogger;
   /** Retry thresholds. */
-  retry?: z.input<typeof RetryOptionsSchema>;
+  retry?: RetryOptionsInput;
   /** Circuit breaker thresholds. */
-  breaker?: z.input<typeof BreakerOptionsSchema>;
+  breaker?: BreakerOptionsInput;
   /** Per-attempt timeout in ms (time to the result, or to the first chunk of a stream); false disables it. */
   timeout?: number | false;
   /** The timeout learned from the voice's own successful latencies; false: always `timeout`. */
@@ -53,6 +53,44 @@ export interface WithConsciousnessOptions<T extends object = object> {
   /** Method paths never intercepted (called straight through). */
   exclude?: readonly string[];
 }
+
+/** The `retry` option as the caller writes it (defaults: docs/options.md). */
+export interface RetryOptionsInput {
+  /** Upstream attempts per caller call for categories retried "many" times, 1–20 (1 = no retry; default 3, or the SDK client's `maxRetries + 1`). */
+  maxAttempts?: number;
+  /** First backoff delay in ms (default 200). */
+  initialDelayMs?: number;
+  /** Largest backoff delay in ms (default 10 000). */
+  maxDelayMs?: number;
+  /** Largest Retry-After / retry-after-ms the wrapper will wait; longer requests go to fallbacks (default 30 000). */
+  retryAfterCapMs?: number;
+  /** Longest total wait before a call's retries while a healthy fallback could serve it now instead (default 500). */
+  maxWaitWithFallbackMs?: number;
+  /** Jitter of the exponential backoff (default `decorrelated`). */
+  jitter?: 'decorrelated' | 'full' | 'none';
+}
+
+/** The `breaker` option as the caller writes it (defaults: docs/options.md). */
+export interface BreakerOptionsInput {
+  /** Failure share (in %) of the rolling window above which the breaker opens (default 50). */
+  errorThresholdPercentage?: number;
+  /** Calls the rolling window needs before the error share can open the breaker (default 5). */
+  volumeThreshold?: number;
+  /** How long the breaker stays open before letting one trial call through, in ms (default 30 000). */
+  resetTimeoutMs?: number;
+  /** Length of the rolling statistics window in ms (default 10 000). */
+  rollingCountTimeoutMs?: number;
+  /** Buckets the rolling window is divided into, at most 1000 (default 10). */
+  rollingCountBuckets?: number;
+  /** Breakers kept per voice (one per operation and model), 1–10 000 (default 32). */
+  maxBreakers?: number;
+}
+
+/** Compile-time checks: each schema accepts exactly what its hand-written interface describes. */
+const retryMatchesInterface: SameType<z.input<typeof RetryOptionsSchema>, RetryOptionsInput> = true;
+const breakerMatchesInterface: SameType<z.input<typeof BreakerOptionsSchema>, BreakerOptionsInput> = true;
+void retryMatchesInterface;
+void breakerMatchesInterface;
 
 /** A response schema: any zod schema (its `safeParse` is used), or `true` for "must not be null". */
 export type ResponseSchema = z.ZodType | true;

@@ -17,7 +17,7 @@ import { CallPipeline, type FallbackTarget } from '../resilience/CallPipeline.js
 import { MethodLatency, methodLatencies } from '../resilience/AttemptTimeout.js';
 import { clientMaxRetries } from '../resilience/sdkRequestOptions.js';
 import type { MethodState } from '../resilience/MethodState.js';
-import { aliasCandidates } from '../resilience/methodAliases.js';
+import { findAlias } from '../resilience/methodAliases.js';
 import { RetrySchedule } from '../resilience/RetrySchedule.js';
 import { GivenAdapter, LoadingAdapter, type AdapterLoader } from './AdapterLoader.js';
 import { InterceptingHandler, PIPELINE, TARGET, shadowOf } from './AdapterProxy.js';
@@ -183,10 +183,7 @@ export function withConsciousness<T extends object>(
     if ((contract && CONTRACT_METHODS.has(path)) || path in o.methodAliases || path in responseSchemas)
       return true;
     if (real !== undefined) {
-      const learned = voice.learnedAlias(path);
-      return aliasCandidates(key, o.methodAliases[path], learned).some(
-        (alias) => typeof (real as Record<string, unknown>)[alias] === 'function',
-      );
+      return findAlias(real, key, o.methodAliases[path], voice.learnedAlias(path)) !== undefined;
     }
     // Not loaded yet: methods a fallback can serve are worth intercepting.
     return fallbacks.some((fb) => fb.resolve(path) !== undefined);
@@ -330,9 +327,7 @@ function fallbackTarget(adapter: object, defaultName: string): FallbackTarget {
         if (typeof owner !== 'object' || owner === null) return undefined;
       }
       const record = owner as Record<string, unknown>;
-      const key = [last, ...aliasCandidates(last, undefined, undefined)].find(
-        (k) => typeof record[k] === 'function',
-      );
+      const key = typeof record[last] === 'function' ? last : findAlias(record, last, undefined, undefined);
       if (key === undefined) return undefined;
       const fn = record[key] as (...a: unknown[]) => unknown;
       return (...args: unknown[]) => fn.apply(owner, args);

@@ -113,14 +113,17 @@ describe('the infra-consciousness bin', () => {
     }
   };
 
+  // Three processes compiling the bin with tsx: seconds each on a loaded machine, so a budget of a minute.
   it('lists the demo sub-command and dispatches to it', async () => {
-    const usage = await run();
+    const [usage, bad, help] = await Promise.all([
+      run(),
+      run('demo', '--duration', 'soon'),
+      run('demo', '--help'),
+    ]);
     expect(usage.stderr).toMatch(/demo\s+run the six-voice Fire Circle demo/);
-    const bad = await run('demo', '--duration', 'soon');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/infra-consciousness demo: --duration must be a number/);
-    const help = await run('demo', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: npm start -- [options]');
-  });
+  }, 60_000);
 });

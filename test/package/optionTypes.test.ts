@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   InfrastructureConsciousness,
   withConsciousness,
+  type BreakerOptionsInput,
   type Classifier,
   type FallbackValueContext,
   type InfrastructureConsciousnessOptions,
+  type RetryOptionsInput,
   type WithConsciousnessOptions,
 } from '../../src/index.js';
 import { memoryLogger } from '../support/memoryLogger.js';
@@ -69,5 +71,57 @@ describe('options typed for users', () => {
     // @ts-expect-error presets are dev and prod
     const badPreset: InfrastructureConsciousnessOptions = { preset: 'staging' };
     expect(() => new InfrastructureConsciousness(badPreset)).toThrow(/preset/);
+    // @ts-expect-error the jitters are decorrelated, full and none
+    const badJitter: RetryOptionsInput = { jitter: 'random' };
+    expect(() => withConsciousness(new EchoAdapter(), { retry: badJitter, infrastructure })).toThrow(
+      /retry\.jitter/,
+    );
+    // @ts-expect-error a reset timeout is a number of milliseconds
+    const badReset: BreakerOptionsInput = { resetTimeoutMs: '30s' };
+    expect(() => withConsciousness(new EchoAdapter(), { breaker: badReset, infrastructure })).toThrow(
+      /breaker\.resetTimeoutMs/,
+    );
+    // @ts-expect-error an unknown retry option (a typo of maxAttempts)
+    const typo: WithConsciousnessOptions<EchoAdapter> = { retry: { maxAttempt: 2 } };
+    expect(() => withConsciousness(new EchoAdapter(), { ...typo, infrastructure })).toThrow(/maxAttempt/);
+    // @ts-expect-error usage.enabled is a boolean
+    const badUsage: InfrastructureConsciousnessOptions = { usage: { enabled: 'yes' } };
+    expect(() => new InfrastructureConsciousness(badUsage)).toThrow(/usage\.enabled/);
+    // @ts-expect-error shared state needs a Redis URL or client
+    const noRedis: InfrastructureConsciousnessOptions = { shared: { namespace: 'fc' } };
+    expect(() => new InfrastructureConsciousness(noRedis)).toThrow(/shared\.redis/);
+  });
+
+  it('types every retry and breaker option precisely (numbers, the jitter names)', async () => {
+    const retry: RetryOptionsInput = {
+      maxAttempts: 2,
+      initialDelayMs: 1,
+      maxDelayMs: 5,
+      retryAfterCapMs: 1_000,
+      maxWaitWithFallbackMs: 0,
+      jitter: 'none',
+    };
+    const breaker: BreakerOptionsInput = {
+      errorThresholdPercentage: 50,
+      volumeThreshold: 2,
+      resetTimeoutMs: 60_000,
+      rollingCountTimeoutMs: 10_000,
+      rollingCountBuckets: 10,
+      maxBreakers: 4,
+    };
+    let calls = 0;
+    const flaky = {
+      providerName: 'flaky',
+      async sendMessage(): Promise<string> {
+        calls += 1;
+        throw Object.assign(new Error('upstream 503'), { status: 503 });
+      },
+    };
+    const voice = withConsciousness(flaky, { infrastructure: brain(), retry, breaker, contract: 'none' });
+    await expect(voice.sendMessage()).rejects.toThrow('upstream 503');
+    expect(calls).toBe(2); // retry.maxAttempts
+    // Two failed attempts of two: the breaker (volumeThreshold 2) is open, the next call is not attempted.
+    await expect(voice.sendMessage()).rejects.toMatchObject({ category: 'circuit_open' });
+    expect(calls).toBe(2);
   });
 });

@@ -35,10 +35,13 @@ export const DegradationOptionsSchema = z
     /**
      * While the failure predictor routes a voice's calls to its fallbacks, only its probes still reach it, so the
      * streak that confirms a failing voice may never grow to `minConsecutiveFailures` within the fault: a failure
-     * streak this much shorter is degradation then (the predictor expecting the next call to fail as well stands
-     * in for the failures routing keeps from happening). 0 turns the rule off.
+     * streak this much shorter (at least one failure) is degradation then — the predictor expecting the next calls
+     * to fail (p at or above the routing threshold, from the failure, the latency and the calls in flight) stands in
+     * for the failures routing keeps from happening. Default 2: a failure after which the predictor routes the
+     * voice. Routing can start at the first failure (a latency already climbing towards the timeout), and then even
+     * a second one may not come before the fault ends. 0 turns the rule off.
      */
-    routedStreakAllowance: z.number().int().min(0).default(1),
+    routedStreakAllowance: z.number().int().min(0).default(2),
     /** A streak this long makes the impact `severe` instead of `moderate` (inherited: 3). */
     severeConsecutiveFailures: z.number().int().min(1).default(3),
     /** Consecutive observations with every statistic back to normal before the pattern is resolved. */
@@ -127,8 +130,8 @@ class DegradationState {
 /**
  * Detects an adapter getting worse (`degradation`, docs/architecture.md, Patterns, prediction, healing): a statistically supported upward drift of latency
  * (fast vs slow average of log latency, in units of the latency noise) or of the error rate (fast vs slow
- * failure rate), a failure streak (one failure shorter while the failure predictor routes the voice's calls
- * away), or coherence falling by more than 0.2 within the recent window. Fires once
+ * failure rate), a failure streak (any failure, while the failure predictor routes the voice's calls away),
+ * or coherence falling by more than 0.2 within the recent window. Fires once
  * per episode (again only to escalate to `severe`), resolves after `resolveAfter` quiet observations.
  */
 export class DegradationDetector implements PatternDetector {

@@ -147,8 +147,8 @@ describe('DegradationDetector', () => {
     expect(run(new DegradationDetector(), stream)).toEqual([]);
   });
 
-  it('fires one failure short of the streak while the predictor routes the voice away, not otherwise', () => {
-    // Only probes reach a routed voice: two failures in a row with the predictor expecting more is degradation.
+  it('fires on a failure after which the predictor routes the voice away, not otherwise', () => {
+    // Only probes reach a routed voice: a failure with the predictor expecting more is degradation.
     const routed = new SyntheticVoice('local');
     const stream = [
       ...healthy(routed, 10, 150, 0.1, 11),
@@ -157,17 +157,17 @@ describe('DegradationDetector', () => {
     ];
     const reports = run(new DegradationDetector(), stream);
     expect(reports).toHaveLength(1);
-    expect(reports[0]!.i).toBe(11);
+    expect(reports[0]!.i).toBe(10);
     expect(reports[0]!.p).toMatchObject({ phase: 'active', impact: 'moderate', category: 'overloaded' });
     expect(reports[0]!.p.evidence).toMatchObject({
       trigger: 'predicted_failure',
       triggers: ['predicted_failure'],
       routedOnPrediction: true,
-      consecutiveFailures: 2,
+      consecutiveFailures: 1,
     });
     expect(reports[0]!.p.suggestedAction).toMatch(/routed to the fallbacks/);
 
-    // The same two failures without routing, one routed failure alone, or with the rule turned off: nothing.
+    // The same failures without routing, or with the rule turned off: nothing.
     const direct = new SyntheticVoice('local');
     const plain = [
       ...healthy(direct, 10, 150, 0.1, 11),
@@ -175,13 +175,11 @@ describe('DegradationDetector', () => {
       direct.fail('overloaded'),
     ];
     expect(run(new DegradationDetector(), plain)).toEqual([]);
-    const single = new SyntheticVoice('local');
-    const one = [
-      ...healthy(single, 10, 150, 0.1, 11),
-      single.fail('overloaded', { routedOnPrediction: true }),
-    ];
-    expect(run(new DegradationDetector(), one)).toEqual([]);
     expect(run(new DegradationDetector({ routedStreakAllowance: 0 }), stream)).toEqual([]);
+    // An allowance of 1 asks for two failures in a row.
+    const [two] = run(new DegradationDetector({ routedStreakAllowance: 1 }), stream);
+    expect(two?.i).toBe(11);
+    expect(two?.p.evidence.consecutiveFailures).toBe(2);
     // A third failure makes it the ordinary streak, severe.
     const third = new SyntheticVoice('local');
     const three = [
@@ -320,7 +318,7 @@ describe('DegradationDetector', () => {
       minSamples: 20,
       errorRateDriftThreshold: 0.2,
       latencyDriftThreshold: 2.5,
-      routedStreakAllowance: 1,
+      routedStreakAllowance: 2,
     });
     expect(() => new DegradationDetector({ routedStreakAllowance: -1 })).toThrow(
       /options\.routedStreakAllowance/,

@@ -45,8 +45,22 @@ const richPrototypes = new WeakMap<object, boolean>();
 export function isRichThenable(value: PromiseLike<unknown>): boolean {
   const first = Object.getPrototypeOf(value) as object | null;
   if (first === Promise.prototype || first === null) return false;
-  const known = richPrototypes.get(first);
-  if (known !== undefined) return known;
+  // One SDK class answers nearly every call: the last prototype asked needs no WeakMap lookup.
+  if (first === lastPrototype) return lastRich;
+  let known = richPrototypes.get(first);
+  if (known === undefined) {
+    known = walkRich(first);
+    richPrototypes.set(first, known);
+  }
+  lastPrototype = first;
+  lastRich = known;
+  return known;
+}
+
+let lastPrototype: object | undefined;
+let lastRich = false;
+
+function walkRich(first: object): boolean {
   let rich = false;
   for (
     let proto: object | null = first;
@@ -59,7 +73,6 @@ export function isRichThenable(value: PromiseLike<unknown>): boolean {
     }
     proto = Object.getPrototypeOf(proto) as object | null;
   }
-  richPrototypes.set(first, rich);
   return rich;
 }
 

@@ -172,7 +172,10 @@ export class InterceptingHandler implements ProxyHandler<object> {
       fn = function intercepted(...args: unknown[]): unknown {
         if (pipeline.disposed) return refused(pipeline.name, state);
         const owner = real();
-        return after(pipeline.invoke(owner, state, args, selfLike), owner);
+        const result = pipeline.invoke(owner, state, args, selfLike);
+        // A promise (what an async method returned, or its call's refusal) is neither the
+        // object itself nor a client: no identity checks on it.
+        return state.kind === 'async' ? result : after(result, owner);
       };
       Object.defineProperty(fn, 'name', { value: key });
       if (this.interceptors.size < this.maxCached) this.interceptors.set(key, fn);

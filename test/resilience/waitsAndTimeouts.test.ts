@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pipelineOf, withConsciousness } from '../../src/wrap/withConsciousness.js';
-import { freshInfrastructure, message, sampleValue } from '../support/fixtures.js';
+import { freshInfrastructure, message, recordingSleep, sampleValue } from '../support/fixtures.js';
 
 /** A 429 as the SDKs throw it: status and the provider's Retry-After headers. */
 function rateLimited(retryAfterMs: number): Error {
@@ -13,12 +13,6 @@ function rateLimited(retryAfterMs: number): Error {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** A sleep that records the waits and returns at once. */
-function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<boolean> } {
-  const waits: number[] = [];
-  return { waits, sleep: async (ms: number) => (waits.push(ms), true) };
-}
 
 /** A provider's Retry-After is honoured by not calling it, not only by waiting before a retry. */
 describe('rate-limit cool-down', () => {

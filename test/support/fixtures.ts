@@ -42,3 +42,9 @@ export async function sampleValue(
 export function message(text = 'hello'): { content: { text: string } } {
   return { content: { text } };
 }
+
+/** A sleep (withConsciousness's `sleep` hook) that records what the wrapper waited for and returns at once: virtual time. */
+export function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<boolean> } {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms: number) => (waits.push(ms), true) };
+}

@@ -7,7 +7,7 @@ import { StreamInterruptedError } from '../../src/errors/StreamInterruptedError.
 import type { CircuitEvent } from '../../src/voice/CallEvents.js';
 import { closedPort, startScriptedServer, type ScriptedServer } from '../support/scriptedOpenAIServer.js';
 import { OpenAIVoice, testClient } from '../support/openaiVoice.js';
-import { freshInfrastructure, message, sampleValue } from '../support/fixtures.js';
+import { freshInfrastructure, message, recordingSleep, sampleValue } from '../support/fixtures.js';
 
 const servers: ScriptedServer[] = [];
 async function server(script: Parameters<typeof startScriptedServer>[0]): Promise<ScriptedServer> {
@@ -21,12 +21,6 @@ afterEach(async () => {
 });
 
 const fastRetry = { initialDelayMs: 1, maxDelayMs: 5 };
-
-/** A sleep that records what the wrapper waited for, and returns at once (virtual time). */
-function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<boolean> } {
-  const waits: number[] = [];
-  return { waits, sleep: async (ms: number) => (waits.push(ms), true) };
-}
 
 describe('withConsciousness over real HTTP with the openai SDK', () => {
   it('honours Retry-After on a 429, then succeeds', async () => {

@@ -1,9 +1,6 @@
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
-import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { FEATURE_INDEX, FailureFeatures } from '../../src/prediction/FailureFeatures.js';
+import { learningBrain } from '../support/fixtures.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -12,13 +9,7 @@ describe('call-path signals reach the predictor features', () => {
 
   it("the oldest attempt in flight (from the voice's pipeline) and the request budget (from rate-limit headers)", () => {
     let now = T0;
-    const brain = new InfrastructureConsciousness({
-      registry: new Registry(),
-      logger: pino({ level: 'silent' }),
-      store: new MemoryStore(),
-      clock: () => now,
-      config: { learningIntervalMs: 0 },
-    });
+    const brain = learningBrain(() => now);
     const record = vi.spyOn(FailureFeatures.prototype, 'record');
     const voice = brain.voice('openai');
     let oldest: number | undefined;

@@ -1,11 +1,7 @@
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
-import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
-import { message } from '../support/fixtures.js';
+import { learningBrain, message } from '../support/fixtures.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -15,13 +11,7 @@ const T0 = Date.UTC(2026, 0, 1);
  */
 function failingCircle(config: Record<string, unknown>) {
   let now = T0;
-  const brain = new InfrastructureConsciousness({
-    registry: new Registry(),
-    logger: pino({ level: 'silent' }),
-    store: new MemoryStore(),
-    clock: () => now,
-    config: { learningIntervalMs: 0, ...config },
-  });
+  const brain = learningBrain(() => now, config);
   const patterns: { pattern: InfrastructurePattern; failuresBefore: number }[] = [];
   const predictions: number[] = [];
   let primaryCalls = 0;

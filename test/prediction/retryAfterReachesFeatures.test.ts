@@ -1,10 +1,7 @@
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Classification } from '../../src/classify/Classification.js';
-import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
-import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { FAILURE_FEATURE_NAMES, FailureFeatures } from '../../src/prediction/FailureFeatures.js';
+import { learningBrain } from '../support/fixtures.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const RETRY_AFTER = FAILURE_FEATURE_NAMES.indexOf('retryAfterActive');
@@ -14,13 +11,7 @@ describe('Retry-After on the call path', () => {
 
   it('reaches the predictor features when a classified 429 carries it', () => {
     let now = T0;
-    const brain = new InfrastructureConsciousness({
-      registry: new Registry(),
-      logger: pino({ level: 'silent' }),
-      store: new MemoryStore(),
-      clock: () => now,
-      config: { learningIntervalMs: 0 },
-    });
+    const brain = learningBrain(() => now);
     const record = vi.spyOn(FailureFeatures.prototype, 'record');
     const voice = brain.voice('openai');
     const cells = voice.method('sendMessage');

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { memoryLogger } from './memoryLogger.js';
@@ -18,6 +19,23 @@ export function freshInfrastructure(clock?: () => number): {
     ...(clock !== undefined ? { clock } : {}),
   });
   return { infrastructure, registry, logLines: lines };
+}
+
+/**
+ * A silent brain on `clock` whose predictor and detectors learn from every call
+ * (`learningIntervalMs: 0`), with `config` merged in.
+ */
+export function learningBrain(
+  clock: () => number,
+  config: Record<string, unknown> = {},
+): InfrastructureConsciousness {
+  return new InfrastructureConsciousness({
+    registry: new Registry(),
+    logger: pino({ level: 'silent' }),
+    store: new MemoryStore(),
+    clock,
+    config: { learningIntervalMs: 0, ...config },
+  });
 }
 
 /** Value of one sample in a registry's exposition text, or undefined when absent. */

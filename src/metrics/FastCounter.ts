@@ -2,7 +2,7 @@ import type { Metric, Registry, RegistryContentType } from 'prom-client';
 import type { ByteSink } from './ByteSink.js';
 import { lineBytes, type ExpositionFormat } from './ExpositionFormat.js';
 import { LayoutVersions, LinePrefixes } from './LinePrefixes.js';
-import { seriesKey, seriesLabels, validateMetric } from './seriesKey.js';
+import { dropSeriesWhere, seriesKey, seriesLabels, validateMetric } from './seriesKey.js';
 
 /** Options of a {@link FastCounter}; all validated once here so that {@link CounterCell.inc} validates nothing. */
 export interface FastCounterOptions {
@@ -147,12 +147,7 @@ export class FastCounter {
 
   /** Removes every series whose label `name` is `value` (a released voice's), for good: cells still held stay unexported. */
   public removeWhere(name: string, value: string): void {
-    for (const [key, series] of this.cells) {
-      if (series.labels[name] !== value) continue;
-      series.detach();
-      series.dropped = true;
-      this.cells.delete(key);
-    }
+    dropSeriesWhere(this.cells, name, value);
   }
 
   /** Zeroes and unexports every series, like prom-client's `reset`; an unlabelled counter keeps exporting 0. */

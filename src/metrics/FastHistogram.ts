@@ -2,7 +2,7 @@ import type { Metric, Registry, RegistryContentType } from 'prom-client';
 import type { ByteSink } from './ByteSink.js';
 import { lineBytes, type ExpositionFormat } from './ExpositionFormat.js';
 import { LayoutVersions, LinePrefixes } from './LinePrefixes.js';
-import { seriesKey, seriesLabels, validateMetric } from './seriesKey.js';
+import { dropSeriesWhere, seriesKey, seriesLabels, validateMetric } from './seriesKey.js';
 
 /** Options of a {@link FastHistogram}; all validated once here so that {@link HistogramCell.observe} validates nothing. */
 export interface FastHistogramOptions {
@@ -193,12 +193,7 @@ export class FastHistogram {
 
   /** Removes every series whose label `name` is `value` (a released voice's), for good: cells still held stay unexported. */
   public removeWhere(name: string, value: string): void {
-    for (const [key, series] of this.cells) {
-      if (series.labels[name] !== value) continue;
-      series.detach();
-      series.dropped = true;
-      this.cells.delete(key);
-    }
+    dropSeriesWhere(this.cells, name, value);
   }
 
   /** Zeroes and unexports every series, the unlabelled one included, exactly like prom-client's `reset`. */

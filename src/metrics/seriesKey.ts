@@ -57,3 +57,23 @@ export function seriesLabels(
 ): Readonly<Record<string, string>> {
   return Object.freeze(Object.fromEntries(labelNames.map((name, i) => [name, labelValues[i] ?? ''])));
 }
+
+/** A series of a fast family: its labels, and how it leaves the scrapes. */
+export interface DroppableSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  dropped: boolean;
+  detach(): void;
+}
+
+/**
+ * Removes every series of `cells` whose label `name` is `value` (a released voice's), for good:
+ * cells still held by the call path stay unexported.
+ */
+export function dropSeriesWhere(cells: Map<string, DroppableSeries>, name: string, value: string): void {
+  for (const [key, series] of cells) {
+    if (series.labels[name] !== value) continue;
+    series.detach();
+    series.dropped = true;
+    cells.delete(key);
+  }
+}

@@ -6,7 +6,7 @@ import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { memoryLogger } from '../support/memoryLogger.js';
 import { freeLoopbackPort } from '../support/freePort.js';
 import { startRedis, type RedisServer } from '../support/redisServer.js';
-import { sampleValue } from '../support/fixtures.js';
+import { freshInfrastructure, sampleValue } from '../support/fixtures.js';
 import { until } from './sharedTestKit.js';
 
 let redis: RedisServer;
@@ -22,16 +22,11 @@ afterAll(async () => {
 });
 
 function brain(namespace: string, url = redis.url, extra: object = {}) {
-  const registry = new Registry();
-  const { logger, lines } = memoryLogger();
-  const infrastructure = new InfrastructureConsciousness({
-    registry,
-    logger,
-    store: new MemoryStore(),
+  const { infrastructure, registry, logLines } = freshInfrastructure(undefined, {
     shared: { redis: url, namespace, syncIntervalMs: 100, ...extra },
   });
   brains.push(infrastructure);
-  return { infrastructure, registry, lines };
+  return { infrastructure, registry, lines: logLines };
 }
 
 const rateLimited = (retryAfterS: number): Error =>

@@ -1,11 +1,8 @@
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
-import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
-import { sampleValue } from '../support/fixtures.js';
-import { memoryLogger } from '../support/memoryLogger.js';
+import { freshInfrastructure, sampleValue } from '../support/fixtures.js';
 import { connected, redisForSuite, until } from './sharedTestKit.js';
 
 /** How shared writes travel: nothing per call, batched, kept through an outage, applied once. */
@@ -13,18 +10,14 @@ const suite = redisForSuite();
 const brains = suite.brains;
 
 function brain(namespace: string | undefined, shared: object = {}) {
-  const registry = new Registry();
-  const { logger, lines } = memoryLogger();
-  const infrastructure = new InfrastructureConsciousness({
-    registry,
-    logger,
-    store: new MemoryStore(),
-    ...(namespace === undefined
+  const { infrastructure, registry, logLines } = freshInfrastructure(
+    undefined,
+    namespace === undefined
       ? {}
-      : { shared: { redis: suite.redis.url, namespace, syncIntervalMs: 100, ...shared } }),
-  });
+      : { shared: { redis: suite.redis.url, namespace, syncIntervalMs: 100, ...shared } },
+  );
   brains.push(infrastructure);
-  return { infrastructure, registry, lines };
+  return { infrastructure, registry, lines: logLines };
 }
 
 describe('shared writes', () => {

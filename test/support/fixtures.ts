@@ -1,11 +1,20 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import {
+  InfrastructureConsciousness,
+  type InfrastructureConsciousnessOptions,
+} from '../../src/consciousness/InfrastructureConsciousness.js';
 import { memoryLogger } from './memoryLogger.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 
-/** A fresh brain with its own registry and an in-memory logger (and `clock`, when given). */
-export function freshInfrastructure(clock?: () => number): {
+/**
+ * A fresh brain with its own registry and an in-memory logger (and `clock`, when given); `options`
+ * are merged in (config, shared state, …).
+ */
+export function freshInfrastructure(
+  clock?: () => number,
+  options: Omit<InfrastructureConsciousnessOptions, 'registry' | 'logger' | 'store' | 'clock'> = {},
+): {
   infrastructure: InfrastructureConsciousness;
   registry: Registry;
   logLines: () => string[];
@@ -13,6 +22,7 @@ export function freshInfrastructure(clock?: () => number): {
   const registry = new Registry();
   const { logger, lines } = memoryLogger();
   const infrastructure = new InfrastructureConsciousness({
+    ...options,
     registry,
     logger,
     store: new MemoryStore(),

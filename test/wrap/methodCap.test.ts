@@ -1,23 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
-import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
-import { memoryLogger } from '../support/memoryLogger.js';
-import { sampleValue } from '../support/fixtures.js';
+import { freshInfrastructure, sampleValue } from '../support/fixtures.js';
 
 function brain(config: Record<string, unknown> = {}) {
-  const registry = new Registry();
-  const { logger, lines } = memoryLogger();
-  const infrastructure = new InfrastructureConsciousness({
-    registry,
-    logger,
-    store: new MemoryStore(),
-    config,
-  });
-  return { infrastructure, registry, lines };
+  const { infrastructure, registry, logLines } = freshInfrastructure(undefined, { config });
+  return { infrastructure, registry, lines: logLines };
 }
 
 /** An adapter answering every name that starts with `m` (an RPC stub, a dynamic client). */

@@ -9,7 +9,7 @@ import { FirstAttempt, type FirstAttemptHost } from './FirstAttempt.js';
 import type { ServedHolder } from './FallbackChain.js';
 import { InterceptedStream } from './InterceptedStream.js';
 import type { MethodState } from './MethodState.js';
-import { RichPromise, type Winner } from './results/RichPromise.js';
+import { RichPromise, Winner } from './results/RichPromise.js';
 import type { Observation } from './results/StreamObserver.js';
 import { needsObserving, observeResult } from './results/observeResult.js';
 import { isAsyncIterable, isPlainIterator } from './resultShapes.js';
@@ -174,7 +174,7 @@ export class UnaryCalls implements FirstAttemptHost {
       // The call counts now, when its response arrived (a stream's too: it is handed to the
       // caller now, read or not; its later events are recorded as they come).
       voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
-      return { raw, served: false, attemptStart } satisfies Winner;
+      return new Winner(raw, false, undefined, attemptStart);
     }
     if (isAsyncIterable(value)) {
       if (isPlainIterator(value)) {
@@ -256,7 +256,7 @@ class UnaryRun implements AttemptRun {
     const services = this.calls.loop.services;
     const value = await services.fallBack(state, args, classification, error, attempts, start, served);
     return this.rich
-      ? ({ raw: served?.raw, value, served: true, attemptStart: start } satisfies Winner)
+      ? new Winner(served?.raw, true, value, start)
       : value;
   }
 

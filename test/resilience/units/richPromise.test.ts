@@ -1,7 +1,7 @@
 // The rich promise handed back for an SDK's APIPromise: the outcome it is given decides what
 // every consumption gets, whether the caller asks before or after it is known.
 import { describe, expect, it } from 'vitest';
-import { RichPromise, type Winner } from '../../../src/resilience/results/RichPromise.js';
+import { RichPromise, Winner } from '../../../src/resilience/results/RichPromise.js';
 
 /** An APIPromise-like object: a pending parse the test settles, counting how often it is asked. */
 class FakeApiPromise {
@@ -25,7 +25,7 @@ class FakeApiPromise {
 }
 
 const observeAsIs = (value: unknown): unknown => value;
-const won = (raw: unknown): Winner => ({ raw, served: false, attemptStart: 0 });
+const won = (raw: unknown): Winner => new Winner(raw, false, undefined, 0);
 
 describe('RichPromise', () => {
   it('awaited before the outcome: gets the first attempt’s data once it wins, asking its parse once', async () => {
@@ -73,7 +73,7 @@ describe('RichPromise', () => {
     const first = new FakeApiPromise();
     const rich = new RichPromise(first, observeAsIs) as RichPromise & { proxy: FakeApiPromise };
     const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
-    rich.settle({ raw: undefined, served: true, value: 'from fallback', attemptStart: 0 } satisfies Winner);
+    rich.settle(new Winner(undefined, true, 'from fallback', 0));
     await expect(awaited).resolves.toBe('from fallback');
     const { data, response } = (await rich.proxy.withResponse()) as { data: unknown; response: unknown };
     expect(data).toBe('from fallback');

@@ -31,24 +31,37 @@ export class MethodLatency {
   /** p95 of the method's successful attempt latencies (timeouts and failures excluded: they would feed back). */
   readonly p95 = new StreamingQuantile({ quantile: 0.95 });
   private readonly models = new Map<string, StreamingQuantile>();
+  /** The model asked for last and its estimate: consecutive calls of one model skip the Map. */
+  private lastModel: string | undefined;
+  private lastOwn: StreamingQuantile | undefined;
 
   /** The latency estimate of a model (its own once it has one, else the method's). */
   of(model: string | undefined): StreamingQuantile {
     if (model === undefined) return this.p95;
-    return this.models.get(model) ?? this.p95;
+    return this.own(model) ?? this.p95;
   }
 
   /** Counts a successful attempt's latency (to its result, or a stream's first chunk). */
   add(ms: number, model: string | undefined): void {
     this.p95.add(ms);
     if (model === undefined) return;
-    let own = this.models.get(model);
+    let own = this.own(model);
     if (own === undefined) {
       if (this.models.size >= MAX_MODELS) return;
       own = new StreamingQuantile({ quantile: 0.95 });
       this.models.set(model, own);
     }
     own.add(ms);
+  }
+
+  private own(model: string): StreamingQuantile | undefined {
+    if (model === this.lastModel && this.lastOwn !== undefined) return this.lastOwn;
+    const own = this.models.get(model);
+    if (own !== undefined) {
+      this.lastModel = model;
+      this.lastOwn = own;
+    }
+    return own;
   }
 }
 

@@ -16,7 +16,9 @@ const SEVERITY: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 
 export class ScopedBreakers {
   private readonly scopes = new Map<string, VoiceBreaker>();
   private aggregate: CircuitState = 'closed';
-  private lastKey = '';
+  /** The last breaker asked for, and its path and model: consecutive calls of one operation skip the key. */
+  private lastPath = '';
+  private lastModel: string | undefined;
   private last: VoiceBreaker | undefined;
 
   /**
@@ -58,8 +60,9 @@ export class ScopedBreakers {
 
   /** The breaker of an operation (and model). */
   of(path: string, model: string | undefined): VoiceBreaker {
+    // Compared apart, not as one key: building `path\0model` per call costs a string each time.
+    if (path === this.lastPath && model === this.lastModel && this.last !== undefined) return this.last;
     const key = model === undefined ? path : `${path}\u0000${model}`;
-    if (key === this.lastKey && this.last !== undefined) return this.last;
     let breaker = this.scopes.get(key);
     if (breaker === undefined) {
       if (this.scopes.size >= this.maxScopes) this.evict();
@@ -71,7 +74,8 @@ export class ScopedBreakers {
       this.scopes.delete(key);
       this.scopes.set(key, breaker);
     }
-    this.lastKey = key;
+    this.lastPath = path;
+    this.lastModel = model;
     this.last = breaker;
     return breaker;
   }

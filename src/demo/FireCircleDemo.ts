@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { systemSleep } from '../clock/Clock.js';
+import { systemSleep } from '../clock/Scheduler.js';
 import { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
 import type { ConsciousMessage } from '../firecircle/ConsciousMessage.js';
 import type { ConsciousModelAdapter } from '../firecircle/ConsciousModelAdapter.js';

@@ -58,6 +58,7 @@ export type {
 } from './voice/CallEvents.js';
 export type { ConsciousnessLogger } from './logging/createLogger.js';
 export type { Clock } from './clock/Clock.js';
+export type { ClockOption, Scheduler, Timer, TimeSource } from './clock/Scheduler.js';
 export type { Store } from './memory/Store.js';
 
 // What the brain knows, as zod schemas (the schema is the type).

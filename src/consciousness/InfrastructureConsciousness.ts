@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { type Clock } from '../clock/Clock.js';
+import type { Scheduler } from '../clock/Scheduler.js';
 import type { AdapterHealthSignature } from '../health/AdapterHealthSignature.js';
 import type { SelfHealingAction } from '../healing/SelfHealingAction.js';
 import { type ConsciousnessLogger } from '../logging/createLogger.js';
@@ -45,6 +46,8 @@ type ConsciousnessFlags = { synthesis?: boolean; uncertainty?: boolean };
 export class InfrastructureConsciousness extends IsolatedEmitter implements MetricsSource {
   /** The epoch-millisecond clock. */
   readonly clock: Clock;
+  /** The timers of the brain and its wraps: the `clock` option's when it schedules, else Node's. */
+  readonly scheduler: Scheduler;
   /** The logger, behind a redacting facade: every string logged is scrubbed of credentials. */
   readonly logger: ConsciousnessLogger;
   /** The metric families. */
@@ -77,6 +80,7 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
       saveSnapshot: () => this.saveSnapshot(),
     });
     ({ config: this.config, clock: this.clock, logger: this.logger, metrics: this.metrics } = parts);
+    this.scheduler = parts.scheduler;
     ({ caps: this.caps, usageSettings: this.usageSettings, sharedBackoff: this.sharedBackoff } = parts);
     ({ persistence: this.persistence, voices: this.voices, loop: this.loop } = parts);
     ({ aliases: this.aliases, monitoring: this.monitoring, shared: this.shared } = parts);

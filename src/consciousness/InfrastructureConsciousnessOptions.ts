@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { isObject } from '../base/isObject.js';
-import type { Clock } from '../clock/Clock.js';
+import { clockOptionProblem, type ClockOption } from '../clock/Scheduler.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { Store } from '../memory/Store.js';
 import { SharedStateOptionsSchema, type SharedStateOptions } from '../scaleout/SharedStateOptions.js';
@@ -30,9 +30,13 @@ export const InfrastructureConsciousnessOptionsSchema = z
         { message: 'expected a pino-compatible logger' },
       )
       .optional(),
-    /** Epoch-millisecond clock (tests inject one). */
+    /** Epoch-millisecond clock, or a clock object whose timers the library's timers run on (docs/options.md). */
     clock: z
-      .custom<Clock>((v) => typeof v === 'function', { message: 'expected a function returning epoch ms' })
+      .custom<ClockOption>()
+      .superRefine((v, ctx) => {
+        const problem = clockOptionProblem(v);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional(),
     /** Uniform [0, 1) random source (healing policy draws); Math.random by default. */
     random: z
@@ -63,8 +67,12 @@ export interface InfrastructureConsciousnessOptions {
   metricsPrefix?: string;
   /** A pino-compatible logger; a pino logger to stderr at level `warn` when omitted. */
   logger?: ConsciousnessLogger;
-  /** Epoch-millisecond clock (tests inject one). */
-  clock?: Clock;
+  /**
+   * Epoch-millisecond clock: a function (the library's timers stay real), or an object with `now()`
+   * and, to run the library's timers on it too (a virtual clock in tests), `setTimeout`,
+   * `clearTimeout`, `setInterval` and `clearInterval`.
+   */
+  clock?: ClockOption;
   /** Uniform [0, 1) random source (healing policy draws); Math.random by default. */
   random?: () => number;
   /** `dev` (5 s probes, short retention) or `prod`; explicit config wins. */

@@ -1,3 +1,4 @@
+import type { Scheduler } from '../clock/Scheduler.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { InfrastructureConsciousnessConfig } from './InfrastructureConsciousnessConfig.js';
 import { ProbeMonitor } from './ProbeMonitor.js';
@@ -7,6 +8,7 @@ import type { VoiceRegistry } from './VoiceRegistry.js';
 export interface MonitoringOptions {
   readonly config: InfrastructureConsciousnessConfig;
   readonly clock: () => number;
+  readonly scheduler: Scheduler;
   readonly logger: ConsciousnessLogger;
   readonly voices: VoiceRegistry;
   /** Called after each probe round (health history, healing outcomes, snapshots). */
@@ -30,6 +32,7 @@ export class Monitoring {
         probeTimeoutMs: this.o.config.monitorTaskTimeoutMs,
         errorRecoveryDelayMs: this.o.config.monitorErrorRecoveryDelayMs,
         clock: this.o.clock,
+        scheduler: this.o.scheduler,
         logger: this.o.logger,
         afterRound: this.o.afterRound,
       },

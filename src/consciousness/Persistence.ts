@@ -1,3 +1,4 @@
+import type { Scheduler } from '../clock/Scheduler.js';
 import type { AdapterHealthSignature } from '../health/AdapterHealthSignature.js';
 import type { SelfHealingAction } from '../healing/SelfHealingAction.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
@@ -16,6 +17,8 @@ import type { InfrastructureConsciousnessConfig } from './InfrastructureConsciou
 export interface PersistenceOptions {
   readonly config: InfrastructureConsciousnessConfig;
   readonly clock: () => number;
+  /** The periodic autosave's timer. */
+  readonly scheduler: Scheduler;
   readonly logger: ConsciousnessLogger;
   /** The caller's store; a FileStore at `config.storagePath` (a MemoryStore with persistence off) when omitted. */
   readonly store: Store | undefined;
@@ -98,6 +101,7 @@ export class Persistence {
       save,
       intervalMs: this.o.config.memorySaveIntervalMs,
       logger: this.o.logger,
+      scheduler: this.o.scheduler,
     });
     this.autosave.start();
   }

@@ -1,3 +1,4 @@
+import type { Scheduler, Timer } from '../clock/Scheduler.js';
 import { classifyError } from '../classify/classifyError.js';
 import { healthFlag } from '../firecircle/contractSchemas.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
@@ -16,6 +17,8 @@ export interface ProbeMonitorOptions {
   readonly probeTimeoutMs: number;
   readonly errorRecoveryDelayMs: number;
   readonly clock: () => number;
+  /** The probe loop's and the probe timeouts' timers. */
+  readonly scheduler: Scheduler;
   readonly logger: ConsciousnessLogger;
   /** Called after each probe round (history, snapshots). */
   readonly afterRound: () => void;
@@ -27,7 +30,7 @@ export interface ProbeMonitorOptions {
  * hangs is a classified failure, timers are unref'd, and stop waits for the running round.
  */
 export class ProbeMonitor {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private round: Promise<void> | undefined;
   private stopped = false;
 
@@ -55,19 +58,19 @@ export class ProbeMonitor {
   /** Stops the loop; waits for a running round, at most `probeTimeoutMs`. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.options.scheduler.clearTimeout(this.timer);
     this.timer = undefined;
     const running = this.round;
     if (running === undefined) return;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     await Promise.race([
       running,
       new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.options.probeTimeoutMs);
+        timer = this.options.scheduler.setTimeout(resolve, this.options.probeTimeoutMs);
         timer.unref();
       }),
     ]);
-    clearTimeout(timer);
+    this.options.scheduler.clearTimeout(timer);
   }
 
   /** Runs one round now (also used by tests). */
@@ -88,7 +91,7 @@ export class ProbeMonitor {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.options.scheduler.setTimeout(() => {
       this.probeAll().then(
         () => this.schedule(this.options.intervalMs),
         (err: unknown) => {
@@ -105,12 +108,12 @@ export class ProbeMonitor {
     const check = a.checkHealth ?? a.check_health;
     if (typeof check !== 'function') return;
     const started = this.options.clock();
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     try {
       const result = await Promise.race([
         Promise.resolve().then(() => check.call(adapter)),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
+          timer = this.options.scheduler.setTimeout(
             () => reject(new TimeoutError(voice.name, 'checkHealth', this.options.probeTimeoutMs)),
             this.options.probeTimeoutMs,
           );
@@ -135,7 +138,7 @@ export class ProbeMonitor {
         this.options.clock() - started,
       );
     } finally {
-      clearTimeout(timer);
+      this.options.scheduler.clearTimeout(timer);
     }
   }
 }

@@ -1,4 +1,5 @@
-import { systemClock, type Clock } from '../clock/Clock.js';
+import type { Clock } from '../clock/Clock.js';
+import { timeOf, type Scheduler } from '../clock/Scheduler.js';
 import { invalidOptions } from '../errors/invalidOptions.js';
 import { createDefaultLogger, type ConsciousnessLogger } from '../logging/createLogger.js';
 import { redactingLogger } from '../logging/RedactingLogger.js';
@@ -31,6 +32,8 @@ import { VoiceRegistry } from './VoiceRegistry.js';
 export interface BrainParts {
   readonly config: InfrastructureConsciousnessConfig;
   readonly clock: Clock;
+  /** The timers of the brain and its wraps (the clock option's, else Node's). */
+  readonly scheduler: Scheduler;
   readonly logger: ConsciousnessLogger;
   readonly metrics: InfrastructureMetrics;
   readonly caps: CapGuard;
@@ -75,13 +78,13 @@ export function assembleBrain(
   hooks: BrainHooks,
 ): BrainParts {
   const { o, cfg } = parse(options);
-  const clock = o.clock ?? systemClock;
+  const { clock, scheduler } = timeOf(o.clock);
   const logger = redactingLogger(o.logger ?? createDefaultLogger());
   const random = o.random ?? Math.random;
   const usage = UsageOptionsSchema.parse(o.usage ?? {});
   const metrics = new InfrastructureMetrics({ registry: o.registry, prefix: o.metricsPrefix });
   const caps = new CapGuard(metrics.registry, metrics.prefix, logger);
-  const persistence = new Persistence({ config: cfg, clock, logger, store: o.store });
+  const persistence = new Persistence({ config: cfg, clock, scheduler, logger, store: o.store });
   const memory = persistence.memory;
   const voices: VoiceRegistry = new VoiceRegistry({
     maxVoices: cfg.maxVoices,
@@ -112,6 +115,7 @@ export function assembleBrain(
       ? undefined
       : new SharedState(o.shared, {
           clock,
+          scheduler,
           random,
           logger,
           registry: metrics.registry,
@@ -154,6 +158,7 @@ export function assembleBrain(
   return {
     config: cfg,
     clock,
+    scheduler,
     logger,
     metrics,
     caps,
@@ -163,7 +168,7 @@ export function assembleBrain(
     voices,
     loop,
     aliases: new LearnedAliases({ max: cfg.maxLearnedAliases, caps, memory, shared: () => shared }),
-    monitoring: new Monitoring({ config: cfg, clock, logger, voices, afterRound }),
+    monitoring: new Monitoring({ config: cfg, clock, scheduler, logger, voices, afterRound }),
     shared,
   };
 }

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { systemSleep } from '../clock/Clock.js';
+import { sleepOn } from '../clock/Scheduler.js';
 import { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
 import type { ConsciousMessage } from '../firecircle/ConsciousMessage.js';
 import type { ConsciousModelAdapter } from '../firecircle/ConsciousModelAdapter.js';
@@ -311,13 +311,16 @@ async function play(p: Play): Promise<DemoSummary> {
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
 
+  // The run's waits and timers are the brain's (its scheduler), like those of its wraps.
+  const { scheduler } = brain;
+  const sleep = sleepOn(scheduler);
   // Loading the SDKs and opening connections is start-up work, not a timeout of the first calls.
   const warmUp = new AbortController();
   const endWarmUp = (): void => warmUp.abort();
   stop.signal.addEventListener('abort', endWarmUp, { once: true });
   await Promise.race([
     Promise.allSettled(members.map((m) => m.adapter.connect())),
-    systemSleep(WARM_UP_LIMIT_MS, warmUp.signal),
+    sleep(WARM_UP_LIMIT_MS, warmUp.signal),
   ]);
   warmUp.abort();
   stop.signal.removeEventListener('abort', endWarmUp);
@@ -326,19 +329,23 @@ async function play(p: Play): Promise<DemoSummary> {
   options.onStart?.({ metricsUrl: server.url, emulatorUrl: emulator.url, scenario });
   brain.startMonitoring(members.map((m) => m.voice));
 
-  const dialogue = new Dialogue({ dialogueId: randomUUID(), clock: Date.now });
-  const timers = [
-    setTimeout(() => stop.abort(), durationMs),
-    setInterval(() => dialogue.ask(), Math.max(2_000, Math.round(durationMs / 8))),
-    setInterval(() => display.frame(view()), live ? LIVE_REFRESH_MS : PLAIN_REFRESH_MS),
+  const dialogue = new Dialogue({ dialogueId: randomUUID(), clock: brain.clock });
+  const ending = scheduler.setTimeout(() => stop.abort(), durationMs);
+  const intervals = [
+    scheduler.setInterval(() => dialogue.ask(), Math.max(2_000, Math.round(durationMs / 8))),
+    scheduler.setInterval(() => display.frame(view()), live ? LIVE_REFRESH_MS : PLAIN_REFRESH_MS),
   ];
+  const clearTimers = (): void => {
+    scheduler.clearTimeout(ending);
+    for (const timer of intervals) scheduler.clearInterval(timer);
+  };
   display.frame(view());
 
   const speak = async (m: Member, offset: number): Promise<void> => {
     const signal = stop.signal;
     const pause = m.mode === 'real' ? REAL_PAUSE_MS : EMULATOR_PAUSE_MS;
     // Voices start a little apart, so their rounds do not move in lockstep.
-    await systemSleep((offset * pause) / members.length, signal);
+    await sleep((offset * pause) / members.length, signal);
     for (let round = 1; !signal.aborted; round++) {
       const { message, context } = dialogue.turnFor(m.adapterId);
       const streamed = round % 3 === 0;
@@ -361,7 +368,7 @@ async function play(p: Play): Promise<DemoSummary> {
       } finally {
         signal.removeEventListener('abort', cancel);
       }
-      await systemSleep(pause, signal);
+      await sleep(pause, signal);
     }
   };
 
@@ -369,7 +376,7 @@ async function play(p: Play): Promise<DemoSummary> {
     await Promise.all(members.map((m, i) => speak(m, i)));
     const interrupted = options.signal?.aborted === true && elapsed() < durationMs;
     const elapsedMs = Math.min(elapsed(), durationMs);
-    for (const timer of timers) clearTimeout(timer);
+    clearTimers();
     await brain.stopMonitoring(); // saves pattern memory and a state snapshot
     const final = { ...view(), elapsedMs };
     display.stop(final);
@@ -385,7 +392,7 @@ async function play(p: Play): Promise<DemoSummary> {
     out.write(`${renderSummary(summary)}\n`);
     return summary;
   } finally {
-    for (const timer of timers) clearTimeout(timer);
+    clearTimers();
     options.signal?.removeEventListener('abort', onAbort);
     display.release();
   }

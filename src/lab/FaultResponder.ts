@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { systemSleep } from '../clock/Clock.js';
+import { systemSleep } from '../clock/Scheduler.js';
 import { truncateJson, type ProviderWire, type ReplyContext } from './ProviderWire.js';
 import type { OutcomeFault } from './ScenarioSchema.js';
 

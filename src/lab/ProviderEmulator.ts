@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
-import { systemClock, systemSleep, type Clock, type Sleep } from '../clock/Clock.js';
+import { systemClock, type Clock, type Sleep } from '../clock/Clock.js';
+import { systemSleep } from '../clock/Scheduler.js';
 import { countTokensBody } from './anthropicCountTokens.js';
 import { anthropicWire } from './anthropicWire.js';
 import { approximateTokens, assistantText, chunkText } from './assistantText.js';

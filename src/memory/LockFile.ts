@@ -59,6 +59,7 @@ export async function acquireLockFile(path: string, options: LockFileOptions = {
       continue;
     }
     if (Date.now() > deadline) return { locked: false, release: async () => undefined };
+    // Real time, not the brain's scheduler: the holder is another process, which runs on the wall clock.
     await sleep(pause + Math.random() * pause);
   }
 }

@@ -1,3 +1,4 @@
+import { systemScheduler, type Scheduler, type Timer } from '../clock/Scheduler.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 
 /** Signals on which memory is saved before the process ends. */
@@ -45,6 +46,8 @@ export interface MemoryAutosaveOptions {
   /** Time between periodic saves; 0: only on exit. */
   readonly intervalMs: number;
   readonly logger: ConsciousnessLogger;
+  /** The periodic save's timer (default: Node's timers). */
+  readonly scheduler?: Scheduler;
 }
 
 /**
@@ -54,17 +57,21 @@ export interface MemoryAutosaveOptions {
  * (`process.exit()`, a crash) keeps what the last periodic save wrote.
  */
 export class MemoryAutosave {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly options: MemoryAutosaveOptions) {}
+  private readonly scheduler: Scheduler;
+
+  constructor(private readonly options: MemoryAutosaveOptions) {
+    this.scheduler = options.scheduler ?? systemScheduler;
+  }
 
   /** Starts the periodic saves and the exit hooks. */
   start(): void {
     hookProcess();
     savers.add(this);
     if (this.options.intervalMs > 0 && this.timer === undefined) {
-      this.timer = setInterval(() => {
+      this.timer = this.scheduler.setInterval(() => {
         savedBeforeExit = false;
         void this.saveNow('periodic');
       }, this.options.intervalMs);
@@ -74,7 +81,7 @@ export class MemoryAutosave {
 
   /** Stops the periodic saves and leaves the exit hooks. */
   stop(): void {
-    clearInterval(this.timer);
+    this.scheduler.clearInterval(this.timer);
     this.timer = undefined;
     savers.delete(this);
   }

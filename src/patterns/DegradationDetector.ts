@@ -56,7 +56,12 @@ export type DegradationOptions = z.input<typeof DegradationOptionsSchema>;
 
 /** What set a degradation off (the first one holding, in this order, names the pattern's suggested action). */
 export type DegradationTrigger =
-  'consecutive_failures' | 'predicted_failure' | 'error_rate_drift' | 'latency_drift' | 'coherence_drop';
+  | 'consecutive_failures'
+  | 'breaker_open'
+  | 'predicted_failure'
+  | 'error_rate_drift'
+  | 'latency_drift'
+  | 'coherence_drop';
 
 // Smoothing weights of the per-adapter averages: the fast ones follow about the last 3–10 calls, the slow ones
 // (the baselines) about the last 50; both start as plain running means so the first value does not dominate.
@@ -85,6 +90,7 @@ const RELEASE = 0.5;
 /** Which degradation rules hold for the current observation. */
 interface HotRules {
   readonly failureStreak: boolean;
+  readonly breakerOpen: boolean;
   readonly predicted: boolean;
   readonly errorDrift: boolean;
   readonly latencyDrift: boolean;
@@ -184,6 +190,10 @@ export class DegradationDetector implements PatternDetector {
     this.updateCoherence(s, o.coherence);
 
     const failureStreak = failed && o.consecutiveFailures >= opts.minConsecutiveFailures;
+    // A failure after which the voice is disconnected (its breaker open: more than half of its recent calls failed,
+    // a stronger statement than any streak). The breaker then refuses calls for its reset time, and refused calls
+    // are neutral here, so this failure may be the last one seen of the fault.
+    const breakerOpen = !failureStreak && failed && o.status === 'disconnected';
     const predicted =
       !failureStreak &&
       failed &&
@@ -193,7 +203,7 @@ export class DegradationDetector implements PatternDetector {
     const errorDrift = s.errorDrifting;
     const latencyDrift = s.latencyDrifting;
     const coherenceDrop = s.coherenceLoss > opts.coherenceDrop + EPSILON;
-    const hot = failureStreak || predicted || errorDrift || latencyDrift || coherenceDrop;
+    const hot = failureStreak || breakerOpen || predicted || errorDrift || latencyDrift || coherenceDrop;
     const severe = failed && o.consecutiveFailures >= opts.severeConsecutiveFailures;
 
     if (!s.active) {
@@ -201,7 +211,14 @@ export class DegradationDetector implements PatternDetector {
       s.active = true;
       s.quiet = 0;
       s.impact = severe ? 'severe' : 'moderate';
-      return this.activePattern(o, s, { failureStreak, predicted, errorDrift, latencyDrift, coherenceDrop });
+      return this.activePattern(o, s, {
+        failureStreak,
+        breakerOpen,
+        predicted,
+        errorDrift,
+        latencyDrift,
+        coherenceDrop,
+      });
     }
     if (hot) {
       s.quiet = 0;
@@ -209,6 +226,7 @@ export class DegradationDetector implements PatternDetector {
         s.impact = 'severe';
         return this.activePattern(o, s, {
           failureStreak,
+          breakerOpen,
           predicted,
           errorDrift,
           latencyDrift,
@@ -285,12 +303,16 @@ export class DegradationDetector implements PatternDetector {
   }
 
   private activePattern(o: CallObservation, s: DegradationState, hot: HotRules): DetectedPattern {
-    const { failureStreak, predicted, errorDrift, latencyDrift, coherenceDrop } = hot;
+    const { failureStreak, breakerOpen, predicted, errorDrift, latencyDrift, coherenceDrop } = hot;
     const opts = this.options;
     const triggers: DegradationTrigger[] = [];
     let confidence = 0;
     if (failureStreak) {
       triggers.push('consecutive_failures');
+      confidence = Math.max(confidence, RULE_CONFIDENCE);
+    }
+    if (breakerOpen) {
+      triggers.push('breaker_open');
       confidence = Math.max(confidence, RULE_CONFIDENCE);
     }
     if (predicted) {
@@ -314,6 +336,7 @@ export class DegradationDetector implements PatternDetector {
     s.confidence = confidence;
     const failureRelated =
       s.trigger === 'consecutive_failures' ||
+      s.trigger === 'breaker_open' ||
       s.trigger === 'predicted_failure' ||
       s.trigger === 'error_rate_drift';
     const category = failureRelated ? s.lastFailureCategory : undefined;
@@ -358,6 +381,8 @@ export class DegradationDetector implements PatternDetector {
 
 const SUGGESTED_ACTION: Readonly<Record<DegradationTrigger, string>> = {
   consecutive_failures: 'Repeated failures - apply a retry strategy with backoff and keep the fallback ready',
+  breaker_open:
+    'Most recent calls failed and the breaker opened - calls go to the fallbacks until its trial call succeeds',
   predicted_failure:
     'Failures predicted to go on - calls are routed to the fallbacks while probes keep measuring the voice',
   error_rate_drift: 'Error rate rising - apply a retry strategy with backoff',

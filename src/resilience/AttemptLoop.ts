@@ -1,3 +1,4 @@
+import { systemScheduler, type Scheduler } from '../clock/Scheduler.js';
 import type { Clock, Sleep } from '../clock/Clock.js';
 import { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
@@ -26,6 +27,7 @@ export class AttemptLoop {
     private readonly limit: ConcurrencyLimit,
     private readonly clock: Clock,
     private readonly sleep: Sleep,
+    private readonly scheduler: Scheduler = systemScheduler,
   ) {}
 
   /**
@@ -70,7 +72,7 @@ export class AttemptLoop {
         services.attemptFailed(state, classification, this.clock() - attemptStart, attempt, breaker);
         if (error instanceof TimeoutError && current.controller !== undefined) {
           // Never a second request while the first is still open: wait for it to close.
-          await settledWithin(current.raw, CLOSE_WAIT_MS);
+          await settledWithin(current.raw, CLOSE_WAIT_MS, this.scheduler);
         }
         retryState ??= { backoff: undefined, maxAttempts: policy.budget(state, args) };
         const delay = policy.delay(classification, attempt, retryState);
@@ -133,18 +135,18 @@ export class AttemptLoop {
 }
 
 /** Resolves when `value` settles or after `ms`, whichever comes first (never rejects). */
-function settledWithin(value: unknown, ms: number): Promise<void> {
+function settledWithin(value: unknown, ms: number, scheduler: Scheduler): Promise<void> {
   if (!isThenable(value)) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
+    const timer = scheduler.setTimeout(resolve, ms);
     timer.unref();
     value.then(
       () => {
-        clearTimeout(timer);
+        scheduler.clearTimeout(timer);
         resolve();
       },
       () => {
-        clearTimeout(timer);
+        scheduler.clearTimeout(timer);
         resolve();
       },
     );

@@ -1,3 +1,4 @@
+import { systemScheduler, type Scheduler } from '../clock/Scheduler.js';
 import type { Clock } from '../clock/Clock.js';
 import type { VoiceTuning } from '../voice/VoiceTuning.js';
 import type { Voice } from '../voice/Voice.js';
@@ -79,6 +80,7 @@ export class AttemptTimeout {
     private readonly adaptive: AdaptiveTimeoutOptions | false,
     private readonly tuning: VoiceTuning,
     private readonly clock: Clock,
+    private readonly scheduler: Scheduler = systemScheduler,
   ) {}
 
   /** Whether attempts can time out at all. */
@@ -118,7 +120,7 @@ export class AttemptTimeout {
   queue(ms: number): DeadlineQueue {
     let queue = this.queues.get(ms);
     if (queue === undefined) {
-      queue = new DeadlineQueue(ms, this.clock);
+      queue = new DeadlineQueue(ms, this.clock, this.scheduler);
       this.queues.set(ms, queue);
     }
     return queue;

@@ -64,7 +64,13 @@ export class CallPipeline implements EntryHost {
     this.classifications = new Classifications(parts.name, parts.classifiers);
     // One set of breakers per voice, shared by every wrap of it (the first wrap's thresholds).
     this.breakers = parts.voice.shared(VOICE_BREAKERS, () => ScopedBreakers.forVoice(parts));
-    this.timeout = new AttemptTimeout(parts.timeoutMs, parts.adaptiveTimeout, this.tuning, parts.clock);
+    this.timeout = new AttemptTimeout(
+      parts.timeoutMs,
+      parts.adaptiveTimeout,
+      this.tuning,
+      parts.clock,
+      parts.scheduler,
+    );
     this.limit = new ConcurrencyLimit(() => this.tuning.maxConcurrent);
     this.chain = new FallbackChain(
       parts.name,
@@ -86,7 +92,15 @@ export class CallPipeline implements EntryHost {
       parts.clock,
     );
     const guard = new AttemptGuard(parts.name, this.timeout);
-    this.loop = new AttemptLoop(this, guard, this.policy, this.limit, parts.clock, parts.sleep);
+    this.loop = new AttemptLoop(
+      this,
+      guard,
+      this.policy,
+      this.limit,
+      parts.clock,
+      parts.sleep,
+      parts.scheduler,
+    );
     this.observed = new ObservedCalls(this, () => this.unary, this.breakers, parts.clock);
     this.unary = new UnaryCalls(
       this.loop,

@@ -1,3 +1,4 @@
+import type { Scheduler } from '../clock/Scheduler.js';
 import type { Classifier } from '../classify/Classification.js';
 import type { Clock, Sleep } from '../clock/Clock.js';
 import type { SharedBackoff } from '../voice/SharedBackoff.js';
@@ -37,6 +38,8 @@ export interface CallPipelineParts {
   readonly methodAliases: Readonly<Record<string, readonly string[]>>;
   readonly source: AdapterSource;
   readonly clock: Clock;
+  /** The timers of deadlines, breaker isolation and close waits (the brain's scheduler). */
+  readonly scheduler: Scheduler;
   readonly sleep: Sleep;
   /** Random source in [0, 1) (probe share of routed calls). */
   readonly random: () => number;

@@ -1,3 +1,4 @@
+import { systemScheduler, type Scheduler, type Timer } from '../clock/Scheduler.js';
 /** A pending deadline; `expire` runs at most once, when the deadline passes before `cancel`. */
 export interface Deadline {
   at: number;
@@ -23,7 +24,7 @@ export class DeadlineQueue {
   private head: Deadline | null = null;
   private tail: Deadline | null = null;
   private pending = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   /** Whether the timer keeps the process alive now. */
   private refed = false;
   /** The end-of-turn check that unrefs the timer when nothing is pending is scheduled. */
@@ -41,6 +42,7 @@ export class DeadlineQueue {
   constructor(
     readonly durationMs: number,
     private readonly now: () => number,
+    private readonly scheduler: Scheduler = systemScheduler,
   ) {
     this.resolutionMs = Math.min(1000, Math.max(10, Math.floor(durationMs / 20)));
   }
@@ -63,7 +65,8 @@ export class DeadlineQueue {
     this.tail = deadline;
     this.pending += 1;
     if (!this.refed) {
-      if (this.timer === undefined) this.timer = setInterval(() => this.sweep(), this.resolutionMs);
+      if (this.timer === undefined)
+        this.timer = this.scheduler.setInterval(() => this.sweep(), this.resolutionMs);
       else this.timer.ref();
       this.refed = true;
     }
@@ -80,7 +83,7 @@ export class DeadlineQueue {
   /** Stops the sweep now when no deadline is pending (a disposed wrap); a pending one keeps it until it settles. */
   stopIfIdle(): void {
     if (this.pending > 0 || this.timer === undefined) return;
-    clearInterval(this.timer);
+    this.scheduler.clearInterval(this.timer);
     this.timer = undefined;
   }
 
@@ -104,6 +107,7 @@ export class DeadlineQueue {
     deadline.next = null;
     if (--this.pending === 0 && !this.unrefScheduled) {
       this.unrefScheduled = true;
+      // The end of this turn of the event loop, not a time: no timer of the scheduler's.
       setImmediate(this.unrefIfIdle);
     }
   }
@@ -111,7 +115,7 @@ export class DeadlineQueue {
   private sweep(): void {
     if (this.head === null) {
       // Idle: stop until the next add, so an idle voice costs nothing.
-      clearInterval(this.timer);
+      this.scheduler.clearInterval(this.timer);
       this.timer = undefined;
       this.refed = false;
       return;

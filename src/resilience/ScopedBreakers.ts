@@ -1,3 +1,4 @@
+import { systemScheduler, type Scheduler } from '../clock/Scheduler.js';
 import { classifyError } from '../classify/classifyError.js';
 import type { Classifier } from '../classify/Classification.js';
 import { CATEGORY_POLICY } from '../vocabulary/ErrorCategory.js';
@@ -32,6 +33,7 @@ export class ScopedBreakers {
     readonly breaker: BreakerOptions;
     readonly classifiers: readonly Classifier[];
     readonly maxBreakers: number;
+    readonly scheduler: Scheduler;
   }): ScopedBreakers {
     const { classifiers, name, voice, maxBreakers } = parts;
     return new ScopedBreakers(
@@ -46,6 +48,7 @@ export class ScopedBreakers {
           {},
           'the least recently used closed breaker is dropped to make room',
         ),
+      parts.scheduler,
     );
   }
 
@@ -56,6 +59,8 @@ export class ScopedBreakers {
     private readonly changed: (to: CircuitState) => void,
     /** Called when a breaker is dropped to make room (the cap was reached). */
     private readonly evicted?: () => void,
+    /** The timers of the breakers (isolation after rejected credentials). */
+    private readonly scheduler: Scheduler = systemScheduler,
   ) {}
 
   /** The breaker of an operation (and model). */
@@ -66,7 +71,7 @@ export class ScopedBreakers {
     let breaker = this.scopes.get(key);
     if (breaker === undefined) {
       if (this.scopes.size >= this.maxScopes) this.evict();
-      breaker = new VoiceBreaker(this.options, this.countsAgainst);
+      breaker = new VoiceBreaker(this.options, this.countsAgainst, this.scheduler);
       breaker.onTransition(() => this.recompute());
       this.scopes.set(key, breaker);
     } else {

@@ -1,3 +1,4 @@
+import { systemScheduler, type Scheduler } from '../clock/Scheduler.js';
 import { CircuitState as CockatielState, circuitBreaker, handleWhen } from 'cockatiel';
 import { RollingWindowBreaker } from './RollingWindowBreaker.js';
 import type { CircuitBreakerPolicy } from 'cockatiel';
@@ -13,7 +14,9 @@ export type BreakerErrorFilter = (err: unknown) => boolean;
  * rolling window once the window holds `volumeThreshold` calls), used through its public API only:
  * already-started attempts are fed to `execute`, transitions come from its events. No timers:
  * cockatiel compares timestamps, so a dropped breaker is simply garbage (opossum kept an interval
- * or a listener on a shared clock per breaker).
+ * or a listener on a shared clock per breaker). Those timestamps are `Date.now()`: cockatiel takes
+ * no clock, so the half-open time after an opening is on the wall clock (vitest's fake timers
+ * move it); only the isolation after rejected credentials is a timer, the scheduler's.
  */
 export class VoiceBreaker {
   private readonly policy: CircuitBreakerPolicy;
@@ -28,6 +31,7 @@ export class VoiceBreaker {
   constructor(
     private readonly options: BreakerOptions,
     countsAgainst: BreakerErrorFilter,
+    private readonly scheduler: Scheduler = systemScheduler,
   ) {
     this.window = new RollingWindowBreaker(
       options.errorThresholdPercentage,
@@ -103,10 +107,12 @@ export class VoiceBreaker {
     this.openedAt = Date.now();
     const isolation = this.policy.isolate();
     this.isolation = isolation;
-    setTimeout(() => {
-      this.isolation = undefined;
-      isolation.dispose();
-    }, this.options.resetTimeoutMs).unref();
+    this.scheduler
+      .setTimeout(() => {
+        this.isolation = undefined;
+        isolation.dispose();
+      }, this.options.resetTimeoutMs)
+      .unref();
   }
 
   /** Current state (an isolated breaker reads as open). */

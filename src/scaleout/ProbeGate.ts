@@ -1,3 +1,4 @@
+import { systemScheduler, type Scheduler } from '../clock/Scheduler.js';
 import type { CooldownGate } from '../voice/CooldownGate.js';
 import { isThenable } from '../resilience/resultShapes.js';
 import { SharedKeys } from './SharedKeys.js';
@@ -25,6 +26,8 @@ export class ProbeGate implements CooldownGate {
   constructor(
     /** Whether the shared state is connected (otherwise no gate). */
     private readonly active: () => boolean,
+    /** The hold's timer. */
+    private readonly scheduler: Scheduler = systemScheduler,
     private readonly holdMs = PROBE_HOLD_MS,
   ) {}
 
@@ -47,11 +50,11 @@ export class ProbeGate implements CooldownGate {
     let release!: () => void;
     const outcome = new Promise<void>((resolve) => (release = resolve));
     const done = (): void => {
-      clearTimeout(timer);
+      this.scheduler.clearTimeout(timer);
       if (this.probes.get(member) === outcome) this.probes.delete(member);
       release();
     };
-    const timer = setTimeout(done, this.holdMs);
+    const timer = this.scheduler.setTimeout(done, this.holdMs);
     timer.unref();
     this.probes.set(member, outcome);
     result.then(done, done);

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
 import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { Clock } from '../clock/Clock.js';
+import type { Scheduler, Timer } from '../clock/Scheduler.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
 import type { PatternMemory } from '../memory/PatternMemory.js';
 import { PatternTypeSchema, type InfrastructurePattern } from '../patterns/InfrastructurePattern.js';
@@ -41,6 +42,8 @@ export interface SummarizedVoice extends CooldownTarget {
 /** What the shared state needs from the brain it serves. */
 export interface SharedStateHost {
   readonly clock: Clock;
+  /** The rounds' and the probe gate's timers. */
+  readonly scheduler: Scheduler;
   /** Uniform [0, 1) source (how long followers stagger their resume). */
   readonly random: () => number;
   readonly logger: ConsciousnessLogger;
@@ -188,7 +191,7 @@ export class SharedState {
   private readonly fleet: FleetView;
   private readonly link: RedisLink;
   private readonly keys: SharedKeys;
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: Timer;
   private readonly heartbeatMs: number;
   private ticking = false;
   private started = false;
@@ -222,7 +225,7 @@ export class SharedState {
       logger: host.logger,
       health: new SharedStateHealth(host.registry, host.metricsPrefix),
     });
-    this.cooldownGate = new ProbeGate(() => this.link.up);
+    this.cooldownGate = new ProbeGate(() => this.link.up, host.scheduler);
     this.cooldowns = new SharedCooldowns(
       this.link,
       this.keys,
@@ -253,7 +256,7 @@ export class SharedState {
       this.needResync = true;
     });
     // Rounds start once the first connection attempt settled (one before would only fail).
-    this.timer = setInterval(() => {
+    this.timer = host.scheduler.setInterval(() => {
       if (this.started) void this.round(false);
     }, config.syncIntervalMs);
     this.timer.unref();
@@ -320,7 +323,7 @@ export class SharedState {
 
   /** Stops the rounds, tells the other instances this one is gone, and closes the connections it opened. */
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.host.scheduler.clearInterval(this.timer);
     this.started = false;
     if (this.link.up) {
       const bye: SummaryMessage = { kind: 'bye', from: this.instanceId };

@@ -1,3 +1,4 @@
+import { systemScheduler, type Scheduler, type Timer } from '../clock/Scheduler.js';
 import type { Clock } from '../clock/Clock.js';
 import type { Voice } from '../voice/Voice.js';
 import { ImportFailureError } from '../errors/ImportFailureError.js';
@@ -41,7 +42,7 @@ export class LoadingAdapter implements AdapterSource {
   private adapter: object | undefined;
   private inFlight: Promise<object | undefined> | undefined;
   /** The load timeout's timer: unref'd until a call waits for the load (then it must end the wait). */
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private failures = 0;
   private disposed = false;
   /** Ends the load in flight (as an import failure) when the wrap is disposed. */
@@ -55,6 +56,8 @@ export class LoadingAdapter implements AdapterSource {
     private readonly voice: Voice,
     private readonly clock: Clock,
     private readonly retry: LoadRetryOptions,
+    /** The load timeout's timer. */
+    private readonly scheduler: Scheduler = systemScheduler,
   ) {
     this.start();
   }
@@ -75,7 +78,7 @@ export class LoadingAdapter implements AdapterSource {
   /** Stops loading: the load timeout's timer cleared, no further attempts (a disposed wrap). */
   dispose(): void {
     this.disposed = true;
-    clearTimeout(this.timer);
+    this.scheduler.clearTimeout(this.timer);
     this.timer = undefined;
     this.stopLoad?.();
   }
@@ -152,14 +155,14 @@ export class LoadingAdapter implements AdapterSource {
       const timer =
         timeoutMs === undefined || timeoutMs === false
           ? undefined
-          : setTimeout(
+          : this.scheduler.setTimeout(
               () => stop(`loading ${this.voice.name} did not finish within ${timeoutMs} ms`),
               timeoutMs,
             );
       timer?.unref();
       this.timer = timer;
       const settle = (): void => {
-        clearTimeout(timer);
+        this.scheduler.clearTimeout(timer);
         if (this.timer === timer) this.timer = undefined;
         this.stopLoad = undefined;
       };

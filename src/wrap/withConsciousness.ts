@@ -1,5 +1,5 @@
 import type { Clock, Sleep } from '../clock/Clock.js';
-import { systemSleep } from '../clock/Clock.js';
+import { sleepOn } from '../clock/Scheduler.js';
 import type { Classifier } from '../classify/Classification.js';
 import { registerSecretsOf } from '../classify/KnownSecrets.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
@@ -31,7 +31,7 @@ import { recordOfProxy, rememberDerived, rememberWrap, wrapOf, type WrapRecord }
 
 /** Hooks for tests and simulations (not part of the validated options). */
 export interface WithConsciousnessInternals {
-  /** Sleep used between retries (default: real timers). */
+  /** Sleep used between retries and cool-down waits (default: the brain's scheduler). */
   readonly sleep?: Sleep;
   /** Random source (probe share of routed calls); default Math.random. */
   readonly random?: () => number;
@@ -98,10 +98,13 @@ export function withConsciousness<T extends object>(
   const voice = infrastructure.voice(name);
   const classifiers = o.classifiers as unknown as Classifier[];
   const source = isLoader
-    ? new LoadingAdapter(inner as AdapterLoader, voice, clock, {
-        ...(internals.loadRetry ?? DEFAULT_LOAD_RETRY),
-        timeoutMs: o.loadTimeout,
-      })
+    ? new LoadingAdapter(
+        inner as AdapterLoader,
+        voice,
+        clock,
+        { ...(internals.loadRetry ?? DEFAULT_LOAD_RETRY), timeoutMs: o.loadTimeout },
+        infrastructure.scheduler,
+      )
     : new GivenAdapter(inner as object);
   const fallbacks = o.fallbacks.map((fb, i) => fallbackTarget(fb, `${name}_fallback_${i + 1}`));
   if (o.logger !== undefined) {
@@ -132,7 +135,8 @@ export function withConsciousness<T extends object>(
     methodAliases: o.methodAliases,
     source,
     clock,
-    sleep: internals.sleep ?? systemSleep,
+    scheduler: infrastructure.scheduler,
+    sleep: internals.sleep ?? sleepOn(infrastructure.scheduler),
     random: internals.random ?? Math.random,
     sharedBackoff: infrastructure.sharedBackoff,
   });

@@ -32,7 +32,8 @@
  *
  * `--ablation` runs, instead of the three clients, (3) with its full brain against (3) with prediction,
  * healing or pattern detection turned off, and with all three off (breaker + retry + fallback only), and
- * reports paid requests wasted (200 answers nobody received) beside the rest; writes
+ * reports paid requests wasted (200 answers nobody received) beside the rest; the full brain runs twice side by
+ * side ('full again'), and the spread between the two is the noise a "worse" verdict must exceed; writes
  * bench-results/chaos-ablation.json.
  *
  * `--only id,id` runs some scenarios (partial runs do not write the JSON); `--sequential` runs the
@@ -57,6 +58,10 @@ import {
 import { CHAOS_CASES, type ChaosCase } from './chaos/ChaosCase.js';
 import {
   ABLATION_KINDS,
+  BETTER_BY,
+  NO_WORSE_FAILURES,
+  NO_WORSE_TOLERANCE,
+  P99_FLOOR_MS,
   paidAnswersOf,
   printAblation,
   summarizeAblation,
@@ -551,6 +556,8 @@ async function ablation(
       drainMs: DRAIN_MS,
       brains: ABLATIONS,
       wastedPaid: 'completion requests answered 200 by the emulator minus caller calls that got a reply',
+      noWorse: `worse only when higher by more than ${NO_WORSE_TOLERANCE * 100} % of the ablation's value, the scenario's noise (|full - full again|) and a floor (p99 ${P99_FLOOR_MS} ms, failures ${NO_WORSE_FAILURES})`,
+      better: `p99 or upstream/call lower by at least ${BETTER_BY * 100} % and by more than the noise`,
     },
     scenarios: results,
     verdicts,

@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { freshInfrastructure } from '../support/fixtures.js';
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+import { VirtualClock } from '../support/VirtualClock.js';
 
 describe('monitoring wrapped adapters', () => {
   it("probes the wrapped adapter itself, under the wrapper's voice name, and loaders once loaded", async () => {
-    vi.useFakeTimers();
-    const { infrastructure } = freshInfrastructure();
+    const time = new VirtualClock();
+    const { infrastructure } = freshInfrastructure(time);
     let probes = 0;
     const raw = {
       providerName: 'openai',
@@ -19,10 +16,10 @@ describe('monitoring wrapped adapters', () => {
     const loaded = { providerName: 'anthropic', checkHealth: async () => ({ isConnected: false }) };
     const loader = Object.assign(async () => loaded, { adapterName: 'claude' });
     const lazy = withConsciousness(loader, { infrastructure });
-    await vi.advanceTimersByTimeAsync(0); // the loader loads at wrap time
+    await time.advance(0); // the loader loads at wrap time
     infrastructure.startMonitoring([wrapped, lazy]);
     expect(infrastructure.monitoredAdapters).toEqual([raw, loaded]);
-    await vi.advanceTimersByTimeAsync(0); // the first round runs at once
+    await time.advance(0); // the first round runs at once
     await infrastructure.stopMonitoring();
     expect(probes).toBe(1);
     expect(infrastructure.getHealthSignature('gpt-main')?.isConnected).toBe(true);

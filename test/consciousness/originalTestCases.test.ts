@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AdapterHealthSignatureSchema } from '../../src/health/AdapterHealthSignature.js';
 import { HealthTracker } from '../../src/health/HealthTracker.js';
 import { heuristicFailureProbability } from '../../src/health/heuristicFailureProbability.js';
@@ -17,17 +17,18 @@ import { FileStore } from '../../src/memory/FileStore.js';
 import { PatternMemory } from '../../src/memory/PatternMemory.js';
 import { createSeededRandom } from '../../src/lab/seededRandom.js';
 import type { CallObservation } from '../../src/patterns/CallObservation.js';
+import type { ClockOption } from '../../src/clock/Scheduler.js';
+import { VirtualClock } from '../support/VirtualClock.js';
 
 const silent = pino({ level: 'silent' });
 const T0 = Date.UTC(2026, 0, 1);
 const dirs: string[] = [];
 afterEach(async () => {
-  vi.useRealTimers();
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
 function brain(
-  options: { clock?: () => number; store?: MemoryStore | FileStore; config?: Record<string, unknown> } = {},
+  options: { clock?: ClockOption; store?: MemoryStore | FileStore; config?: Record<string, unknown> } = {},
 ) {
   return new InfrastructureConsciousness({
     registry: new Registry(),
@@ -109,19 +110,19 @@ describe("the original system's 15 test cases", () => {
 
   it('4: a healthy probe gives connected, latency > 0, last success set', async () => {
     // Virtual time: the probe loop's timers and the brain's clock advance only when told to.
-    vi.useFakeTimers();
-    const b = brain({ config: { checkIntervalMs: 100 } });
+    const time = new VirtualClock();
+    const b = brain({ clock: time, config: { checkIntervalMs: 100 } });
     let probes = 0;
     b.startMonitoring([
       {
         providerName: 'healthy',
         checkHealth: () => {
           probes += 1;
-          return new Promise((r) => setTimeout(() => r({ is_connected: true }), 5));
+          return new Promise((r) => time.setTimeout(() => r({ is_connected: true }), 5));
         },
       },
     ]);
-    await vi.advanceTimersByTimeAsync(60);
+    await time.advance(60);
     expect(probes).toBe(1); // the first round at once, the next one after the 100 ms interval
     await b.stopMonitoring();
     const s = b.getHealthSignature('healthy')!;
@@ -131,8 +132,8 @@ describe("the original system's 15 test cases", () => {
   });
 
   it('5: a probe that throws "Connection failed" gives disconnected with that error counted', async () => {
-    vi.useFakeTimers();
-    const b = brain({ config: { checkIntervalMs: 100 } });
+    const time = new VirtualClock();
+    const b = brain({ clock: time, config: { checkIntervalMs: 100 } });
     b.startMonitoring([
       {
         providerName: 'failing',
@@ -141,7 +142,7 @@ describe("the original system's 15 test cases", () => {
         },
       },
     ]);
-    await vi.advanceTimersByTimeAsync(30);
+    await time.advance(30);
     await b.stopMonitoring();
     const s = b.getHealthSignature('failing')!;
     expect(s.isConnected).toBe(false);
@@ -293,8 +294,9 @@ describe("the original system's 15 test cases", () => {
   it('15: a full cycle with a healthy and a failing adapter gives both histories and a snapshot file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ic-cycle-'));
     dirs.push(dir);
-    vi.useFakeTimers();
+    const time = new VirtualClock();
     const b = brain({
+      clock: time,
       store: new FileStore({ directory: dir, logger: silent }),
       config: { checkIntervalMs: 100 },
     });
@@ -308,7 +310,7 @@ describe("the original system's 15 test cases", () => {
       },
     ]);
     // Rounds at 0, 100, 200 and 300 ms of virtual time.
-    await vi.advanceTimersByTimeAsync(300);
+    await time.advance(300);
     await b.stopMonitoring();
     expect(b.getHealthHistory('healthy')).toHaveLength(4);
     expect(b.getHealthHistory('failing')).toHaveLength(4);

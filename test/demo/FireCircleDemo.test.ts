@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDemoCli } from '../../src/demo/demoCli.js';
 import { runDemo } from '../../src/demo/FireCircleDemo.js';
@@ -21,18 +22,19 @@ describe('npm start -- --duration 20 --no-tty (the Fire Circle demo)', () => {
   it('runs six voices through the timeline, serves every metric, detects all four pattern types and persists what it learned', async () => {
     const io = recordingIo(dir);
     let scrape: Promise<string> | undefined;
+    let ended = false;
     const code = await runDemoCli(['--duration', '20', '--no-tty', '--port', '0', '--storage', 'store'], io, {
       onStart: ({ metricsUrl }) => {
-        // Scraped during the run, after the resonance phase (at 16 s of 20).
-        scrape = new Promise((resolve, reject) =>
-          setTimeout(() => {
-            fetch(`${metricsUrl}/metrics`)
-              .then((res) => res.text())
-              .then(resolve, reject);
-          }, 16_000),
-        );
+        // Scraped during the run once the resonance has been reported: a condition, not a time.
+        scrape = (async () => {
+          while (!/pattern resonance on/.test(io.out())) {
+            if (ended) throw new Error(`the run ended before a resonance was reported:\n${io.out()}`);
+            await sleep(100);
+          }
+          return (await fetch(`${metricsUrl}/metrics`)).text();
+        })();
       },
-    });
+    }).finally(() => (ended = true));
     const out = io.out();
     expect(io.err()).toBe('');
     expect(code).toBe(0);

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import OpenAI, { APIConnectionError, APIUserAbortError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemSleep, type Sleep } from '../../src/clock/Clock.js';
+import type { Sleep } from '../../src/clock/Clock.js';
+import { systemSleep } from '../../src/clock/Scheduler.js';
 import { startProviderEmulator, type ProviderEmulator } from '../../src/lab/ProviderEmulator.js';
 import { ScenarioError } from '../../src/lab/ScenarioError.js';
 import type { ScenarioInput } from '../../src/lab/ScenarioSchema.js';

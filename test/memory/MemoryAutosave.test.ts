@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { FileStore } from '../../src/memory/FileStore.js';
 import { MemoryAutosave } from '../../src/memory/MemoryAutosave.js';
+import { VirtualClock } from '../support/VirtualClock.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
-  vi.useRealTimers();
   await Promise.all(
     dirs.splice(0).map((d) => rm(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })),
   );
@@ -44,7 +44,7 @@ const savedAlias = async (directory: string): Promise<unknown> => {
 
 describe('MemoryAutosave', () => {
   it('saves every interval until stopped, and only once at a time', async () => {
-    vi.useFakeTimers();
+    const time = new VirtualClock();
     let saves = 0;
     let release: () => void = () => undefined;
     const autosave = new MemoryAutosave({
@@ -54,21 +54,22 @@ describe('MemoryAutosave', () => {
       },
       intervalMs: 1_000,
       logger: silent,
+      scheduler: time,
     });
     autosave.start();
-    await vi.advanceTimersByTimeAsync(3_000);
+    await time.advance(3_000);
     expect(saves).toBe(1); // the first save has not finished: no second one is started
     release();
-    await vi.advanceTimersByTimeAsync(2_000);
+    await time.advance(2_000);
     expect(saves).toBe(2);
     release();
     autosave.stop();
-    await vi.advanceTimersByTimeAsync(5_000);
+    await time.advance(5_000);
     expect(saves).toBe(2);
   });
 
   it('saves nothing periodically with an interval of 0, and a failing save only warns', async () => {
-    vi.useFakeTimers();
+    const time = new VirtualClock();
     const warnings: unknown[] = [];
     let saves = 0;
     const autosave = new MemoryAutosave({
@@ -83,9 +84,11 @@ describe('MemoryAutosave', () => {
         warn: (obj: unknown) => warnings.push(obj),
         error: () => undefined,
       } as never,
+      scheduler: time,
     });
     autosave.start();
-    await vi.advanceTimersByTimeAsync(60_000);
+    await time.advance(60_000);
+    expect(time.pending).toBe(0);
     expect(saves).toBe(0);
     await expect(autosave.saveNow('test')).resolves.toBeUndefined();
     expect(warnings).toEqual([expect.objectContaining({ err: 'Error: disk full', reason: 'test' })]);

@@ -31,6 +31,8 @@ import {
 
 interface RuleGroup {
   readonly name: string;
+  /** When the group was last evaluated (RFC 3339). */
+  readonly lastEvaluation: string;
   readonly rules: {
     readonly type: 'recording' | 'alerting';
     readonly name: string;
@@ -66,14 +68,39 @@ function running(): { circle: ObservedCircle; proxy: RecordingProxy; prometheus:
   return { circle, proxy, prometheus };
 }
 
-/** Waits until Prometheus has a sample of the target scraped more than a second after `since` (epoch s). */
-async function waitForScrapes(server: PrometheusServer, since: number): Promise<void> {
+/**
+ * Asks `check` every 200 ms until it answers a value (Prometheus scrapes and evaluates on the wall
+ * clock: the test waits for what it needs to have happened, never for a fixed time); fails after 20 s.
+ */
+async function waitFor<T>(
+  server: PrometheusServer,
+  what: string,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
   for (let i = 0; i < 100; i++) {
-    const [sample] = await server.query('timestamp(fire_circle_infrastructure_consciousness_score)');
-    if (sample !== undefined && Number(sample.value[1]) > since + 1) return;
+    const value = await check();
+    if (value !== undefined) return value;
     await sleep(200);
   }
-  throw new Error(`Prometheus did not scrape the target within 20 s:\n${server.logs()}`);
+  throw new Error(`Prometheus did not ${what} within 20 s:\n${server.logs()}`);
+}
+
+/** Waits until Prometheus has a sample of the target scraped more than a second after `since` (epoch s); its time. */
+function waitForScrapes(server: PrometheusServer, since: number): Promise<number> {
+  return waitFor(server, 'scrape the target', async () => {
+    const [sample] = await server.query('timestamp(fire_circle_infrastructure_consciousness_score)');
+    const at = Number(sample?.value[1]);
+    return at > since + 1 ? at : undefined;
+  });
+}
+
+/** Waits until every rule group was evaluated after `since` (epoch s). */
+function waitForRuleEvaluation(server: PrometheusServer, since: number): Promise<true> {
+  return waitFor(server, 'evaluate every rule group', async () => {
+    const { groups } = await server.api<{ groups: RuleGroup[] }>('rules');
+    const evaluated = groups.every((g) => Date.parse(g.lastEvaluation) / 1000 > since);
+    return groups.length > 0 && evaluated ? true : undefined;
+  });
 }
 
 function describeSeries(samples: readonly InstantSample[]): string {
@@ -92,10 +119,11 @@ beforeAll(async () => {
     });
     // Prometheus applies discovered targets up to 5 s after start: the scenario starts once it scrapes.
     await waitForScrapes(prometheus, 0);
+    // The scenario's phases play on the wall clock while Prometheus scrapes them: traffic lasts them all.
     await circle.drive(OBSERVED_SCENARIO, SCENARIO_TRAFFIC_MS);
-    // Scrapes after the last calls, and a rule evaluation on them.
-    await waitForScrapes(prometheus, Date.now() / 1000);
-    await sleep(1_500);
+    // A scrape after the last calls, and a rule evaluation on it.
+    const scrapedAt = await waitForScrapes(prometheus, Date.now() / 1000);
+    await waitForRuleEvaluation(prometheus, scrapedAt);
   } catch (err) {
     await shutDown().catch(() => undefined);
     throw err;

@@ -193,6 +193,30 @@ describe('DegradationDetector', () => {
     expect(streak?.p.impact).toBe('severe');
   });
 
+  it('fires on a failure after which the voice is disconnected (its breaker open), not on a success then', () => {
+    // The breaker refuses calls for its reset time (neutral here): the failure that opened it may be the last seen.
+    const voice = new SyntheticVoice('local');
+    const stream = [...healthy(voice, 10, 150, 0.1, 11), voice.fail('timeout', { status: 'disconnected' })];
+    const [report, ...rest] = run(new DegradationDetector(), stream);
+    expect(rest).toEqual([]);
+    expect(report?.i).toBe(10);
+    expect(report?.p).toMatchObject({ phase: 'active', impact: 'moderate', category: 'timeout' });
+    expect(report?.p.evidence).toMatchObject({ trigger: 'breaker_open', consecutiveFailures: 1 });
+    expect(report?.p.suggestedAction).toMatch(/breaker opened/);
+    // The same failure with the voice still connected, or a success while disconnected: nothing.
+    const connected = new SyntheticVoice('local');
+    expect(
+      run(new DegradationDetector(), [...healthy(connected, 10, 150, 0.1, 11), connected.fail('timeout')]),
+    ).toEqual([]);
+    const idle = new SyntheticVoice('local');
+    expect(
+      run(new DegradationDetector(), [
+        ...healthy(idle, 10, 150, 0.1, 11),
+        idle.ok({ status: 'disconnected' }),
+      ]),
+    ).toEqual([]);
+  });
+
   it("keeps the original's test case 6: consecutive failures 0..4 with coherence 1.0 -> 0.6 is degradation", () => {
     const detector = new DegradationDetector();
     const samples = [0, 1, 2, 3, 4].map((failures, i) =>

@@ -1,39 +1,37 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeadlineQueue } from '../../src/resilience/DeadlineQueue.js';
+import { VirtualClock } from '../support/VirtualClock.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
-afterEach(() => {
-  vi.useRealTimers();
-});
-
 describe('DeadlineQueue', () => {
-  it('expires a deadline that is not cancelled, once, not before it passes, and then refuses to cancel it', () => {
-    vi.useFakeTimers();
-    const queue = new DeadlineQueue(20, Date.now);
+  it('expires a deadline that is not cancelled, once, not before it passes, and then refuses to cancel it', async () => {
+    const time = new VirtualClock();
+    const queue = new DeadlineQueue(20, time.clock, time);
     let expired = 0;
-    const deadline = queue.add(() => (expired += 1), Date.now());
+    const deadline = queue.add(() => (expired += 1), time.now());
     expect(queue.size).toBe(1);
-    vi.advanceTimersByTime(19);
+    await time.advance(19);
     expect(expired).toBe(0);
     // The sweep runs every 10 ms for a 20 ms duration: the one at 20 ms finds it due.
-    vi.advanceTimersByTime(1);
+    await time.advance(1);
     expect(expired).toBe(1);
-    vi.advanceTimersByTime(100);
+    await time.advance(100);
     expect(expired).toBe(1);
     expect(queue.cancel(deadline)).toBe(false);
     expect(queue.size).toBe(0);
   });
 
-  it('cancels a pending deadline: it never expires', () => {
-    vi.useFakeTimers();
-    const queue = new DeadlineQueue(20, Date.now);
+  it('cancels a pending deadline: it never expires, and the idle sweep stops', async () => {
+    const time = new VirtualClock();
+    const queue = new DeadlineQueue(20, time.clock, time);
     let expired = 0;
-    const deadline = queue.add(() => (expired += 1), Date.now());
+    const deadline = queue.add(() => (expired += 1), time.now());
     expect(queue.cancel(deadline)).toBe(true);
     expect(queue.cancel(deadline)).toBe(false);
-    vi.advanceTimersByTime(1_000);
+    await time.advance(1_000);
+    expect(time.pending).toBe(0);
     expect(expired).toBe(0);
     expect(queue.size).toBe(0);
   });

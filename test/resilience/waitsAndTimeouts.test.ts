@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipelineOf, withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { freshInfrastructure, message, recordingSleep, sampleValue } from '../support/fixtures.js';
+import { VirtualClock } from '../support/VirtualClock.js';
 
 /** A 429 as the SDKs throw it: status and the provider's Retry-After headers. */
 function rateLimited(retryAfterMs: number): Error {
@@ -9,10 +10,6 @@ function rateLimited(retryAfterMs: number): Error {
     headers: { 'retry-after-ms': String(retryAfterMs) },
   });
 }
-
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 /** A provider's Retry-After is honoured by not calling it, not only by waiting before a retry. */
 describe('rate-limit cool-down', () => {
@@ -126,17 +123,16 @@ describe('waiting to retry while a fallback could answer', () => {
 describe('the timeout learned from successful latencies', () => {
   it('ends a hanging call after multiplier × p95 of the successes (at least minMs), not after timeout', async () => {
     // Virtual time: the attempt deadlines' sweep and the clock move only when the test moves them.
-    vi.useFakeTimers();
-    let offset = 0;
-    const { infrastructure } = freshInfrastructure(() => Date.now() + offset);
+    const time = new VirtualClock();
+    const { infrastructure } = freshInfrastructure(time);
     let hang = false;
     const voice = withConsciousness(
       {
         providerName: 'local',
         sendMessage: (): Promise<{ content: { text: string } }> => {
           if (hang) return new Promise(() => undefined);
-          offset += 50; // each success takes 50 ms of the injected clock
-          return Promise.resolve(message('quick'));
+          // Each success takes 50 ms of virtual time.
+          return new Promise((resolve) => time.setTimeout(() => resolve(message('quick')), 50));
         },
       },
       {
@@ -148,18 +144,22 @@ describe('the timeout learned from successful latencies', () => {
     );
     const pipeline = pipelineOf(voice)!;
     expect(pipeline.attemptTimeoutMs('sendMessage')).toBe(60_000); // nothing learned yet
-    for (let i = 0; i < 5; i++) await voice.sendMessage();
+    for (let i = 0; i < 5; i++) {
+      const call = voice.sendMessage();
+      await time.advance(50);
+      await call;
+    }
     // Successes in 50 ms: 4 × p95 = 200 ms, rounded up to whole seconds.
     expect(pipeline.attemptTimeoutMs('sendMessage')).toBe(1_000);
-    offset += 1_000; // the timeout is recomputed once a second
+    await time.advance(1_000); // the timeout is recomputed once a second
     hang = true;
     let settled = false;
     const call = voice.sendMessage().finally(() => (settled = true));
     const failed = expect(call).rejects.toMatchObject({ category: 'timeout' });
-    await vi.advanceTimersByTimeAsync(950);
+    await time.advance(950);
     expect(settled).toBe(false);
     // The learned 1 s, not the configured 60 s (the sweep runs every 50 ms).
-    await vi.advanceTimersByTimeAsync(100);
+    await time.advance(100);
     expect(settled).toBe(true);
     await failed;
   });

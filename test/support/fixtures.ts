@@ -6,13 +6,15 @@ import {
 } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { memoryLogger } from './memoryLogger.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
+import type { ClockOption } from '../../src/clock/Scheduler.js';
 
 /**
- * A fresh brain with its own registry and an in-memory logger (and `clock`, when given); `options`
+ * A fresh brain with its own registry and an in-memory logger (and `clock`, when given: a function, or
+ * a VirtualClock whose timers the brain and its wraps then run on); `options`
  * are merged in (config, shared state, …).
  */
 export function freshInfrastructure(
-  clock?: () => number,
+  clock?: ClockOption,
   options: Omit<InfrastructureConsciousnessOptions, 'registry' | 'logger' | 'store' | 'clock'> = {},
 ): {
   infrastructure: InfrastructureConsciousness;

@@ -125,9 +125,14 @@ export interface BrainSwitches {
   readonly enablePatternDetection?: boolean;
 }
 
-/** The ablation: the full brain, each learning part turned off alone, and all of them (breaker + retry + fallback). */
+/**
+ * The ablation: the full brain, each learning part turned off alone, and all of them (breaker + retry + fallback);
+ * `full again` is the full brain a second time, side by side with the first: the spread between the two is the
+ * run's own noise, which the "no worse" verdict must exceed (test/bench/chaos/Ablation.ts).
+ */
 export const ABLATIONS = {
   full: {},
+  'full again': {},
   'no prediction': { enablePrediction: false },
   'no healing': { enableSelfHealing: false },
   'no patterns': { enablePatternDetection: false },

@@ -255,9 +255,7 @@ class UnaryRun implements AttemptRun {
     const served: ServedHolder | undefined = this.rich ? {} : undefined;
     const services = this.calls.loop.services;
     const value = await services.fallBack(state, args, classification, error, attempts, start, served);
-    return this.rich
-      ? new Winner(served?.raw, true, value, start)
-      : value;
+    return this.rich ? new Winner(served?.raw, true, value, start) : value;
   }
 
   aborted(): void {}

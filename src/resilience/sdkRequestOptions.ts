@@ -59,6 +59,17 @@ export function requestModel(args: readonly unknown[]): string | undefined {
 }
 
 /**
+ * A started attempt. A class, not an object literal: a per-call literal's allocation site can be
+ * pretenured by V8, and then holds its call's objects into the old generation (see `Winner`).
+ */
+class StartedAttempt implements Attempt {
+  constructor(
+    readonly raw: unknown,
+    readonly controller: AbortController | undefined,
+  ) {}
+}
+
+/**
  * Calls the method for one attempt. With `ownsRetries` (the client retries by itself), SDK
  * resource methods get retries off and the attempt's signal in their request options.
  */
@@ -72,11 +83,11 @@ export function startAttempt(
   // Request options exist on the SDKs' resource methods (client.chat.completions.create), not
   // on the client's own methods (withOptions(options) must not get a signal merged in).
   if (!ownsRetries || state.kind === 'helper' || !state.path.includes('.')) {
-    return { raw: fn.apply(owner, args), controller: undefined };
+    return new StartedAttempt(fn.apply(owner, args), undefined);
   }
   let index = state.optionsIndex;
   if (index === undefined) index = state.optionsIndex = requestOptionsIndex(fn);
-  if (index < 0) return { raw: fn.apply(owner, args), controller: undefined };
+  if (index < 0) return new StartedAttempt(fn.apply(owner, args), undefined);
   const controller = new AbortController();
-  return { raw: fn.apply(owner, attemptArgs(args, index, controller.signal)), controller };
+  return new StartedAttempt(fn.apply(owner, attemptArgs(args, index, controller.signal)), controller);
 }

@@ -1,18 +1,16 @@
-import type { Classification } from '../classify/Classification.js';
 import type { Clock } from '../clock/Clock.js';
-import { headersOf } from '../usage/readRateLimits.js';
-import type { Voice } from '../voice/Voice.js';
 import type { AttemptLoop } from './AttemptLoop.js';
-import type { Attempt, AttemptRun } from './CallServices.js';
+import type { Attempt } from './CallServices.js';
 import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FirstAttempt, type FirstAttemptHost } from './FirstAttempt.js';
-import type { ServedHolder } from './FallbackChain.js';
 import { InterceptedStream } from './InterceptedStream.js';
 import type { MethodState } from './MethodState.js';
 import { RichPromise, Winner } from './results/RichPromise.js';
+import { richAttempt } from './results/richAttempt.js';
 import type { Observation } from './results/StreamObserver.js';
 import { needsObserving, observeResult } from './results/observeResult.js';
 import { isAsyncIterable, isPlainIterator } from './resultShapes.js';
+import { UnaryRun, type UnaryHost } from './UnaryRun.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 
 /** How a handed-back SDK object (stream, page, helper) of a call reports to its voice. */
@@ -30,7 +28,7 @@ export type ObservationOf = (
  * settles on one promise from the attempt's own callbacks; a failure hands the call to the attempt
  * loop (retries, fallbacks). A winning attempt is learned from and counted here.
  */
-export class UnaryCalls implements FirstAttemptHost {
+export class UnaryCalls implements FirstAttemptHost, UnaryHost {
   constructor(
     readonly loop: AttemptLoop,
     private readonly limit: ConcurrencyLimit,
@@ -193,94 +191,4 @@ export class UnaryCalls implements FirstAttemptHost {
       ? observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]))
       : value;
   }
-}
-
-/** A unary call (or rich promise) in the attempt loop, after its first attempt. */
-class UnaryRun implements AttemptRun {
-  readonly holdsSlot = true;
-  readonly canRetry = true;
-
-  constructor(
-    private readonly calls: UnaryCalls,
-    private readonly owner: object,
-    readonly state: MethodState,
-    readonly args: unknown[],
-    readonly start: number,
-    readonly breaker: VoiceBreaker,
-    readonly model: string | undefined,
-    private readonly rich: boolean,
-  ) {}
-
-  attempt(current: Attempt, attemptStart: number): Promise<unknown> {
-    const raw = current.raw;
-    const pending = this.rich
-      ? richAttempt(raw, this.state, this.calls.loop.services.voice, this.args[0])
-      : (raw as PromiseLike<unknown>);
-    const guard = this.calls.loop.guard;
-    return guard.protect(
-      this.state,
-      pending,
-      guard.check,
-      attemptStart,
-      this.breaker,
-      this.model,
-      current.controller,
-    );
-  }
-
-  won(current: Attempt, value: unknown, attemptStart: number, attempt: number): unknown {
-    const { owner, state, args, start, breaker, model, rich } = this;
-    return this.calls.winner(
-      owner,
-      state,
-      args,
-      current.raw,
-      value,
-      start,
-      attemptStart,
-      breaker,
-      model,
-      rich,
-      attempt,
-    );
-  }
-
-  next(): Attempt {
-    return this.calls.loop.services.reinvoke(this.owner, this.state, this.args);
-  }
-
-  async fallBack(classification: Classification, error: unknown, attempts: number): Promise<unknown> {
-    const { state, args, start } = this;
-    // What a fallback adapter returned, kept for a rich promise's members (withResponse, …).
-    const served: ServedHolder | undefined = this.rich ? {} : undefined;
-    const services = this.calls.loop.services;
-    const value = await services.fallBack(state, args, classification, error, attempts, start, served);
-    return this.rich ? new Winner(served?.raw, true, value, start) : value;
-  }
-
-  aborted(): void {}
-}
-
-/**
- * What an attempt of a rich promise waits for: the HTTP response (`asResponse()`, which leaves
- * the body unread for whichever consumption the caller picks), or the parsed data when a
- * response schema must see it — then through `withResponse()` when the promise has it (the
- * SDKs' own, memoised: the caller's later `then` gets the same data), so that the voice's usage
- * meter still reads the rate-limit headers of that response.
- */
-function richAttempt(raw: unknown, state: MethodState, voice: Voice, request: unknown): PromiseLike<unknown> {
-  const { asResponse, withResponse } = raw as { asResponse?: unknown; withResponse?: unknown };
-  if (state.schema === undefined && typeof asResponse === 'function') {
-    return (asResponse as () => PromiseLike<unknown>).call(raw);
-  }
-  if (typeof withResponse === 'function') {
-    return (withResponse as () => PromiseLike<{ data: unknown; response?: unknown }>)
-      .call(raw)
-      .then(({ data, response }) => {
-        const headers = headersOf(response);
-        if (headers !== undefined) voice.usage.headers(state.path, request, headers);
-        return data;
-      });
-  }
-  return raw as PromiseLike<unknown>;
 }

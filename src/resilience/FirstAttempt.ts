@@ -5,6 +5,11 @@ import type { Deadline, DeadlineQueue } from './DeadlineQueue.js';
 import type { MethodState } from './MethodState.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 
+/** Takes a call's outcome: the winner, or a promise of it (a rich promise settles itself from it). */
+export interface Settler {
+  settle(outcome: unknown): void;
+}
+
 /** What a first attempt hands on when it settles. */
 export interface FirstAttemptHost {
   readonly name: string;
@@ -17,14 +22,18 @@ export interface FirstAttemptHost {
 /**
  * The first attempt of a unary call under a closed breaker — nearly every call — as one record:
  * it is its own deadline node, and its promise is settled from the attempt's own callbacks (no
- * async frame, no closure per step). A failure hands the call to the attempt loop. `resolve` is
- * the caller's promise's (unary calls) or the rich promise's own `settle` (no promise between).
+ * async frame, no closure per step). A failure hands the call to the attempt loop. A unary call's
+ * promise is made here (`promise`); a rich promise is handed the outcome itself (`settler`, no
+ * promise between).
  */
 export class FirstAttempt implements Deadline {
   at = 0;
   prev: Deadline | null = null;
   next: Deadline | null = null;
   private expired = false;
+  /** The caller's promise of a unary call (undefined when a settler takes the outcome). */
+  readonly promise: Promise<unknown> | undefined;
+  private resolve: ((outcome: unknown) => void) | undefined;
 
   constructor(
     private readonly host: FirstAttemptHost,
@@ -39,9 +48,15 @@ export class FirstAttempt implements Deadline {
     pending: PromiseLike<unknown>,
     private readonly deadlines: DeadlineQueue | undefined,
     private readonly check: AttemptCheck,
-    /** Settles the caller's call: with what `won` gives, or the promise `lost` gives. */
-    private readonly resolve: (outcome: unknown) => void,
+    /** Takes what `won` gives, or the promise `lost` gives; undefined: `promise` settles with it. */
+    private readonly settler: Settler | undefined,
   ) {
+    this.promise =
+      settler === undefined
+        ? new Promise((resolve) => {
+            this.resolve = resolve;
+          })
+        : undefined;
     deadlines?.insert(this, start);
     pending.then(
       (value) => this.settled(value),
@@ -69,7 +84,7 @@ export class FirstAttempt implements Deadline {
       return;
     }
     this.breaker.succeeded();
-    this.resolve(this.host.won(this, checked));
+    this.finish(this.host.won(this, checked));
   }
 
   /** Whether the attempt settled before its deadline (cancelling the deadline). */
@@ -80,6 +95,11 @@ export class FirstAttempt implements Deadline {
   }
 
   private failed(err: unknown): void {
-    void this.breaker.failed(err).then(() => this.resolve(this.host.lost(this, err)));
+    void this.breaker.failed(err).then(() => this.finish(this.host.lost(this, err)));
+  }
+
+  private finish(outcome: unknown): void {
+    if (this.settler !== undefined) this.settler.settle(outcome);
+    else this.resolve!(outcome);
   }
 }

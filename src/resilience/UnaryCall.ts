@@ -59,7 +59,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
       counted = true;
       return value;
     });
-    this.run(owner, state, args, first, start, breaker, model, true, (outcome) => rich.settle(outcome));
+    this.run(owner, state, args, first, start, breaker, model, rich);
     return rich.proxy;
   }
 
@@ -73,15 +73,13 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     breaker: VoiceBreaker,
     model: string | undefined,
   ): Promise<unknown> {
-    return new Promise((resolve) => {
-      this.run(owner, state, args, first, start, breaker, model, false, resolve);
-    });
+    return this.run(owner, state, args, first, start, breaker, model, undefined)!;
   }
 
   /**
-   * Runs a call whose first attempt is under way; `resolve` gets what the caller's call settles
-   * with (or a promise of it). `rich`: the winning attempt's own object (its `Winner`), whose
-   * consumption (then, withResponse, asResponse, …) the caller chooses.
+   * Runs a call whose first attempt is under way. A rich promise (`rich`) is handed the call's
+   * outcome — the winning attempt's own object (its `Winner`), whose consumption (then,
+   * withResponse, asResponse, …) the caller chooses; a unary call gets the promise of its value.
    */
   private run(
     owner: object,
@@ -91,21 +89,26 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     start: number,
     breaker: VoiceBreaker,
     model: string | undefined,
-    rich: boolean,
-    resolve: (outcome: unknown) => void,
-  ): void {
+    rich: RichPromise | undefined,
+  ): Promise<unknown> | undefined {
     this.limit.inFlight += 1;
+    const isRich = rich !== undefined;
     if (!breaker.closed) {
-      const run = new UnaryRun(this, owner, state, args, start, breaker, model, rich);
-      resolve(this.loop.run(run, first, start));
-      return;
+      const outcome = this.loop.run(
+        new UnaryRun(this, owner, state, args, start, breaker, model, isRich),
+        first,
+        start,
+      );
+      if (rich === undefined) return outcome;
+      rich.settle(outcome);
+      return undefined;
     }
     const guard = this.loop.guard;
-    const pending = rich
+    const pending = isRich
       ? richAttempt(first.raw, state, this.loop.services.voice, args[0])
       : (first.raw as PromiseLike<unknown>);
     const deadlines = guard.deadlinesOf(state, model, start);
-    new FirstAttempt(
+    return new FirstAttempt(
       this,
       owner,
       state,
@@ -114,12 +117,12 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
       start,
       breaker,
       model,
-      rich,
+      isRich,
       pending,
       deadlines,
       guard.check,
-      resolve,
-    );
+      rich,
+    ).promise;
   }
 
   /** Voice name (first attempts name it in their timeout errors). */

@@ -211,34 +211,25 @@ export class DegradationDetector implements PatternDetector {
       s.active = true;
       s.quiet = 0;
       s.impact = severe ? 'severe' : 'moderate';
-      return this.activePattern(o, s, {
-        failureStreak,
-        breakerOpen,
-        predicted,
-        errorDrift,
-        latencyDrift,
-        coherenceDrop,
-      });
-    }
-    if (hot) {
+    } else if (hot) {
       s.quiet = 0;
-      if (severe && s.impact !== 'severe') {
-        s.impact = 'severe';
-        return this.activePattern(o, s, {
-          failureStreak,
-          breakerOpen,
-          predicted,
-          errorDrift,
-          latencyDrift,
-          coherenceDrop,
-        });
-      }
-      return undefined;
+      // An active pattern is reported again only when it escalates to severe.
+      if (!severe || s.impact === 'severe') return undefined;
+      s.impact = 'severe';
+    } else {
+      s.quiet++;
+      if (s.quiet < opts.resolveAfter) return undefined;
+      s.active = false;
+      return this.resolved(o.adapter, s, 'statistics_normal');
     }
-    s.quiet++;
-    if (s.quiet < opts.resolveAfter) return undefined;
-    s.active = false;
-    return this.resolved(o.adapter, s, 'statistics_normal');
+    return this.activePattern(o, s, {
+      failureStreak,
+      breakerOpen,
+      predicted,
+      errorDrift,
+      latencyDrift,
+      coherenceDrop,
+    });
   }
 
   private updateLatency(s: DegradationState, latencyMs: number): void {

@@ -111,6 +111,18 @@ async function collect(stream: AsyncIterable<string>): Promise<string> {
   return text;
 }
 
+/** A brain whose voice `gated` cools down; one call waits out the cool-down and is the probe, now out. */
+async function probeOut(namespace: string) {
+  const a = brain(namespace);
+  await connected(a);
+  const log: string[] = [];
+  const { probe, adapter } = heldProvider(log);
+  const wrapped = withConsciousness(adapter, { name: 'gated', infrastructure: a, fallbacks: [fallback] });
+  const probing = waitingCalls(a, wrapped, 1);
+  await until(() => log.includes('start 1'), 'the probe is out');
+  return { a, log, probe, wrapped, probing };
+}
+
 describe('probe gate', () => {
   it('of the calls waiting for the end of a cool-down, one probes; a 429 it gets sends the others to the fallback', async () => {
     const a = brain('pg1');
@@ -192,13 +204,7 @@ describe('probe gate', () => {
   });
 
   it('calls arriving while the probe is out wait for it: its 429 sends them to the fallback', async () => {
-    const a = brain('pg6');
-    await connected(a);
-    const log: string[] = [];
-    const { probe, adapter } = heldProvider(log);
-    const wrapped = withConsciousness(adapter, { name: 'gated', infrastructure: a, fallbacks: [fallback] });
-    const probing = waitingCalls(a, wrapped, 1);
-    await until(() => log.includes('start 1'), 'the probe is out');
+    const { a, log, probe, wrapped, probing } = await probeOut('pg6');
     const arriving = Promise.all([0, 1, 2].map(() => wrapped.sendMessage(ask)));
     expect(a.shared!.cooldownGate.waiting).toBe(3);
     expect(log).toEqual(['start 1']);
@@ -209,13 +215,7 @@ describe('probe gate', () => {
   });
 
   it('calls arriving while the probe is out go upstream once it is answered', async () => {
-    const a = brain('pg7');
-    await connected(a);
-    const log: string[] = [];
-    const { probe, adapter } = heldProvider(log);
-    const wrapped = withConsciousness(adapter, { name: 'gated', infrastructure: a, fallbacks: [fallback] });
-    const probing = waitingCalls(a, wrapped, 1);
-    await until(() => log.includes('start 1'), 'the probe is out');
+    const { log, probe, wrapped, probing } = await probeOut('pg7');
     const arriving = Promise.all([0, 1].map(() => wrapped.sendMessage(ask)));
     probe.resolve(undefined);
     expect(texts(await arriving).sort()).toEqual(['upstream 2', 'upstream 3']);
@@ -224,13 +224,7 @@ describe('probe gate', () => {
   });
 
   it('calls arriving while the probe is out go when it has been out longer than the hold', async () => {
-    const a = brain('pg8');
-    await connected(a);
-    const log: string[] = [];
-    const { probe, adapter } = heldProvider(log);
-    const wrapped = withConsciousness(adapter, { name: 'gated', infrastructure: a, fallbacks: [fallback] });
-    const probing = waitingCalls(a, wrapped, 1);
-    await until(() => log.includes('start 1'), 'the probe is out');
+    const { a, log, probe, wrapped, probing } = await probeOut('pg8');
     const arriving = Promise.all([0, 1].map(() => wrapped.sendMessage(ask)));
     expect(a.shared!.cooldownGate.waiting).toBe(2);
     // The probe never answers until they did.

@@ -5,6 +5,7 @@ import type { PipelineHandle, Voice } from '../voice/Voice.js';
 import { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import type { VoiceTuning } from '../voice/VoiceTuning.js';
+import type { CooldownGate } from '../voice/CooldownGate.js';
 import { AttemptTimeout } from './AttemptTimeout.js';
 import { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FallbackChain, type ServedHolder } from './FallbackChain.js';
@@ -57,10 +58,13 @@ export class CallPipeline implements EntryHost {
   /** A method that may be answered with its last good value has one (defensive values could serve). */
   private substitutable = false;
   private readonly classifications: Classifications;
+  /** The voice's cool-down gate (shared state only; fixed for the brain's life). */
+  private readonly gate: CooldownGate | undefined;
 
   constructor(private readonly parts: CallPipelineParts) {
     this.name = parts.name;
     this.tuning = parts.voice.tuning;
+    this.gate = parts.voice.cooldownGate;
     this.classifications = new Classifications(parts.name, parts.classifiers);
     // One set of breakers per voice, shared by every wrap of it (the first wrap's thresholds).
     this.breakers = parts.voice.shared(VOICE_BREAKERS, () => ScopedBreakers.forVoice(parts));
@@ -203,8 +207,15 @@ export class CallPipeline implements EntryHost {
         start,
       );
     }
-    if (!cooled && state.kind !== 'helper' && this.policy.cooledUntil(model) > start) {
-      return this.tuned.whileCooling(owner, state, args, start, model);
+    if (!cooled && state.kind !== 'helper') {
+      if (this.policy.cooledUntil(model) > start) {
+        return this.tuned.whileCooling(owner, state, args, start, model);
+      }
+      // Shared state: a call arriving while a cool-down's probe is out waits for its outcome.
+      const gate = this.gate;
+      if (gate !== undefined && gate.out !== 0 && gate.probing(this.name, model)) {
+        return this.tuned.behindProbe(owner, state, args, start, model, gate);
+      }
     }
     let attempt: Attempt;
     try {

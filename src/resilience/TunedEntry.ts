@@ -7,6 +7,7 @@ import type { FallbackChain } from './FallbackChain.js';
 import type { MethodState } from './MethodState.js';
 import type { RetryPolicy } from './RetryPolicy.js';
 import { findSignal } from './resultShapes.js';
+import type { CooldownGate } from '../voice/CooldownGate.js';
 
 /** What the knob-driven entry needs of its pipeline. */
 export interface EntryHost extends CallServices {
@@ -132,9 +133,34 @@ export class TunedEntry {
       };
       // With shared state, one waiting call probes first; the others go after its outcome.
       const gate = this.host.voice.cooldownGate;
-      return gate === undefined ? go() : gate.pass(this.host.name, model, go);
+      return gate === undefined
+        ? go()
+        : gate.pass(this.host.name, model, go, signal, () => state.cells.error('aborted'));
     });
     return this.host.asResult(state, args, served, start);
+  }
+
+  /**
+   * A call arriving after a cool-down ended while its probe is out (shared state): held until the
+   * probe settles (at most the gate's hold from the probe's start), then on the usual path — a
+   * cool-down the probe renewed is honoured (the fallback, or a wait). Its AbortSignal rejects it at once.
+   */
+  behindProbe(
+    owner: object,
+    state: MethodState,
+    args: unknown[],
+    start: number,
+    model: string | undefined,
+    gate: CooldownGate,
+  ): unknown {
+    const served = gate.hold(
+      this.host.name,
+      model,
+      () => this.host.invokeDirect(owner, state, args),
+      findSignal(args),
+      () => state.cells.error('aborted'),
+    );
+    return this.host.asResult(state, args, Promise.resolve(served), start);
   }
 
   /** Predictive routing: the fallbacks first; the primary only if every fallback fails. */

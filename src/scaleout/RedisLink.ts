@@ -12,6 +12,9 @@ export interface RedisLinkOptions {
   readonly health: SharedStateHealth;
 }
 
+/** Oldest Redis major version the shared state runs on (what it is tested with; `ZADD GT` alone needs 6.2). */
+export const MIN_REDIS_MAJOR = 7;
+
 /** Longest pause between reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
@@ -58,6 +61,13 @@ export class RedisLink {
   /** Whether the current outage (or the failed start) has been logged. */
   private warnedOnce = false;
   private closed = false;
+  /** Whether the server's version was read on the current connection. */
+  private versionChecked = false;
+  /** The version read when it is older than {@link MIN_REDIS_MAJOR} (the link then sends nothing). */
+  private tooOld: string | undefined;
+  private versionCheck: Promise<boolean> | undefined;
+  /** `redis_version` of the server, as read at the last connection (undefined before). */
+  serverVersion: string | undefined;
   private readonly subscriptions: { channel: string; listener: (message: string) => void }[] = [];
   private readonly readyListeners: (() => void)[] = [];
   /** Commands sent (successful or not), for the benchmark's commands-per-call figure. */
@@ -85,6 +95,8 @@ export class RedisLink {
       this.failed(new Error('not connected'));
       return undefined;
     }
+    if (!this.versionChecked && !(await this.checkVersion(client))) return undefined;
+    if (this.tooOld !== undefined) return undefined;
     this.commandsSent += 1;
     try {
       const reply = await client.sendCommand<T>(args, {
@@ -124,6 +136,8 @@ export class RedisLink {
       this.failed(new Error('not connected'));
       return undefined;
     }
+    if (!this.versionChecked && !(await this.checkVersion(client))) return undefined;
+    if (this.tooOld !== undefined) return undefined;
     const tail = [String(keys.length), ...keys, ...args];
     this.commandsSent += 1;
     const options = { timeout: this.options.commandTimeoutMs, rejectInFlight: true };
@@ -149,7 +163,11 @@ export class RedisLink {
   }
 
   /** Listens on a channel (resubscribed by the client after a reconnection). */
-  subscribe(channel: string, listener: (message: string) => void): void {
+  subscribe(channel: string, received: (message: string) => void): void {
+    // Nothing is taken in from a server too old for the scripts: the instance works alone there.
+    const listener = (message: string): void => {
+      if (this.tooOld === undefined) received(message);
+    };
     this.subscriptions.push({ channel, listener });
     this.subscriber?.subscribe(channel, listener).catch((err: unknown) => this.failed(err, 'pub/sub', false));
   }
@@ -217,8 +235,53 @@ export class RedisLink {
     });
     client.on('end', () => this.markDown());
     client.on('ready', () => {
+      // A new connection may be another server (a failover, an upgrade): its version is read again.
+      if (role === 'command') this.versionChecked = false;
       for (const listener of this.readyListeners) listener();
     });
+  }
+
+  /**
+   * Reads the server's version (`INFO server`) once per connection, before its first command.
+   * Redis older than {@link MIN_REDIS_MAJOR}: one warning naming both versions, the gauge stays 0,
+   * and no command is sent (none counted as failed) until a connection to a newer server; true
+   * when commands may go.
+   */
+  private checkVersion(client: RedisClientLike): Promise<boolean> {
+    this.versionCheck ??= this.readVersion(client).finally(() => (this.versionCheck = undefined));
+    return this.versionCheck;
+  }
+
+  private async readVersion(client: RedisClientLike): Promise<boolean> {
+    this.commandsSent += 1;
+    let info: unknown;
+    try {
+      info = await client.sendCommand(['INFO', 'server'], {
+        timeout: this.options.commandTimeoutMs,
+        rejectInFlight: true,
+      });
+    } catch (err) {
+      this.failed(err, 'version check');
+      return false;
+    }
+    const version = /(?:^|\n)redis_version:([^\r\n]+)/.exec(String(info))?.[1]?.trim();
+    this.versionChecked = true;
+    this.serverVersion = version;
+    const major = Number.parseInt(version ?? '', 10);
+    if (major >= MIN_REDIS_MAJOR) {
+      this.tooOld = undefined;
+      return true;
+    }
+    const found = version ?? 'no redis_version in INFO';
+    if (this.tooOld !== found) {
+      this.options.logger.warn(
+        { found, needed: `${MIN_REDIS_MAJOR}.0` },
+        `shared provider state needs Redis >= ${MIN_REDIS_MAJOR}.0 but the server is ${found}: working as a single instance`,
+      );
+    }
+    this.tooOld = found;
+    this.markDown();
+    return false;
   }
 
   private succeeded(): void {

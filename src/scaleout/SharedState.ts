@@ -138,6 +138,17 @@ for i = 4, #KEYS do out[#out + 1] = redis.call('LRANGE', KEYS[i], 0, -1) end
 return out`,
 );
 
+/**
+ * The background refresh (read only): the live cool-downs, every instance's summary and the
+ * generation — what a flush answers, for a round with nothing to write, so a summary, cool-down or
+ * fact whose message this instance missed is known within `refreshIntervalMs` all the same.
+ * KEYS: cool-downs, instances, generations. ARGV: now.
+ */
+const READ_FLEET = new LuaScript(
+  'read fleet',
+  `return {redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'WITHSCORES'), redis.call('HGETALL', KEYS[2]), redis.call('HGET', KEYS[3], 'gen') or '0'}`,
+);
+
 /** An instance closing: its summary removed, the others told at once. KEYS: instances. ARGV: id, channel, message. */
 const BYE = new LuaScript(
   'bye',
@@ -169,11 +180,11 @@ interface Batch {
  * Provider state shared by the instances of one application through Redis (docs/scale-out.md):
  * cool-downs, facts (aliases, API-change signatures), healing statistics, pattern memory and
  * resonance by quorum. Nothing here is on a caller's path: reads are plain memory, kept current by
- * pub/sub (every write publishes what it changed) and by a full read when the instance
- * (re)connects or finds it missed a message; writes are fire and forget — cool-downs and facts at
- * once, a voice starting to fail within `syncIntervalMs`, healing outcomes, patterns and recoveries
- * with the next flush (at the latest the heartbeat, every `instanceTtlMs / 3`), each flush one
- * command. Redis down, slow or wrong
+ * pub/sub (every write publishes what it changed), by a background read of the fleet's state at
+ * least every `refreshIntervalMs` (≤ 1 s), and by a full read when the instance (re)connects or
+ * finds it missed a message; writes are fire and forget — cool-downs and facts at once, a voice
+ * starting to fail within `syncIntervalMs`, healing outcomes, patterns and recoveries in place of
+ * the next refresh — one command per round at most. Redis down, slow, wrong or older than 7
  * leaves this instance working alone; what it learned meanwhile is sent when Redis answers again.
  */
 export class SharedState {
@@ -193,6 +204,8 @@ export class SharedState {
   private readonly keys: SharedKeys;
   private readonly timer: Timer;
   private readonly heartbeatMs: number;
+  /** Period of the rounds: the shorter of `syncIntervalMs` and `refreshIntervalMs`. */
+  private readonly tickMs: number;
   private ticking = false;
   private started = false;
   /** Whether a full read is due: never done, reconnected, or a published write was missed. */
@@ -204,8 +217,12 @@ export class SharedState {
   /** The failing voices of the summary Redis last answered. */
   private publishedFailing: Readonly<Record<string, ErrorCategory>> = {};
   private lastFlush = Number.NEGATIVE_INFINITY;
+  /** Clock reading of the round whose command last answered the fleet's state (a flush or a refresh). */
+  private lastRead = Number.NEGATIVE_INFINITY;
   private batch: Batch | undefined;
   private batches = 0;
+  /** Background refreshes sent (rounds that only read the fleet's state). */
+  refreshes = 0;
   /** Rounds completed while connected and in step with Redis (the fleet view evaluated). */
   syncs = 0;
   /** The live instances' summaries as of the last round (this one's first). */
@@ -219,6 +236,7 @@ export class SharedState {
     this.instanceId = config.instanceId ?? defaultInstanceId();
     this.keys = new SharedKeys(config.namespace);
     this.heartbeatMs = Math.max(config.syncIntervalMs, Math.floor(config.instanceTtlMs / 3));
+    this.tickMs = Math.min(config.syncIntervalMs, config.refreshIntervalMs);
     this.link = new RedisLink({
       redis: config.redis,
       commandTimeoutMs: config.commandTimeoutMs,
@@ -258,7 +276,7 @@ export class SharedState {
     // Rounds start once the first connection attempt settled (one before would only fail).
     this.timer = host.scheduler.setInterval(() => {
       if (this.started) void this.round(false);
-    }, config.syncIntervalMs);
+    }, this.tickMs);
     this.timer.unref();
     void this.link.opened.then(() => {
       this.started = true;
@@ -269,6 +287,11 @@ export class SharedState {
   /** Whether Redis answered the last command. */
   get up(): boolean {
     return this.link.up;
+  }
+
+  /** The server's `redis_version` as read when the connection opened (undefined before; below 7 nothing is shared). */
+  get serverVersion(): string | undefined {
+    return this.link.serverVersion;
   }
 
   /** Redis commands sent so far (the benchmark divides them by caller calls). */
@@ -337,9 +360,10 @@ export class SharedState {
   }
 
   /**
-   * One round: the fleet view is evaluated from memory (resonance by quorum); one flush is sent when
-   * something waits (writes, a changed summary, the heartbeat, a full read); writes Redis did not
-   * answer are retried.
+   * One round: at most one command — a flush when something waits to be written, else, once
+   * `refreshIntervalMs` passed since the last read, the read-only refresh (both answer the fleet's
+   * state) — then the fleet view is evaluated from memory (resonance by quorum); writes Redis did
+   * not answer are retried.
    */
   private async round(force: boolean): Promise<void> {
     if (this.ticking) return;
@@ -350,15 +374,20 @@ export class SharedState {
       const self: InstanceSummary = { instanceId: this.instanceId, failing };
       // A voice starting to fail here goes out at once (a fleet resonance needs it), and so does
       // the recovery of a voice the fleet resonance in force names (it may end it); any other
-      // recovery, healing outcomes and patterns ride with the next flush — at the latest the
-      // heartbeat — so a voice flapping in a 429 storm costs no command per flap.
-      const newlyFailing = Object.entries(failing).some(([voice, c]) => this.publishedFailing[voice] !== c);
+      // change of the summary, healing outcomes and patterns go when the refresh is due, in place
+      // of its read, or with the heartbeat — so a voice flapping in a 429 storm costs no command
+      // per flap, and an instance sends one command per refresh interval.
+      const published = this.publishedFailing;
+      const newlyFailing = Object.entries(failing).some(([voice, c]) => published[voice] !== c);
       const resonating = this.resonance.current?.affectedAdapters;
       const recovered =
         resonating !== undefined &&
-        resonating.some(
-          (voice) => this.publishedFailing[voice] !== undefined && failing[voice] === undefined,
-        );
+        resonating.some((voice) => published[voice] !== undefined && failing[voice] === undefined);
+      const refreshDue = now - this.lastRead >= this.config.refreshIntervalMs - this.tickMs / 2;
+      const writes =
+        this.healing.waiting ||
+        this.patterns.waiting ||
+        Object.keys(published).some((voice) => failing[voice] === undefined);
       if (
         force ||
         this.needResync ||
@@ -366,9 +395,12 @@ export class SharedState {
         newlyFailing ||
         recovered ||
         this.batch !== undefined ||
-        now - this.lastFlush >= this.heartbeatMs
+        now - this.lastFlush >= this.heartbeatMs ||
+        (refreshDue && writes)
       ) {
         await this.flush(now, failing);
+      } else if (refreshDue) {
+        await this.refresh(now);
       }
       if (this.link.up && (this.facts.waiting || this.cooldowns.waiting)) {
         await this.facts.retry();
@@ -394,7 +426,7 @@ export class SharedState {
       };
     }
     const batch = this.batch;
-    const reply = await this.link.script<[string[], string[], string]>(
+    const reply = await this.link.script<unknown>(
       FLUSH,
       [
         this.keys.instances,
@@ -416,21 +448,42 @@ export class SharedState {
         ...(batch?.patterns ?? []).map((p) => JSON.stringify(p)),
       ],
     );
-    if (!Array.isArray(reply) || reply.length !== 3) {
-      // Not answered: the batch is retried (same id), and messages may have been missed meanwhile.
-      this.needResync = true;
-      return;
-    }
+    // Not answered: the batch is retried (same id), and messages may have been missed meanwhile.
+    if (!this.fleetRead(now, reply)) return;
     this.batch = undefined;
     this.publishedFailing = failing;
     this.lastFlush = now;
-    const [cooldowns, live, generation] = reply;
+    if (this.needResync) await this.readAll();
+  }
+
+  /** The background refresh: the fleet's state read (one read-only script), nothing written. */
+  private async refresh(now: number): Promise<void> {
+    this.refreshes += 1;
+    const reply = await this.link.script<unknown>(
+      READ_FLEET,
+      [this.keys.cooldowns, this.keys.instances, this.keys.generations],
+      [String(Math.floor(now))],
+    );
+    if (this.fleetRead(now, reply) && this.needResync) await this.readAll();
+  }
+
+  /**
+   * Takes in the fleet's state as a flush or a refresh answered it — `[cool-downs, instances hash,
+   * generation]`; false (a full read due) when Redis did not answer.
+   */
+  private fleetRead(now: number, reply: unknown): boolean {
+    if (!Array.isArray(reply) || reply.length !== 3) {
+      this.needResync = true;
+      return false;
+    }
+    const [cooldowns, live, generation] = reply as [string[], string[], string];
+    this.lastRead = now;
     this.cooldowns.synced(cooldowns);
     for (const s of parseInstanceSummaries(live)) this.fleet.seen(s.instanceId, s.at, s.failing);
-    // The previous flush's generation must have arrived by pub/sub by now; if not, one was missed.
+    // The previous read's generation must have arrived by pub/sub by now; if not, one was missed.
     if (this.generation < this.answeredGeneration) this.needResync = true;
     this.answeredGeneration = Number(generation);
-    if (this.needResync) await this.readAll();
+    return true;
   }
 
   /** Reads every fact, healing count and pattern (on connection, and when a message was missed). */

@@ -28,11 +28,20 @@ export const SharedStateOptionsSchema = z
     /** Live instances that must see a voice failing for it to count fleet-wide; a majority (at least 2) by default. */
     quorum: z.number().int().min(2).optional(),
     /**
-     * Longest time this instance's batched writes (healing outcomes, patterns, its summary) wait
-     * before they are sent, and how often the fleet view is re-evaluated (ms; at most 1 s).
-     * Cool-downs and facts are written at once; other instances' writes arrive by pub/sub.
+     * Longest time a voice starting to fail here (or recovering while a fleet resonance names it)
+     * waits before it is sent, and how often the fleet view is re-evaluated (ms; at most 1 s).
+     * Cool-downs and facts are written at once; other changes of the summary, healing outcomes and
+     * patterns go in place of the next refresh (`refreshIntervalMs`); other instances' writes
+     * arrive by pub/sub and by the refresh.
      */
     syncIntervalMs: z.number().int().min(50).max(1_000).default(1_000),
+    /**
+     * Longest time between two reads of the fleet's shared state (the other instances' summaries,
+     * the cool-downs, the generation of the shared facts) when pub/sub brought nothing: each round
+     * with nothing to write sends one read-only script once this much passed since the last read
+     * (a flush reads too). Costs one command per interval per instance (ms; at most 1 s).
+     */
+    refreshIntervalMs: z.number().int().min(50).max(1_000).default(1_000),
     /** Longest a Redis command may take before it counts as failed (ms). */
     commandTimeoutMs: z.number().int().min(10).max(10_000).default(250),
     /** How long an instance counts as live after its last summary (ms); it re-sends its summary every third of it. */

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
@@ -59,6 +60,67 @@ function waitingCalls(
 ) {
   infrastructure.voice('gated').coolDown(Date.now() + 300, 'rate_limited');
   return Promise.all(Array.from({ length: n }, () => wrapped.sendMessage(ask)));
+}
+
+/** A promise with its resolve exposed. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * A provider whose request number `held` (the probe) is answered when the test says so — `probe.resolve(
+ * retryAfterS)` (a 429) or `probe.resolve(undefined)` (an answer); every other request is answered
+ * at once. Offers `sendMessage` and a streaming `streamMessage` (one chunk per request).
+ */
+function heldProvider(log: string[], held = 1) {
+  const probe = deferred<number | undefined>();
+  let n = 0;
+  const request = async (): Promise<string> => {
+    const k = ++n;
+    log.push(`start ${k}`);
+    const retryAfterS = k === held ? await probe.promise : undefined;
+    log.push(`end ${k}`);
+    if (retryAfterS !== undefined) throw rateLimited(retryAfterS);
+    return `upstream ${k}`;
+  };
+  return {
+    probe,
+    adapter: {
+      sendMessage: async (_m: unknown, _options?: unknown) => ({ content: { text: await request() } }),
+      async *streamMessage(_m: unknown, _options?: unknown): AsyncGenerator<string> {
+        yield await request();
+      },
+    },
+  };
+}
+
+const fallbackStreaming = {
+  ...fallback,
+  async *streamMessage(): AsyncGenerator<string> {
+    yield 'fallback';
+  },
+};
+
+const texts = (results: unknown[]) => results.map((r) => (r as { content: { text: string } }).content.text);
+
+async function collect(stream: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk;
+  return text;
+}
+
+/** A brain whose voice `gated` cools down; one call waits out the cool-down and is the probe, now out. */
+async function probeOut(namespace: string) {
+  const a = brain(namespace);
+  await connected(a);
+  const log: string[] = [];
+  const { probe, adapter } = heldProvider(log);
+  const wrapped = withConsciousness(adapter, { name: 'gated', infrastructure: a, fallbacks: [fallback] });
+  const probing = waitingCalls(a, wrapped, 1);
+  await until(() => log.includes('start 1'), 'the probe is out');
+  return { a, log, probe, wrapped, probing };
 }
 
 describe('probe gate', () => {
@@ -139,6 +201,92 @@ describe('probe gate', () => {
     expect(logA.filter((e) => e.startsWith('start'))).toEqual(['start 1', 'start 2']);
     expect(logB).toEqual([]);
     expect([...resultsA, ...resultsB]).toEqual(Array(6).fill({ content: { text: 'fallback' } }));
+  });
+
+  it('calls arriving while the probe is out wait for it: its 429 sends them to the fallback', async () => {
+    const { a, log, probe, wrapped, probing } = await probeOut('pg6');
+    const arriving = Promise.all([0, 1, 2].map(() => wrapped.sendMessage(ask)));
+    expect(a.shared!.cooldownGate.waiting).toBe(3);
+    expect(log).toEqual(['start 1']);
+    probe.resolve(5);
+    expect(texts([...(await probing), ...(await arriving)])).toEqual(Array(4).fill('fallback'));
+    expect(log).toEqual(['start 1', 'end 1']);
+    expect(a.shared!.cooldownGate.waiting).toBe(0);
+  });
+
+  it('calls arriving while the probe is out go upstream once it is answered', async () => {
+    const { log, probe, wrapped, probing } = await probeOut('pg7');
+    const arriving = Promise.all([0, 1].map(() => wrapped.sendMessage(ask)));
+    probe.resolve(undefined);
+    expect(texts(await arriving).sort()).toEqual(['upstream 2', 'upstream 3']);
+    expect(texts(await probing)).toEqual(['upstream 1']);
+    expect(log.slice(0, 2)).toEqual(['start 1', 'end 1']);
+  });
+
+  it('calls arriving while the probe is out go when it has been out longer than the hold', async () => {
+    const { a, log, probe, wrapped, probing } = await probeOut('pg8');
+    const arriving = Promise.all([0, 1].map(() => wrapped.sendMessage(ask)));
+    expect(a.shared!.cooldownGate.waiting).toBe(2);
+    // The probe never answers until they did.
+    expect(texts(await arriving).sort()).toEqual(['upstream 2', 'upstream 3']);
+    expect(log).not.toContain('end 1');
+    probe.resolve(undefined);
+    await probing;
+  });
+
+  it('streams take the same gate: waiting and arriving streams follow the probe stream’s 429 to the fallback', async () => {
+    const a = brain('pg9');
+    await connected(a);
+    const log: string[] = [];
+    const { probe, adapter } = heldProvider(log, 2);
+    const wrapped = withConsciousness(adapter, {
+      name: 'gated',
+      infrastructure: a,
+      fallbacks: [fallbackStreaming],
+    });
+    // A first stream teaches the wrapper that the method streams; the probe is the second request.
+    expect(await collect(wrapped.streamMessage(ask))).toBe('upstream 1');
+    a.voice('gated').coolDown(Date.now() + 300, 'rate_limited');
+    const waiting = [0, 1].map(() => collect(wrapped.streamMessage(ask)));
+    await until(() => log.includes('start 2'), 'the probe stream is out');
+    const arriving = collect(wrapped.streamMessage(ask));
+    expect(a.shared!.cooldownGate.waiting).toBe(2);
+    expect(log).toEqual(['start 1', 'end 1', 'start 2']);
+    probe.resolve(5);
+    expect(await Promise.all([...waiting, arriving])).toEqual(Array(3).fill('fallback'));
+    expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
+
+  it('a held call rejects at once with its AbortSignal’s reason, and the others still follow the probe', async () => {
+    const a = brain('pg10');
+    await connected(a);
+    const log: string[] = [];
+    const { probe, adapter } = heldProvider(log);
+    const wrapped = withConsciousness(adapter, { name: 'gated', infrastructure: a, fallbacks: [fallback] });
+    a.voice('gated').coolDown(Date.now() + 300, 'rate_limited');
+    const waitingAbort = new AbortController();
+    const [probing, waitingHeld, waitingKept] = [
+      wrapped.sendMessage(ask),
+      wrapped.sendMessage(ask, { signal: waitingAbort.signal }),
+      wrapped.sendMessage(ask),
+    ];
+    await until(() => log.includes('start 1') && a.shared!.cooldownGate.waiting === 2, 'the probe is out');
+    const arrivingAbort = new AbortController();
+    const arrivingHeld = wrapped.sendMessage(ask, { signal: arrivingAbort.signal });
+    expect(a.shared!.cooldownGate.waiting).toBe(3);
+    const reasons = [new Error('caller gave up (waited)'), new Error('caller gave up (arrived)')];
+    waitingAbort.abort(reasons[0]);
+    arrivingAbort.abort(reasons[1]);
+    // Rejected while the probe is still out, with the caller's own reasons.
+    await expect(waitingHeld).rejects.toBe(reasons[0]);
+    await expect(arrivingHeld).rejects.toBe(reasons[1]);
+    expect(log).toEqual(['start 1']);
+    expect(a.shared!.cooldownGate.waiting).toBe(1);
+    expect(getEventListeners(waitingAbort.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(arrivingAbort.signal, 'abort')).toHaveLength(0);
+    probe.resolve(5);
+    expect(texts([await probing, await waitingKept])).toEqual(['fallback', 'fallback']);
+    expect(log).toEqual(['start 1', 'end 1']);
   });
 
   it('while Redis does not answer, every waiting call goes at the deadline, as a single instance does', async () => {

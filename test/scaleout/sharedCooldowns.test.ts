@@ -238,5 +238,8 @@ describe('shared cool-downs', () => {
     expect(
       () => new InfrastructureConsciousness({ shared: { redis: redis.url, syncIntervalMs: 5_000 } }),
     ).toThrow(/options\.shared\.syncIntervalMs/);
+    expect(
+      () => new InfrastructureConsciousness({ shared: { redis: redis.url, refreshIntervalMs: 1_500 } }),
+    ).toThrow(/options\.shared\.refreshIntervalMs/);
   });
 });

@@ -1,6 +1,7 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll } from 'vitest';
 import type { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
+import type { RedisClientLike } from '../../src/scaleout/RedisClientLike.js';
 import { startRedis, type RedisServer } from '../support/redisServer.js';
 
 /** Waits (without asserting on time) until `condition` holds; fails the test after `ms`. */
@@ -42,4 +43,45 @@ export function redisForSuite(): RedisSuite {
     await suite.redis?.stop();
   });
   return suite;
+}
+
+/**
+ * A real node-redis client as the shared state sees it (RedisClientLike), with what a test cannot
+ * get from the real server changed: `redisVersion` answers INFO with that version (no Redis 6 binary
+ * here), `deaf` makes its duplicates (the subscriber) subscribe to nothing (pub/sub never helps).
+ */
+export function clientLike(
+  real: RedisClientLike,
+  change: { redisVersion?: string; deaf?: boolean },
+  hearsNothing = false,
+): RedisClientLike {
+  const like: RedisClientLike = {
+    get isReady() {
+      return real.isReady;
+    },
+    get isOpen() {
+      return real.isOpen;
+    },
+    sendCommand: <T>(args: readonly string[], options?: object) =>
+      change.redisVersion !== undefined && args[0] === 'INFO'
+        ? (Promise.resolve(
+            `# Server\r\nredis_version:${change.redisVersion}\r\nredis_mode:standalone\r\n`,
+          ) as Promise<T>)
+        : real.sendCommand<T>(args, options),
+    duplicate: (overrides?: object) => clientLike(real.duplicate(overrides), {}, change.deaf === true),
+    connect: () => real.connect(),
+    subscribe: (channel, listener) => (hearsNothing ? Promise.resolve() : real.subscribe(channel, listener)),
+    on: (event, listener) => real.on(event, listener),
+    close: () => real.close!(),
+    destroy: () => real.destroy?.(),
+    unref: () => real.unref?.(),
+  };
+  return like;
+}
+
+/** A connected node-redis client on `url`, typed as the shared state sees it. */
+export async function realClient(url: string): Promise<RedisClientLike> {
+  const client = createClient({ url });
+  await client.connect();
+  return client as unknown as RedisClientLike;
 }

@@ -21,24 +21,6 @@ function brain(namespace: string | undefined, shared: object = {}) {
 }
 
 describe('shared writes', () => {
-  it('a call that succeeds sends no Redis command', async () => {
-    // A long instanceTtlMs puts the heartbeat 20 s away: any command now would come from the calls.
-    const { infrastructure: a } = brain('w1', { instanceTtlMs: 60_000 });
-    await connected(a);
-    const wrapped = withConsciousness(
-      { ask: async (q: number) => q * 2 },
-      { name: 'quiet', infrastructure: a },
-    );
-    await wrapped.ask(0);
-    const sync = a.shared!.syncs;
-    await until(() => a.shared!.syncs >= sync + 2, 'two rounds after the first call');
-    const before = a.shared!.commandsSent;
-    for (let i = 0; i < 500; i++) await wrapped.ask(i);
-    const rounds = a.shared!.syncs;
-    await until(() => a.shared!.syncs >= rounds + 3, 'three rounds after the calls');
-    expect(a.shared!.commandsSent - before).toBe(0);
-  });
-
   it('healing outcomes during a frozen Redis are counted once when it answers again, and reach every instance', async () => {
     // The heartbeat, which carries healing outcomes, every 500 ms.
     const { infrastructure: a, registry } = brain('w2', { commandTimeoutMs: 50, instanceTtlMs: 1_500 });

@@ -76,9 +76,12 @@ function deferred<T>() {
  */
 function heldProvider(log: string[], held = 1) {
   const probe = deferred<number | undefined>();
+  /** The request options each request came with (which call went upstream as which request). */
+  const options: unknown[] = [];
   let n = 0;
-  const request = async (): Promise<string> => {
+  const request = async (given?: unknown): Promise<string> => {
     const k = ++n;
+    options[k] = given;
     log.push(`start ${k}`);
     const retryAfterS = k === held ? await probe.promise : undefined;
     log.push(`end ${k}`);
@@ -87,8 +90,9 @@ function heldProvider(log: string[], held = 1) {
   };
   return {
     probe,
+    options,
     adapter: {
-      sendMessage: async (_m: unknown, _options?: unknown) => ({ content: { text: await request() } }),
+      sendMessage: async (_m: unknown, given?: unknown) => ({ content: { text: await request(given) } }),
       async *streamMessage(_m: unknown, _options?: unknown): AsyncGenerator<string> {
         yield await request();
       },
@@ -261,16 +265,25 @@ describe('probe gate', () => {
     const a = brain('pg10');
     await connected(a);
     const log: string[] = [];
-    const { probe, adapter } = heldProvider(log);
+    const { probe, adapter, options } = heldProvider(log);
     const wrapped = withConsciousness(adapter, { name: 'gated', infrastructure: a, fallbacks: [fallback] });
     a.voice('gated').coolDown(Date.now() + 300, 'rate_limited');
-    const waitingAbort = new AbortController();
-    const [probing, waitingHeld, waitingKept] = [
-      wrapped.sendMessage(ask),
-      wrapped.sendMessage(ask, { signal: waitingAbort.signal }),
-      wrapped.sendMessage(ask),
-    ];
+    // Any of the three waiting calls may be the one released first, the probe: each carries its own
+    // signal, and the probe is known from the options its request came with.
+    const waiting = [0, 1, 2].map(() => {
+      const abort = new AbortController();
+      return { abort, call: wrapped.sendMessage(ask, { signal: abort.signal }) };
+    });
     await until(() => log.includes('start 1') && a.shared!.cooldownGate.waiting === 2, 'the probe is out');
+    const probeSignal = (options[1] as { signal?: AbortSignal } | undefined)?.signal;
+    const probeIndex = waiting.findIndex((w) => w.abort.signal === probeSignal);
+    expect(probeIndex).toBeGreaterThanOrEqual(0);
+    const [waitingAbort, waitingHeld] = [
+      waiting[(probeIndex + 1) % 3]!.abort,
+      waiting[(probeIndex + 1) % 3]!.call,
+    ];
+    const probing = waiting[probeIndex]!.call;
+    const waitingKept = waiting[(probeIndex + 2) % 3]!.call;
     const arrivingAbort = new AbortController();
     const arrivingHeld = wrapped.sendMessage(ask, { signal: arrivingAbort.signal });
     expect(a.shared!.cooldownGate.waiting).toBe(3);

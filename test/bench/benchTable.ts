@@ -32,6 +32,26 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? upper : (sorted[mid - 1]! + upper) / 2;
 }
 
+/**
+ * The overhead ratio (wrapped − bare) / (hand-built − bare) of each round on its own: the three
+ * variants of a round ran minutes-not-hours apart, so machine noise that moves all three cancels
+ * better than in the ratio of medians across rounds. Rounds where the hand-built stack was not
+ * slower than bare give no ratio.
+ */
+export function roundRatios(
+  bare: readonly number[],
+  hand: readonly number[],
+  wrapped: readonly number[],
+): number[] {
+  const n = Math.min(bare.length, hand.length, wrapped.length);
+  const ratios: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const span = hand[k]! - bare[k]!;
+    if (span > 0) ratios.push((wrapped[k]! - bare[k]!) / span);
+  }
+  return ratios;
+}
+
 /** A number with a fixed count of decimals, or `n/a` when it is not finite. */
 export function fixed(value: number, decimals = 1): string {
   return Number.isFinite(value) ? value.toFixed(decimals) : 'n/a';

@@ -6,24 +6,24 @@ import { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import type { VoiceTuning } from '../voice/VoiceTuning.js';
 import type { CooldownGate } from '../voice/CooldownGate.js';
-import { AttemptTimeout } from './AttemptTimeout.js';
-import { ConcurrencyLimit } from './ConcurrencyLimit.js';
-import { FallbackChain, type ServedHolder } from './FallbackChain.js';
+import type { AttemptTimeout } from './AttemptTimeout.js';
+import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
+import type { FallbackChain, ServedHolder } from './FallbackChain.js';
 import { InterceptedStream } from './InterceptedStream.js';
-import { MethodResolver } from './MethodResolver.js';
+import type { MethodResolver } from './MethodResolver.js';
 import type { MethodState } from './MethodState.js';
-import { RetryPolicy } from './RetryPolicy.js';
-import { AttemptGuard } from './AttemptGuard.js';
-import { AttemptLoop } from './AttemptLoop.js';
+import type { RetryPolicy } from './RetryPolicy.js';
+import type { AttemptLoop } from './AttemptLoop.js';
 import type { Attempt } from './CallServices.js';
-import { UnaryCalls } from './UnaryCall.js';
+import type { UnaryCalls } from './UnaryCall.js';
 import { invokeSync, recordSync } from './SyncCalls.js';
-import { TunedEntry, type EntryHost } from './TunedEntry.js';
-import { ObservedCalls } from './ObservedCalls.js';
+import type { TunedEntry } from './TunedEntry.js';
+import type { ObservedCalls } from './ObservedCalls.js';
 import { routeResult, type CallRoutes } from './ResultRouting.js';
 import { ScopedBreakers } from './ScopedBreakers.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 import { requestModel, startAttempt } from './sdkRequestOptions.js';
+import { composeUnits, type UnitsHost } from './composeUnits.js';
 
 export type { AdaptiveTimeoutOptions } from './AttemptTimeout.js';
 export type { FallbackTarget, FallbackValueContext } from './FallbackChain.js';
@@ -39,7 +39,7 @@ const VOICE_BREAKERS = Symbol('breakers');
  * retry with backoff → fallback chain. Sync results stay sync; SDK objects (rich promises,
  * streams, pages, stream helpers) are handed back and observed, never replaced.
  */
-export class CallPipeline implements EntryHost {
+export class CallPipeline implements UnitsHost {
   /** Voice name. */
   readonly name: string;
   /** The voice's breakers, per operation and model. */
@@ -68,63 +68,17 @@ export class CallPipeline implements EntryHost {
     this.classifications = new Classifications(parts.name, parts.classifiers);
     // One set of breakers per voice, shared by every wrap of it (the first wrap's thresholds).
     this.breakers = parts.voice.shared(VOICE_BREAKERS, () => ScopedBreakers.forVoice(parts));
-    this.timeout = new AttemptTimeout(
-      parts.timeoutMs,
-      parts.adaptiveTimeout,
-      this.tuning,
-      parts.clock,
-      parts.scheduler,
-    );
-    this.limit = new ConcurrencyLimit(() => this.tuning.maxConcurrent);
-    this.chain = new FallbackChain(
-      parts.name,
-      parts.voice,
-      parts.fallbacks,
-      parts.fallbackValue,
-      parts.clock,
-      () => this.tuning.defensiveValues,
-    );
-    this.resolver = new MethodResolver(parts.name, parts.voice, parts.methodAliases, (state, c) =>
-      this.attemptFailed(state, c, 0, 1, undefined),
-    );
-    this.policy = new RetryPolicy(
-      parts.retry,
-      this.tuning,
-      parts.sharedBackoff,
-      parts.voice,
-      (category, path) => this.chain.usable(category, path),
-      parts.clock,
-    );
-    const guard = new AttemptGuard(parts.name, this.timeout);
-    this.loop = new AttemptLoop(
-      this,
-      guard,
-      this.policy,
-      this.limit,
-      parts.clock,
-      parts.sleep,
-      parts.scheduler,
-    );
-    this.observed = new ObservedCalls(this, () => this.unary, this.breakers, parts.clock);
-    this.unary = new UnaryCalls(
-      this.loop,
-      this.limit,
-      parts.clock,
-      (state, start, attemptStart, breaker, request) =>
-        this.observed.observation(state, start, attemptStart, breaker, request),
-      () => (this.substitutable = true),
-    );
-    this.tuned = new TunedEntry(
-      this,
-      this.tuning,
-      this.limit,
-      this.chain,
-      this.policy,
-      parts.clock,
-      parts.random,
-      parts.sleep,
-    );
-    this.routes = { services: this, unary: this.unary, observed: this.observed, loop: this.loop };
+    const units = composeUnits(parts, this, this.breakers);
+    this.timeout = units.timeout;
+    this.limit = units.limit;
+    this.chain = units.chain;
+    this.resolver = units.resolver;
+    this.policy = units.policy;
+    this.loop = units.loop;
+    this.observed = units.observed;
+    this.unary = units.unary;
+    this.tuned = units.tuned;
+    this.routes = units.routes;
     this.handle = {
       inFlight: () => this.limit.attempting,
       oldestAttemptStartedAt: () => this.timeout.oldestStartedAt(),
@@ -150,6 +104,11 @@ export class CallPipeline implements EntryHost {
     this.timeout.dispose();
     this.parts.source.dispose?.();
     this.parts.voice.detach(this.handle);
+  }
+
+  /** A method whose stale last-good value may stand in for it has one now. */
+  markSubstitutable(): void {
+    this.substitutable = true;
   }
 
   /** Runs one caller call of `state.path` on `owner` (undefined: the adapter is not loaded yet). */

@@ -14,7 +14,7 @@ import type { MethodResolver } from './MethodResolver.js';
 import type { MethodState } from './MethodState.js';
 import type { RetryPolicy } from './RetryPolicy.js';
 import type { AttemptLoop } from './AttemptLoop.js';
-import type { Attempt } from './CallServices.js';
+import type { Attempt, CallWait } from './CallServices.js';
 import type { UnaryCalls } from './UnaryCall.js';
 import { invokeSync, recordSync } from './SyncCalls.js';
 import type { TunedEntry } from './TunedEntry.js';
@@ -123,7 +123,7 @@ export class CallPipeline implements UnitsHost {
     if (this.tuning.active && state.kind !== 'sync') {
       return this.tuned.invoke(owner, state, args);
     }
-    return this.invokeDirect(owner, state, args, false, selfLike);
+    return this.invokeDirect(owner, state, args, undefined, selfLike);
   }
 
   /** Calls in flight (awaiting a result) right now. */
@@ -141,39 +141,44 @@ export class CallPipeline implements UnitsHost {
     return this.timeout.durationMs(path === undefined ? undefined : this.resolver.latencyOf(path), model);
   }
 
-  /** The call path without healing knobs: breaker gate, cool-down, attempts, result shapes. */
+  /**
+   * The call path without healing knobs: breaker gate, cool-down, attempts, result shapes. `wait`: what the call
+   * waited before coming here (a cool-down, a concurrency slot, fallbacks routed to first) — its latency counts
+   * from `wait.since`, and a cool-down waited out is not checked again.
+   */
   invokeDirect(
     owner: object,
     state: MethodState,
     args: unknown[],
-    cooled = false,
+    wait?: CallWait,
     selfLike?: (value: unknown) => boolean,
   ): unknown {
     const fn = this.resolver.callable(owner, state);
     if (fn === undefined) return this.missingMethod(state, args);
     const start = this.parts.clock();
     if (state.kind === 'sync') return invokeSync(this, owner, fn, state, args, start, selfLike);
+    const since = wait?.since ?? start;
     const model = requestModel(args);
     const breaker = this.breakers.of(state.path, model);
     if (!breaker.allows()) {
       const open = new CircuitOpenError(this.name, state.path);
       state.cells.error('circuit_open');
-      if (state.kind === 'helper') return this.observed.rejectNow(state, open, start);
+      if (state.kind === 'helper') return this.observed.rejectNow(state, open, since);
       return this.asResult(
         state,
         args,
-        this.fallBack(state, args, this.classify(open, state), open, 0, start),
-        start,
+        this.fallBack(state, args, this.classify(open, state), open, 0, since),
+        since,
       );
     }
-    if (!cooled && state.kind !== 'helper') {
+    if (wait?.cooled !== true && state.kind !== 'helper') {
       if (this.policy.cooledUntil(model) > start) {
-        return this.tuned.whileCooling(owner, state, args, start, model);
+        return this.tuned.whileCooling(owner, state, args, start, model, since);
       }
       // Shared state: a call arriving while a cool-down's probe is out waits for its outcome.
       const gate = this.gate;
       if (gate !== undefined && gate.out !== 0 && gate.probing(this.name, model)) {
-        return this.tuned.behindProbe(owner, state, args, start, model, gate);
+        return this.tuned.behindProbe(owner, state, args, since, model, gate);
       }
     }
     let attempt: Attempt;
@@ -189,13 +194,14 @@ export class CallPipeline implements UnitsHost {
           start,
           breaker,
           model,
+          wait,
         );
       }
       state.kind = 'sync';
       recordSync(this, state, start, err);
       throw err;
     }
-    return routeResult(this.routes, owner, state, args, attempt, start, breaker, model, selfLike);
+    return routeResult(this.routes, owner, state, args, attempt, start, breaker, model, selfLike, wait);
   }
 
   /** Classifies a thrown value in this pipeline's context (cached per error object). */

@@ -1,6 +1,6 @@
 import { TimeoutError } from '../errors/TimeoutError.js';
 import type { AttemptCheck } from './AttemptGuard.js';
-import type { Attempt } from './CallServices.js';
+import type { Attempt, CallWait } from './CallServices.js';
 import type { Deadline, DeadlineQueue } from './DeadlineQueue.js';
 import type { MethodState } from './MethodState.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
@@ -50,6 +50,8 @@ export class FirstAttempt implements Deadline {
     private readonly check: AttemptCheck,
     /** Takes what `won` gives, or the promise `lost` gives; undefined: `promise` settles with it. */
     private readonly settler: Settler | undefined,
+    /** What the call waited before this attempt (`start`), if anything. */
+    readonly wait: CallWait | undefined,
   ) {
     this.promise =
       settler === undefined

@@ -1,7 +1,7 @@
 import type { Clock, Sleep } from '../clock/Clock.js';
 import { RateLimitedLocallyError } from '../errors/RateLimitedLocallyError.js';
 import type { VoiceTuning } from '../voice/VoiceTuning.js';
-import type { CallServices } from './CallServices.js';
+import type { CallServices, CallWait } from './CallServices.js';
 import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import type { FallbackChain } from './FallbackChain.js';
 import type { MethodState } from './MethodState.js';
@@ -11,8 +11,8 @@ import type { CooldownGate } from '../voice/CooldownGate.js';
 
 /** What the knob-driven entry needs of its pipeline. */
 export interface EntryHost extends CallServices {
-  /** The call path without healing knobs (breaker gate, cool-down, attempts). */
-  invokeDirect(owner: object, state: MethodState, args: unknown[], cooled?: boolean): unknown;
+  /** The call path without healing knobs (breaker gate, cool-down, attempts); `wait`: what the call waited first. */
+  invokeDirect(owner: object, state: MethodState, args: unknown[], wait?: CallWait): unknown;
   /** Shapes a fallback's promise like the method's own results (a stream for streaming methods). */
   asResult(state: MethodState, args: unknown[], served: Promise<unknown>, start: number): unknown;
 }
@@ -46,15 +46,16 @@ export class TunedEntry {
       return this.host.asResult(state, args, this.routeAround(owner, state, args, now), now);
     }
     if (!this.limit.full()) return this.host.invokeDirect(owner, state, args);
-    return this.limited(owner, state, args, now, false);
+    return this.limited(owner, state, args, { since: now, cooled: false });
   }
 
   /**
    * A call the concurrency limit holds back (it is full): the fallbacks while rate limited or when too many
-   * wait, else a wait for a slot. `cooled`: the call already waited out a cool-down.
+   * wait, else a wait for a slot. `wait`: when the call started, and whether it already waited out a cool-down.
    */
-  private limited(owner: object, state: MethodState, args: unknown[], now: number, cooled: boolean): unknown {
+  private limited(owner: object, state: MethodState, args: unknown[], wait: CallWait): unknown {
     const limit = this.tuning.maxConcurrent;
+    const now = wait.since;
     if (this.limit.crowded || this.chain.usable('rate_limited', state.path)) {
       const detail = `${limit} call(s) in flight while rate limited, and ${this.limit.queued} waiting`;
       const error = new RateLimitedLocallyError(this.host.name, state.path, detail);
@@ -75,7 +76,7 @@ export class TunedEntry {
       }
       this.limit.started();
       try {
-        return this.host.invokeDirect(owner, state, args, cooled);
+        return this.host.invokeDirect(owner, state, args, wait);
       } finally {
         // The call may have ended without holding a slot (open breaker, fallback): pass it on.
         this.limit.pump();
@@ -89,16 +90,18 @@ export class TunedEntry {
    * refused again): a usable fallback serves it when the cool-down has more than
    * `maxWaitWithFallbackMs` left; otherwise it waits for the end of the cool-down (at most the
    * longest backoff delay), then calls the voice — with shared state, through the voice's
-   * `cooldownGate`: one waiting call probes, the others follow its outcome.
+   * `cooldownGate`: one waiting call probes, the others follow its outcome. `now`: when it arrived here;
+   * `since`: when the caller's call started (its latency counts from there; earlier when it waited before).
    */
   whileCooling(
     owner: object,
     state: MethodState,
     args: unknown[],
-    start: number,
+    now: number,
     model: string | undefined,
+    since: number = now,
   ): unknown {
-    const waitMs = this.policy.cooledUntil(model) - start;
+    const waitMs = this.policy.cooledUntil(model) - now;
     if (
       waitMs > this.policy.schedule.maxWaitWithFallbackMs &&
       this.chain.usable('rate_limited', state.path)
@@ -108,8 +111,8 @@ export class TunedEntry {
       return this.host.asResult(
         state,
         args,
-        this.host.fallBack(state, args, this.host.classify(error, state), error, 0, start),
-        start,
+        this.host.fallBack(state, args, this.host.classify(error, state), error, 0, since),
+        since,
       );
     }
     const signal = findSignal(args);
@@ -124,12 +127,14 @@ export class TunedEntry {
       const go = (): unknown => {
         // With a fallback, a cool-down that began meanwhile (another 429, here or elsewhere) is honoured.
         const renewed =
-          this.policy.cooledUntil(model) > start + waitMs && this.chain.usable('rate_limited', state.path);
+          this.policy.cooledUntil(model) > now + waitMs && this.chain.usable('rate_limited', state.path);
+        // The caller waited all along: its latency counts from its start, and the wait in its retry waits.
+        const waited: CallWait = { since, cooled: !renewed };
         // Calls that waited out the cool-down together pass the concurrency limit as new calls do (issue 15).
         if (!renewed && this.tuning.active && this.limit.full()) {
-          return this.limited(owner, state, args, this.clock(), true);
+          return this.limited(owner, state, args, waited);
         }
-        return this.host.invokeDirect(owner, state, args, !renewed);
+        return this.host.invokeDirect(owner, state, args, waited);
       };
       // With shared state, one waiting call probes first; the others go after its outcome.
       const gate = this.host.voice.cooldownGate;
@@ -137,7 +142,7 @@ export class TunedEntry {
         ? go()
         : gate.pass(this.host.name, model, go, signal, () => state.cells.error('aborted'));
     });
-    return this.host.asResult(state, args, served, start);
+    return this.host.asResult(state, args, served, since);
   }
 
   /**
@@ -156,7 +161,7 @@ export class TunedEntry {
     const served = gate.hold(
       this.host.name,
       model,
-      () => this.host.invokeDirect(owner, state, args),
+      () => this.host.invokeDirect(owner, state, args, { since: start, cooled: false }),
       findSignal(args),
       () => state.cells.error('aborted'),
     );
@@ -171,6 +176,8 @@ export class TunedEntry {
     start: number,
   ): Promise<unknown> {
     const routed = await this.chain.route(state, args, start);
-    return routed !== undefined ? routed.value : this.host.invokeDirect(owner, state, args);
+    return routed !== undefined
+      ? routed.value
+      : this.host.invokeDirect(owner, state, args, { since: start, cooled: false });
   }
 }

@@ -73,7 +73,7 @@ export interface AttemptRun {
   /** The model the request names (its cool-downs are the model's), if any. */
   readonly model: string | undefined;
   /** Time the call waited out a Retry-After cool-down before its first attempt, counted in its retry waits (ms). */
-  readonly cooledMs?: number;
+  readonly cooledMs?: number | undefined;
   /** Whether the call holds a concurrency slot while it runs (streams do not). */
   readonly holdsSlot: boolean;
   /** Whether another attempt can be started at all (a stream served before its adapter loaded cannot). */

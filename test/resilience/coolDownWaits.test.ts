@@ -82,7 +82,7 @@ describe('a call that waited out a cool-down', () => {
     // Arrives with 400 ms of cool-down left: waits 400, then its request takes 10 ms.
     const waited = voice.sendMessage().then(() => (waitedDone = true));
     await time.until(() => waitedDone);
-    await first;
+    await Promise.all([first, waited]);
     expect(requests).toHaveLength(3);
     const sum = async (): Promise<number | undefined> =>
       sampleValue(registry, 'fire_circle_adapter_call_duration_seconds_sum', {

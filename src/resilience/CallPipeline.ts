@@ -254,12 +254,13 @@ export class CallPipeline implements UnitsHost {
   private invokeWhenLoaded(state: MethodState, args: unknown[]): unknown {
     const start = this.parts.clock();
     const source = this.parts.source;
+    const holder: ServedHolder = {};
     const served = source.load().then((adapter) => {
       if (adapter !== undefined) return carry(this.invoke(adapter, state, args));
       const classification = this.classify(source.loadError, state, 'load');
-      return this.fallBack(state, args, classification, source.loadError, 0, start);
+      return this.fallBack(state, args, classification, source.loadError, 0, start, holder);
     });
-    return this.held.asResult(state, args, served, start);
+    return this.held.asResult(state, args, served, start, holder);
   }
 
   private missingMethod(state: MethodState, args: unknown[]): unknown {

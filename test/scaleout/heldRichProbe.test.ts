@@ -67,7 +67,7 @@ describe('calls held behind a shared cool-down probe (real Redis)', () => {
     expect(ours.data.choices[0]?.message.content).toBe(plain.data.choices[0]?.message.content);
     expect(Object.keys(ours).sort()).toEqual(Object.keys(plain).sort());
     expect(ours.response.headers.get('x-request-id')).toBe(ours.request_id);
-    expect(ours.data._request_id).toBe(ours.request_id);
+    expect((ours.data as { _request_id?: string })._request_id).toBe(ours.request_id);
     expect(raw.bodyUsed).toBe(false);
     const body = (await raw.json()) as OpenAI.ChatCompletion;
     expect(body.choices[0]?.message.content).toBe(plain.data.choices[0]?.message.content);
@@ -90,7 +90,7 @@ describe('calls held behind a shared cool-down probe (real Redis)', () => {
     const [probe, ours] = await Promise.all([probing.withResponse(), held.withResponse()]);
     expect(probe.response.status).toBe(200);
     expect(ours.response.status).toBe(200);
-    expect(ours.data._request_id).toBe(ours.request_id);
+    expect((ours.data as { _request_id?: string })._request_id).toBe(ours.request_id);
     // Nothing went upstream while the provider asked for a pause: the probe's 429, then one at a time.
     const statuses = (await lab.exchanges(CHAT)).map((e) => e.status);
     expect(statuses[0]).toBe(429);

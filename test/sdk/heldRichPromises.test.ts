@@ -122,7 +122,7 @@ describe.each(SDKS)('$name: a call made during a Retry-After cool-down', (sdk) =
     expect(ours.response.status).toBe(200);
     // The response of the attempt that succeeded: its request id is the data's.
     expect(ours.response.headers.get(sdk.idHeader)).toBe(ours.request_id);
-    expect(ours.data._request_id).toBe(ours.request_id);
+    expect((ours.data as { _request_id?: string })._request_id).toBe(ours.request_id);
     // Awaited too, it gives the same data (one request for the held call).
     expect(sdk.text(await held)).toEqual(plain.text);
   });
@@ -170,7 +170,7 @@ describe.each(SDKS)('$name: a call held behind the concurrency limit', (sdk) => 
     expect(sdk.text(ours.data)).toEqual(plain.text);
     expect(Object.keys(ours).sort()).toEqual(plain.keys);
     expect(ours.response.headers.get(sdk.idHeader)).toBe(ours.request_id);
-    expect(ours.data._request_id).toBe(ours.request_id);
+    expect((ours.data as { _request_id?: string })._request_id).toBe(ours.request_id);
     expect(raw.bodyUsed).toBe(false);
     expect(sdk.text(await raw.json())).toEqual(plain.text);
     // Held: each request went out after the one before it was answered.
@@ -213,7 +213,7 @@ describe('a method never seen returning, held on its first call', () => {
     await unwrappedCall;
     const { data, response, request_id } = await held.withResponse();
     expect(response.headers.get('x-request-id')).toBe(request_id);
-    expect(data._request_id).toBe(request_id);
+    expect((data as { _request_id?: string })._request_id).toBe(request_id);
     // Learned now: the next held call is an instance of the SDK's class.
     infrastructure.voice('sdk').coolDown(Date.now() + 200, 'rate_limited');
     const next = wrapped.chat.completions.create(CHAT_PARAMS);

@@ -9,7 +9,6 @@ import type { CooldownGate } from '../voice/CooldownGate.js';
 import type { AttemptTimeout } from './AttemptTimeout.js';
 import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import type { FallbackChain, ServedHolder } from './FallbackChain.js';
-import { InterceptedStream } from './InterceptedStream.js';
 import type { MethodResolver } from './MethodResolver.js';
 import type { MethodState } from './MethodState.js';
 import type { RetryPolicy } from './RetryPolicy.js';
@@ -24,6 +23,8 @@ import { ScopedBreakers } from './ScopedBreakers.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 import { requestModel, startAttempt } from './sdkRequestOptions.js';
 import { composeUnits, type UnitsHost } from './composeUnits.js';
+import { carry } from './resultShapes.js';
+import type { HeldCalls } from './HeldCalls.js';
 
 export type { AdaptiveTimeoutOptions } from './AttemptTimeout.js';
 export type { FallbackTarget, FallbackValueContext } from './FallbackChain.js';
@@ -53,6 +54,7 @@ export class CallPipeline implements UnitsHost {
   private readonly loop: AttemptLoop;
   private readonly unary: UnaryCalls;
   private readonly tuned: TunedEntry;
+  private readonly held: HeldCalls;
   private readonly observed: ObservedCalls;
   private readonly routes: CallRoutes;
   /** A method that may be answered with its last good value has one (defensive values could serve). */
@@ -78,6 +80,7 @@ export class CallPipeline implements UnitsHost {
     this.observed = units.observed;
     this.unary = units.unary;
     this.tuned = units.tuned;
+    this.held = units.held;
     this.routes = units.routes;
     this.handle = {
       inFlight: () => this.limit.attempting,
@@ -164,12 +167,7 @@ export class CallPipeline implements UnitsHost {
       const open = new CircuitOpenError(this.name, state.path);
       state.cells.error('circuit_open');
       if (state.kind === 'helper') return this.observed.rejectNow(state, open, since);
-      return this.asResult(
-        state,
-        args,
-        this.fallBack(state, args, this.classify(open, state), open, 0, since),
-        since,
-      );
+      return this.held.servedByFallback(state, args, open, 0, since);
     }
     if (wait?.cooled !== true && state.kind !== 'helper') {
       if (this.policy.cooledUntil(model) > start) {
@@ -214,16 +212,6 @@ export class CallPipeline implements UnitsHost {
     const fn = this.resolver.callable(owner, state);
     if (fn === undefined) throw new MethodMissingError(this.name, state.path, [state.key]);
     return startAttempt(this.parts.ownsSdkRetries, owner, fn, state, args);
-  }
-
-  /**
-   * Shapes a fallback result like the method's own results: methods that return a stream
-   * synchronously (async generators) must still return something iterable, not a promise.
-   */
-  asResult(state: MethodState, args: unknown[], served: Promise<unknown>, start: number): unknown {
-    return state.syncStream
-      ? new InterceptedStream(this.loop, undefined, state, args, served, start)
-      : served;
   }
 
   /** The voice this pipeline reports to. */
@@ -272,19 +260,19 @@ export class CallPipeline implements UnitsHost {
   private invokeWhenLoaded(state: MethodState, args: unknown[]): unknown {
     const start = this.parts.clock();
     const source = this.parts.source;
+    const holder: ServedHolder = {};
     const served = source.load().then((adapter) => {
-      if (adapter !== undefined) return this.invoke(adapter, state, args);
+      if (adapter !== undefined) return carry(this.invoke(adapter, state, args));
       const classification = this.classify(source.loadError, state, 'load');
-      return this.fallBack(state, args, classification, source.loadError, 0, start);
+      return this.fallBack(state, args, classification, source.loadError, 0, start, holder);
     });
-    return this.asResult(state, args, served, start);
+    return this.held.asResult(state, args, served, start, holder);
   }
 
   private missingMethod(state: MethodState, args: unknown[]): unknown {
     const start = this.parts.clock();
     const error = new MethodMissingError(this.name, state.path, [state.key]);
-    const classification = this.classify(error, state);
-    this.attemptFailed(state, classification, 0, 1, undefined);
-    return this.asResult(state, args, this.fallBack(state, args, classification, error, 1, start), start);
+    this.attemptFailed(state, this.classify(error, state), 0, 1, undefined);
+    return this.held.servedByFallback(state, args, error, 1, start);
   }
 }

@@ -40,8 +40,11 @@ export function routeResult(
   const raw = attempt.raw;
   if (isThenable(raw)) {
     state.kind = 'async';
-    if (isRichThenable(raw))
+    if (isRichThenable(raw)) {
+      // Learned once: a later call held before its first attempt gets an object with these members.
+      if (state.richPrototype === undefined) state.richPrototype = Object.getPrototypeOf(raw) as object;
       return units.unary.rich(owner, state, args, attempt, start, breaker, model, wait);
+    }
     return units.unary.settle(owner, state, args, attempt, start, breaker, model, wait);
   }
   const since = wait?.since ?? start;

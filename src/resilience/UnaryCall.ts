@@ -166,6 +166,11 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     }
   }
 
+  /** Recording a first attempt's call threw: told, the call ended all the same (its slot released). */
+  unrecorded(call: FirstAttempt, err: unknown): void {
+    this.loop.services.voice.recordingFailed(call.state.path, err);
+  }
+
   /** A first attempt failed: the attempt loop runs the rest of the call. */
   lost(call: FirstAttempt, err: unknown): Promise<unknown> {
     const { owner, state, args, start, breaker, model, rich, wait } = call;

@@ -4,6 +4,7 @@ import { AttemptTimeout } from './AttemptTimeout.js';
 import type { CallPipelineParts } from './CallPipelineParts.js';
 import { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FallbackChain } from './FallbackChain.js';
+import { HeldCalls } from './HeldCalls.js';
 import { MethodResolver } from './MethodResolver.js';
 import { ObservedCalls } from './ObservedCalls.js';
 import type { CallRoutes } from './ResultRouting.js';
@@ -29,6 +30,7 @@ export interface PipelineUnits {
   readonly observed: ObservedCalls;
   readonly unary: UnaryCalls;
   readonly tuned: TunedEntry;
+  readonly held: HeldCalls;
   readonly routes: CallRoutes;
 }
 
@@ -81,7 +83,18 @@ export function composeUnits(
       observed.observation(state, start, attemptStart, breaker, request),
     () => host.markSubstitutable(),
   );
-  const tuned = new TunedEntry(host, tuning, limit, chain, policy, parts.clock, parts.random, parts.sleep);
+  const held = new HeldCalls(host, loop, parts.ownsSdkRetries);
+  const tuned = new TunedEntry(
+    host,
+    held,
+    tuning,
+    limit,
+    chain,
+    policy,
+    parts.clock,
+    parts.random,
+    parts.sleep,
+  );
   const routes = { services: host, unary, observed, loop };
-  return { timeout, limit, chain, resolver, policy, loop, observed, unary, tuned, routes };
+  return { timeout, limit, chain, resolver, policy, loop, observed, unary, tuned, held, routes };
 }

@@ -1,22 +1,21 @@
+import { AbsentMethod, type AbsentHost } from './AbsentMethod.js';
 import { AttemptGuard } from './AttemptGuard.js';
 import { AttemptLoop } from './AttemptLoop.js';
 import { AttemptTimeout } from './AttemptTimeout.js';
 import type { CallPipelineParts } from './CallPipelineParts.js';
 import { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FallbackChain } from './FallbackChain.js';
+import { HealerHandle } from './HealerHandle.js';
 import { MethodResolver } from './MethodResolver.js';
 import { ObservedCalls } from './ObservedCalls.js';
 import type { CallRoutes } from './ResultRouting.js';
 import { RetryPolicy } from './RetryPolicy.js';
 import type { ScopedBreakers } from './ScopedBreakers.js';
-import { TunedEntry, type EntryHost } from './TunedEntry.js';
+import { TunedEntry } from './TunedEntry.js';
 import { UnaryCalls } from './UnaryCall.js';
 
 /** What the composed units need of the pipeline in front of them. */
-export interface UnitsHost extends EntryHost {
-  /** A method whose stale last-good value may stand in for it has one now (defensive values could serve). */
-  markSubstitutable(): void;
-}
+export type UnitsHost = AbsentHost;
 
 /** The units of one wrap's call path (docs/architecture.md, The hot path). */
 export interface PipelineUnits {
@@ -30,6 +29,9 @@ export interface PipelineUnits {
   readonly unary: UnaryCalls;
   readonly tuned: TunedEntry;
   readonly routes: CallRoutes;
+  readonly absent: AbsentMethod;
+  /** What the voice's healer reaches of this wrap (attached to the voice here). */
+  readonly handle: HealerHandle;
 }
 
 /**
@@ -59,6 +61,7 @@ export function composeUnits(
     parts.clock,
     () => tuning.defensiveValues,
   );
+  const handle = new HealerHandle(parts.name, parts.voice, parts.source, limit, timeout, chain);
   const resolver = new MethodResolver(parts.name, parts.voice, parts.methodAliases, (state, c) =>
     host.attemptFailed(state, c, 0, 1, undefined),
   );
@@ -79,9 +82,10 @@ export function composeUnits(
     parts.clock,
     (state, start, attemptStart, breaker, request) =>
       observed.observation(state, start, attemptStart, breaker, request),
-    () => host.markSubstitutable(),
+    () => handle.markSubstitutable(),
   );
   const tuned = new TunedEntry(host, tuning, limit, chain, policy, parts.clock, parts.random, parts.sleep);
   const routes = { services: host, unary, observed, loop };
-  return { timeout, limit, chain, resolver, policy, loop, observed, unary, tuned, routes };
+  const absent = new AbsentMethod(host, parts.source, parts.clock);
+  return { timeout, limit, chain, resolver, policy, loop, observed, unary, tuned, routes, absent, handle };
 }

@@ -407,6 +407,8 @@ async function play(p: Play): Promise<DemoSummary> {
     clearTimers();
     options.signal?.removeEventListener('abort', onAbort);
     display.release();
+    // The autosave stopped and its last save awaited: nothing writes into the storage once the run resolved.
+    await brain.close();
   }
 }
 

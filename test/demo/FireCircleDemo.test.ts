@@ -6,6 +6,7 @@ import { sleepOn } from '../../src/clock/Scheduler.js';
 import { runDemoCli } from '../../src/demo/demoCli.js';
 import { runDemo } from '../../src/demo/FireCircleDemo.js';
 import { startProviderEmulator } from '../../src/lab/ProviderEmulator.js';
+import { driveVirtualTime } from '../support/driveVirtualTime.js';
 import { VirtualClock } from '../support/VirtualClock.js';
 import { DESIGN_METRICS, recordingIo, samplesOf } from './demoIo.js';
 
@@ -21,49 +22,28 @@ afterEach(async () => {
 const PATTERN_TYPES = ['degradation', 'api_change', 'resonance', 'recovery'] as const;
 
 /**
- * Event-loop turns given to real I/O before time moves on. The run is on virtual time except its
- * HTTP exchanges (the SDKs and the emulator over loopback, the scrape): bytes written on loopback
- * are readable at the next turn, so a request a timer started has reached the emulator (and an
- * answer the emulator wrote has reached its SDK) within a few turns, with nothing due meanwhile.
- */
-const IO_TURNS = 25;
-
-async function ioTurns(): Promise<void> {
-  for (let i = 0; i < IO_TURNS; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/**
- * Longest wait that moves time before the run starts: the emulator's answers to the voices'
- * `connect()` (its latencies), not the demo's warm-up limit, which bounds real work (loading the
- * SDKs) and must not pass while that work goes on.
+ * Before the run starts, time moves only for waits this short: the emulator's answers to the
+ * voices' `connect()` (its latencies), not the demo's warm-up limit, which bounds real work (loading
+ * the SDKs) and must not pass while that work goes on.
  */
 const WARM_UP_STEP_MS = 1_000;
 
 /**
- * Runs `time` until `done()`: moves to the next timer each time the real I/O had its turns (before
- * `started()`, only to timers due within WARM_UP_STEP_MS); `between()` runs there, at a fixed
- * instant of the run. `Date` follows `time` (vitest's fake Date, timers left real): the breakers
- * read `Date.now()` (cockatiel takes no clock, see VoiceBreaker), so they open and half-open on
- * the run's time like everything else.
+ * The run on `time`: the breakers read `Date.now()` (cockatiel takes no clock, see VoiceBreaker),
+ * so `Date` follows it too, and they open and half-open on the run's time like everything else.
  */
-async function drive(
+function drive(
   time: VirtualClock,
   started: () => boolean,
   done: () => boolean,
-  between: () => Promise<void> = async () => {},
+  between?: () => Promise<void>,
 ): Promise<void> {
-  vi.useFakeTimers({ toFake: ['Date'], now: time.now() });
-  while (!done()) {
-    await ioTurns();
-    const running = started();
-    if (running) await between();
-    const wait = Math.max(0, (time.nextAt ?? Infinity) - time.now());
-    if (wait <= (running ? Infinity : WARM_UP_STEP_MS)) {
-      vi.setSystemTime(time.now() + wait);
-      await time.advance(wait);
-    }
-  }
-  vi.useRealTimers();
+  return driveVirtualTime(time, done, {
+    started,
+    warmUpStepMs: WARM_UP_STEP_MS,
+    fakeDate: true,
+    ...(between === undefined ? {} : { between }),
+  });
 }
 
 describe('npm start -- --duration 20 --no-tty (the Fire Circle demo)', () => {

@@ -42,6 +42,7 @@ export const E2E_TESTS = [
   'test/firecircle/adapters/withConsciousness.adapters.test.ts',
   'test/sdk/breakerScope.test.ts',
   'test/sdk/errors.test.ts',
+  'test/sdk/heldRichPromises.test.ts',
   'test/sdk/logger.test.ts',
   'test/sdk/objectTransparency.test.ts',
   'test/sdk/pages.test.ts',

@@ -244,12 +244,14 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
    */
   async close(): Promise<void> {
     await this.monitoring.stop();
+    await this.loop.settled();
     await this.persistence.stopAutosave();
     await this.shared?.close();
   }
 
   async stopMonitoring(): Promise<void> {
     await this.monitoring.stop();
+    await this.loop.settled();
     await this.loop.healer.settled();
     await this.saveMemory();
     await this.saveSnapshot();
@@ -258,6 +260,8 @@ export class InfrastructureConsciousness extends IsolatedEmitter implements Metr
   /** Persists pattern memory (atomic write; memory-only with one warning when unwritable). */
   async saveMemory(): Promise<void> {
     await this.ready;
+    // What the latest calls' patterns set off is in memory before it is written.
+    await this.loop.settled();
     await this.persistence.save(this.loop.predictor);
   }
 

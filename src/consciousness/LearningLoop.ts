@@ -10,6 +10,7 @@ import { PredictiveRouting } from '../prediction/PredictiveRouting.js';
 import type { SharedState } from '../scaleout/SharedState.js';
 import { CATEGORY_POLICY, type ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { Voice } from '../voice/Voice.js';
+import { AfterCalls } from './AfterCalls.js';
 import { HealingLedger, type HealingLedgerOptions } from './HealingLedger.js';
 import { ResponseShape } from './responseShape.js';
 
@@ -76,7 +77,9 @@ export interface LearningLoopOptions extends Omit<HealingLedgerOptions, 'activeP
 /**
  * The learning loop: every upstream attempt feeds the failure predictor (and predictive routing)
  * and the pattern detectors; detected patterns go to the healer, and what both learn is remembered
- * in pattern memory.
+ * in pattern memory. The detectors and the predictor run on the call; what a pattern sets off
+ * (metrics, memory, log, events, healing) and the healer's verdicts run after the call delivered
+ * its result ({@link AfterCalls}), in order.
  */
 export class LearningLoop {
   /** The online failure predictor (its weights are persisted with pattern memory). */
@@ -90,9 +93,20 @@ export class LearningLoop {
   private readonly observation = new VoiceObservation();
   /** Whether the reused observation is being read (a pattern's consequences may report another call). */
   private observing = false;
+  /** What patterns set off and the healer's verdicts, run after the call that set them off. */
+  readonly afterCalls: AfterCalls;
+  /** The healer's verdicts are queued in `afterCalls` (once per turn, however many calls ask). */
+  private healerDue = false;
+  private readonly observeHealer = (): void => {
+    this.healerDue = false;
+    this.healer.observe(this.o.clock());
+  };
 
   constructor(private readonly o: LearningLoopOptions) {
     const cfg = o.config;
+    this.afterCalls = new AfterCalls((err) =>
+      o.logger.error({ err: String(err) }, 'learning after a call failed'),
+    );
     this.patterns = new PatternEngine({
       degradation: {
         coherenceDrop: cfg.coherenceDegradationThreshold,
@@ -110,8 +124,9 @@ export class LearningLoop {
         successfulResolutions: (type, category) =>
           o.memory.successfulResolutions(type, category).map((r) => r.actionType),
       },
-      onPattern: (pattern) => this.patternDetected(pattern),
-      onResolved: (pattern) => this.patternResolved(pattern),
+      // The engine's state changes now; what the change sets off runs after the call delivered its result.
+      onPattern: (pattern) => this.afterCalls.add(() => this.patternDetected(pattern)),
+      onResolved: (pattern) => this.afterCalls.add(() => this.patternResolved(pattern)),
       onError: (err) => o.logger.error({ err: String(err) }, 'pattern detection failed'),
     });
     this.routing = new PredictiveRouting({
@@ -213,7 +228,15 @@ export class LearningLoop {
         o.health = undefined;
       }
     }
-    if (this.healer.pendingCount > 0) this.healer.observe(now);
+    if (this.healer.pendingCount > 0 && !this.healerDue) {
+      this.healerDue = true;
+      this.afterCalls.add(this.observeHealer);
+    }
+  }
+
+  /** Resolves once what patterns set off and the healer's verdicts, queued so far, have run. */
+  settled(): Promise<void> {
+    return this.afterCalls.drained();
   }
 
   /** A pattern was detected (here, or a fleet resonance confirmed by other instances). */

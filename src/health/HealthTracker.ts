@@ -35,8 +35,8 @@ export interface HealthTrackerOptions {
   readonly consciousnessWeight?: number;
 }
 
-/** Failures that say the adapter cannot be reached at all. */
-const DISCONNECTING: ReadonlySet<ErrorCategory> = new Set<ErrorCategory>([
+/** Failures that say the adapter cannot be reached at all (they mark it disconnected). */
+export const DISCONNECTING: ReadonlySet<ErrorCategory> = new Set<ErrorCategory>([
   'network',
   'import_failure',
   'auth',

@@ -1,6 +1,6 @@
 import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { CircuitState } from '../vocabulary/CircuitState.js';
-import type { HealthTracker } from '../health/HealthTracker.js';
+import { DISCONNECTING, type HealthTracker } from '../health/HealthTracker.js';
 import { clamp } from '../base/clamp.js';
 
 /**
@@ -200,7 +200,10 @@ function checkAlpha(name: string, value: number): number {
  *   against the latency history (only above 0), and its age as a share of the timeout learned;
  * - breaker open / half-open, recency of its last closing (exp(−Δt / 30 s)), and its openings in
  *   about the last 10 minutes (/ 5): a flapping upstream relapses;
- * - 1 − coherence, disconnected, and a constant bias.
+ * - 1 − coherence, and a constant bias;
+ * - disconnected: the tracker says the voice is unreachable (a health probe, an import failure), or a call found it
+ *   unreachable (network, import_failure, auth, circuit_open) and no call sent after that one has been served
+ *   since: the tracker marks the voice connected on any success, also of a call sent before the refusal.
  */
 export class FailureFeatures {
   /** EWMA weight of the fast failure rate. */
@@ -237,6 +240,11 @@ export class FailureFeatures {
   private lastFailureAt = Number.NEGATIVE_INFINITY;
   /** When the last failed call started: a success of a call started before it says nothing about after it. */
   private lastFailureStartedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * When the call that last found the upstream unreachable (a disconnecting failure) started; +∞ once a call sent
+   * after it was served.
+   */
+  private unreachableFrom = Number.POSITIVE_INFINITY;
   private retryAfterUntil = Number.NEGATIVE_INFINITY;
   /** When the 429 that set `retryAfterUntil` arrived (+∞ once a later call proved its window over). */
   private retryAfterFrom = Number.POSITIVE_INFINITY;
@@ -304,6 +312,8 @@ export class FailureFeatures {
     if (ok) {
       // A success of a call sent before the last failed one says nothing of the upstream since.
       if (startedAt >= this.lastFailureStartedAt) this.lastSlot = -1;
+      // Likewise only a call sent after the last refused connection, and served, shows the upstream reachable.
+      if (startedAt >= this.unreachableFrom) this.unreachableFrom = Number.POSITIVE_INFINITY;
       // A call sent after the last 429 arrived, and served, proves its window is over.
       if (startedAt >= this.retryAfterFrom) {
         this.retryAfterUntil = Number.NEGATIVE_INFINITY;
@@ -314,6 +324,7 @@ export class FailureFeatures {
       this.lastSlot = CATEGORY_SLOT[known];
       this.lastFailureAt = now;
       this.lastFailureStartedAt = startedAt;
+      if (DISCONNECTING.has(known)) this.unreachableFrom = startedAt;
       if (retryAfterMs !== undefined && retryAfterMs > 0 && Number.isFinite(retryAfterMs + now)) {
         this.retryAfterUntil = now + retryAfterMs;
         this.retryAfterFrom = now;
@@ -377,6 +388,7 @@ export class FailureFeatures {
     this.lastSlot = -1;
     this.lastFailureAt = Number.NEGATIVE_INFINITY;
     this.lastFailureStartedAt = Number.NEGATIVE_INFINITY;
+    this.unreachableFrom = Number.POSITIVE_INFINITY;
     this.retryAfterUntil = Number.NEGATIVE_INFINITY;
     this.retryAfterFrom = Number.POSITIVE_INFINITY;
     this.retryAfterAskedAt = Number.NEGATIVE_INFINITY;
@@ -473,7 +485,9 @@ export class FailureFeatures {
           OPENINGS_CAP;
     const coherence = stats.coherence;
     f[I.incoherence] = Number.isNaN(coherence) ? 0 : 1 - clamp(coherence, 0, 1);
-    f[I.disconnected] = stats.isConnected ? 0 : 1;
+    // The tracker marks the voice connected on any success, also of a call sent before the refusal (calls overlap):
+    // that says nothing of the upstream since, so a refusal counts until a call sent after it is served.
+    f[I.disconnected] = !stats.isConnected || this.unreachableFrom !== Number.POSITIVE_INFINITY ? 1 : 0;
   }
 
   /**

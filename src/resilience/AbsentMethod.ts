@@ -1,7 +1,10 @@
 import type { Clock } from '../clock/Clock.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import type { AdapterSource } from './CallPipelineParts.js';
+import type { ServedHolder } from './FallbackChain.js';
+import type { HeldCalls } from './HeldCalls.js';
 import type { MethodState } from './MethodState.js';
+import { carry } from './resultShapes.js';
 import type { EntryHost } from './TunedEntry.js';
 
 /** What calls without a method to run need of their pipeline. */
@@ -19,6 +22,7 @@ export interface AbsentHost extends EntryHost {
 export class AbsentMethod {
   constructor(
     private readonly host: AbsentHost,
+    private readonly held: HeldCalls,
     private readonly source: AdapterSource,
     private readonly clock: Clock,
   ) {}
@@ -27,12 +31,14 @@ export class AbsentMethod {
   whenLoaded(state: MethodState, args: unknown[]): unknown {
     const { host, source } = this;
     const start = this.clock();
+    // A rich result (an SDK's APIPromise) is carried unadopted; a fallback's own object is kept in `holder`.
+    const holder: ServedHolder = {};
     const served = source.load().then((adapter) => {
-      if (adapter !== undefined) return host.invoke(adapter, state, args);
+      if (adapter !== undefined) return carry(host.invoke(adapter, state, args));
       const classification = host.classify(source.loadError, state, 'load');
-      return host.fallBack(state, args, classification, source.loadError, 0, start);
+      return host.fallBack(state, args, classification, source.loadError, 0, start, holder);
     });
-    return host.asResult(state, args, served, start);
+    return this.held.asResult(state, args, served, start, holder);
   }
 
   /** A call of a method the adapter does not have (under any of its aliases). */
@@ -40,8 +46,7 @@ export class AbsentMethod {
     const host = this.host;
     const start = this.clock();
     const error = new MethodMissingError(host.name, state.path, [state.key]);
-    const classification = host.classify(error, state);
-    host.attemptFailed(state, classification, 0, 1, undefined);
-    return host.asResult(state, args, host.fallBack(state, args, classification, error, 1, start), start);
+    host.attemptFailed(state, host.classify(error, state), 0, 1, undefined);
+    return this.held.servedByFallback(state, args, error, 1, start);
   }
 }

@@ -74,7 +74,12 @@ export class AttemptLoop {
           // Never a second request while the first is still open: wait for it to close.
           await settledWithin(current.raw, CLOSE_WAIT_MS, this.scheduler);
         }
-        retryState ??= { backoff: undefined, maxAttempts: policy.budget(state, args) };
+        // A Retry-After cool-down the call waited out before its first attempt is part of its waits.
+        retryState ??= {
+          backoff: undefined,
+          maxAttempts: policy.budget(state, args),
+          waitedMs: run.cooledMs,
+        };
         const delay = policy.delay(classification, attempt, retryState);
         if (
           policy.giveUp(classification, delay, retryState, breaker, state.path, run.model) ||

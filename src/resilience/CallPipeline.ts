@@ -11,12 +11,12 @@ import type { AttemptTimeout } from './AttemptTimeout.js';
 import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import type { FallbackChain, ServedHolder } from './FallbackChain.js';
 import type { HealerHandle } from './HealerHandle.js';
-import { InterceptedStream } from './InterceptedStream.js';
+import type { HeldCalls } from './HeldCalls.js';
 import type { MethodResolver } from './MethodResolver.js';
 import type { MethodState } from './MethodState.js';
 import type { RetryPolicy } from './RetryPolicy.js';
 import type { AttemptLoop } from './AttemptLoop.js';
-import type { Attempt } from './CallServices.js';
+import type { Attempt, CallWait } from './CallServices.js';
 import type { UnaryCalls } from './UnaryCall.js';
 import { invokeSync, recordSync } from './SyncCalls.js';
 import type { TunedEntry } from './TunedEntry.js';
@@ -51,6 +51,7 @@ export class CallPipeline implements UnitsHost {
   private readonly loop: AttemptLoop;
   private readonly unary: UnaryCalls;
   private readonly tuned: TunedEntry;
+  private readonly held: HeldCalls;
   private readonly observed: ObservedCalls;
   private readonly routes: CallRoutes;
   private readonly absent: AbsentMethod;
@@ -77,6 +78,7 @@ export class CallPipeline implements UnitsHost {
     this.observed = units.observed;
     this.unary = units.unary;
     this.tuned = units.tuned;
+    this.held = units.held;
     this.routes = units.routes;
     this.absent = units.absent;
     this.handle = units.handle;
@@ -103,7 +105,7 @@ export class CallPipeline implements UnitsHost {
     if (this.tuning.active && state.kind !== 'sync') {
       return this.tuned.invoke(owner, state, args);
     }
-    return this.invokeDirect(owner, state, args, false, selfLike);
+    return this.invokeDirect(owner, state, args, undefined, selfLike);
   }
 
   /** Calls in flight (awaiting a result) right now. */
@@ -121,39 +123,39 @@ export class CallPipeline implements UnitsHost {
     return this.timeout.durationMs(path === undefined ? undefined : this.resolver.latencyOf(path), model);
   }
 
-  /** The call path without healing knobs: breaker gate, cool-down, attempts, result shapes. */
+  /**
+   * The call path without healing knobs: breaker gate, cool-down, attempts, result shapes. `wait`: what the call
+   * waited before coming here (a cool-down, a concurrency slot, fallbacks routed to first) — its latency counts
+   * from `wait.since`, and a cool-down waited out is not checked again.
+   */
   invokeDirect(
     owner: object,
     state: MethodState,
     args: unknown[],
-    cooled = false,
+    wait?: CallWait,
     selfLike?: (value: unknown) => boolean,
   ): unknown {
     const fn = this.resolver.callable(owner, state);
     if (fn === undefined) return this.absent.missing(state, args);
     const start = this.parts.clock();
     if (state.kind === 'sync') return invokeSync(this, owner, fn, state, args, start, selfLike);
+    const since = wait?.since ?? start;
     const model = requestModel(args);
     const breaker = this.breakers.of(state.path, model);
     if (!breaker.allows()) {
       const open = new CircuitOpenError(this.name, state.path);
       state.cells.error('circuit_open');
-      if (state.kind === 'helper') return this.observed.rejectNow(state, open, start);
-      return this.asResult(
-        state,
-        args,
-        this.fallBack(state, args, this.classify(open, state), open, 0, start),
-        start,
-      );
+      if (state.kind === 'helper') return this.observed.rejectNow(state, open, since);
+      return this.held.servedByFallback(state, args, open, 0, since);
     }
-    if (!cooled && state.kind !== 'helper') {
+    if (wait?.cooled !== true && state.kind !== 'helper') {
       if (this.policy.cooledUntil(model) > start) {
-        return this.tuned.whileCooling(owner, state, args, start, model);
+        return this.tuned.whileCooling(owner, state, args, start, model, since);
       }
       // Shared state: a call arriving while a cool-down's probe is out waits for its outcome.
       const gate = this.gate;
       if (gate !== undefined && gate.out !== 0 && gate.probing(this.name, model)) {
-        return this.tuned.behindProbe(owner, state, args, start, model, gate);
+        return this.tuned.behindProbe(owner, state, args, since, model, gate);
       }
     }
     let attempt: Attempt;
@@ -169,13 +171,14 @@ export class CallPipeline implements UnitsHost {
           start,
           breaker,
           model,
+          wait,
         );
       }
       state.kind = 'sync';
       recordSync(this, state, start, err);
       throw err;
     }
-    return routeResult(this.routes, owner, state, args, attempt, start, breaker, model, selfLike);
+    return routeResult(this.routes, owner, state, args, attempt, start, breaker, model, selfLike, wait);
   }
 
   /** Classifies a thrown value in this pipeline's context (cached per error object). */
@@ -188,16 +191,6 @@ export class CallPipeline implements UnitsHost {
     const fn = this.resolver.callable(owner, state);
     if (fn === undefined) throw new MethodMissingError(this.name, state.path, [state.key]);
     return startAttempt(this.parts.ownsSdkRetries, owner, fn, state, args);
-  }
-
-  /**
-   * Shapes a fallback result like the method's own results: methods that return a stream
-   * synchronously (async generators) must still return something iterable, not a promise.
-   */
-  asResult(state: MethodState, args: unknown[], served: Promise<unknown>, start: number): unknown {
-    return state.syncStream
-      ? new InterceptedStream(this.loop, undefined, state, args, served, start)
-      : served;
   }
 
   /** The voice this pipeline reports to. */

@@ -11,6 +11,17 @@ export interface Attempt {
 }
 
 /**
+ * A call that waited before its first attempt (a Retry-After cool-down, a concurrency slot, fallbacks routed to
+ * first): what the caller waited counts in its latency, and a cool-down waited out counts in its retry waits.
+ */
+export interface CallWait {
+  /** When the caller's call started (epoch ms of the pipeline's clock): its latency counts from here. */
+  readonly since: number;
+  /** It waited out a Retry-After cool-down: not checked again, and the wait counts in its retry waits. */
+  readonly cooled: boolean;
+}
+
+/**
  * What the units of the call path (the attempt loop, streams, observed SDK objects) use of their
  * voice's pipeline. The pipeline implements it; the units import only this interface, so no unit
  * imports the pipeline that composes it.
@@ -61,6 +72,8 @@ export interface AttemptRun {
   readonly breaker: VoiceBreaker;
   /** The model the request names (its cool-downs are the model's), if any. */
   readonly model: string | undefined;
+  /** Time the call waited out a Retry-After cool-down before its first attempt, counted in its retry waits (ms). */
+  readonly cooledMs?: number | undefined;
   /** Whether the call holds a concurrency slot while it runs (streams do not). */
   readonly holdsSlot: boolean;
   /** Whether another attempt can be started at all (a stream served before its adapter loaded cannot). */

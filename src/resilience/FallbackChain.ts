@@ -169,13 +169,20 @@ export class FallbackChain {
   }
 
   /** Predictive routing: the fallbacks first; undefined (not served) when every fallback failed. */
-  async route(state: MethodState, args: unknown[], start: number): Promise<{ value: unknown } | undefined> {
+  async route(
+    state: MethodState,
+    args: unknown[],
+    start: number,
+    served?: ServedHolder,
+  ): Promise<{ value: unknown } | undefined> {
     for (const fallback of this.targets) {
       if (!fallback.allows(state.path)) continue;
       const fn = fallback.resolve(state.path);
       if (fn === undefined) continue;
       try {
-        const value = await fn(...args);
+        const raw = fn(...args);
+        const value = await raw;
+        if (served !== undefined) served.raw = raw;
         this.voice.fellBack(state.cells, state.path, 'adapter', fallback.name, 'predicted failure', value);
         this.ended(state, 'fallback', start);
         return { value };

@@ -1,9 +1,10 @@
 import { TimeoutError } from '../errors/TimeoutError.js';
 import type { AttemptCheck } from './AttemptGuard.js';
-import type { Attempt } from './CallServices.js';
+import type { Attempt, CallWait } from './CallServices.js';
 import type { Deadline, DeadlineQueue } from './DeadlineQueue.js';
 import type { MethodState } from './MethodState.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
+import { Winner } from './results/Winner.js';
 
 /** Takes a call's outcome: the winner, or a promise of it (a rich promise settles itself from it). */
 export interface Settler {
@@ -17,6 +18,8 @@ export interface FirstAttemptHost {
   won(call: FirstAttempt, value: unknown): unknown;
   /** The attempt failed (the breaker counted it): the rest of the call (retries, fallbacks). */
   lost(call: FirstAttempt, err: unknown): Promise<unknown>;
+  /** Bookkeeping of the call threw `err` (the call ends all the same). */
+  unrecorded(call: FirstAttempt, err: unknown): void;
 }
 
 /**
@@ -50,6 +53,8 @@ export class FirstAttempt implements Deadline {
     private readonly check: AttemptCheck,
     /** Takes what `won` gives, or the promise `lost` gives; undefined: `promise` settles with it. */
     private readonly settler: Settler | undefined,
+    /** What the call waited before this attempt (`start`), if anything. */
+    readonly wait: CallWait | undefined,
   ) {
     this.promise =
       settler === undefined
@@ -83,8 +88,17 @@ export class FirstAttempt implements Deadline {
       this.failed(err);
       return;
     }
-    this.breaker.succeeded();
-    this.finish(this.host.won(this, checked));
+    let outcome: unknown;
+    try {
+      this.breaker.succeeded();
+      outcome = this.host.won(this, checked);
+    } catch (err) {
+      // Our bookkeeping failed (a breaker, a meter, a listener): the call succeeded all the same,
+      // and the caller gets its result rather than a promise that never settles.
+      outcome = this.rich ? new Winner(this.attempt.raw, false, undefined, this.start) : checked;
+      this.tell(err);
+    }
+    this.finish(outcome);
   }
 
   /** Whether the attempt settled before its deadline (cancelling the deadline). */
@@ -95,7 +109,35 @@ export class FirstAttempt implements Deadline {
   }
 
   private failed(err: unknown): void {
-    void this.breaker.failed(err).then(() => this.finish(this.host.lost(this, err)));
+    // Whatever the breaker or the rest of the call throws, the caller's call ends: with the rest
+    // of the call (retries, fallbacks), else with this attempt's error.
+    const next = (): void => {
+      let rest: unknown;
+      try {
+        rest = this.host.lost(this, err);
+      } catch (thrown) {
+        this.tell(thrown);
+        rest = Promise.reject(err);
+      }
+      this.finish(rest);
+    };
+    let counted: PromiseLike<unknown>;
+    try {
+      counted = this.breaker.failed(err);
+    } catch (thrown) {
+      this.tell(thrown);
+      counted = Promise.resolve();
+    }
+    counted.then(next, next);
+  }
+
+  /** Tells the host its bookkeeping threw; nothing it throws in turn escapes. */
+  private tell(err: unknown): void {
+    try {
+      this.host.unrecorded(this, err);
+    } catch {
+      // Nothing is left to tell: the call ends all the same.
+    }
   }
 
   private finish(outcome: unknown): void {

@@ -35,6 +35,11 @@ export interface MethodState {
    * `helper` methods return an SDK stream helper synchronously (observed, never replaced).
    */
   kind: 'unknown' | 'sync' | 'async' | 'helper';
+  /**
+   * The prototype of the rich promise the method returns (an SDK's APIPromise or PagePromise),
+   * learned from its first call: a call held before its first attempt gets an object with its members.
+   */
+  richPrototype: object | undefined;
   /** The method's own successful latencies (its adaptive timeout). */
   readonly latency: MethodLatency;
   /**

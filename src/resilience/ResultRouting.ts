@@ -1,5 +1,5 @@
 import type { AttemptLoop } from './AttemptLoop.js';
-import type { Attempt, CallServices } from './CallServices.js';
+import type { Attempt, CallServices, CallWait } from './CallServices.js';
 import { InterceptedStream } from './InterceptedStream.js';
 import type { MethodState } from './MethodState.js';
 import type { ObservedCalls } from './ObservedCalls.js';
@@ -22,7 +22,8 @@ export interface CallRoutes {
  * promise runs as a unary call (a rich promise keeps its members), an SDK stream helper is
  * returned untouched and observed, a plain async iterator becomes a retrying stream, an SDK
  * stream or page comes back observed, and a synchronous result is counted and returned as it is
- * (unless it is the client itself: `selfLike`).
+ * (unless it is the client itself: `selfLike`). `start` is the attempt's start; `wait`, what the call waited
+ * before it (its latency counts from `wait.since`).
  */
 export function routeResult(
   units: CallRoutes,
@@ -34,27 +35,33 @@ export function routeResult(
   breaker: VoiceBreaker,
   model: string | undefined,
   selfLike: ((value: unknown) => boolean) | undefined,
+  wait?: CallWait,
 ): unknown {
   const raw = attempt.raw;
   if (isThenable(raw)) {
     state.kind = 'async';
-    if (isRichThenable(raw)) return units.unary.rich(owner, state, args, attempt, start, breaker, model);
-    return units.unary.settle(owner, state, args, attempt, start, breaker, model);
+    if (isRichThenable(raw)) {
+      // Learned once: a later call held before its first attempt gets an object with these members.
+      if (state.richPrototype === undefined) state.richPrototype = Object.getPrototypeOf(raw) as object;
+      return units.unary.rich(owner, state, args, attempt, start, breaker, model, wait);
+    }
+    return units.unary.settle(owner, state, args, attempt, start, breaker, model, wait);
   }
+  const since = wait?.since ?? start;
   if (isStreamHelper(raw)) {
     // An SDK stream helper (messages.stream(), chat.completions.stream()): the caller's object,
     // observed through its own events; its requests and retries are the SDK's.
     state.kind = 'helper';
-    observeHelper(raw, units.observed.observation(state, start, start, breaker, args[0]));
+    observeHelper(raw, units.observed.observation(state, since, start, breaker, args[0]));
     return raw;
   }
   if (isAsyncIterable(raw)) {
     state.kind = 'async';
     if (isPlainIterator(raw)) {
       state.syncStream = true;
-      return new InterceptedStream(units.loop, owner, state, args, raw, start, breaker);
+      return new InterceptedStream(units.loop, owner, state, args, raw, since, breaker);
     }
-    return observeResult(raw, units.observed.observation(state, start, start, breaker, args[0]));
+    return observeResult(raw, units.observed.observation(state, since, start, breaker, args[0]));
   }
   if (state.contractAsync) {
     // A contract method answering synchronously still gets validation, retry and fallbacks.
@@ -66,6 +73,7 @@ export function routeResult(
       start,
       breaker,
       model,
+      wait,
     );
   }
   state.kind = 'sync';

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/Clock.js';
 import type { AttemptLoop } from './AttemptLoop.js';
-import type { Attempt } from './CallServices.js';
+import type { Attempt, CallWait } from './CallServices.js';
 import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FirstAttempt, type FirstAttemptHost } from './FirstAttempt.js';
 import { InterceptedStream } from './InterceptedStream.js';
@@ -21,6 +21,10 @@ export type ObservationOf = (
   breaker: VoiceBreaker,
   request?: unknown,
 ) => Observation;
+
+/** Time a call waited out a cool-down before its first attempt (started at `start`), if it did. */
+const cooledMs = (wait: CallWait | undefined, start: number): number | undefined =>
+  wait?.cooled === true ? start - wait.since : undefined;
 
 /**
  * Unary calls (a promise of a value) and rich promises (an SDK's APIPromise, whose winning attempt
@@ -47,23 +51,30 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     start: number,
     breaker: VoiceBreaker,
     model: string | undefined,
+    wait?: CallWait,
   ): object {
     let counted = false;
     const voice = this.loop.services.voice;
     const rich = new RichPromise(first.raw as object, (value, attemptStart) => {
       if (needsObserving(value)) {
-        return observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]));
+        return observeResult(
+          value,
+          this.observation(state, wait?.since ?? start, attemptStart, breaker, args[0]),
+        );
       }
       // The parsed body, read once (then and withResponse may both ask): its usage.
       if (!counted) voice.usage.unary(state.path, args[0], value, this.clock() - attemptStart);
       counted = true;
       return value;
     });
-    this.run(owner, state, args, first, start, breaker, model, rich);
+    this.run(owner, state, args, first, start, breaker, model, rich, wait);
     return rich.proxy;
   }
 
-  /** Runs a unary call whose first attempt is under way: the caller's promise of its value. */
+  /**
+   * Runs a unary call whose first attempt is under way (started at `start`; the call itself at `wait.since` when
+   * it waited first): the caller's promise of its value.
+   */
   settle(
     owner: object,
     state: MethodState,
@@ -72,8 +83,9 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     start: number,
     breaker: VoiceBreaker,
     model: string | undefined,
+    wait?: CallWait,
   ): Promise<unknown> {
-    return this.run(owner, state, args, first, start, breaker, model, undefined)!;
+    return this.run(owner, state, args, first, start, breaker, model, undefined, wait)!;
   }
 
   /**
@@ -90,12 +102,23 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     breaker: VoiceBreaker,
     model: string | undefined,
     rich: RichPromise | undefined,
+    wait: CallWait | undefined,
   ): Promise<unknown> | undefined {
     this.limit.inFlight += 1;
     const isRich = rich !== undefined;
     if (!breaker.closed) {
       const outcome = this.loop.run(
-        new UnaryRun(this, owner, state, args, start, breaker, model, isRich),
+        new UnaryRun(
+          this,
+          owner,
+          state,
+          args,
+          wait?.since ?? start,
+          breaker,
+          model,
+          isRich,
+          cooledMs(wait, start),
+        ),
         first,
         start,
       );
@@ -122,6 +145,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
       deadlines,
       guard.check,
       rich,
+      wait,
     ).promise;
   }
 
@@ -133,18 +157,25 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
   /** A first attempt won: recorded, and its slot released. */
   won(call: FirstAttempt, value: unknown): unknown {
     try {
-      const { owner, state, args, attempt, start, breaker, model, rich } = call;
-      return this.winner(owner, state, args, attempt.raw, value, start, start, breaker, model, rich, 1);
+      const { owner, state, args, attempt, start, breaker, model, rich, wait } = call;
+      const since = wait?.since ?? start;
+      return this.winner(owner, state, args, attempt.raw, value, since, start, breaker, model, rich, 1);
     } finally {
       this.limit.inFlight -= 1;
       this.limit.pump();
     }
   }
 
+  /** Recording a first attempt's call threw: told, the call ended all the same (its slot released). */
+  unrecorded(call: FirstAttempt, err: unknown): void {
+    this.loop.services.voice.recordingFailed(call.state.path, err);
+  }
+
   /** A first attempt failed: the attempt loop runs the rest of the call. */
   lost(call: FirstAttempt, err: unknown): Promise<unknown> {
-    const { owner, state, args, start, breaker, model, rich } = call;
-    const run = new UnaryRun(this, owner, state, args, start, breaker, model, rich);
+    const { owner, state, args, start, breaker, model, rich, wait } = call;
+    const since = wait?.since ?? start;
+    const run = new UnaryRun(this, owner, state, args, since, breaker, model, rich, cooledMs(wait, start));
     return this.loop.run(run, call.attempt, start, { err });
   }
 

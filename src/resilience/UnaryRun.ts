@@ -40,6 +40,8 @@ export class UnaryRun implements AttemptRun {
     readonly breaker: VoiceBreaker,
     readonly model: string | undefined,
     private readonly rich: boolean,
+    /** Time the call waited out a Retry-After cool-down before its first attempt (ms). */
+    readonly cooledMs?: number,
   ) {}
 
   attempt(current: Attempt, attemptStart: number): Promise<unknown> {

@@ -6,6 +6,7 @@ import type { CallPipelineParts } from './CallPipelineParts.js';
 import { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FallbackChain } from './FallbackChain.js';
 import { HealerHandle } from './HealerHandle.js';
+import { HeldCalls } from './HeldCalls.js';
 import { MethodResolver } from './MethodResolver.js';
 import { ObservedCalls } from './ObservedCalls.js';
 import type { CallRoutes } from './ResultRouting.js';
@@ -28,6 +29,7 @@ export interface PipelineUnits {
   readonly observed: ObservedCalls;
   readonly unary: UnaryCalls;
   readonly tuned: TunedEntry;
+  readonly held: HeldCalls;
   readonly routes: CallRoutes;
   readonly absent: AbsentMethod;
   /** What the voice's healer reaches of this wrap (attached to the voice here). */
@@ -84,8 +86,33 @@ export function composeUnits(
       observed.observation(state, start, attemptStart, breaker, request),
     () => handle.markSubstitutable(),
   );
-  const tuned = new TunedEntry(host, tuning, limit, chain, policy, parts.clock, parts.random, parts.sleep);
+  const held = new HeldCalls(host, loop, parts.ownsSdkRetries);
+  const tuned = new TunedEntry(
+    host,
+    held,
+    tuning,
+    limit,
+    chain,
+    policy,
+    parts.clock,
+    parts.random,
+    parts.sleep,
+  );
   const routes = { services: host, unary, observed, loop };
-  const absent = new AbsentMethod(host, parts.source, parts.clock);
-  return { timeout, limit, chain, resolver, policy, loop, observed, unary, tuned, routes, absent, handle };
+  const absent = new AbsentMethod(host, held, parts.source, parts.clock);
+  return {
+    timeout,
+    limit,
+    chain,
+    resolver,
+    policy,
+    loop,
+    observed,
+    unary,
+    tuned,
+    held,
+    routes,
+    absent,
+    handle,
+  };
 }

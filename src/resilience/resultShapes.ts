@@ -114,3 +114,35 @@ export function isPlainIterator(value: AsyncIterable<unknown>): boolean {
   }
   return plain;
 }
+
+/**
+ * What the proxy of a rich result (the caller's object for an SDK's APIPromise, held or not)
+ * answers for this key: a function giving a promise that settles (never rejects) once the call's
+ * outcome is known — reading nothing of its response.
+ */
+export const SETTLED: unique symbol = Symbol('settled');
+
+/**
+ * A rich result carried through a promise without being adopted: a promise resolved with a
+ * thenable calls its `then`, and a rich promise's `then` reads the response body (an `asResponse()`
+ * the caller asks for later would find it used). What the continuation of a held call returns.
+ */
+export class Unadopted {
+  constructor(readonly result: unknown) {}
+
+  /** Settles (never rejects) once the call's outcome is known, reading nothing of its response. */
+  settled(): PromiseLike<unknown> {
+    const settled = (this.result as { [SETTLED]?: unknown })[SETTLED];
+    return typeof settled === 'function' ? (settled as () => PromiseLike<unknown>)() : Promise.resolve();
+  }
+}
+
+/** A call's result as a held call's continuation returns it: a rich result is carried unadopted. */
+export function carry(result: unknown): unknown {
+  return isThenable(result) && isRichThenable(result) ? new Unadopted(result) : result;
+}
+
+/** What a held call's promise carried: the result itself. */
+export function unadopted(value: unknown): unknown {
+  return value instanceof Unadopted ? value.result : value;
+}

@@ -1,6 +1,6 @@
 import { systemScheduler, type Scheduler } from '../clock/Scheduler.js';
 import type { CooldownGate } from '../voice/CooldownGate.js';
-import { isAsyncIterable, isThenable } from '../resilience/resultShapes.js';
+import { isAsyncIterable, isThenable, Unadopted } from '../resilience/resultShapes.js';
 import { SharedKeys } from './SharedKeys.js';
 
 /**
@@ -56,9 +56,11 @@ export class ProbeGate implements CooldownGate {
     const probe = this.probes.get(member);
     if (probe !== undefined) return this.behind(probe, go, signal, aborted);
     const result = go();
-    if (isThenable(result)) {
+    // A rich result carried unadopted (an SDK's APIPromise) is watched without reading its body.
+    const watched = result instanceof Unadopted ? result.settled() : result;
+    if (isThenable(watched)) {
       const settled = this.open(member);
-      result.then(settled, settled);
+      watched.then(settled, settled);
       return result;
     }
     // A stream settles with its first chunk (or its failure before one): hold until then.

@@ -153,6 +153,18 @@ export class Voice {
     this.logger = logger;
   }
 
+  /** Recording a call threw (a meter, a listener): logged; the call ended all the same. Never throws. */
+  recordingFailed(method: string, err: unknown): void {
+    try {
+      this.logger.error(
+        { adapter: this.name, method, message: err instanceof Error ? err.message : String(err) },
+        `${this.name}.${method}: recording the call failed; the caller got its result`,
+      );
+    } catch {
+      // The logger itself failed: nothing is left to tell.
+    }
+  }
+
   /** A fallback was skipped: its voice is already on this call's fallback path. */
   skippedCycle(target: string, method: string, log: boolean): void {
     this.skippedCycles += 1;

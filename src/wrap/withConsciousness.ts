@@ -176,6 +176,7 @@ export function withConsciousness<T extends object>(
       lastGood: undefined,
       defensiveOk: !DIALOGUE_METHODS.has(path),
       kind: 'unknown',
+      richPrototype: undefined,
       latency: methodLatency(path),
       deadlines: undefined,
       timeoutRefreshAt: 0,

@@ -33,7 +33,9 @@
  * `--ablation` runs, instead of the three clients, (3) with its full brain against (3) with prediction,
  * healing or pattern detection turned off, and with all three off (breaker + retry + fallback only), and
  * reports paid requests wasted (200 answers nobody received) beside the rest; the full brain runs twice side by
- * side ('full again'), and the spread between the two is the noise a "worse" verdict must exceed; writes
+ * side ('full again'), and the spread between the two is the noise a "worse" verdict must exceed; one ticker
+ * starts every variant's call of an instant, the variant going first rotating from call to call (runSideBySide:
+ * the call started first waits for the others' start work, so a fixed order favoured the last variants); writes
  * bench-results/chaos-ablation.json.
  *
  * `--only id,id` runs some scenarios (partial runs do not write the JSON); `--sequential` runs the
@@ -51,6 +53,7 @@ import { fixed, machineInfo, renderTable, verdict, writeJsonReport } from './ben
 import {
   failureKind,
   runCallerLoad,
+  runSideBySide,
   type CallerLoadOptions,
   type CallSample,
   type LoadShape,
@@ -250,11 +253,50 @@ async function runAblationCase(chaosCase: ChaosCase, options: BenchOptions): Pro
     );
   const runs: AblationRun[] = [];
   if (options.sequential) for (const kind of ABLATION_KINDS) runs.push(await run(kind));
-  else runs.push(...(await Promise.all(ABLATION_KINDS.map(run))));
+  else runs.push(...(await runAblationSideBySide(chaosCase, scenario, load)));
   const summaries = Object.fromEntries(
     runs.map((r) => [r.kind, summarizeAblation(r)]),
   ) as AblationCase['summaries'];
   return { id: chaosCase.id, summaries };
+}
+
+/**
+ * Every variant of one scenario side by side, each on its own fresh emulator, their calls started by one ticker
+ * in an order that rotates from call to call (`runSideBySide`), so that no variant is always started first.
+ */
+async function runAblationSideBySide(
+  chaosCase: ChaosCase,
+  scenario: Scenario,
+  load: CallerLoadOptions,
+): Promise<AblationRun[]> {
+  const emulators = await Promise.all(
+    ABLATION_KINDS.map(() => startProviderEmulator({ scenario, port: 0, historyLimit: 0 })),
+  );
+  const clients = ABLATION_KINDS.map((kind, i) =>
+    conscious(chaosCase.pairs, emulators[i]!, ABLATIONS[kind], kind),
+  );
+  let settled: Promise<void>[] = [];
+  try {
+    const loads = await runSideBySide(
+      clients.map((c) => c.routes),
+      load,
+    );
+    settled = loads.map((l) => l.allSettled);
+    return ABLATION_KINDS.map((kind, i) => {
+      const stats = emulators[i]!.stats();
+      return {
+        kind,
+        samples: loads[i]!.samples,
+        upstreamRequests: stats.requests,
+        paidAnswers: paidAnswersOf(stats),
+      };
+    });
+  } finally {
+    // Closing ends hung requests; the calls still waiting on them give up before the breakers stop.
+    await Promise.all(emulators.map((e) => e.close()));
+    await Promise.race([Promise.all(settled), sleep(SETTLE_MS)]);
+    for (const client of clients) client.shutdown();
+  }
 }
 
 const percent = (share: number, decimals = 1): string => fixed(share * 100, decimals);
@@ -555,6 +597,9 @@ async function ablation(
       load: options.shape,
       drainMs: DRAIN_MS,
       brains: ABLATIONS,
+      order: options.sequential
+        ? 'one after another'
+        : 'side by side; one ticker starts each variant’s call of an instant, the first one rotating per call',
       wastedPaid: 'completion requests answered 200 by the emulator minus caller calls that got a reply',
       noWorse: `worse only when higher by more than ${NO_WORSE_TOLERANCE * 100} % of the ablation's value, the scenario's noise (|full - full again|) and a floor (p99 ${P99_FLOOR_MS} ms, failures ${NO_WORSE_FAILURES})`,
       better: `p99 or upstream/call lower by at least ${BETTER_BY * 100} % and by more than the noise`,

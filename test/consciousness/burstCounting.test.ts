@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { freshInfrastructure, message } from '../support/fixtures.js';
+import { settled } from '../support/VirtualClock.js';
 
 describe('detectors count every call (issue 10, finding 12)', () => {
   it('a burst of sub-millisecond successes then an API change is reported', async () => {
@@ -23,6 +24,7 @@ describe('detectors count every call (issue 10, finding 12)', () => {
     expect(now - started).toBeLessThan(1);
     changed = true;
     await expect(voice.sendMessage(message())).rejects.toThrow();
+    await settled(); // the pattern event comes after the call
     expect(patterns.map((p) => p.patternType)).toContain('api_change');
     expect(patterns.find((p) => p.patternType === 'api_change')!.affectedAdapters).toEqual(['bursty']);
   });

@@ -18,7 +18,7 @@ import { PatternMemory } from '../../src/memory/PatternMemory.js';
 import { createSeededRandom } from '../../src/lab/seededRandom.js';
 import type { CallObservation } from '../../src/patterns/CallObservation.js';
 import type { ClockOption } from '../../src/clock/Scheduler.js';
-import { VirtualClock } from '../support/VirtualClock.js';
+import { settled, VirtualClock } from '../support/VirtualClock.js';
 
 const silent = pino({ level: 'silent' });
 const T0 = Date.UTC(2026, 0, 1);
@@ -180,7 +180,7 @@ describe("the original system's 15 test cases", () => {
     ]);
   });
 
-  it('8: api_change on adapter1 and degradation on adapter2 → api_adaptation and retry_strategy', () => {
+  it('8: api_change on adapter1 and degradation on adapter2 → api_adaptation and retry_strategy', async () => {
     const b = brain();
     const actions: string[] = [];
     b.on('healing', (h) => actions.push(`${h.targetAdapter}:${h.actionType}`));
@@ -193,30 +193,33 @@ describe("the original system's 15 test cases", () => {
       b.voice('adapter2').health.recordFailure('timeout', 5000);
       b.observe(b.voice('adapter2'), false, 'timeout', 5000, undefined);
     }
+    await settled(); // healing acts after the calls that raised the patterns
     expect(actions).toContain('adapter1:api_adaptation');
     expect(actions).toContain('adapter2:retry_strategy');
   });
 
-  it('9: an executed healing action is completed, successful, recorded on the adapter and listed', () => {
+  it('9: an executed healing action is completed, successful, recorded on the adapter and listed', async () => {
     let now = T0;
     const b = brain({ clock: () => now, config: { healingActionTimeoutMs: 10_000, learningIntervalMs: 0 } });
     const voice = b.voice('adapter1');
     const cells = voice.method('sendMessage');
     const overloaded = { category: 'overloaded', message: '529', errorName: 'APIError' } as const;
     // One caller call: `attempts` upstream attempts, the last one answering unless `fails`.
-    const call = (attempts: number, fails: boolean): void => {
+    // What a pattern sets off, and the healer's verdicts, run after each call (AfterCalls).
+    const call = async (attempts: number, fails: boolean): Promise<void> => {
       now += 100;
       for (let i = 1; i <= attempts; i++) {
         if (i < attempts || fails) voice.attemptFailed(cells, 'sendMessage', overloaded, 50, i);
         else voice.attemptSucceeded(50, { content: { text: 'ok' } });
       }
       voice.callEnded(cells, fails ? 'failure' : 'success', (attempts * 50) / 1000);
+      await settled();
     };
-    for (let i = 0; i < 20; i++) call(1, false);
+    for (let i = 0; i < 20; i++) await call(1, false);
     // Overloaded: every call answers at its third attempt, until the degradation is healed.
-    for (let i = 0; i < 200 && b.healingActions().length === 0; i++) call(3, false);
+    for (let i = 0; i < 200 && b.healingActions().length === 0; i++) await call(3, false);
     expect(b.healingActions()[0]).toMatchObject({ actionType: 'retry_strategy', completed: false });
-    for (let i = 0; i < 30; i++) call(1, false); // under the action, calls answer at the first attempt
+    for (let i = 0; i < 30; i++) await call(1, false); // under the action, calls answer at the first attempt
     const [action] = b.successfulHealings();
     expect(action).toMatchObject({ completed: true, success: true, targetAdapter: 'adapter1' });
     expect(b.getHealthSignature('adapter1')!.selfHealingActionsTaken.map((a) => a.actionId)).toContain(

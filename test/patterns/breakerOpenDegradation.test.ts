@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { freshInfrastructure, message } from '../support/fixtures.js';
+import { settled } from '../support/VirtualClock.js';
 
 describe('a failure that opens the breaker is degradation', () => {
   it('reports the voice when its breaker opens on failures that never made a streak of three', async () => {
@@ -23,6 +24,7 @@ describe('a failure that opens the breaker is degradation', () => {
       { infrastructure, retry: { maxAttempts: 1 }, breaker: { volumeThreshold: 5 } },
     );
     for (let k = 0; k < outcomes.length; k++) await voice.sendMessage(message()).catch(() => undefined);
+    await settled(); // the pattern event comes after the call
     expect(infrastructure.getHealthSignature('shaky')?.circuitState).toBe('open');
     const degradation = patterns.filter((p) => p.patternType === 'degradation');
     expect(degradation).toHaveLength(1);

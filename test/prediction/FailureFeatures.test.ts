@@ -203,6 +203,33 @@ describe('FailureFeatures', () => {
     expect(read(features, 'lastNetwork')).toBe(0);
   });
 
+  it('counts a refused connection as unreachable until a call sent after it is served, whatever came between', () => {
+    let now = 10_000;
+    const { tracker, features, record } = voice(() => now);
+    record(false, 'network', 20); // refused at 9 980
+    expect(read(features, 'disconnected')).toBe(1);
+    now = 10_300;
+    record(true, undefined, 800); // sent at 9 500, before the refusal
+    expect(tracker.isConnected).toBe(true); // the tracker takes any success as reachable …
+    expect(read(features, 'disconnected')).toBe(1); // … the features do not: it says nothing of the upstream since
+    now = 10_400;
+    record(false, 'timeout', 300); // another failure keeps it unreachable (the category slot moves to timeout)
+    expect(read(features, 'lastNetwork')).toBe(0);
+    expect(read(features, 'disconnected')).toBe(1);
+    now = 11_000;
+    record(true, undefined, 500); // sent at 10 500, after the refusal, and served
+    expect(read(features, 'disconnected')).toBe(0);
+    now = 12_000;
+    record(false, 'server_error', 300); // a 500 is an answer: the upstream is reachable
+    expect(read(features, 'disconnected')).toBe(0);
+    record(false, 'network', 20);
+    features.reset();
+    expect(read(features, 'disconnected')).toBe(1); // the tracker's own view still reads unreachable
+    tracker.recordSuccess(100, 'ok');
+    features.refresh();
+    expect(read(features, 'disconnected')).toBe(0);
+  });
+
   it('keeps a per-minute failure rate that fades, with the evidence behind it, as time passes', () => {
     let now = 0;
     const { features, record } = voice(() => now);

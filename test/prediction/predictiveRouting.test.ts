@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePattern.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { learningBrain, message } from '../support/fixtures.js';
+import { settled } from '../support/VirtualClock.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -43,9 +44,12 @@ function failingCircle(config: Record<string, unknown>) {
     patterns,
     predictions,
     counts: () => ({ primaryCalls, fallbackCalls }),
+    // Calls 250 ms apart: what a call's pattern sets off has run before the next one (AfterCalls).
     call: async (): Promise<string> => {
       now += 250;
-      return (await voice.sendMessage()).content.text;
+      const text = (await voice.sendMessage()).content.text;
+      await settled();
+      return text;
     },
   };
 }

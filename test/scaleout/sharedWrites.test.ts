@@ -4,6 +4,7 @@ import type { InfrastructurePattern } from '../../src/patterns/InfrastructurePat
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { freshInfrastructure, sampleValue } from '../support/fixtures.js';
 import { connected, redisForSuite, until } from './sharedTestKit.js';
+import { settled } from '../support/VirtualClock.js';
 
 /** How shared writes travel: nothing per call, batched, kept through an outage, applied once. */
 const suite = redisForSuite();
@@ -93,6 +94,8 @@ describe('shared writes', () => {
     await connected(a);
     const foundByA = detected(a);
     await callsThrough(a);
+    // The pattern event comes after the call that raised it.
+    await until(async () => foundByA.length > 0, 'A reports the shape change');
     expect(foundByA.map((p) => p.evidence.trigger)).toEqual(['shape_change']);
     await until(
       async () => (await suite.admin.hGet('w3:facts', 'shape|shapes')) !== null,
@@ -103,11 +106,13 @@ describe('shared writes', () => {
     await connected(b);
     const foundByB = detected(b);
     await callsThrough(b);
+    await settled(); // what the calls' patterns set off has run
     expect(foundByB).toEqual([]);
 
     const { infrastructure: alone } = brain(undefined); // the same calls without sharing: reported
     const foundAlone = detected(alone);
     await callsThrough(alone);
+    await settled();
     expect(foundAlone).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { msg, simulatedBrain, type SimClock } from './scenarioKit.js';
+import { settled } from '../support/VirtualClock.js';
 
 const quickRetry = { initialDelayMs: 10, maxDelayMs: 50 };
 
@@ -55,6 +56,7 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
     for (let i = 0; i < 130; i++) {
       if (i === 100) vi.advanceTimersByTime(1200);
       await voice.sendMessage(msg());
+      await settled(); // what the call's patterns set off runs after it
       clock.advance(500);
     }
     const degradation = events.indexOf('pattern:degradation:anthropic');
@@ -77,6 +79,7 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
     };
     for (let i = 0; i < 10; i++) {
       await voice.sendMessage(msg());
+      await settled(); // what the call's patterns set off runs after it
       clock.advance(1000);
     }
     // The SDK renames the method under us.
@@ -86,6 +89,7 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
     };
     delete adapter.sendMessage;
     expect((await voice.sendMessage(msg())).content.text).toBe('v2');
+    await settled();
     expect(patterns.map((p) => [p.patternType, p.category])).toContainEqual([
       'api_change',
       'api_method_missing',
@@ -108,12 +112,18 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
       ),
     );
     for (let round = 0; round < 10; round++) {
-      for (const v of voices) await v.sendMessage(msg());
+      for (const v of voices) {
+        await v.sendMessage(msg());
+        await settled();
+      }
       clock.advance(1000);
     }
     outage = true;
     for (let round = 0; round < 5; round++) {
-      for (const v of voices) await v.sendMessage(msg());
+      for (const v of voices) {
+        await v.sendMessage(msg());
+        await settled();
+      }
       clock.advance(1000);
     }
     const resonances = patterns.filter((p) => p.patternType === 'resonance');
@@ -141,6 +151,7 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
     const run = async (n: number): Promise<void> => {
       for (let i = 0; i < n; i++) {
         await voice.sendMessage(msg());
+        await settled(); // what the call's patterns set off runs after it
         clock.advance(1000);
       }
     };

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import { FileStore } from '../../src/memory/FileStore.js';
 import { msg, simulatedBrain, type SimClock } from './scenarioKit.js';
+import { settled } from '../support/VirtualClock.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -63,6 +64,7 @@ async function episode(
 ): Promise<Episode> {
   for (let i = 0; i < 20; i++) {
     await voice.sendMessage(msg());
+    await settled(); // what the call's patterns set off runs after it
     sim.clock.advance(1000);
   }
   const judgedBefore = sim.healings.filter((h) => h.completed).length;
@@ -70,12 +72,14 @@ async function episode(
   let silencedCalls = 0;
   for (let i = 0; i < maxCalls && state.stale; i++) {
     if ((await voice.sendMessage(msg())).content.text === 'silence') silencedCalls++;
+    await settled();
     sim.clock.advance(1000);
   }
   const cured = !state.stale;
   // The calls under the cure settle its verdict.
   for (let i = 0; i < 30; i++) {
     await voice.sendMessage(msg());
+    await settled(); // what the call's patterns set off runs after it
     sim.clock.advance(1000);
   }
   const judged = sim.healings.filter((h) => h.completed && h.targetAdapter === 'google').slice(judgedBefore);

@@ -57,8 +57,10 @@ describe('client.withOptions() on a wrapped client', () => {
   it("openai: the derived client's timeout still ends a hanging request, as a classified failure", async () => {
     const lab = await startLab({ faults: [HANG] });
     const { wrapped } = wrap(lab.openai());
+    // 1 s, not less: on a loaded machine a shorter timeout can end the request before the
+    // emulator has read it, and then there is no exchange to look at.
     const err = await rejectionOf(
-      wrapped.withOptions({ timeout: 200, maxRetries: 0 }).chat.completions.create(CHAT_PARAMS),
+      wrapped.withOptions({ timeout: 1_000, maxRetries: 0 }).chat.completions.create(CHAT_PARAMS),
     );
     expect(failureOf(err)?.category).toBe('timeout');
     expect(failureOf(err)?.adapter).toBe('sdk');

@@ -1,26 +1,7 @@
-import { isThenable } from '../resultShapes.js';
+import { isThenable, SETTLED } from '../resultShapes.js';
+import { servedMember, Winner } from './Winner.js';
 
-/**
- * How the attempt loop ended for a rich promise: the winning attempt's own object, or a fallback's
- * answer. A class, not an object literal, on purpose: V8 pretenures an object-literal allocation
- * site whose objects survive young-generation collections, and a pretenured per-call record keeps
- * every object of its call (the SDK's promise, its response, our records) alive into the old
- * generation until the next full collection. With the literal, `npm run bench`'s rich-promise row
- * spent a quarter of its time in the garbage collector (2–3 ms per scavenge against 0.4 ms, seen
- * with `node --trace-gc` and `--trace-pretenuring-statistics`); class instances have no allocation
- * site and are never pretenured. The same holds for every record created per call on the hot path.
- */
-export class Winner {
-  constructor(
-    /** The winning attempt's object (an APIPromise), or what the fallback adapter returned. */
-    readonly raw: unknown,
-    /** Served by the fallback chain: `value` is its (awaited) answer. */
-    readonly served: boolean,
-    readonly value: unknown,
-    /** When the winning attempt started (first-chunk time of a stream counts from here). */
-    readonly attemptStart: number,
-  ) {}
-}
+export { Winner } from './Winner.js';
 
 /** Turns what the caller receives into its observed form (streams, pages); values pass as they are. */
 export type Observe = (value: unknown, attemptStart: number) => unknown;
@@ -92,7 +73,7 @@ export class RichPromise implements ProxyHandler<object> {
   /** The proxy's get trap. */
   get(target: object, prop: string | symbol): unknown {
     const value: unknown = Reflect.get(target, prop, target);
-    if (typeof value !== 'function') return value;
+    if (typeof value !== 'function') return prop === SETTLED ? () => this.outcomeKnown() : value;
     if (prop === 'then') {
       return (this.thenFn ??= (onFulfilled?: unknown, onRejected?: unknown) =>
         this.data().then(onFulfilled as Fulfilled, onRejected as Rejected));
@@ -114,6 +95,14 @@ export class RichPromise implements ProxyHandler<object> {
     }
     functions.set(prop, fn);
     return fn;
+  }
+
+  /** Settles once the call's outcome is known (a probe gate watches it), reading no body. */
+  private outcomeKnown(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.winner !== undefined || this.failure !== undefined) resolve();
+      else (this.waiting ??= []).push(resolve);
+    });
   }
 
   private won(winner: Winner): void {
@@ -225,28 +214,15 @@ export class RichPromise implements ProxyHandler<object> {
   }
 
   private consumeWinner(w: Winner, prop: string | symbol, args: unknown[]): unknown {
-    const own = (w.raw as Record<string | symbol, unknown> | undefined)?.[prop];
-    if (typeof own === 'function') {
-      const result = (own as (...a: unknown[]) => unknown).apply(w.raw, args);
-      if (prop === 'withResponse' && !w.served) {
-        return Promise.resolve(result).then((r) => {
-          const rec = r as { data?: unknown };
-          const data = this.observe(rec.data, w.attemptStart);
-          return data === rec.data ? r : { ...rec, data };
-        });
-      }
-      return result;
-    }
-    // A fallback value (not an SDK promise) served the call: give it the promise's shapes.
-    if (prop === 'withResponse') return { data: w.value, response: jsonResponse(w.value), request_id: null };
-    if (prop === 'asResponse') return jsonResponse(w.value);
-    return w.value;
+    if (w.served) return servedMember(w.raw, w.value, prop, args);
+    const own = (w.raw as Record<string | symbol, unknown>)[prop];
+    if (typeof own !== 'function') throw new TypeError(`${String(prop)} is not a function`);
+    const result = (own as (...a: unknown[]) => unknown).apply(w.raw, args);
+    if (prop !== 'withResponse') return result;
+    return Promise.resolve(result).then((r) => {
+      const rec = r as { data?: unknown };
+      const data = this.observe(rec.data, w.attemptStart);
+      return data === rec.data ? r : { ...rec, data };
+    });
   }
-}
-
-function jsonResponse(value: unknown): Response {
-  return new Response(JSON.stringify(value ?? null), {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-  });
 }

@@ -175,6 +175,38 @@ async function closedLoop(
 }
 
 /**
+ * Open-loop load on several clients side by side on one ticker: at tick n every client starts its call n, and
+ * which client goes first rotates with n. Clients each ticking on their own timers start their calls of one
+ * instant always in the same order, and the call started first waits for the synchronous start work of those
+ * started after it (request building, in one process): with six brains side by side the p50 fell with the
+ * position, 2.9 ms for the first started down to 1.7 ms for the last (outage + recovery, 2026-12-06). A closed
+ * loop runs each client's callers on their own, as `runCallerLoad` does.
+ */
+export async function runSideBySide(
+  clients: readonly (readonly VoiceRoute[])[],
+  options: CallerLoadOptions,
+): Promise<CallerLoadResult[]> {
+  const { shape } = options;
+  if (shape.kind !== 'open') return Promise.all(clients.map((routes) => runCallerLoad(routes, options)));
+  const ledgers = clients.map(() => new CallLedger());
+  const ticker = ledgers[0]!;
+  const intervalMs = 1000 / shape.ratePerS;
+  const k = clients.length;
+  for (let n = 0; n * intervalMs < options.runMs; n++) {
+    const wait = n * intervalMs - ticker.elapsed();
+    if (wait > 0) await sleep(wait);
+    for (let i = 0; i < k; i++) {
+      const c = (n + i) % k;
+      const routes = clients[c]!;
+      void ledgers[c]!.start(routes[n % routes.length]!, prompt(n));
+    }
+  }
+  const drainDeadlineMs = options.runMs + options.drainMs;
+  await Promise.all(ledgers.map((ledger) => ledger.drain(drainDeadlineMs)));
+  return ledgers.map((ledger) => ({ samples: ledger.samples, allSettled: ledger.allSettled() }));
+}
+
+/**
  * Runs the load against the routes for `runMs`, then waits up to `drainMs` for the calls still
  * pending; those left are recorded as censored failures.
  */

@@ -41,6 +41,7 @@ function methodState(overrides: Partial<MethodState> = {}): MethodState {
     lastGood: undefined,
     defensiveOk: true,
     kind: 'async',
+    richPrototype: undefined,
     latency: new MethodLatency(),
     deadlines: undefined,
     timeoutRefreshAt: 0,

@@ -20,6 +20,7 @@ import type { MethodState } from '../../../src/resilience/MethodState.js';
 import { RetryOptionsSchema } from '../../../src/resilience/RetryOptions.js';
 import { RetryPolicy } from '../../../src/resilience/RetryPolicy.js';
 import { RetrySchedule } from '../../../src/resilience/RetrySchedule.js';
+import type { HeldCalls } from '../../../src/resilience/HeldCalls.js';
 import { servedStream, StreamOpening, type OpeningStream } from '../../../src/resilience/StreamOpening.js';
 import { VoiceBreaker } from '../../../src/resilience/VoiceBreaker.js';
 import { SharedBackoff } from '../../../src/voice/SharedBackoff.js';
@@ -47,6 +48,7 @@ function methodState(overrides: Partial<MethodState> = {}): MethodState {
     timeoutRefreshAt: 0,
     clientAttempts: undefined,
     optionsIndex: undefined,
+    richPrototype: undefined,
     ...overrides,
   };
 }
@@ -202,12 +204,18 @@ describe('AbsentMethod', () => {
         calls.push(`fallBack ${(err as Error).name} after ${attempts}`);
         return Promise.resolve('fallback');
       },
+    } as unknown as AbsentHost;
+    const held = {
       asResult: (_s: MethodState, _a: unknown[], served: Promise<unknown>, start: number) => {
         calls.push(`asResult from ${start}`);
         return served;
       },
-    } as unknown as AbsentHost;
-    return { h, calls };
+      servedByFallback: (_s: MethodState, _a: unknown[], err: unknown, attempts: number, start: number) => {
+        calls.push(`servedByFallback ${(err as Error).name} after ${attempts} from ${start}`);
+        return Promise.resolve('fallback');
+      },
+    } as unknown as HeldCalls;
+    return { h, held, calls };
   }
 
   function source(loaded: object | undefined, loadError?: Error): AdapterSource {
@@ -215,29 +223,28 @@ describe('AbsentMethod', () => {
   }
 
   it('a call made before the adapter loaded runs on it once it has', async () => {
-    const { h, calls } = host();
-    const absent = new AbsentMethod(h, source({ id: 'loaded' }), () => 5);
+    const { h, held, calls } = host();
+    const absent = new AbsentMethod(h, held, source({ id: 'loaded' }), () => 5);
     await expect(absent.whenLoaded(methodState(), [])).resolves.toBe('answer');
     expect(calls).toEqual(['asResult from 5', 'invoke chat.completions.create on loaded']);
   });
 
   it('an adapter that cannot load: the fallback chain serves, with the load error classified in the load phase', async () => {
-    const { h, calls } = host();
+    const { h, held, calls } = host();
     const loadError = Object.assign(new Error('no module'), { name: 'LoadError' });
-    const absent = new AbsentMethod(h, source(undefined, loadError), () => 5);
+    const absent = new AbsentMethod(h, held, source(undefined, loadError), () => 5);
     await expect(absent.whenLoaded(methodState(), [])).resolves.toBe('fallback');
     expect(calls).toEqual(['asResult from 5', 'classify LoadError (load)', 'fallBack LoadError after 0']);
   });
 
   it('a method the adapter lacks: a MethodMissingError, counted as one failed attempt, to the fallback chain', async () => {
-    const { h, calls } = host();
-    const absent = new AbsentMethod(h, source({ id: 'loaded' }), () => 5);
+    const { h, held, calls } = host();
+    const absent = new AbsentMethod(h, held, source({ id: 'loaded' }), () => 5);
     await expect(absent.missing(methodState(), [])).resolves.toBe('fallback');
     expect(calls).toEqual([
       `classify ${new MethodMissingError('unit', 'x', []).name}`,
       'attemptFailed 0 ms, attempt 1',
-      `fallBack ${new MethodMissingError('unit', 'x', []).name} after 1`,
-      'asResult from 5',
+      `servedByFallback ${new MethodMissingError('unit', 'x', []).name} after 1 from 5`,
     ]);
   });
 });

@@ -18,7 +18,7 @@ export {
   type ResponseSchema,
 } from './wrap/WithConsciousnessOptions.js';
 export type { FallbackValue, FallbackResult } from './wrap/FallbackValue.js';
-export type { FallbackValueContext } from './resilience/CallPipeline.js';
+export type { FallbackValueContext } from './resilience/FallbackChain.js';
 export { importAdapter, type ImportAdapterOptions } from './wrap/importAdapter.js';
 export type { AdapterLoader } from './wrap/AdapterLoader.js';
 

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { sleepOn } from '../clock/Scheduler.js';
+import { sleepOn, type ClockOption } from '../clock/Scheduler.js';
 import { InfrastructureConsciousness } from '../consciousness/InfrastructureConsciousness.js';
 import type { ConsciousMessage } from '../firecircle/ConsciousMessage.js';
 import type { ConsciousModelAdapter } from '../firecircle/ConsciousModelAdapter.js';
@@ -84,6 +84,12 @@ export interface DemoOptions {
   readonly signal?: AbortSignal;
   /** Told where things are served once the run starts. */
   readonly onStart?: (info: DemoStartInfo) => void;
+  /**
+   * The brain's `clock` option. A clock object with timers (a virtual clock in tests) runs the whole
+   * run on it: the timeline, the emulator's latencies, the dialogue's pauses, the wraps' timeouts
+   * and retries, the probes. Only the HTTP exchanges themselves stay real.
+   */
+  readonly clock?: ClockOption;
 }
 
 /** Where a started run can be reached. */
@@ -175,6 +181,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoSum
     // Every failure is on the dashboard already; a log line per attempt would tear it.
     logger: pino({ level: 'silent' }),
     preset: 'dev',
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     usage: { prices: DEMO_PRICES },
     config: {
       storagePath,
@@ -185,7 +192,12 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoSum
   });
   await brain.ready;
 
-  const emulator = await startProviderEmulator({ scenario });
+  // The emulator's timeline and latencies run on the brain's time, like everything else of the run.
+  const emulator = await startProviderEmulator({
+    scenario,
+    clock: brain.clock,
+    sleep: sleepOn(brain.scheduler),
+  });
   let server: MetricsServer;
   try {
     server = await startMetricsServer({ port: options.port ?? DEFAULT_DEMO_PORT, infrastructure: brain });
@@ -395,6 +407,8 @@ async function play(p: Play): Promise<DemoSummary> {
     clearTimers();
     options.signal?.removeEventListener('abort', onAbort);
     display.release();
+    // The autosave stopped and its last save awaited: nothing writes into the storage once the run resolved.
+    await brain.close();
   }
 }
 

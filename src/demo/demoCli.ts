@@ -136,7 +136,12 @@ function usageError(io: CliIo, message: string): number {
 export async function runDemoCli(
   argv: readonly string[],
   io: CliIo,
-  hooks: { readonly env?: DemoOptions['env']; readonly onStart?: (info: DemoStartInfo) => void } = {},
+  hooks: {
+    readonly env?: DemoOptions['env'];
+    readonly onStart?: (info: DemoStartInfo) => void;
+    /** The run's clock (DemoOptions.clock): a virtual clock in tests. */
+    readonly clock?: DemoOptions['clock'];
+  } = {},
 ): Promise<number> {
   const isTTY = (io.stdout as { isTTY?: unknown }).isTTY === true;
   let parsed: DemoArguments;
@@ -159,6 +164,7 @@ export async function runDemoCli(
         ...(io.cwd === undefined ? {} : { cwd: io.cwd }),
         ...(hooks.env === undefined ? {} : { env: hooks.env }),
         ...(hooks.onStart === undefined ? {} : { onStart: hooks.onStart }),
+        ...(hooks.clock === undefined ? {} : { clock: hooks.clock }),
       },
       { stdout: io.stdout },
     );

@@ -1,14 +1,17 @@
 import type { Classification, ClassifyContext } from '../classify/Classification.js';
 import { CATEGORY_POLICY } from '../vocabulary/ErrorCategory.js';
 import { Classifications } from './Classifications.js';
-import type { PipelineHandle, Voice } from '../voice/Voice.js';
+import type { Voice } from '../voice/Voice.js';
 import { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { MethodMissingError } from '../errors/MethodMissingError.js';
 import type { VoiceTuning } from '../voice/VoiceTuning.js';
 import type { CooldownGate } from '../voice/CooldownGate.js';
+import type { AbsentMethod } from './AbsentMethod.js';
 import type { AttemptTimeout } from './AttemptTimeout.js';
 import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import type { FallbackChain, ServedHolder } from './FallbackChain.js';
+import type { HealerHandle } from './HealerHandle.js';
+import type { HeldCalls } from './HeldCalls.js';
 import type { MethodResolver } from './MethodResolver.js';
 import type { MethodState } from './MethodState.js';
 import type { RetryPolicy } from './RetryPolicy.js';
@@ -23,13 +26,7 @@ import { ScopedBreakers } from './ScopedBreakers.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 import { requestModel, startAttempt } from './sdkRequestOptions.js';
 import { composeUnits, type UnitsHost } from './composeUnits.js';
-import { carry } from './resultShapes.js';
-import type { HeldCalls } from './HeldCalls.js';
-
-export type { AdaptiveTimeoutOptions } from './AttemptTimeout.js';
-export type { FallbackTarget, FallbackValueContext } from './FallbackChain.js';
-export type { AdapterSource, CallPipelineParts } from './CallPipelineParts.js';
-import { reconnectAdapter, type CallPipelineParts } from './CallPipelineParts.js';
+import type { CallPipelineParts } from './CallPipelineParts.js';
 
 /** The voice's breakers (Voice.shared). */
 const VOICE_BREAKERS = Symbol('breakers');
@@ -57,8 +54,9 @@ export class CallPipeline implements UnitsHost {
   private readonly held: HeldCalls;
   private readonly observed: ObservedCalls;
   private readonly routes: CallRoutes;
-  /** A method that may be answered with its last good value has one (defensive values could serve). */
-  private substitutable = false;
+  private readonly absent: AbsentMethod;
+  /** What the voice's healer reaches of this wrap (attached to the voice while the wrap lives). */
+  private readonly handle: HealerHandle;
   private readonly classifications: Classifications;
   /** The voice's cool-down gate (shared state only; fixed for the brain's life). */
   private readonly gate: CooldownGate | undefined;
@@ -82,36 +80,17 @@ export class CallPipeline implements UnitsHost {
     this.tuned = units.tuned;
     this.held = units.held;
     this.routes = units.routes;
-    this.handle = {
-      inFlight: () => this.limit.attempting,
-      oldestAttemptStartedAt: () => this.timeout.oldestStartedAt(),
-      hasFallback: () => this.chain.any(),
-      canSubstitute: () => this.substitutable,
-      reconnect: () => reconnectAdapter(parts.name, parts.source),
-    };
-    parts.voice.attach(this.handle);
+    this.absent = units.absent;
+    this.handle = units.handle;
   }
 
-  /** What the healer reaches through the voice (attached at construction). */
-  private readonly handle: PipelineHandle;
   /** Set by dispose(): calls through the wrap are refused (WrapDisposedError). */
   disposed = false;
 
-  /**
-   * Releases what this pipeline holds (disposeConsciousness): idle timeout sweeps stopped, a
-   * loader's timer cleared and its loads stopped, the voice's healer no longer reaching it. Calls
-   * in flight finish as they would have.
-   */
+  /** Releases what this pipeline holds (disposeConsciousness; see HealerHandle.release); calls in flight finish. */
   dispose(): void {
     this.disposed = true;
-    this.timeout.dispose();
-    this.parts.source.dispose?.();
-    this.parts.voice.detach(this.handle);
-  }
-
-  /** A method whose stale last-good value may stand in for it has one now. */
-  markSubstitutable(): void {
-    this.substitutable = true;
+    this.handle.release();
   }
 
   /** Runs one caller call of `state.path` on `owner` (undefined: the adapter is not loaded yet). */
@@ -121,7 +100,7 @@ export class CallPipeline implements UnitsHost {
     args: unknown[],
     selfLike?: (value: unknown) => boolean,
   ): unknown {
-    if (owner === undefined) return this.invokeWhenLoaded(state, args);
+    if (owner === undefined) return this.absent.whenLoaded(state, args);
     // Healing knobs cost nothing until a healing action sets one.
     if (this.tuning.active && state.kind !== 'sync') {
       return this.tuned.invoke(owner, state, args);
@@ -157,7 +136,7 @@ export class CallPipeline implements UnitsHost {
     selfLike?: (value: unknown) => boolean,
   ): unknown {
     const fn = this.resolver.callable(owner, state);
-    if (fn === undefined) return this.missingMethod(state, args);
+    if (fn === undefined) return this.absent.missing(state, args);
     const start = this.parts.clock();
     if (state.kind === 'sync') return invokeSync(this, owner, fn, state, args, start, selfLike);
     const since = wait?.since ?? start;
@@ -255,24 +234,5 @@ export class CallPipeline implements UnitsHost {
     served?: ServedHolder,
   ): Promise<unknown> {
     return this.chain.serve(state, args, classification, error, attempts, start, served);
-  }
-
-  private invokeWhenLoaded(state: MethodState, args: unknown[]): unknown {
-    const start = this.parts.clock();
-    const source = this.parts.source;
-    const holder: ServedHolder = {};
-    const served = source.load().then((adapter) => {
-      if (adapter !== undefined) return carry(this.invoke(adapter, state, args));
-      const classification = this.classify(source.loadError, state, 'load');
-      return this.fallBack(state, args, classification, source.loadError, 0, start, holder);
-    });
-    return this.held.asResult(state, args, served, start, holder);
-  }
-
-  private missingMethod(state: MethodState, args: unknown[]): unknown {
-    const start = this.parts.clock();
-    const error = new MethodMissingError(this.name, state.path, [state.key]);
-    this.attemptFailed(state, this.classify(error, state), 0, 1, undefined);
-    return this.held.servedByFallback(state, args, error, 1, start);
   }
 }

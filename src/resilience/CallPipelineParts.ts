@@ -51,14 +51,3 @@ export interface CallPipelineParts {
    */
   readonly ownsSdkRetries: boolean;
 }
-
-/** The `reconnect` healing action: disconnect() then connect() on the real adapter. */
-export async function reconnectAdapter(name: string, source: AdapterSource): Promise<void> {
-  const adapter = source.current() as { disconnect?: () => unknown; connect?: () => unknown } | undefined;
-  if (adapter === undefined || typeof adapter.connect !== 'function') {
-    throw new Error(`${name} cannot reconnect: the adapter has no connect()`);
-  }
-  if (typeof adapter.disconnect === 'function') await adapter.disconnect();
-  const connected = await adapter.connect();
-  if (connected === false) throw new Error(`${name} connect() returned false`);
-}

@@ -1,23 +1,20 @@
 import { recordFailure } from '../errors/failureOf.js';
-import { InvalidResponseError } from '../errors/InvalidResponseError.js';
 import { StreamInterruptedError } from '../errors/StreamInterruptedError.js';
 import type { AttemptLoop } from './AttemptLoop.js';
-import { validateResult } from './AttemptGuard.js';
-import type { Attempt, AttemptRun } from './CallServices.js';
 import type { MethodState } from './MethodState.js';
-import { findSignal, isAsyncIterable, isThenable } from './resultShapes.js';
-import { requestModel } from './sdkRequestOptions.js';
+import { findSignal, isThenable } from './resultShapes.js';
+import { servedStream, StreamOpening, type OpeningStream } from './StreamOpening.js';
 import type { StreamUsageObserver } from '../usage/UsageMeter.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
- * A stream under the pipeline: time to first chunk is measured; a failure before the first chunk
- * is retried and can fall back; a failure after it is `stream_interrupted` — the chunks already
- * delivered stay delivered and nothing is silently replayed.
+ * A stream under the pipeline: up to its first chunk its attempts are a `StreamOpening` (time to
+ * first chunk measured, a failure retried or served by the fallback chain); a failure after it is
+ * `stream_interrupted` — the chunks already delivered stay delivered and nothing is silently replayed.
  */
-export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> {
+export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T>, OpeningStream<T> {
   private iterator: AsyncIterator<T> | undefined;
   private delivered = 0;
   private finished = false;
@@ -31,7 +28,7 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
     private readonly owner: object | undefined,
     private readonly state: MethodState,
     private readonly args: unknown[],
-    private source: AsyncIterable<unknown> | PromiseLike<unknown>,
+    private readonly source: AsyncIterable<unknown> | PromiseLike<unknown>,
     private readonly start: number,
     private readonly breaker?: VoiceBreaker,
     private attempt = 1,
@@ -85,63 +82,24 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
   private first(): Promise<IteratorResult<T>> {
     // Served by the fallback chain (adapter or value): iterate what it gave, or throw its
     // VoiceSilencedError to the caller.
-    if (isThenable(this.source)) return Promise.resolve(this.source).then((served) => this.pass(served));
-    const loop = this.loop;
-    const run: AttemptRun = {
-      state: this.state,
-      args: this.args,
-      start: this.start,
-      breaker: this.breaker!,
-      model: requestModel(this.args),
-      holdsSlot: false,
-      canRetry: this.owner !== undefined,
-      attempt: (current, attemptStart) => {
-        const iterator = (current.raw as AsyncIterable<T>)[Symbol.asyncIterator]();
-        this.iterator = iterator;
-        return loop.guard.protect(
-          this.state,
-          iterator.next(),
-          this.checkFirstChunk,
-          attemptStart,
-          this.breaker!,
-          undefined,
-        );
-      },
-      won: (_current, value, attemptStart, attempt) => {
-        this.attempt = attempt;
-        return this.firstChunk(value as IteratorResult<T>, attemptStart);
-      },
-      next: () => this.nextSource(),
-      fallBack: (classification, error, attempts) => {
-        this.attempt = attempts;
-        const served = loop.services.fallBack(
-          this.state,
-          this.args,
-          classification,
-          error,
-          attempts,
-          this.start,
-        );
-        return served.then((value) => this.pass(value));
-      },
-      aborted: () => {
-        this.finished = true;
-      },
-    };
-    const source = { raw: this.source, controller: undefined };
-    return loop.run(run, source, loop.services.now(), undefined, this.attempt) as Promise<IteratorResult<T>>;
+    const source = this.source;
+    if (isThenable(source)) return Promise.resolve(source).then((served) => this.served(served));
+    const { loop, owner, state, args, start } = this;
+    return new StreamOpening<T>(loop, owner, state, args, start, this.breaker!, this).open(
+      source,
+      this.attempt,
+    );
   }
 
-  /** The first chunk arrived: the stream counts as a successful attempt from here. */
-  private firstChunk(result: IteratorResult<T>, attemptStart: number): IteratorResult<T> {
-    const services = this.loop.services;
-    const state = this.state;
-    const voice = services.voice;
-    voice.firstChunk(state.cells, (services.now() - this.start) / 1000);
-    const ttft = services.now() - attemptStart;
-    services.learnLatency(state, ttft, undefined);
-    voice.attemptSucceeded(ttft, undefined);
-    this.usage = voice.usage.stream(state.path, this.args[0], attemptStart);
+  /** The current attempt's iterator (see StreamOpening). */
+  iterating(iterator: AsyncIterator<T>): void {
+    this.iterator = iterator;
+  }
+
+  /** The first chunk of attempt `attempt` arrived: delivered from here, its usage read. */
+  opened(result: IteratorResult<T>, attemptStart: number, attempt: number): IteratorResult<T> {
+    this.attempt = attempt;
+    this.usage = this.loop.services.voice.usage.stream(this.state.path, this.args[0], attemptStart);
     if (result.done) {
       this.usage?.end(result.value);
       this.complete();
@@ -152,46 +110,16 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
     return result;
   }
 
-  /** Starts another attempt: the method called again, its stream (or a failure) the new source. */
-  private async nextSource(): Promise<Attempt> {
-    const services = this.loop.services;
-    let source: unknown;
-    try {
-      const next = services.reinvoke(this.owner!, this.state, this.args).raw;
-      const value = isThenable(next) ? await next : next;
-      source = isAsyncIterable(value)
-        ? value
-        : failingStream(
-            new InvalidResponseError(services.name, this.state.path, ['(root): expected a stream']),
-          );
-    } catch (err) {
-      source = failingStream(err);
-    }
-    this.source = source as AsyncIterable<unknown>;
-    return { raw: source, controller: undefined };
+  /** The fallback chain served the call: its stream (or value) passes through as it is. */
+  served(value: unknown): Promise<IteratorResult<T>> {
+    this.passthrough = true;
+    this.iterator = (servedStream(value) as AsyncIterable<T>)[Symbol.asyncIterator]();
+    return this.iterator.next();
   }
 
-  /** Checks the first chunk against the method's chunk schema. */
-  private readonly checkFirstChunk = (state: MethodState, result: unknown): unknown => {
-    const chunk = result as IteratorResult<unknown>;
-    if (chunk.done || state.chunkSchema === undefined) return result;
-    validateResult(
-      this.loop.services.name,
-      { ...state, schema: state.chunkSchema, accepts: undefined },
-      chunk.value,
-    );
-    return result;
-  };
-
-  private pass(served: unknown): Promise<IteratorResult<T>> {
-    this.passthrough = true;
-    const iterable = isAsyncIterable(served)
-      ? served
-      : typeof served !== 'string' && isSyncIterable(served)
-        ? toAsync(served)
-        : toAsync([served]);
-    this.iterator = (iterable as AsyncIterable<T>)[Symbol.asyncIterator]();
-    return this.iterator.next();
+  /** The caller aborted before the first chunk. */
+  aborted(): void {
+    this.finished = true;
   }
 
   private complete(): void {
@@ -233,22 +161,4 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T> 
     pipeline.voice.callEnded(state.cells, 'failure', (pipeline.now() - this.start) / 1000);
     throw error;
   }
-}
-
-function isSyncIterable(value: unknown): value is Iterable<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
-  );
-}
-
-async function* toAsync(values: Iterable<unknown>): AsyncGenerator<unknown> {
-  yield* values;
-}
-
-function failingStream(err: unknown): AsyncIterable<never> {
-  return {
-    [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(err) }),
-  };
 }

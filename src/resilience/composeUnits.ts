@@ -1,23 +1,22 @@
+import { AbsentMethod, type AbsentHost } from './AbsentMethod.js';
 import { AttemptGuard } from './AttemptGuard.js';
 import { AttemptLoop } from './AttemptLoop.js';
 import { AttemptTimeout } from './AttemptTimeout.js';
 import type { CallPipelineParts } from './CallPipelineParts.js';
 import { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FallbackChain } from './FallbackChain.js';
+import { HealerHandle } from './HealerHandle.js';
 import { HeldCalls } from './HeldCalls.js';
 import { MethodResolver } from './MethodResolver.js';
 import { ObservedCalls } from './ObservedCalls.js';
 import type { CallRoutes } from './ResultRouting.js';
 import { RetryPolicy } from './RetryPolicy.js';
 import type { ScopedBreakers } from './ScopedBreakers.js';
-import { TunedEntry, type EntryHost } from './TunedEntry.js';
+import { TunedEntry } from './TunedEntry.js';
 import { UnaryCalls } from './UnaryCall.js';
 
 /** What the composed units need of the pipeline in front of them. */
-export interface UnitsHost extends EntryHost {
-  /** A method whose stale last-good value may stand in for it has one now (defensive values could serve). */
-  markSubstitutable(): void;
-}
+export type UnitsHost = AbsentHost;
 
 /** The units of one wrap's call path (docs/architecture.md, The hot path). */
 export interface PipelineUnits {
@@ -32,6 +31,9 @@ export interface PipelineUnits {
   readonly tuned: TunedEntry;
   readonly held: HeldCalls;
   readonly routes: CallRoutes;
+  readonly absent: AbsentMethod;
+  /** What the voice's healer reaches of this wrap (attached to the voice here). */
+  readonly handle: HealerHandle;
 }
 
 /**
@@ -61,6 +63,7 @@ export function composeUnits(
     parts.clock,
     () => tuning.defensiveValues,
   );
+  const handle = new HealerHandle(parts.name, parts.voice, parts.source, limit, timeout, chain);
   const resolver = new MethodResolver(parts.name, parts.voice, parts.methodAliases, (state, c) =>
     host.attemptFailed(state, c, 0, 1, undefined),
   );
@@ -81,7 +84,7 @@ export function composeUnits(
     parts.clock,
     (state, start, attemptStart, breaker, request) =>
       observed.observation(state, start, attemptStart, breaker, request),
-    () => host.markSubstitutable(),
+    () => handle.markSubstitutable(),
   );
   const held = new HeldCalls(host, loop, parts.ownsSdkRetries);
   const tuned = new TunedEntry(
@@ -96,5 +99,20 @@ export function composeUnits(
     parts.sleep,
   );
   const routes = { services: host, unary, observed, loop };
-  return { timeout, limit, chain, resolver, policy, loop, observed, unary, tuned, held, routes };
+  const absent = new AbsentMethod(host, held, parts.source, parts.clock);
+  return {
+    timeout,
+    limit,
+    chain,
+    resolver,
+    policy,
+    loop,
+    observed,
+    unary,
+    tuned,
+    held,
+    routes,
+    absent,
+    handle,
+  };
 }

@@ -5,7 +5,7 @@ import { ImportFailureError } from '../errors/ImportFailureError.js';
 import { classifyError } from '../classify/classifyError.js';
 import { registerSecretsOf } from '../classify/KnownSecrets.js';
 import { redactSecrets } from '../classify/redactSecrets.js';
-import type { AdapterSource } from '../resilience/CallPipeline.js';
+import type { AdapterSource } from '../resilience/CallPipelineParts.js';
 
 /** A function that loads an adapter, e.g. `() => import('./google.js').then(m => new m.Google())`. */
 export type AdapterLoader<T extends object = object> = (() => Promise<T> | T) & { adapterName?: string };

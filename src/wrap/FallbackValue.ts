@@ -1,4 +1,4 @@
-import type { FallbackValueContext } from '../resilience/CallPipeline.js';
+import type { FallbackValueContext } from '../resilience/FallbackChain.js';
 
 type AnyFunction = (...args: any) => any;
 /** Recursion budget for nested namespaces (`client.chat.completions.create` is three deep). */

@@ -13,7 +13,8 @@ import {
   CONTRACT_RESPONSE_SCHEMAS,
   fastCheckOf,
 } from '../firecircle/contractSchemas.js';
-import { CallPipeline, type FallbackTarget } from '../resilience/CallPipeline.js';
+import { CallPipeline } from '../resilience/CallPipeline.js';
+import type { FallbackTarget } from '../resilience/FallbackChain.js';
 import { MethodLatency, methodLatencies } from '../resilience/AttemptTimeout.js';
 import { clientMaxRetries } from '../resilience/sdkRequestOptions.js';
 import type { MethodState } from '../resilience/MethodState.js';

@@ -1,11 +1,13 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sleepOn } from '../../src/clock/Scheduler.js';
 import { runDemoCli } from '../../src/demo/demoCli.js';
 import { runDemo } from '../../src/demo/FireCircleDemo.js';
 import { startProviderEmulator } from '../../src/lab/ProviderEmulator.js';
+import { driveVirtualTime } from '../support/driveVirtualTime.js';
+import { VirtualClock } from '../support/VirtualClock.js';
 import { DESIGN_METRICS, recordingIo, samplesOf } from './demoIo.js';
 
 let dir: string;
@@ -13,37 +15,69 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fire-circle-demo-'));
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await rm(dir, { recursive: true, force: true });
 });
 
 const PATTERN_TYPES = ['degradation', 'api_change', 'resonance', 'recovery'] as const;
 
+/**
+ * Before the run starts, time moves only for waits this short: the emulator's answers to the
+ * voices' `connect()` (its latencies), not the demo's warm-up limit, which bounds real work (loading
+ * the SDKs) and must not pass while that work goes on.
+ */
+const WARM_UP_STEP_MS = 1_000;
+
+/**
+ * The run on `time`: the breakers read `Date.now()` (cockatiel takes no clock, see VoiceBreaker),
+ * so `Date` follows it too, and they open and half-open on the run's time like everything else.
+ */
+function drive(
+  time: VirtualClock,
+  started: () => boolean,
+  done: () => boolean,
+  between?: () => Promise<void>,
+): Promise<void> {
+  return driveVirtualTime(time, done, {
+    started,
+    warmUpStepMs: WARM_UP_STEP_MS,
+    fakeDate: true,
+    ...(between === undefined ? {} : { between }),
+  });
+}
+
 describe('npm start -- --duration 20 --no-tty (the Fire Circle demo)', () => {
   it('runs six voices through the timeline, serves every metric, detects all four pattern types and persists what it learned', async () => {
     const io = recordingIo(dir);
-    let scrape: Promise<string> | undefined;
+    const time = new VirtualClock(Date.now());
+    let metricsUrl: string | undefined;
+    let exposition: string | undefined;
     let ended = false;
-    const code = await runDemoCli(['--duration', '20', '--no-tty', '--port', '0', '--storage', 'store'], io, {
-      onStart: ({ metricsUrl }) => {
-        // Scraped during the run once the resonance has been reported: a condition, not a time.
-        scrape = (async () => {
-          while (!/pattern resonance on/.test(io.out())) {
-            if (ended) throw new Error(`the run ended before a resonance was reported:\n${io.out()}`);
-            await sleep(100);
-          }
-          return (await fetch(`${metricsUrl}/metrics`)).text();
-        })();
-      },
+    const running = runDemoCli(['--duration', '20', '--no-tty', '--port', '0', '--storage', 'store'], io, {
+      clock: time,
+      onStart: (info) => (metricsUrl = info.metricsUrl),
     }).finally(() => (ended = true));
+    await drive(
+      time,
+      () => metricsUrl !== undefined,
+      () => ended,
+      async () => {
+        // Scraped during the run once the resonance has been reported: a condition, not a time.
+        if (exposition === undefined && /pattern resonance on/.test(io.out())) {
+          exposition = await (await fetch(`${metricsUrl}/metrics`)).text();
+        }
+      },
+    );
+    const code = await running;
     const out = io.out();
     expect(io.err()).toBe('');
     expect(code).toBe(0);
 
     expect(out).toMatch(/📈 metrics: http:\/\/127\.0\.0\.1:\d+\/metrics/);
-    expect(scrape).toBeDefined();
-    const exposition = await scrape!;
-    for (const name of DESIGN_METRICS) expect(exposition).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
-    const calls = samplesOf(exposition, 'fire_circle_adapter_calls_total');
+    expect(exposition, `the run ended before a resonance was reported:\n${out}`).toBeDefined();
+    const scraped = exposition ?? '';
+    for (const name of DESIGN_METRICS) expect(scraped).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+    const calls = samplesOf(scraped, 'fire_circle_adapter_calls_total');
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
 
@@ -67,8 +101,8 @@ describe('npm start -- --duration 20 --no-tty (the Fire Circle demo)', () => {
     expect(Number(tokens?.[2])).toBeGreaterThan(0);
     expect(Number(tokens?.[3])).toBeGreaterThan(0);
     expect(out).toMatch(/^\s+anthropic +claude-demo( +\d+){5} +[\d.]+k?\/[\d.]+k? +\$\d+\.\d{4}/m);
-    expect(samplesOf(exposition, 'fire_circle_tokens_total').reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(samplesOf(exposition, 'fire_circle_ratelimit_remaining').length).toBeGreaterThan(0);
+    expect(samplesOf(scraped, 'fire_circle_tokens_total').reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(samplesOf(scraped, 'fire_circle_ratelimit_remaining').length).toBeGreaterThan(0);
 
     const files = await readdir(join(dir, 'store'));
     expect(files).toContain('pattern_memory.json');
@@ -77,19 +111,30 @@ describe('npm start -- --duration 20 --no-tty (the Fire Circle demo)', () => {
 
   it('--real talks to the providers whose variables are set and keeps the others on the emulator', async () => {
     // A stand-in "real" local model server: the lab emulator, reached through LOCAL_BASE_URL.
-    const provider = await startProviderEmulator();
+    const time = new VirtualClock(Date.now());
+    const provider = await startProviderEmulator({ clock: time.clock, sleep: sleepOn(time) });
     try {
       const out: string[] = [];
-      const summary = await runDemo(
+      let started = false;
+      let ended = false;
+      const running = runDemo(
         {
           durationMs: 5_000,
           port: 0,
           storagePath: join(dir, 'store'),
           real: true,
           env: { LOCAL_BASE_URL: provider.openaiBaseURL },
+          clock: time,
+          onStart: () => (started = true),
         },
         { stdout: { write: (text: string) => out.push(text) } },
+      ).finally(() => (ended = true));
+      await drive(
+        time,
+        () => started,
+        () => ended,
       );
+      const summary = await running;
       const local = summary.voices.find((v) => v.name === 'local');
       expect(local).toMatchObject({ mode: 'real', model: 'llama3.2' });
       expect(local!.calls.calls).toBeGreaterThan(0);

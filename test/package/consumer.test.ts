@@ -168,11 +168,12 @@ describe('the packed package', () => {
     );
   }, 120_000);
 
-  it('runs the ESM consumer against the lab emulator: SDK client, classifier + fallback adapter, fallbackValue, /metrics', async () => {
+  it('runs the ESM consumer against the lab emulator: SDK client, classifier + fallback adapter, fallbackValue, importAdapter of its own module, /metrics', async () => {
     const out = await runConsumer('build/esm/main.js');
     expect(out).toMatchObject({
       teapotSender: 'deepseek/lab-gpt',
       downText: '(down is silent)',
+      localText: 'local heard: Circle, what do you see?',
       categories: ['server_error'],
     });
     expect(out.sdkText).toEqual(expect.any(String));

@@ -2,7 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TimeoutError, failureOf } from '../../src/index.js';
-import { systemClock } from '../../src/clock/Clock.js';
+import { settledOn } from '../support/driveVirtualTime.js';
+import { VirtualClock } from '../support/VirtualClock.js';
 import {
   CHAT,
   CHAT_PARAMS,
@@ -94,12 +95,15 @@ describe("one owner for retries: the client's maxRetries is what happens upstrea
   });
 });
 
+// On virtual time (the wraps' deadlines and backoff, the emulator's latencies): only the HTTP
+// exchanges are real; the SDKs' own 5 s timeouts stay on the wall clock and never fire first.
 describe('timeouts cancel the upstream request', () => {
   it('openai: a hanging request is closed by the client at the attempt timeout; no retry overlaps it', async () => {
     // Each aborted request settles 50 ms after its abort: the retry (1–5 ms backoff) waits for it.
-    const lab = await startLab({ faults: [HANG], failsLateMs: 50 });
-    const { wrapped } = wrap(lab.openai({ timeout: 5_000 }), { timeout: 300 });
-    const err = await rejectionOf(wrapped.chat.completions.create(CHAT_PARAMS));
+    const time = new VirtualClock(Date.now());
+    const lab = await startLab({ faults: [HANG], failsLateMs: 50, time });
+    const { wrapped } = wrap(lab.openai({ timeout: 5_000 }), { timeout: 300 }, time);
+    const err = await rejectionOf(settledOn(time, wrapped.chat.completions.create(CHAT_PARAMS)));
     expect(err).toBeInstanceOf(TimeoutError);
     expect(failureOf(err)).toMatchObject({ category: 'timeout', attempts: 3 });
     const exchanges = await lab.exchanges(CHAT);
@@ -110,9 +114,10 @@ describe('timeouts cancel the upstream request', () => {
   });
 
   it('openai: a slow generation is not run to completion three times (each attempt closed before the answer)', async () => {
-    const lab = await startLab({ faults: [{ kind: 'latency', fixedMs: 3_000 }] });
-    const { wrapped } = wrap(lab.openai({ timeout: 5_000 }), { timeout: 300 });
-    await rejectionOf(wrapped.chat.completions.create(CHAT_PARAMS));
+    const time = new VirtualClock(Date.now());
+    const lab = await startLab({ faults: [{ kind: 'latency', fixedMs: 3_000 }], time });
+    const { wrapped } = wrap(lab.openai({ timeout: 5_000 }), { timeout: 300 }, time);
+    await rejectionOf(settledOn(time, wrapped.chat.completions.create(CHAT_PARAMS)));
     const exchanges = await lab.exchanges(CHAT);
     expect(exchanges).toHaveLength(3);
     expect(exchanges.map((e) => e.closedByClient)).toEqual([true, true, true]);
@@ -121,9 +126,10 @@ describe('timeouts cancel the upstream request', () => {
   });
 
   it('anthropic: a hanging request is closed by the client at the attempt timeout; no retry overlaps it', async () => {
-    const lab = await startLab({ faults: [HANG], failsLateMs: 50 });
-    const { wrapped } = wrap(lab.anthropic({ timeout: 5_000 }), { timeout: 300 });
-    const err = await rejectionOf(wrapped.messages.create(MESSAGE_PARAMS));
+    const time = new VirtualClock(Date.now());
+    const lab = await startLab({ faults: [HANG], failsLateMs: 50, time });
+    const { wrapped } = wrap(lab.anthropic({ timeout: 5_000 }), { timeout: 300 }, time);
+    const err = await rejectionOf(settledOn(time, wrapped.messages.create(MESSAGE_PARAMS)));
     expect(err).toBeInstanceOf(TimeoutError);
     const exchanges = await lab.exchanges(MESSAGES);
     expect(exchanges).toHaveLength(3);
@@ -133,9 +139,12 @@ describe('timeouts cancel the upstream request', () => {
   });
 
   it('a stream whose first chunk does not come in time is cancelled too', async () => {
-    const lab = await startLab({ faults: [HANG] });
-    const { wrapped } = wrap(lab.openai({ timeout: 5_000, maxRetries: 0 }), { timeout: 300 });
-    const err = await rejectionOf(wrapped.chat.completions.create({ ...CHAT_PARAMS, stream: true }));
+    const time = new VirtualClock(Date.now());
+    const lab = await startLab({ faults: [HANG], time });
+    const { wrapped } = wrap(lab.openai({ timeout: 5_000, maxRetries: 0 }), { timeout: 300 }, time);
+    const err = await rejectionOf(
+      settledOn(time, wrapped.chat.completions.create({ ...CHAT_PARAMS, stream: true })),
+    );
     expect(failureOf(err)?.category).toBe('timeout');
     const [exchange] = await lab.exchanges(CHAT);
     expect(exchange?.closedByClient).toBe(true);
@@ -155,23 +164,30 @@ describe('timeouts cancel the upstream request', () => {
   });
 
   it('the adaptive timeout is learned per method and model: fast embeddings do not cut a slower chat model', async () => {
+    const time = new VirtualClock(Date.now());
     const lab = await startLab({
       base: { phases: [{ atMs: 0, model: 'lab-slow', faults: [{ kind: 'latency', fixedMs: 1_500 }] }] },
+      time,
     });
-    // The real clock, moved ahead by the test instead of sleeping.
-    let ahead = 0;
     const { wrapped } = wrap(
       lab.openai({ maxRetries: 0 }),
       { timeout: 20_000, adaptiveTimeout: { multiplier: 4, minMs: 200, minSamples: 5 } },
-      () => systemClock() + ahead,
+      time,
     );
     for (let i = 0; i < 8; i++) {
-      await wrapped.embeddings.create({ model: 'lab-embed', input: `fast ${i}`, encoding_format: 'float' });
+      const input = `fast ${i}`;
+      await settledOn(
+        time,
+        wrapped.embeddings.create({ model: 'lab-embed', input, encoding_format: 'float' }),
+      );
     }
     expect(await lab.count(EMBEDDINGS)).toBe(8);
     // The learned timeout is recomputed once a second: let it see the fast calls.
-    ahead += 1_100;
-    const completion = await wrapped.chat.completions.create({ ...CHAT_PARAMS, model: 'lab-slow' });
+    await time.advance(1_100);
+    const completion = await settledOn(
+      time,
+      wrapped.chat.completions.create({ ...CHAT_PARAMS, model: 'lab-slow' }),
+    );
     expect(completion.model).toBe('lab-slow');
     const exchanges = await lab.exchanges(CHAT);
     expect(exchanges.map((e) => [e.status, e.closedByClient])).toEqual([[200, false]]);

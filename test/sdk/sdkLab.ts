@@ -8,7 +8,9 @@ import type { ScenarioInput } from '../../src/lab/ScenarioSchema.js';
 import type { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import type { WithConsciousnessOptions } from '../../src/wrap/WithConsciousnessOptions.js';
+import { sleepOn, type ClockOption } from '../../src/clock/Scheduler.js';
 import { freshInfrastructure } from '../support/fixtures.js';
+import type { VirtualClock } from '../support/VirtualClock.js';
 
 /** One scriptable fault, as a scenario phase lists it. */
 export type FaultInput = ScenarioInput['phases'][number]['faults'][number];
@@ -91,12 +93,16 @@ export async function startLab(
     base?: Partial<ScenarioInput>;
     /** The clients' fetch rejects this long after it failed (a connection slow to tear down). */
     failsLateMs?: number;
+    /** Virtual time for the emulator's timeline and latencies and for `failsLateMs` (real by default). */
+    time?: VirtualClock;
   } = {},
 ): Promise<Lab> {
   const base = setup.base ?? {};
   const plan = setup.plan;
+  const time = setup.time;
   const started: ProviderEmulator = await startProviderEmulator({
     scenario: scenarioOf(plan?.(1) ?? setup.faults, base),
+    ...(time === undefined ? {} : { clock: time.clock, sleep: sleepOn(time) }),
     // Called once the n-th request's fate is decided: the next request gets plan(n + 1).
     onRequest: (record) => {
       if (plan !== undefined) started.setScenario(scenarioOf(plan(record.seq + 1), base));
@@ -128,7 +134,9 @@ export async function startLab(
       failsLateMs === undefined
         ? fetch(input, init)
         : fetch(input, init).catch(async (err: unknown) => {
-            await new Promise((resolve) => setTimeout(resolve, failsLateMs));
+            await new Promise<void>((resolve) =>
+              time === undefined ? setTimeout(resolve, failsLateMs) : time.setTimeout(resolve, failsLateMs),
+            );
             throw err;
           });
     response.then(settled, settled);
@@ -170,12 +178,12 @@ export interface Wrapped<T> {
  * `withConsciousness(client)` on a fresh brain, with short backoff delays and a breaker that does
  * not open within a test unless `options.breaker` says so. `retry.maxAttempts` is not set: the
  * wrapper's attempts come from the client's own `maxRetries`. `clock` is the brain's (and the
- * call path's) clock, the real one by default.
+ * call path's) clock option, the real one by default.
  */
 export function wrap<T extends object>(
   client: T,
   options: WithConsciousnessOptions<T> = {},
-  clock?: () => number,
+  clock?: ClockOption,
 ): Wrapped<T> {
   const { infrastructure, registry, logLines } = freshInfrastructure(clock);
   const wrapped = withConsciousness(client, {

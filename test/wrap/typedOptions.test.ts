@@ -4,7 +4,7 @@ import type { Classifier } from '../../src/classify/Classification.js';
 import { createMessage, type ConsciousMessage } from '../../src/firecircle/ConsciousMessage.js';
 import { OpenAICompatibleAdapter } from '../../src/firecircle/adapters/OpenAICompatibleAdapter.js';
 import { startProviderEmulator, type ProviderEmulator } from '../../src/lab/ProviderEmulator.js';
-import type { FallbackValueContext } from '../../src/resilience/CallPipeline.js';
+import type { FallbackValueContext } from '../../src/resilience/FallbackChain.js';
 import type { FallbackResult } from '../../src/wrap/FallbackValue.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 import type { WithConsciousnessOptions } from '../../src/wrap/WithConsciousnessOptions.js';

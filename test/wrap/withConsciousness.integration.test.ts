@@ -220,7 +220,7 @@ describe('withConsciousness over real HTTP with the openai SDK', () => {
     const { infrastructure, registry } = freshInfrastructure();
     const fallback = withConsciousness(new OpenAIVoice(testClient(s.url), 'local'), { infrastructure });
     let loads = 0;
-    const missing = importAdapter(['./definitely-not-here-google-adapter.js']);
+    const missing = importAdapter(['./definitely-not-here-google-adapter.js'], { base: import.meta.url });
     const loader = async (): Promise<object> => {
       loads += 1;
       if (loads === 1) return missing();

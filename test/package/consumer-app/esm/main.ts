@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { Registry } from 'prom-client';
 import {
   InfrastructureConsciousness,
+  importAdapter,
   startMetricsServer,
   withConsciousness,
   type Classifier,
@@ -15,6 +16,7 @@ import {
   type ConsciousMessage,
 } from 'infrastructure-consciousness/firecircle';
 import { startProviderEmulator } from 'infrastructure-consciousness/lab';
+import type { LocalAdapter } from './localAdapter.js';
 
 const emulator = await startProviderEmulator({
   scenario: {
@@ -85,6 +87,12 @@ const completion = await sdk.chat.completions.create({
 });
 const fromTeapot = await teapotVoice.sendMessage(question, []);
 const fromDown = await downVoice.sendMessage(question, []);
+// A relative specifier resolves against this module (base), not inside the installed package.
+const local = withConsciousness(
+  importAdapter<LocalAdapter>(['./localAdapter.js'], { exportName: 'LocalAdapter', base: import.meta.url }),
+  { name: 'local-file', infrastructure: brain, retry },
+);
+const fromLocal = await local.sendMessage(question);
 
 const server = await startMetricsServer({ port: 0, infrastructure: brain });
 const metrics = await (await fetch(`${server.url}/metrics`)).text();
@@ -96,6 +104,7 @@ console.log(
     sdkText: completion.choices[0]?.message.content ?? null,
     teapotSender: fromTeapot.sender,
     downText: fromDown.content.text,
+    localText: fromLocal.content.text,
     categories,
     metricsCallLines: metrics.split('\n').filter((l) => l.startsWith('fire_circle_adapter_calls_total{'))
       .length,

@@ -17,7 +17,7 @@ export const COMPARED_KINDS = ABLATION_KINDS.filter((k) => k !== 'full' && k !==
  * The "no worse" rule: the full brain is worse than an ablation on a quantity only when it is higher by more
  * than each of (a) a relative tolerance, (b) the noise measured in the same run — the difference between the
  * full brain and its repeat on that scenario, two runs of one configuration side by side — and (c) an absolute
- * floor. The rule was fixed before any run was judged by it (see README, Learning: ablation).
+ * floor. The rule was fixed before any run was judged by it (see docs/performance.md, Learning: ablation).
  */
 export const NO_WORSE_TOLERANCE = 0.1;
 /** …and caller-visible failures this many calls more (besides the measured noise). */

@@ -5,7 +5,7 @@ import { TimeoutError } from '../../../src/errors/TimeoutError.js';
 import { InvalidResponseError } from '../../../src/errors/InvalidResponseError.js';
 import { AttemptGuard } from '../../../src/resilience/AttemptGuard.js';
 import { AttemptLoop } from '../../../src/resilience/AttemptLoop.js';
-import { AttemptTimeout, MethodLatency } from '../../../src/resilience/AttemptTimeout.js';
+import { AttemptTimeout } from '../../../src/resilience/AttemptTimeout.js';
 import type { Attempt, AttemptRun, CallServices } from '../../../src/resilience/CallServices.js';
 import { ConcurrencyLimit } from '../../../src/resilience/ConcurrencyLimit.js';
 import type { MethodState } from '../../../src/resilience/MethodState.js';
@@ -18,6 +18,7 @@ import { SharedBackoff } from '../../../src/voice/SharedBackoff.js';
 import type { Voice } from '../../../src/voice/Voice.js';
 import { VoiceTuning } from '../../../src/voice/VoiceTuning.js';
 import type { ErrorCategory } from '../../../src/vocabulary/ErrorCategory.js';
+import { methodState as baseMethodState } from '../../support/methodState.js';
 
 const rateLimited = (retryAfterMs?: number): Classification =>
   ({ category: 'rate_limited', message: '429', retryAfterMs }) as Classification;
@@ -27,29 +28,8 @@ function cells(): MethodState['cells'] {
   return { error() {}, call() {}, fallback() {}, firstChunk() {} } as unknown as MethodState['cells'];
 }
 
-function methodState(overrides: Partial<MethodState> = {}): MethodState {
-  return {
-    path: 'chat.completions.create',
-    key: 'create',
-    cells: cells(),
-    schema: undefined,
-    accepts: undefined,
-    chunkSchema: undefined,
-    contractAsync: false,
-    alias: undefined,
-    syncStream: false,
-    lastGood: undefined,
-    defensiveOk: true,
-    kind: 'async',
-    richPrototype: undefined,
-    latency: new MethodLatency(),
-    deadlines: undefined,
-    timeoutRefreshAt: 0,
-    clientAttempts: undefined,
-    optionsIndex: undefined,
-    ...overrides,
-  };
-}
+const methodState = (overrides: Partial<MethodState> = {}): MethodState =>
+  baseMethodState({ cells: cells(), ...overrides });
 
 /** A voice that keeps cool-downs (per model and for the voice) and counts retries. */
 function fakeVoice() {

@@ -1,36 +1,12 @@
 // The deferred rich promise handed back for a call that does not start at once: its members answer
 // from the eventual result without reading more of it than the caller asks for.
 import { describe, expect, it } from 'vitest';
-import { MethodLatency } from '../../../src/resilience/AttemptTimeout.js';
 import type { MethodState } from '../../../src/resilience/MethodState.js';
 import { DeferredRich, deferredPrototype, heldResult } from '../../../src/resilience/results/DeferredRich.js';
 import { carry, SETTLED, Unadopted } from '../../../src/resilience/resultShapes.js';
 import { ProbeGate } from '../../../src/scaleout/ProbeGate.js';
-
-/** An APIPromise-like object: counts parses (then) and raw reads (asResponse); settled by the test. */
-class FakeApiPromise {
-  parses = 0;
-  rawReads = 0;
-  private readonly parsed: Promise<unknown>;
-  settle!: { resolve(value: unknown): void; reject(err: unknown): void };
-  constructor() {
-    this.parsed = new Promise((resolve, reject) => {
-      this.settle = { resolve, reject };
-    });
-    this.parsed.catch(() => undefined);
-  }
-  then(onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown): Promise<unknown> {
-    this.parses += 1;
-    return this.parsed.then(onFulfilled, onRejected);
-  }
-  asResponse(): Promise<string> {
-    this.rawReads += 1;
-    return this.parsed.then(() => 'raw response');
-  }
-  withResponse(): Promise<{ data: unknown; response: string }> {
-    return this.parsed.then((data) => ({ data, response: 'response' }));
-  }
-}
+import { FakeApiPromise } from '../../support/FakeApiPromise.js';
+import { methodState } from '../../support/methodState.js';
 
 type Rich = PromiseLike<unknown> & {
   withResponse(): Promise<{ data: unknown; response: unknown; request_id?: unknown }>;
@@ -39,29 +15,8 @@ type Rich = PromiseLike<unknown> & {
 
 const PROTOTYPE = FakeApiPromise.prototype;
 
-function state(overrides: Partial<MethodState> = {}): MethodState {
-  return {
-    path: 'chat.completions.create',
-    key: 'create',
-    cells: { error() {} } as unknown as MethodState['cells'],
-    schema: undefined,
-    accepts: undefined,
-    chunkSchema: undefined,
-    contractAsync: false,
-    alias: undefined,
-    syncStream: false,
-    lastGood: undefined,
-    defensiveOk: true,
-    kind: 'async',
-    richPrototype: undefined,
-    latency: new MethodLatency(),
-    deadlines: undefined,
-    timeoutRefreshAt: 0,
-    clientAttempts: undefined,
-    optionsIndex: undefined,
-    ...overrides,
-  };
-}
+const state = (overrides: Partial<MethodState> = {}): MethodState =>
+  methodState({ cells: { error() {} } as unknown as MethodState['cells'], ...overrides });
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

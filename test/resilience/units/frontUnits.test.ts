@@ -9,7 +9,7 @@ import { MethodMissingError } from '../../../src/errors/MethodMissingError.js';
 import { AbsentMethod, type AbsentHost } from '../../../src/resilience/AbsentMethod.js';
 import { AttemptGuard } from '../../../src/resilience/AttemptGuard.js';
 import { AttemptLoop } from '../../../src/resilience/AttemptLoop.js';
-import { AttemptTimeout, MethodLatency } from '../../../src/resilience/AttemptTimeout.js';
+import { AttemptTimeout } from '../../../src/resilience/AttemptTimeout.js';
 import { BreakerOptionsSchema } from '../../../src/resilience/BreakerOptions.js';
 import type { AdapterSource } from '../../../src/resilience/CallPipelineParts.js';
 import type { Attempt, CallServices } from '../../../src/resilience/CallServices.js';
@@ -26,32 +26,12 @@ import { VoiceBreaker } from '../../../src/resilience/VoiceBreaker.js';
 import { SharedBackoff } from '../../../src/voice/SharedBackoff.js';
 import type { PipelineHandle, Voice } from '../../../src/voice/Voice.js';
 import { VoiceTuning } from '../../../src/voice/VoiceTuning.js';
+import { methodState as baseMethodState } from '../../support/methodState.js';
 
 const noCells = { error() {}, call() {}, fallback() {}, firstChunk() {} } as unknown as MethodState['cells'];
 
-function methodState(overrides: Partial<MethodState> = {}): MethodState {
-  return {
-    path: 'chat.completions.create',
-    key: 'create',
-    cells: noCells,
-    schema: undefined,
-    accepts: undefined,
-    chunkSchema: undefined,
-    contractAsync: false,
-    alias: undefined,
-    syncStream: true,
-    lastGood: undefined,
-    defensiveOk: true,
-    kind: 'async',
-    latency: new MethodLatency(),
-    deadlines: undefined,
-    timeoutRefreshAt: 0,
-    clientAttempts: undefined,
-    optionsIndex: undefined,
-    richPrototype: undefined,
-    ...overrides,
-  };
-}
+const methodState = (overrides: Partial<MethodState> = {}): MethodState =>
+  baseMethodState({ cells: noCells, syncStream: true, ...overrides });
 
 async function* chunks(...values: unknown[]): AsyncGenerator<unknown> {
   yield* values;

@@ -2,27 +2,7 @@
 // every consumption gets, whether the caller asks before or after it is known.
 import { describe, expect, it } from 'vitest';
 import { RichPromise, Winner } from '../../../src/resilience/results/RichPromise.js';
-
-/** An APIPromise-like object: a pending parse the test settles, counting how often it is asked. */
-class FakeApiPromise {
-  parses = 0;
-  private readonly parsed: Promise<unknown>;
-  settle!: { resolve(value: unknown): void; reject(err: unknown): void };
-  constructor() {
-    this.parsed = new Promise((resolve, reject) => {
-      this.settle = { resolve, reject };
-    });
-    // An attempt nobody reads must not be reported as an unhandled rejection.
-    this.parsed.catch(() => undefined);
-  }
-  then(onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown): Promise<unknown> {
-    this.parses += 1;
-    return this.parsed.then(onFulfilled, onRejected);
-  }
-  withResponse(): Promise<{ data: unknown; response: string }> {
-    return this.parsed.then((data) => ({ data, response: 'response' }));
-  }
-}
+import { FakeApiPromise } from '../../support/FakeApiPromise.js';
 
 const observeAsIs = (value: unknown): unknown => value;
 const won = (raw: unknown): Winner => new Winner(raw, false, undefined, 0);

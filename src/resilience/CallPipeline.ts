@@ -101,8 +101,9 @@ export class CallPipeline implements UnitsHost {
     selfLike?: (value: unknown) => boolean,
   ): unknown {
     if (owner === undefined) return this.absent.whenLoaded(state, args);
-    // Healing knobs cost nothing until a healing action sets one.
-    if (this.tuning.active && state.kind !== 'sync') {
+    // Healing knobs cost nothing until a healing action sets one. Synchronous methods and stream
+    // helpers (the SDK starts their request) are returned at once, never held or routed.
+    if (this.tuning.active && state.kind !== 'sync' && state.kind !== 'helper') {
       return this.tuned.invoke(owner, state, args);
     }
     return this.invokeDirect(owner, state, args, undefined, selfLike);

@@ -15,9 +15,15 @@ import {
   closeLabs,
   expectSameMembers,
   rejectionOf,
+  HANG,
   startLab,
   wrap,
 } from './sdkLab.js';
+
+/** Resolves once `done()` holds (checked every 5 ms). */
+async function waitUntil(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 afterEach(closeLabs);
 
@@ -66,6 +72,23 @@ describe("anthropic messages.stream(): Anthropic's documented way to stream", ()
     expect(await ours.finalText()).toBe(plainText.join(''));
     expect(await lab.count(MESSAGES)).toBe(2);
     expect(await callsCounted(registry, 'messages.stream')).toBe(1);
+  });
+
+  it('is still the MessageStream while healing knobs hold other calls (the concurrency limit full)', async () => {
+    // The first create hangs and holds the limit's one slot; helpers are never queued behind it.
+    const lab = await startLab({ plan: (n) => (n === 2 ? [HANG] : undefined) });
+    const { wrapped, infrastructure } = wrap(lab.anthropic(), { timeout: 5_000 });
+    const expected = await wrapped.messages.stream(MESSAGE_PARAMS).finalText();
+    const tuning = infrastructure.voice('sdk').tuning;
+    tuning.maxConcurrent = 1;
+    tuning.touch();
+    const held = wrapped.messages.create(MESSAGE_PARAMS, { timeout: 2_000, maxRetries: 0 });
+    held.catch(() => undefined);
+    await waitUntil(() => lab.emulator.exchanges(MESSAGES).length === 2);
+    const ours = wrapped.messages.stream(MESSAGE_PARAMS);
+    expect(ours).toBeInstanceOf(MessageStream);
+    expect(await ours.finalText()).toBe(expected);
+    await rejectionOf(held);
   });
 
   it('finalText() alone resolves to the reply', async () => {

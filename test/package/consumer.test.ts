@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docSnippets, typeCheckSnippets } from './docSnippets.js';
 
 /**
  * The published artefact as a user meets it: the package is built and packed (`npm pack`) from a
  * copy of this checkout, installed into an empty project next to the SDK peers from the registry,
  * then a strict ESM TypeScript consumer and a CommonJS one are type-checked against the shipped
- * .d.ts files and run against the lab emulator on loopback.
+ * .d.ts files and run against the lab emulator on loopback. The TypeScript blocks of README.md
+ * and docs/*.md are type-checked against the same installed package (test/package/docSnippets.ts).
  */
 
 const run = promisify(execFile);
@@ -93,7 +95,10 @@ async function prepareApp(): Promise<void> {
     dependencies: Record<string, string>;
   };
   const dependencies = Object.entries(manifest.dependencies).map(([name, range]) => `${name}@${range}`);
-  const peers = ['openai', '@anthropic-ai/sdk', 'prom-client', '@types/node'].map(installedVersion);
+  // @opentelemetry/api: the optional peer of the /otel entry, which the docs' blocks import.
+  const peers = ['openai', '@anthropic-ai/sdk', 'prom-client', '@opentelemetry/api', '@types/node'].map(
+    installedVersion,
+  );
   await sh('npm', [...NPM_INSTALL, ...peers, ...dependencies], app);
 }
 
@@ -166,6 +171,17 @@ describe('the packed package', () => {
     expect(readFileSync(join(app, 'build/cjs/main.cjs'), 'utf8')).toContain(
       'require("infrastructure-consciousness")',
     );
+  }, 120_000);
+
+  it('type-checks every ```ts block of README.md and docs/*.md (strict, skipLibCheck off) against the shipped types', () => {
+    const snippets = docSnippets(ROOT);
+    const checked = snippets.filter((s) => s.notChecked === undefined);
+    console.log(
+      `doc blocks: ${checked.length} type-checked, ${snippets.length - checked.length} marked not-checked`,
+    );
+    expect(checked.length).toBeGreaterThan(5);
+    // One line per error, located in the markdown (README.md:182:11: TS2339 …).
+    expect(typeCheckSnippets(app, checked)).toEqual([]);
   }, 120_000);
 
   it('runs the ESM consumer against the lab emulator: SDK client, classifier + fallback adapter, fallbackValue, importAdapter of its own module, /metrics', async () => {

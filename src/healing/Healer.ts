@@ -80,7 +80,12 @@ interface HealingRecord {
   readonly category: ErrorCategory | undefined;
   readonly variant: HealingVariant;
   readonly handle: VoiceHandle;
-  /** The voice's calls just before the action: the control of the verdict. */
+  /** When the action was taken: the control of the verdict is the voice's calls begun before it. */
+  readonly actedAt: number;
+  /**
+   * The voice's calls just before the action as they stood when it was taken. The control is read again at the
+   * verdict (calls in flight at the action have ended by then); this one stands in if that reads fewer calls.
+   */
   readonly baseline: CallWindow;
   readonly revert: () => void;
   /** Extends a knob with a built-in end (a route) while its pattern lasts. */
@@ -343,6 +348,7 @@ export class Healer {
     const record: HealingRecord = {
       action,
       measuredFrom: now,
+      actedAt: now,
       patternType,
       category,
       variant: chosen.variant,
@@ -402,7 +408,7 @@ export class Healer {
    */
   private measure(record: HealingRecord, now: number): MeasuredVerdict {
     const calls = record.handle.calls;
-    const control = sampleOf(record.baseline);
+    const control = sampleOf(this.baselineOf(record));
     if (record.variant === 'route') {
       const w = calls.window(record.measuredFrom, now);
       const probes = probeSampleOf(w);
@@ -412,6 +418,16 @@ export class Healer {
     }
     const treated = sampleOf(calls.after(record.measuredFrom, now, this.verdictCalls));
     return judgeVerdict(record.variant, control, treated, this.thresholds);
+  }
+
+  /**
+   * The voice's calls begun before the action, read at the verdict: the tally counts a call by its start, so the
+   * calls that were in flight when the action was taken (at a fault, the slow and retried ones) are in it now; at
+   * the action they were not, and a control of the few calls that had ended left most verdicts inconclusive.
+   */
+  private baselineOf(record: HealingRecord): CallWindow {
+    const reread = record.handle.calls.before(record.actedAt, this.verdictCalls, this.outcomeWindowMs);
+    return reread.calls >= record.baseline.calls ? reread : record.baseline;
   }
 
   private startReconnect(record: HealingRecord): void {

@@ -68,6 +68,8 @@ export interface HealerOptions {
 /** The parts of a pattern the healer reads; an InfrastructurePattern is one. */
 export type HealablePattern = Pick<InfrastructurePattern, 'patternType' | 'affectedAdapters' | 'category'> & {
   readonly evidence?: Readonly<Record<string, unknown>>;
+  /** ISO time the pattern was detected; one detected before its voice's latest recovery is over for the healer. */
+  readonly detectionTime?: string;
 };
 
 /** An action taken: measured until its verdict, then (if it won) kept until its pattern ends and it decays. */
@@ -116,6 +118,12 @@ const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
   inconclusive: 'could not be judged (too few calls); reverted, not counted',
 };
 
+/** When a pattern was detected (epoch ms): its detection time, or `now` without a readable one. */
+function detectionMs(pattern: HealablePattern, now: number): number {
+  const at = pattern.detectionTime === undefined ? Number.NaN : Date.parse(pattern.detectionTime);
+  return Number.isFinite(at) ? at : now;
+}
+
 /** Drops the shared backoff a recovered voice no longer needs (resonance puts it on every voice, outside actions). */
 function releaseSharedBackoff(handle: VoiceHandle): void {
   if (handle.tuning.sharedBackoff.size === 0) return;
@@ -155,6 +163,8 @@ export class Healer {
   /** Oldest first, at most maxHistory. */
   private readonly recent: SelfHealingAction[] = [];
   private readonly reconnects = new Set<Promise<void>>();
+  /** Detection time of each voice's latest recovery: a pattern detected before it is not acted on again. */
+  private readonly recoveredAt = new Map<string, number>();
   private sequence = 0;
 
   /** Creates a healer; throws a RangeError on an invalid numeric option. */
@@ -203,18 +213,24 @@ export class Healer {
 
   /**
    * Acts on a pattern and returns the actions taken. A recovery ends the voice's patterns
-   * ({@link Healer.patternEnded}) and takes no action; a resonance first puts its category on every affected
+   * ({@link Healer.patternEnded}) and takes no action, and a pattern of the voice detected before its latest
+   * recovery is not acted on again (it is over, whether or not its detector has resolved it yet); a resonance first puts its category on every affected
    * voice's shared backoff. An action of the type chosen that is still measured or kept for the same adapter and
    * (pattern type, category) is not stacked: the voice is skipped.
    */
   onPattern(pattern: HealablePattern): SelfHealingAction[] {
     if (!this.enabled) return [];
     const now = this.clock();
+    const detectedAt = detectionMs(pattern, now);
     if (pattern.patternType === 'recovery') {
+      for (const adapter of pattern.affectedAdapters) this.recoveredAt.set(adapter, detectedAt);
       return pattern.affectedAdapters.flatMap((adapter) => this.patternEnded(adapter, undefined, now));
     }
     const taken: SelfHealingAction[] = [];
     for (const adapter of new Set(pattern.affectedAdapters)) {
+      // A pattern the detectors have not resolved yet but that began before the voice recovered: the fault it
+      // reported is over (acting on it judged a healthy voice against its fault, and counted a failure).
+      if (detectedAt <= (this.recoveredAt.get(adapter) ?? Number.NEGATIVE_INFINITY)) continue;
       const action = this.healVoice(adapter, pattern, now);
       if (action !== undefined) taken.push(action);
     }

@@ -189,6 +189,29 @@ describe('Healer: verdicts', () => {
     expect(voice.tuning.retry.has('server_error')).toBe(false);
   });
 
+  it('does not act again on a pattern detected before the voice recovered, but does on one detected after', () => {
+    const voice = new FakeVoice();
+    const { healer, time, actions } = healerKit({ v: voice }, { prior: favour('retry_strategy') });
+    const at = (ms: number): string => new Date(ms).toISOString();
+    serve(voice, time, 20, { attempts: 3, failures: 0.2 });
+    const fault = { ...pattern('degradation', ['v'], 'server_error'), detectionTime: at(time.now) };
+    expect(healer.onPattern(fault)).toHaveLength(1);
+    serve(voice, time, 4, { attempts: 1 });
+    const [ended] = healer.onPattern({
+      ...pattern('recovery', ['v'], 'server_error'),
+      detectionTime: at(time.now),
+    });
+    expect(ended?.completed).toBe(true);
+
+    // The degradation detector has not resolved its pattern yet; the ledger asks again after the verdict.
+    time.advance(100);
+    expect(healer.onPattern(fault)).toEqual([]);
+    expect(actions).toHaveLength(1);
+    const again = { ...pattern('degradation', ['v'], 'server_error'), detectionTime: at(time.now) };
+    expect(healer.onPattern(again)).toHaveLength(1);
+    expect(actions).toHaveLength(2);
+  });
+
   it('a recovery before calls enough were made under an action leaves it unjudged', () => {
     const voice = new FakeVoice();
     const { healer, memory, time } = healerKit({ v: voice }, { prior: favour('retry_strategy') });

@@ -78,8 +78,11 @@ export interface HealingRow {
   readonly target: string;
   /** Why, as the healer put it. */
   readonly reason: string;
-  /** The measured result, `pending` until measured. */
-  readonly result: 'pending' | 'success' | 'failure';
+  /**
+   * The verdict: `success` (helped), `failure` (judged, did not help: no effect or hurt), `unjudged` (too few
+   * calls either side for a verdict; not counted by the learner), `pending` until measured.
+   */
+  readonly result: 'pending' | 'success' | 'failure' | 'unjudged';
 }
 
 /** Everything one dashboard frame shows. */
@@ -177,9 +180,31 @@ export function describePattern(p: PatternRow): string {
   return `${p.type} on ${p.adapters.map(clean).join(', ')} (${detail})`;
 }
 
+/**
+ * The result of a healing event: `pending` until measured; `unjudged` when its verdict was `inconclusive` (the
+ * event's `success` is false then, but the learner did not count it); else `success` or `failure`.
+ */
+export function healingResult(event: {
+  readonly completed?: boolean | undefined;
+  readonly success: boolean;
+  readonly parameters: Readonly<Record<string, unknown>>;
+}): HealingRow['result'] {
+  if (event.completed === false) return 'pending';
+  if (event.parameters['verdict'] === 'inconclusive') return 'unjudged';
+  return event.success ? 'success' : 'failure';
+}
+
+/** How a result reads: `success`, `failure`, `not judged`, `pending`. */
+const RESULT_WORDS: Readonly<Record<HealingRow['result'], string>> = {
+  success: 'success',
+  failure: 'failure',
+  unjudged: 'not judged',
+  pending: 'pending',
+};
+
 /** `fallback on openai — success (api_change/api_return_none on openai: route)`. */
 export function describeHealing(h: HealingRow): string {
-  return `${h.actionType} on ${clean(h.target)} — ${h.result} (${clean(h.reason)})`;
+  return `${h.actionType} on ${clean(h.target)} — ${RESULT_WORDS[h.result]} (${clean(h.reason)})`;
 }
 
 const PATTERN_ORDER: readonly PatternType[] = ['degradation', 'api_change', 'resonance', 'recovery'];
@@ -189,10 +214,10 @@ export function patternTally(patterns: readonly PatternRow[]): string {
   return PATTERN_ORDER.map((type) => `${type} ${patterns.filter((p) => p.type === type).length}`).join(' · ');
 }
 
-/** `3 success · 1 failure · 2 pending`. */
+/** `3 success · 1 failure · 2 not judged · 2 pending`. */
 export function healingTally(healings: readonly HealingRow[]): string {
   const count = (result: HealingRow['result']): number => healings.filter((h) => h.result === result).length;
-  return `${count('success')} success · ${count('failure')} failure · ${count('pending')} pending`;
+  return `${count('success')} success · ${count('failure')} failure · ${count('unjudged')} not judged · ${count('pending')} pending`;
 }
 
 function fraction(view: DashboardView): number {
@@ -262,7 +287,14 @@ export function renderDashboard(view: DashboardView, style: DashboardStyle): str
   );
   if (view.healings.length === 0) lines.push(paint('dim', '  none yet'));
   for (const h of view.healings.slice(-recent)) {
-    const result = h.result === 'success' ? 'green' : h.result === 'failure' ? 'red' : 'yellow';
+    const result =
+      h.result === 'success'
+        ? 'green'
+        : h.result === 'failure'
+          ? 'red'
+          : h.result === 'unjudged'
+            ? 'dim'
+            : 'yellow';
     lines.push(`  ${seconds(h.atMs)}  ${paint(result, describeHealing(h))}`);
   }
   if (view.lastWords !== undefined) lines.push('', paint('dim', `💬 ${clean(view.lastWords)}`));

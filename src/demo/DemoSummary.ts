@@ -29,12 +29,14 @@ export interface VoiceSummary {
   readonly usage: VoiceUsage;
 }
 
-/** Healing actions of one type by measured result. */
+/** Healing actions of one type by verdict (docs/architecture.md, Patterns, prediction, healing). */
 export interface HealingTally {
-  /** Measured successful (or credited by a recovery). */
+  /** Judged to have helped: a quantity it targets moved the right way beyond the noise. */
   success: number;
-  /** Measured as not helping (and reverted). */
+  /** Judged not to have helped (no measurable effect, or calls failed more) and reverted; counted by the learner. */
   failure: number;
+  /** Too few calls before or under it for a verdict (its fault began or ended too soon): reverted, not counted. */
+  unjudged: number;
   /** Not measured before the run ended. */
   pending: number;
 }
@@ -89,7 +91,7 @@ export function patternCounts(log: readonly PatternRow[]): Record<PatternType, n
 export function healingTallies(log: readonly HealingRow[]): Record<string, HealingTally> {
   const tallies: Record<string, HealingTally> = {};
   for (const h of log) {
-    const tally = (tallies[h.actionType] ??= { success: 0, failure: 0, pending: 0 });
+    const tally = (tallies[h.actionType] ??= { success: 0, failure: 0, unjudged: 0, pending: 0 });
     tally[h.result] += 1;
   }
   return tallies;
@@ -151,9 +153,15 @@ export function renderSummary(s: DemoSummary): string {
   const healingTotal = s.healingLog.length;
   lines.push('', `🩹 Healing actions this run: ${healingTotal}`);
   for (const [type, tally] of Object.entries(s.healings).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const n = tally.success + tally.failure + tally.pending;
+    const n = tally.success + tally.failure + tally.unjudged + tally.pending;
     lines.push(
-      `  ${type.padEnd(15)} ${String(n).padStart(3)}  (${tally.success} success, ${tally.failure} failure, ${tally.pending} not yet measured)`,
+      `  ${type.padEnd(15)} ${String(n).padStart(3)}  (${tally.success} helped, ${tally.failure} did not help, ${tally.unjudged} not judged, ${tally.pending} not yet measured)`,
+    );
+  }
+  if (healingTotal > 0) {
+    lines.push(
+      "  helped / did not help: what the action changed for the voice's calls, against its calls just before it;",
+      '  not judged: too few calls before or under it (its fault began or ended too soon) — reverted, not learned from',
     );
   }
   const latest = s.storage.snapshots[s.storage.snapshots.length - 1];

@@ -18,6 +18,7 @@ import { withConsciousness } from '../wrap/withConsciousness.js';
 import { CallLedger } from './CallLedger.js';
 import {
   describeHealing,
+  healingResult,
   describePattern,
   seconds,
   type DashboardView,
@@ -256,7 +257,7 @@ async function play(p: Play): Promise<DemoSummary> {
     display.event(`[${seconds(row.atMs)}] 🌀 pattern ${describePattern(row)}`);
   });
   brain.on('healing', (event) => {
-    const result = event.completed === false ? 'pending' : event.success ? 'success' : 'failure';
+    const result = healingResult(event);
     const known = healingIndex.get(event.actionId);
     const row: HealingRow = {
       atMs: known === undefined ? elapsed() : (healingLog[known]?.atMs ?? elapsed()),

@@ -68,6 +68,8 @@ export interface HealerOptions {
 /** The parts of a pattern the healer reads; an InfrastructurePattern is one. */
 export type HealablePattern = Pick<InfrastructurePattern, 'patternType' | 'affectedAdapters' | 'category'> & {
   readonly evidence?: Readonly<Record<string, unknown>>;
+  /** ISO time the pattern was detected; one detected before its voice's latest recovery is over for the healer. */
+  readonly detectionTime?: string;
 };
 
 /** An action taken: measured until its verdict, then (if it won) kept until its pattern ends and it decays. */
@@ -80,7 +82,12 @@ interface HealingRecord {
   readonly category: ErrorCategory | undefined;
   readonly variant: HealingVariant;
   readonly handle: VoiceHandle;
-  /** The voice's calls just before the action: the control of the verdict. */
+  /** When the action was taken: the control of the verdict is the voice's calls begun before it. */
+  readonly actedAt: number;
+  /**
+   * The voice's calls just before the action as they stood when it was taken. The control is read again at the
+   * verdict (calls in flight at the action have ended by then); this one stands in if that reads fewer calls.
+   */
   readonly baseline: CallWindow;
   readonly revert: () => void;
   /** Extends a knob with a built-in end (a route) while its pattern lasts. */
@@ -110,6 +117,12 @@ const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
   hurt: 'made calls fail more; reverted',
   inconclusive: 'could not be judged (too few calls); reverted, not counted',
 };
+
+/** When a pattern was detected (epoch ms): its detection time, or `now` without a readable one. */
+function detectionMs(pattern: HealablePattern, now: number): number {
+  const at = pattern.detectionTime === undefined ? Number.NaN : Date.parse(pattern.detectionTime);
+  return Number.isFinite(at) ? at : now;
+}
 
 /** Drops the shared backoff a recovered voice no longer needs (resonance puts it on every voice, outside actions). */
 function releaseSharedBackoff(handle: VoiceHandle): void {
@@ -150,6 +163,8 @@ export class Healer {
   /** Oldest first, at most maxHistory. */
   private readonly recent: SelfHealingAction[] = [];
   private readonly reconnects = new Set<Promise<void>>();
+  /** Detection time of each voice's latest recovery: a pattern detected before it is not acted on again. */
+  private readonly recoveredAt = new Map<string, number>();
   private sequence = 0;
 
   /** Creates a healer; throws a RangeError on an invalid numeric option. */
@@ -198,18 +213,24 @@ export class Healer {
 
   /**
    * Acts on a pattern and returns the actions taken. A recovery ends the voice's patterns
-   * ({@link Healer.patternEnded}) and takes no action; a resonance first puts its category on every affected
+   * ({@link Healer.patternEnded}) and takes no action, and a pattern of the voice detected before its latest
+   * recovery is not acted on again (it is over, whether or not its detector has resolved it yet); a resonance first puts its category on every affected
    * voice's shared backoff. An action of the type chosen that is still measured or kept for the same adapter and
    * (pattern type, category) is not stacked: the voice is skipped.
    */
   onPattern(pattern: HealablePattern): SelfHealingAction[] {
     if (!this.enabled) return [];
     const now = this.clock();
+    const detectedAt = detectionMs(pattern, now);
     if (pattern.patternType === 'recovery') {
+      for (const adapter of pattern.affectedAdapters) this.recoveredAt.set(adapter, detectedAt);
       return pattern.affectedAdapters.flatMap((adapter) => this.patternEnded(adapter, undefined, now));
     }
     const taken: SelfHealingAction[] = [];
     for (const adapter of new Set(pattern.affectedAdapters)) {
+      // A pattern the detectors have not resolved yet but that began before the voice recovered: the fault it
+      // reported is over (acting on it judged a healthy voice against its fault, and counted a failure).
+      if (detectedAt <= (this.recoveredAt.get(adapter) ?? Number.NEGATIVE_INFINITY)) continue;
       const action = this.healVoice(adapter, pattern, now);
       if (action !== undefined) taken.push(action);
     }
@@ -343,6 +364,7 @@ export class Healer {
     const record: HealingRecord = {
       action,
       measuredFrom: now,
+      actedAt: now,
       patternType,
       category,
       variant: chosen.variant,
@@ -402,7 +424,7 @@ export class Healer {
    */
   private measure(record: HealingRecord, now: number): MeasuredVerdict {
     const calls = record.handle.calls;
-    const control = sampleOf(record.baseline);
+    const control = sampleOf(this.baselineOf(record));
     if (record.variant === 'route') {
       const w = calls.window(record.measuredFrom, now);
       const probes = probeSampleOf(w);
@@ -412,6 +434,16 @@ export class Healer {
     }
     const treated = sampleOf(calls.after(record.measuredFrom, now, this.verdictCalls));
     return judgeVerdict(record.variant, control, treated, this.thresholds);
+  }
+
+  /**
+   * The voice's calls begun before the action, read at the verdict: the tally counts a call by its start, so the
+   * calls that were in flight when the action was taken (at a fault, the slow and retried ones) are in it now; at
+   * the action they were not, and a control of the few calls that had ended left most verdicts inconclusive.
+   */
+  private baselineOf(record: HealingRecord): CallWindow {
+    const reread = record.handle.calls.before(record.actedAt, this.verdictCalls, this.outcomeWindowMs);
+    return reread.calls >= record.baseline.calls ? reread : record.baseline;
   }
 
   private startReconnect(record: HealingRecord): void {

@@ -53,7 +53,7 @@ export const SelfHealingSummarySchema = z.object({
   totalActions: count,
   /** Completed actions whose measured outcome was a success. */
   successful: count,
-  /** `successful` over the completed actions; 0 when none completed. */
+  /** `successful` over the judged actions (completed with a verdict; an unjudged one is not counted); 0 when none was judged. */
   successRate: probability,
   /** The most frequent action type, or null when no action was taken. */
   mostCommonHealing: HealingActionTypeSchema.nullable(),

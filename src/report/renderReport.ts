@@ -107,7 +107,7 @@ export function renderReport(report: ConsciousnessReport, options?: RenderReport
     const rate = Math.round(healing.successRate * 100);
     const common = healing.mostCommonHealing === null ? '' : `, most common: ${healing.mostCommonHealing}`;
     lines.push(
-      `${heading('🩹 Self-Healing:')} ${healing.totalActions} action${healing.totalActions === 1 ? '' : 's'}, ${healing.successful} successful (${rate}% of completed)${common}`,
+      `${heading('🩹 Self-Healing:')} ${healing.totalActions} action${healing.totalActions === 1 ? '' : 's'}, ${healing.successful} successful (${rate}% of judged)${common}`,
     );
   }
 

@@ -2,7 +2,8 @@ import { HealingActionTypeSchema, type SelfHealingAction } from '../healing/Self
 import type { SelfHealingSummary } from './ConsciousnessReportSchema.js';
 
 /**
- * Summarises healing actions: success rate among the completed ones (0 when none completed) and the
+ * Summarises healing actions: success rate among the judged ones (completed with a verdict; an action too few
+ * calls were made under is not judged; 0 when none was judged) and the
  * most frequent action type (ties go to the type listed first in the schema; null without actions).
  */
 export function selfHealingSummaryOf(actions: readonly SelfHealingAction[]): SelfHealingSummary {
@@ -10,7 +11,7 @@ export function selfHealingSummaryOf(actions: readonly SelfHealingAction[]): Sel
   let successful = 0;
   const byType = new Map<SelfHealingAction['actionType'], number>();
   for (const action of actions) {
-    if (action.completed) {
+    if (action.completed && action.success !== null) {
       completed++;
       if (action.success === true) successful++;
     }

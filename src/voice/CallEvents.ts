@@ -33,7 +33,10 @@ export interface HealingEvent {
   readonly initiatedAt: string;
   readonly reason: string;
   readonly parameters: Record<string, unknown>;
-  /** Measured success (false while not completed). */
+  /**
+   * Measured success: true when the verdict (`parameters.verdict`) is `helped`; false while not completed and for
+   * every other verdict, `inconclusive` (too few calls; not counted by the learner) included.
+   */
   readonly success: boolean;
   /** Whether the outcome has been measured (call-path actions such as an alias are complete at once). */
   readonly completed?: boolean;

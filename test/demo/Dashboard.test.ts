@@ -112,7 +112,7 @@ describe('renderDashboard', () => {
     );
     expect(text).toContain('🌀 Patterns (2): degradation 1 · api_change 1 · resonance 0 · recovery 0');
     expect(text).toContain('   6.1s  degradation on local (severe, timeout)');
-    expect(text).toContain('🩹 Healing (2): 1 success · 0 failure · 1 pending');
+    expect(text).toContain('🩹 Healing (2): 1 success · 0 failure · 0 not judged · 1 pending');
     expect(text).toContain(
       '   7.9s  fallback on openai — pending (api_change/api_return_none on openai: route)',
     );

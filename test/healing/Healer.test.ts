@@ -145,6 +145,32 @@ describe('Healer: verdicts', () => {
     });
   });
 
+  it('reads the control at the verdict: calls in flight when the action was taken count in it', () => {
+    const voice = new FakeVoice();
+    const { healer, memory, time } = healerKit({ v: voice }, { prior: favour('retry_strategy') });
+    // The fault's calls: begun in the second before the action, three upstream attempts each, and all still in
+    // flight when it is taken (as at the demo's faults: the control read then had 0 or 1 calls).
+    const begun = Array.from({ length: 10 }, (_, i) => time.now + i * 100);
+    time.advance(1_000);
+    const [action] = healer.onPattern(pattern('degradation', ['v'], 'overloaded'));
+    expect(action?.reason).toMatch(/backoff/);
+    time.advance(1_500);
+    for (const start of begun) {
+      for (let a = 0; a < 3; a++) voice.calls.attempt(start + 900, a === 2, false, 900);
+      voice.calls.callEnded(start + 1_500, 1_500, 'success', false, false);
+    }
+    serve(voice, time, 20, { attempts: 1 });
+    const [done] = healer.observe();
+
+    expect(done?.actionId).toBe(action?.actionId);
+    expect(done?.parameters['verdict']).toBe('helped');
+    expect(done?.lessonsLearned[0]).toMatch(/attempts 3\.00 → 1\.00.* over 10 \/ 20 calls/);
+    expect(memory.healingStats('degradation', 'overloaded').retry_strategy).toEqual({
+      successes: 1,
+      failures: 0,
+    });
+  });
+
   it('a recovery ends measurement and never awards success', () => {
     const voice = new FakeVoice();
     voice.fallback = true;
@@ -161,6 +187,29 @@ describe('Healer: verdicts', () => {
       failures: 1,
     });
     expect(voice.tuning.retry.has('server_error')).toBe(false);
+  });
+
+  it('does not act again on a pattern detected before the voice recovered, but does on one detected after', () => {
+    const voice = new FakeVoice();
+    const { healer, time, actions } = healerKit({ v: voice }, { prior: favour('retry_strategy') });
+    const at = (ms: number): string => new Date(ms).toISOString();
+    serve(voice, time, 20, { attempts: 3, failures: 0.2 });
+    const fault = { ...pattern('degradation', ['v'], 'server_error'), detectionTime: at(time.now) };
+    expect(healer.onPattern(fault)).toHaveLength(1);
+    serve(voice, time, 4, { attempts: 1 });
+    const [ended] = healer.onPattern({
+      ...pattern('recovery', ['v'], 'server_error'),
+      detectionTime: at(time.now),
+    });
+    expect(ended?.completed).toBe(true);
+
+    // The degradation detector has not resolved its pattern yet; the ledger asks again after the verdict.
+    time.advance(100);
+    expect(healer.onPattern(fault)).toEqual([]);
+    expect(actions).toHaveLength(1);
+    const again = { ...pattern('degradation', ['v'], 'server_error'), detectionTime: at(time.now) };
+    expect(healer.onPattern(again)).toHaveLength(1);
+    expect(actions).toHaveLength(2);
   });
 
   it('a recovery before calls enough were made under an action leaves it unjudged', () => {

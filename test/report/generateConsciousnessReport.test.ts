@@ -199,7 +199,7 @@ describe('generateConsciousnessReport', () => {
   });
 
   describe('self-healing summary', () => {
-    it('rates success among completed actions and names the most common kind', () => {
+    it('rates success among judged actions and names the most common kind', () => {
       const report = generateConsciousnessReport(
         input({
           healingActions: [
@@ -217,6 +217,26 @@ describe('generateConsciousnessReport', () => {
         successRate: 2 / 3,
         mostCommonHealing: 'fallback',
       });
+    });
+
+    it('leaves unjudged actions (completed, too few calls for a verdict) out of the success rate', () => {
+      const unjudged = (id: string): ReturnType<typeof healing> => ({
+        ...healing(id, 'retry_strategy', null),
+        completed: true,
+        parameters: { verdict: 'inconclusive' },
+      });
+      const report = generateConsciousnessReport(
+        input({
+          healingActions: [
+            healing('1', 'retry_strategy', true),
+            healing('2', 'retry_strategy', false),
+            unjudged('3'),
+            unjudged('4'),
+          ],
+        }),
+        NOW,
+      );
+      expect(report.selfHealingSummary).toMatchObject({ totalActions: 4, successful: 1, successRate: 0.5 });
     });
 
     it('is empty without actions', () => {

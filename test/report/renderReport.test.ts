@@ -80,7 +80,7 @@ describe('renderReport', () => {
     );
     expect(text).toContain('🧠 Consciousness Insights:');
     expect(text).toContain(
-      '🩹 Self-Healing: 2 actions, 1 successful (50% of completed), most common: api_adaptation',
+      '🩹 Self-Healing: 2 actions, 1 successful (50% of judged), most common: api_adaptation',
     );
     expect(text).toContain('🌀 Active Patterns:\n  - api_change on google (confidence 0.90, impact severe)');
     const order = ['anthropic:', 'google:', 'openai:'].map((name) => text.indexOf(name));

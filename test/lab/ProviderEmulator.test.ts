@@ -14,6 +14,7 @@ import {
   rejectionOf,
   scenarioWith,
 } from './labClients.js';
+import { until } from '../support/until.js';
 
 const emulators: ProviderEmulator[] = [];
 afterEach(async () => {
@@ -30,14 +31,6 @@ async function start(options: Parameters<typeof startProviderEmulator>[0] = {}):
 function manualClock(): { clock: () => number; set(ms: number): void } {
   let now = 0;
   return { clock: () => now, set: (ms) => void (now = ms) };
-}
-
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** The outcome of one OpenAI call: its text, or the error class (and status) it failed with. */
@@ -290,7 +283,7 @@ describe('startProviderEmulator', () => {
       });
     const slow = post('slow');
     const stuck = post('stuck');
-    await until(() => emulator.stats().requests === 2);
+    await until(() => emulator.stats().requests === 2, 'two requests received', 2_000);
     expect(pending).toBe(1); // the slow request's 60 s latency
 
     const began = performance.now();
@@ -309,7 +302,7 @@ describe('startProviderEmulator', () => {
     const emulator = await start({ scenario: scenarioWith({ kind: 'hang' }) });
     const controller = new AbortController();
     const call = openaiClient(emulator).chat.completions.create(OPENAI_PARAMS, { signal: controller.signal });
-    await until(() => emulator.stats().requests === 1);
+    await until(() => emulator.stats().requests === 1, 'one request received', 2_000);
     controller.abort();
     expect(await rejectionOf(call)).toBeInstanceOf(APIUserAbortError);
   });

@@ -3,19 +3,9 @@ import { afterAll, beforeAll } from 'vitest';
 import type { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import type { RedisClientLike } from '../../src/scaleout/RedisClientLike.js';
 import { startRedis, type RedisServer } from '../support/redisServer.js';
+import { until } from '../support/until.js';
 
-/** Waits (without asserting on time) until `condition` holds; fails the test after `ms`. */
-export async function until(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until } from '../support/until.js';
 
 /** Waits until every brain's shared state is connected and has completed a round in step with Redis. */
 export const connected = (...brains: InfrastructureConsciousness[]): Promise<void> =>

@@ -19,11 +19,7 @@ import {
   startLab,
   wrap,
 } from './sdkLab.js';
-
-/** Resolves once `done()` holds (checked every 5 ms). */
-async function waitUntil(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
+import { until } from '../support/until.js';
 
 afterEach(closeLabs);
 
@@ -84,7 +80,10 @@ describe("anthropic messages.stream(): Anthropic's documented way to stream", ()
     tuning.touch();
     const held = wrapped.messages.create(MESSAGE_PARAMS, { timeout: 2_000, maxRetries: 0 });
     held.catch(() => undefined);
-    await waitUntil(() => lab.emulator.exchanges(MESSAGES).length === 2);
+    await until(
+      () => lab.emulator.exchanges(MESSAGES).length === 2,
+      'the create holding the slot reached the emulator',
+    );
     const ours = wrapped.messages.stream(MESSAGE_PARAMS);
     expect(ours).toBeInstanceOf(MessageStream);
     expect(await ours.finalText()).toBe(expected);

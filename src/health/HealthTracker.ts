@@ -155,6 +155,30 @@ export class HealthTracker {
   }
 
   /**
+   * Whether the latest `windowSize` calls all succeeded with a non-empty response (the window full):
+   * the steady state in which a success may be counted without being learned from ({@link countSuccess}).
+   */
+  public get steady(): boolean {
+    return (
+      this.outcomes.size === this.windowSize && this.outcomes.failures === 0 && this.validity.failures === 0
+    );
+  }
+
+  /**
+   * Counts a successful call as {@link recordSuccess} does — calls, streaks, connectivity, the outcome
+   * and validity windows — without feeding the latency estimators or the signature window.
+   */
+  public countSuccess(response: unknown, now: number): void {
+    this.calls++;
+    this.consecutive = 0;
+    this.successStreak++;
+    this.connected = true;
+    this.lastSuccessAt = now;
+    this.outcomes.record(false);
+    this.validity.record(isEmptyResponse(response));
+  }
+
+  /**
    * Records a failed call. network, import_failure, auth and circuit_open also mark the adapter
    * disconnected; api_return_none and invalid_response count as invalid responses.
    */

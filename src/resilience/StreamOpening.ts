@@ -72,8 +72,7 @@ export class StreamOpening<T> implements AttemptRun {
     const voice = services.voice;
     voice.firstChunk(this.state.cells, (services.now() - this.start) / 1000);
     const ttft = services.now() - attemptStart;
-    services.learnLatency(this.state, ttft, undefined);
-    voice.attemptSucceeded(ttft, undefined);
+    if (voice.attemptSucceeded(ttft, undefined)) services.learnLatency(this.state, ttft, undefined);
     return this.stream.opened(value as IteratorResult<T>, attemptStart, attempt);
   }
 

@@ -200,8 +200,9 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     const voice = services.voice;
     const end = this.clock();
     if (rich) {
-      services.learnLatency(state, end - attemptStart, model);
-      voice.attemptSucceeded(end - attemptStart, undefined, end);
+      if (voice.attemptSucceeded(end - attemptStart, undefined, end)) {
+        services.learnLatency(state, end - attemptStart, model);
+      }
       voice.usage.responseHeaders(state.path, args[0], value, end);
       // The call counts now, when its response arrived (a stream's too: it is handed to the
       // caller now, read or not; its later events are recorded as they come).
@@ -217,8 +218,9 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     }
     state.lastGood = value;
     if (state.defensiveOk) this.lastGood(state);
-    services.learnLatency(state, end - attemptStart, model);
-    voice.attemptSucceeded(end - attemptStart, value, end);
+    if (voice.attemptSucceeded(end - attemptStart, value, end)) {
+      services.learnLatency(state, end - attemptStart, model);
+    }
     voice.usage.unary(state.path, args[0], value, end - attemptStart);
     voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
     return needsObserving(value)

@@ -27,6 +27,11 @@ const DEFAULT_MAX_METHODS = 200;
 const MAX_MODEL_COOLDOWNS = 64;
 /** The reason the call pipeline gives for a fallback picked before trying the voice (predictive routing). */
 const ROUTED_REASON = 'predicted failure';
+/**
+ * A steady voice learns from at most one success per this many ms (see Voice.attemptSucceeded):
+ * LLM calls come far slower, so only call rates above a thousand a second are thinned.
+ */
+export const SUCCESS_LEARNING_MS = 1;
 
 /** What the wrapper's pipeline offers the healer. */
 export interface PipelineHandle {
@@ -94,6 +99,8 @@ export class Voice {
   private pipelineHandle: PipelineHandle | undefined;
   /** Clock reading of the last attempt or probe (0 = none yet): idle voices get probed. */
   lastActivity = 0;
+  /** When the voice last learned from a success (see attemptSucceeded). */
+  private learnedAt = Number.NEGATIVE_INFINITY;
   private readonly methodCells = new Map<string, MethodMetrics>();
   /** Cells of the methods beyond the cap (method label `other`). */
   private overflowCells: MethodMetrics | undefined;
@@ -287,12 +294,28 @@ export class Voice {
     return true;
   }
 
-  /** An upstream attempt succeeded. */
-  attemptSucceeded(latencyMs: number, response: unknown, now: number = this.host.clock()): void {
+  /**
+   * An upstream attempt succeeded. It is always counted (health, the call tally, metrics); it is
+   * learned from — latency estimators, the method's latency, pattern detectors, the predictor —
+   * unless the voice is steady (its latest window of calls all succeeded, no healing knob set) and
+   * already learned from a success less than {@link SUCCESS_LEARNING_MS} ago: at call rates above
+   * one a millisecond, a steady voice's estimators learn from one success per millisecond. Returns
+   * whether this success was learned from (then the caller feeds the method's latency too).
+   */
+  attemptSucceeded(latencyMs: number, response: unknown, now: number = this.host.clock()): boolean {
+    if (now - this.learnedAt < SUCCESS_LEARNING_MS && !this.tuning.active && this.health.steady) {
+      this.health.countSuccess(response, now);
+      this.calls.attempt(now, true, false, latencyMs);
+      this.lastActivity = now;
+      this.emitSignature();
+      return false;
+    }
+    this.learnedAt = now;
     this.health.recordSuccess(latencyMs, response, now);
     this.calls.attempt(now, true, false, latencyMs);
     this.host.observe(this, true, undefined, latencyMs, response, now);
     this.emitSignature();
+    return true;
   }
 
   /** A health probe answered connected. */

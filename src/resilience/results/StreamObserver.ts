@@ -51,8 +51,8 @@ export class StreamObserver {
     pipeline.voice.firstChunk(state.cells, (now - this.o.start) / 1000);
     if (!this.connected) {
       const ttfc = now - this.o.attemptStart;
-      pipeline.learnLatency(state, ttfc, undefined);
-      pipeline.voice.attemptSucceeded(ttfc, undefined, now);
+      if (pipeline.voice.attemptSucceeded(ttfc, undefined, now))
+        pipeline.learnLatency(state, ttfc, undefined);
       void this.o.breaker.track(Promise.resolve());
     }
   }

@@ -120,8 +120,8 @@ describe('StreamOpening', () => {
       'failed 1 Error: 503',
       'iterating',
       'voice.firstChunk',
-      'learned 0',
       'voice.attemptSucceeded 0',
+      'learned 0',
       'opened on attempt 2 (started 1100): hello',
     ]);
   });

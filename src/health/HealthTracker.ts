@@ -59,6 +59,12 @@ const INVALID_RESPONSE: ReadonlySet<ErrorCategory> = new Set<ErrorCategory>([
 const NOT_BLANK = /\S/;
 
 /** A response that carries nothing: null, undefined or a blank string. */
+/**
+ * The response of a success whose body the caller reads later (an SDK's promise, a stream that
+ * delivered its first chunk): an answer arrived, so it counts as a valid one.
+ */
+export const UNREAD_RESPONSE: unique symbol = Symbol('unread response');
+
 function isEmptyResponse(response: unknown): boolean {
   return (
     response === undefined || response === null || (typeof response === 'string' && !NOT_BLANK.test(response))

@@ -1,3 +1,4 @@
+import { UNREAD_RESPONSE } from '../health/HealthTracker.js';
 import type { Classification } from '../classify/Classification.js';
 import { InvalidResponseError } from '../errors/InvalidResponseError.js';
 import type { AttemptLoop } from './AttemptLoop.js';
@@ -72,7 +73,7 @@ export class StreamOpening<T> implements AttemptRun {
     const voice = services.voice;
     voice.firstChunk(this.state.cells, (services.now() - this.start) / 1000);
     const ttft = services.now() - attemptStart;
-    if (voice.attemptSucceeded(ttft, undefined)) services.learnLatency(this.state, ttft, undefined);
+    if (voice.attemptSucceeded(ttft, UNREAD_RESPONSE)) services.learnLatency(this.state, ttft, undefined);
     return this.stream.opened(value as IteratorResult<T>, attemptStart, attempt);
   }
 

@@ -1,3 +1,4 @@
+import { UNREAD_RESPONSE } from '../health/HealthTracker.js';
 import type { Clock } from '../clock/Clock.js';
 import type { AttemptLoop } from './AttemptLoop.js';
 import type { Attempt, CallWait } from './CallServices.js';
@@ -200,7 +201,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     const voice = services.voice;
     const end = this.clock();
     if (rich) {
-      if (voice.attemptSucceeded(end - attemptStart, undefined, end)) {
+      if (voice.attemptSucceeded(end - attemptStart, UNREAD_RESPONSE, end)) {
         services.learnLatency(state, end - attemptStart, model);
       }
       voice.usage.responseHeaders(state.path, args[0], value, end);

@@ -74,6 +74,19 @@ describe('openai APIPromise: withResponse() and asResponse() through the wrapper
     expect(await retriesCounted(registry)).toBe(1);
   });
 
+  it('an answer read later (a rich promise, a stream) counts as a valid response: the voice stays stable', async () => {
+    const lab = await startLab();
+    const { wrapped, infrastructure } = wrap(lab.openai());
+    await wrapped.chat.completions.create(CHAT_PARAMS);
+    await wrapped.chat.completions.create(CHAT_PARAMS).withResponse();
+    for await (const chunk of await wrapped.chat.completions.create({ ...CHAT_PARAMS, stream: true })) {
+      void chunk;
+    }
+    const signature = infrastructure.getHealthSignature('sdk')!;
+    expect(signature.totalCalls).toBe(3);
+    expect(signature.voiceStability).toBe(1);
+  });
+
   it('the data keeps its _request_id', async () => {
     const lab = await startLab();
     const { wrapped } = wrap(lab.openai());

@@ -1,3 +1,4 @@
+import { UNREAD_RESPONSE } from '../../health/HealthTracker.js';
 import { recordFailure } from '../../errors/failureOf.js';
 import { StreamInterruptedError } from '../../errors/StreamInterruptedError.js';
 import type { CallServices } from '../CallServices.js';
@@ -51,7 +52,7 @@ export class StreamObserver {
     pipeline.voice.firstChunk(state.cells, (now - this.o.start) / 1000);
     if (!this.connected) {
       const ttfc = now - this.o.attemptStart;
-      if (pipeline.voice.attemptSucceeded(ttfc, undefined, now))
+      if (pipeline.voice.attemptSucceeded(ttfc, UNREAD_RESPONSE, now))
         pipeline.learnLatency(state, ttfc, undefined);
       void this.o.breaker.track(Promise.resolve());
     }

@@ -27,11 +27,8 @@ const DEFAULT_MAX_METHODS = 200;
 const MAX_MODEL_COOLDOWNS = 64;
 /** The reason the call pipeline gives for a fallback picked before trying the voice (predictive routing). */
 const ROUTED_REASON = 'predicted failure';
-/**
- * A steady voice learns from at most one success per this many ms (see Voice.attemptSucceeded):
- * LLM calls come far slower, so only call rates above a thousand a second are thinned.
- */
-export const SUCCESS_LEARNING_MS = 1;
+/** `learningIntervalMs` when the host's config sets none (the config's default). */
+const DEFAULT_LEARNING_INTERVAL_MS = 1;
 
 /** What the wrapper's pipeline offers the healer. */
 export interface PipelineHandle {
@@ -52,7 +49,7 @@ export interface VoiceHost {
   /** Usage options (price table, model cap); the defaults when omitted. */
   readonly usageSettings?: UsageSettings;
   /** The cap on method paths per voice (`maxMethodsPerVoice`); 200 when omitted. */
-  readonly config?: { readonly maxMethodsPerVoice: number };
+  readonly config?: { readonly maxMethodsPerVoice: number; readonly learningIntervalMs?: number };
   /** Where a reached cap is counted and warned about once (cap_overflows_total). */
   readonly caps?: {
     exceeded(cap: CapName, limit: number, detail: Record<string, unknown>, fallback: string): void;
@@ -99,8 +96,9 @@ export class Voice {
   private pipelineHandle: PipelineHandle | undefined;
   /** Clock reading of the last attempt or probe (0 = none yet): idle voices get probed. */
   lastActivity = 0;
-  /** When the voice last learned from a success (see attemptSucceeded). */
+  /** When the voice last learned from a success, and the least time between two (see attemptSucceeded). */
   private learnedAt = Number.NEGATIVE_INFINITY;
+  private readonly learningIntervalMs: number;
   private readonly methodCells = new Map<string, MethodMetrics>();
   /** Cells of the methods beyond the cap (method label `other`). */
   private overflowCells: MethodMetrics | undefined;
@@ -126,6 +124,7 @@ export class Voice {
       consciousnessWeight: host.consciousnessWeight,
     });
     this.metrics = registry.forAdapter(name);
+    this.learningIntervalMs = host.config?.learningIntervalMs ?? DEFAULT_LEARNING_INTERVAL_MS;
     this.usage = new UsageMeter(name, {
       clock: host.clock,
       logger,
@@ -298,12 +297,12 @@ export class Voice {
    * An upstream attempt succeeded. It is always counted (health, the call tally, metrics); it is
    * learned from — latency estimators, the method's latency, pattern detectors, the predictor —
    * unless the voice is steady (its latest window of calls all succeeded, no healing knob set) and
-   * already learned from a success less than {@link SUCCESS_LEARNING_MS} ago: at call rates above
-   * one a millisecond, a steady voice's estimators learn from one success per millisecond. Returns
-   * whether this success was learned from (then the caller feeds the method's latency too).
+   * already learned from a success less than `learningIntervalMs` ago (1 ms by default: LLM calls
+   * come far slower, so only call rates above a thousand a second are thinned; 0 learns from every
+   * call). Returns whether this success was learned from (then the caller feeds the method's latency too).
    */
   attemptSucceeded(latencyMs: number, response: unknown, now: number = this.host.clock()): boolean {
-    if (now - this.learnedAt < SUCCESS_LEARNING_MS && !this.tuning.active && this.health.steady) {
+    if (now - this.learnedAt < this.learningIntervalMs && !this.tuning.active && this.health.steady) {
       this.health.countSuccess(response, now);
       this.calls.attempt(now, true, false, latencyMs);
       this.lastActivity = now;

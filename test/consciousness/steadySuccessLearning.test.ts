@@ -3,23 +3,23 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
-import { SUCCESS_LEARNING_MS } from '../../src/voice/Voice.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const OVERLOADED = { category: 'overloaded', message: '529', errorName: 'APIError' } as const;
 const ANSWER = { content: { text: 'ok' } };
 
-function brainAt(clock: () => number): InfrastructureConsciousness {
+function brainAt(clock: () => number, learningIntervalMs?: number): InfrastructureConsciousness {
   return new InfrastructureConsciousness({
     registry: new Registry(),
     logger: pino({ level: 'silent' }),
     store: new MemoryStore(),
     clock,
+    ...(learningIntervalMs === undefined ? {} : { config: { learningIntervalMs } }),
   });
 }
 
-describe('a steady voice learns from one success per millisecond', () => {
+describe('a steady voice learns from one success per learningIntervalMs (1 ms)', () => {
   it('counts every success, learns from those of a voice not yet steady, and from one a millisecond once steady', () => {
     let now = T0;
     const brain = brainAt(() => now);
@@ -37,9 +37,21 @@ describe('a steady voice learns from one success per millisecond', () => {
     expect(health.latencyEwmaMs).toBe(ewma);
     expect(voice.calls.window(T0 - 60_000, T0 + 60_000).attempts).toBe(health.windowSize + 100);
     // A millisecond later the next success is learned from again.
-    now += SUCCESS_LEARNING_MS;
+    now += 1;
     expect(voice.attemptSucceeded(5_000, ANSWER, now)).toBe(true);
     expect(health.latencyEwmaMs).toBeGreaterThan(ewma);
+  });
+
+  it('learns from every success with learningIntervalMs 0, and from one per interval with a longer one', () => {
+    let now = T0;
+    const every = brainAt(() => now, 0).voice('deepseek');
+    for (let i = 0; i < 200; i++) expect(every.attemptSucceeded(10, ANSWER, now)).toBe(true);
+    const slow = brainAt(() => now, 50).voice('grok');
+    for (let i = 0; i < slow.health.windowSize; i++) slow.attemptSucceeded(10, ANSWER, now);
+    now += 49;
+    expect(slow.attemptSucceeded(10, ANSWER, now)).toBe(false);
+    now += 1;
+    expect(slow.attemptSucceeded(10, ANSWER, now)).toBe(true);
   });
 
   it('learns from every success after a failure, until the window holds none again', () => {

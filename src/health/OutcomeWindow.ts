@@ -43,6 +43,8 @@ export class OutcomeWindow {
 
   /** Appends one outcome, evicting the oldest when full. */
   public record(failed: boolean): void {
+    // A full window without failures is all zeros in any rotation: a success changes nothing.
+    if (!failed && this.failureCount === 0 && this.filled === this.capacity) return;
     const bit = failed ? 1 : 0;
     // Each counter loses the outcome that slides out of its suffix; read before the slot is overwritten.
     this.recentFailureCount += bit - this.outcomeAgo(this.recentSize);

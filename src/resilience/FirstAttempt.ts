@@ -95,7 +95,7 @@ export class FirstAttempt implements Deadline {
     } catch (err) {
       // Our bookkeeping failed (a breaker, a meter, a listener): the call succeeded all the same,
       // and the caller gets its result rather than a promise that never settles.
-      outcome = this.rich ? new Winner(this.attempt.raw, false, undefined, this.start) : checked;
+      outcome = this.rich ? new Winner(this.attempt.raw, false, undefined, this.start, 0) : checked;
       this.tell(err);
     }
     this.finish(outcome);

@@ -56,15 +56,16 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
   ): object {
     let counted = false;
     const voice = this.loop.services.voice;
-    const rich = new RichPromise(first.raw as object, (value, attemptStart) => {
+    const rich = new RichPromise(first.raw as object, (value, winner) => {
       if (needsObserving(value)) {
         return observeResult(
           value,
-          this.observation(state, wait?.since ?? start, attemptStart, breaker, args[0]),
+          this.observation(state, wait?.since ?? start, winner.attemptStart, breaker, args[0]),
         );
       }
-      // The parsed body, read once (then and withResponse may both ask): its usage.
-      if (!counted) voice.usage.unary(state.path, args[0], value, this.clock() - attemptStart);
+      // The parsed body, read once (then and withResponse may both ask): its usage, with the
+      // attempt's latency to its response (no clock reading of its own).
+      if (!counted) voice.usage.unary(state.path, args[0], value, winner.latencyMs);
       counted = true;
       return value;
     });
@@ -208,7 +209,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
       // The call counts now, when its response arrived (a stream's too: it is handed to the
       // caller now, read or not; its later events are recorded as they come).
       voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
-      return new Winner(raw, false, undefined, attemptStart);
+      return new Winner(raw, false, undefined, attemptStart, end - attemptStart);
     }
     if (isAsyncIterable(value)) {
       if (isPlainIterator(value)) {

@@ -88,7 +88,7 @@ export class UnaryRun implements AttemptRun {
     const served: ServedHolder | undefined = this.rich ? {} : undefined;
     const services = this.calls.loop.services;
     const value = await services.fallBack(state, args, classification, error, attempts, start, served);
-    return this.rich ? new Winner(served?.raw, true, value, start) : value;
+    return this.rich ? new Winner(served?.raw, true, value, start, 0) : value;
   }
 
   aborted(): void {}

@@ -3,8 +3,11 @@ import { servedMember, Winner } from './Winner.js';
 
 export { Winner } from './Winner.js';
 
-/** Turns what the caller receives into its observed form (streams, pages); values pass as they are. */
-export type Observe = (value: unknown, attemptStart: number) => unknown;
+/**
+ * Turns what the caller receives into its observed form (streams, pages); values pass as they are.
+ * `winner`: the attempt that produced it (its start, and its latency to the response).
+ */
+export type Observe = (value: unknown, winner: Winner) => unknown;
 
 type Fulfilled = ((value: unknown) => unknown) | null | undefined;
 type Rejected = ((reason: unknown) => unknown) | null | undefined;
@@ -172,24 +175,21 @@ export class RichPromise implements ProxyHandler<object> {
       // Not there yet: its own callback delivers it.
       if (this.early === Early.Pending) return;
       if (this.early === Early.Parsed) {
-        this.resolveObserved(this.earlyValue, winner.attemptStart);
+        this.resolveObserved(this.earlyValue, winner);
         return;
       }
     }
     try {
-      (winner.raw as PromiseLike<unknown>).then(
-        (value) => this.resolveObserved(value, winner.attemptStart),
-        reject,
-      );
+      (winner.raw as PromiseLike<unknown>).then((value) => this.resolveObserved(value, winner), reject);
     } catch (err) {
       reject(err);
     }
   }
 
-  private resolveObserved(value: unknown, attemptStart: number): void {
+  private resolveObserved(value: unknown, winner: Winner): void {
     try {
       // Observed once: streams and pages come back as observed proxies, plain data as it is.
-      this.resolveData!(this.observe(value, attemptStart));
+      this.resolveData!(this.observe(value, winner));
     } catch (err) {
       this.rejectData!(err);
     }
@@ -221,7 +221,7 @@ export class RichPromise implements ProxyHandler<object> {
     if (prop !== 'withResponse') return result;
     return Promise.resolve(result).then((r) => {
       const rec = r as { data?: unknown };
-      const data = this.observe(rec.data, w.attemptStart);
+      const data = this.observe(rec.data, w);
       return data === rec.data ? r : { ...rec, data };
     });
   }

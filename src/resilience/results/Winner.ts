@@ -17,6 +17,8 @@ export class Winner {
     readonly value: unknown,
     /** When the winning attempt started (first-chunk time of a stream counts from here). */
     readonly attemptStart: number,
+    /** How long the winning attempt took to its response (ms; 0 when not measured, as for a fallback's answer). */
+    readonly latencyMs: number,
   ) {}
 }
 

@@ -5,9 +5,25 @@ import { RichPromise, Winner } from '../../../src/resilience/results/RichPromise
 import { FakeApiPromise } from '../../support/FakeApiPromise.js';
 
 const observeAsIs = (value: unknown): unknown => value;
-const won = (raw: unknown): Winner => new Winner(raw, false, undefined, 0);
+const won = (raw: unknown, latencyMs = 0): Winner => new Winner(raw, false, undefined, 0, latencyMs);
 
 describe('RichPromise', () => {
+  it('observes the winner’s data with the winner itself: its start and its latency to the response', async () => {
+    const first = new FakeApiPromise();
+    const seen: Winner[] = [];
+    const rich = new RichPromise(first, (value, winner) => {
+      seen.push(winner);
+      return value;
+    });
+    const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
+    first.settle.resolve({ id: 7 });
+    const winner = won(first, 42);
+    rich.settle(winner);
+    await expect(awaited).resolves.toEqual({ id: 7 });
+    expect(seen).toEqual([winner]);
+    expect(seen[0]!.latencyMs).toBe(42);
+  });
+
   it('awaited before the outcome: gets the first attempt’s data once it wins, asking its parse once', async () => {
     const first = new FakeApiPromise();
     const rich = new RichPromise(first, observeAsIs);
@@ -53,7 +69,7 @@ describe('RichPromise', () => {
     const first = new FakeApiPromise();
     const rich = new RichPromise(first, observeAsIs) as RichPromise & { proxy: FakeApiPromise };
     const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
-    rich.settle(new Winner(undefined, true, 'from fallback', 0));
+    rich.settle(new Winner(undefined, true, 'from fallback', 0, 0));
     await expect(awaited).resolves.toBe('from fallback');
     const { data, response } = (await rich.proxy.withResponse()) as { data: unknown; response: unknown };
     expect(data).toBe('from fallback');

@@ -77,6 +77,11 @@ export interface RequestBudget {
   readonly remaining: number;
   /** When the budget refills (epoch ms); undefined when the headers did not say. */
   readonly resetAt: number | undefined;
+  /**
+   * When the attempt whose response carried the headers started (epoch ms), if known: the provider had counted the
+   * requests it received until then, so only attempts started since are missing from `remaining`.
+   */
+  readonly startedAt?: number | undefined;
 }
 
 /** What the call path knows of a voice beyond the outcomes of its calls (all optional). */
@@ -87,6 +92,11 @@ export interface CallPathSignals {
   oldestInFlightStartedAt(): number | undefined;
   /** The request budget of the latest rate-limit headers read; undefined when none were. */
   requestBudget(): RequestBudget | undefined;
+  /**
+   * Attempts in flight that started after `t` (epoch ms); without it every attempt in flight counts as missing from
+   * the budget.
+   */
+  inFlightSince?(t: number): number;
 }
 
 /** Options of a {@link FailureFeatures}, validated once at construction. */
@@ -537,7 +547,12 @@ export class FailureFeatures {
       }
       const budget = signals.requestBudget();
       if (budget !== undefined && !(budget.resetAt !== undefined && now >= budget.resetAt)) {
-        const left = budget.remaining - signals.inFlight();
+        const from = budget.startedAt;
+        const uncounted =
+          from !== undefined && signals.inFlightSince !== undefined
+            ? signals.inFlightSince(from)
+            : signals.inFlight();
+        const left = budget.remaining - uncounted;
         if (Number.isFinite(left)) scarcity = left > 0 ? Math.exp(-left / QUOTA_SCALE) : 1;
       }
     }

@@ -59,6 +59,16 @@ function signals(): CallPathSignals & {
   };
 }
 
+/** Signals that also say which calls in flight started when (the call path's deadline queues do). */
+function timedSignals(): ReturnType<typeof signals> & { started: number[] } {
+  const s = signals();
+  const started: number[] = [];
+  return Object.assign(s, {
+    started,
+    inFlightSince: (t: number): number => started.filter((at) => at > t).length,
+  });
+}
+
 describe('FailureFeatures', () => {
   it('derives every index from the one list of names', () => {
     const { features } = voice();
@@ -336,6 +346,21 @@ describe('FailureFeatures', () => {
     now = 60_000; // the budget refilled
     features.refresh();
     expect(read(features, 'quotaScarcity')).toBe(0);
+  });
+
+  it('counts only the calls started after the call whose headers gave the budget as missing from it', () => {
+    const s = timedSignals();
+    const { features } = voice(() => 0, { signals: s });
+    // Three calls in flight; the budget came with the answer to a call started at 200 ms, after two of them.
+    s.started.push(100, 150, 250);
+    s.calls = 3;
+    s.budget = { remaining: 3, resetAt: 60_000, startedAt: 200 };
+    features.refresh(300);
+    expect(read(features, 'quotaScarcity')).toBeCloseTo(Math.exp(-1), 12);
+    // A reading whose call's start is unknown: every call in flight is missing from it.
+    s.budget = { remaining: 3, resetAt: 60_000 };
+    features.refresh(300);
+    expect(read(features, 'quotaScarcity')).toBe(1);
   });
 
   it('holds Retry-After until it runs out, ramping down over its last second, and remembers when it was asked', () => {

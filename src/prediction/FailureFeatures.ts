@@ -320,8 +320,6 @@ export class FailureFeatures {
     const failed = ok ? 0 : 1;
     const known: ErrorCategory =
       category !== undefined && Object.hasOwn(CATEGORY_SLOT, category) ? category : 'unknown';
-    // A 429 is the provider's quota, not the upstream's health: the Retry-After and budget features read it.
-    if (ok || known !== 'rate_limited') this.regimes.record(ok, category, now);
     this.failFast += this.fastAlpha * (failed - this.failFast);
     this.failSlow += this.slowAlpha * (failed - this.failSlow);
     this.decayMinute(now);
@@ -329,6 +327,12 @@ export class FailureFeatures {
     this.minuteCalls += 1;
     // A call's start: a failed one's latency is not always the upstream's (an abort), so NaN counts as now.
     const startedAt = latencyMs > 0 && Number.isFinite(latencyMs) ? now - latencyMs : now;
+    // The regime filter reads outcomes in the order they come; a success of a call sent before the last refused
+    // connection (calls overlap) says nothing of the upstream since, and is not fed to it. A 429 is the provider's
+    // quota, not the upstream's health: the Retry-After and budget features read it.
+    const unreachable = this.unreachableFrom;
+    const staleSuccess = ok && unreachable !== Number.POSITIVE_INFINITY && startedAt < unreachable;
+    if (!staleSuccess && (ok || known !== 'rate_limited')) this.regimes.record(ok, category, now);
     if (ok) {
       // A success of a call sent before the last failed one says nothing of the upstream since.
       if (startedAt >= this.lastFailureStartedAt) this.lastSlot = -1;

@@ -514,6 +514,24 @@ describe('FailureFeatures', () => {
     );
   });
 
+  it('does not feed the regime filter a success of a call sent before the last refused connection', () => {
+    let now = 0;
+    const { features, record } = voice(() => now);
+    for (let i = 0; i < 100; i++) {
+      now += 500;
+      record(true, undefined, 300);
+    }
+    now += 500;
+    record(false, 'network', 20); // sent at now − 20
+    now += 1;
+    const before = features.regimes.failureProbability(now);
+    record(true, undefined, 600); // sent 600 ms ago: before the refusal
+    expect(features.regimes.failureProbability(now)).toBe(before);
+    now += 1;
+    record(true, undefined, 1); // sent after the refusal, and served
+    expect(features.regimes.failureProbability(now)).toBeLessThan(before);
+  });
+
   it('forgets what it recorded on reset', () => {
     const fresh = Array.from(voice().features.vector);
     const { tracker, features, record } = voice();

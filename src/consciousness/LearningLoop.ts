@@ -27,6 +27,16 @@ const newFailureFeatures = (voice: Voice, clock: () => number): FailureFeatures 
       inFlight: () => voice.pipeline?.inFlight() ?? 0,
       oldestInFlightStartedAt: () => voice.pipeline?.oldestAttemptStartedAt?.(),
       requestBudget: () => voice.usage.requestBudget,
+      inFlightSince: (t) => {
+        const pipeline = voice.pipeline;
+        if (pipeline === undefined) return 0;
+        // Attempts without a deadline are not in the deadline queues: then count every one in flight.
+        const all = pipeline.inFlight();
+        const since = pipeline.attemptsStartedAfter?.(t);
+        return since === undefined || (all > 0 && pipeline.oldestAttemptStartedAt?.() === undefined)
+          ? all
+          : since;
+      },
     },
   });
 

@@ -2,6 +2,7 @@ import type { ErrorCategory } from '../vocabulary/ErrorCategory.js';
 import type { CircuitState } from '../vocabulary/CircuitState.js';
 import { DISCONNECTING, type HealthTracker } from '../health/HealthTracker.js';
 import { clamp } from '../base/clamp.js';
+import { RegimeFilter } from './RegimeFilter.js';
 
 /**
  * The features, in vector order (docs/architecture.md, Patterns, prediction, healing): the one list the indices, the persisted weights' layout and the docs derive
@@ -42,6 +43,7 @@ export const FAILURE_FEATURE_NAMES = [
   'breakerOpenings',
   'incoherence',
   'disconnected',
+  'regimeLogOdds',
 ] as const;
 
 /** One feature's name. */
@@ -75,6 +77,11 @@ export interface RequestBudget {
   readonly remaining: number;
   /** When the budget refills (epoch ms); undefined when the headers did not say. */
   readonly resetAt: number | undefined;
+  /**
+   * When the attempt whose response carried the headers started (epoch ms), if known: the provider had counted the
+   * requests it received until then, so only attempts started since are missing from `remaining`.
+   */
+  readonly startedAt?: number | undefined;
 }
 
 /** What the call path knows of a voice beyond the outcomes of its calls (all optional). */
@@ -85,6 +92,11 @@ export interface CallPathSignals {
   oldestInFlightStartedAt(): number | undefined;
   /** The request budget of the latest rate-limit headers read; undefined when none were. */
   requestBudget(): RequestBudget | undefined;
+  /**
+   * Attempts in flight that started after `t` (epoch ms); without it every attempt in flight counts as missing from
+   * the budget.
+   */
+  inFlightSince?(t: number): number;
 }
 
 /** Options of a {@link FailureFeatures}, validated once at construction. */
@@ -162,6 +174,10 @@ const RETRY_AFTER_RESOLUTION_MS = 1_000;
 const RETRY_AFTER_SCALE_MS = 60_000;
 /** Time constant of retryAfterRecency (since the provider last asked to wait), ms. */
 const RETRY_AFTER_RECENCY_MS = 30_000;
+/** Probabilities are clamped to [REGIME_EPSILON, 1 − REGIME_EPSILON] before regimeLogOdds takes their logit … */
+const REGIME_EPSILON = 1e-3;
+/** … and the difference of log-odds is divided by this (and clipped to [-1, 2], as every feature is). */
+const REGIME_LOG_ODDS_SCALE = 4;
 /** quotaScarcity = exp(−requests left / QUOTA_SCALE): 1 with none left, 0.37 with 2, 0.08 with 5. */
 const QUOTA_SCALE = 2;
 
@@ -221,6 +237,8 @@ export class FailureFeatures {
   private readonly clock: () => number;
   private readonly signals: CallPathSignals | undefined;
   private readonly features = new Float64Array(FAILURE_FEATURE_COUNT);
+  /** The voice's regime filter (healthy, degraded, down), fed every outcome recorded here. */
+  public readonly regimes = new RegimeFilter();
   private failFast = 0;
   private failSlow = 0;
   /** Time-decayed (τ = 1 min) sums of failures and calls, as of `decayedAt`. */
@@ -309,6 +327,12 @@ export class FailureFeatures {
     this.minuteCalls += 1;
     // A call's start: a failed one's latency is not always the upstream's (an abort), so NaN counts as now.
     const startedAt = latencyMs > 0 && Number.isFinite(latencyMs) ? now - latencyMs : now;
+    // The regime filter reads outcomes in the order they come; a success of a call sent before the last refused
+    // connection (calls overlap) says nothing of the upstream since, and is not fed to it. A 429 is the provider's
+    // quota, not the upstream's health: the Retry-After and budget features read it.
+    const unreachable = this.unreachableFrom;
+    const staleSuccess = ok && unreachable !== Number.POSITIVE_INFINITY && startedAt < unreachable;
+    if (!staleSuccess && (ok || known !== 'rate_limited')) this.regimes.record(ok, category, now);
     if (ok) {
       // A success of a call sent before the last failed one says nothing of the upstream since.
       if (startedAt >= this.lastFailureStartedAt) this.lastSlot = -1;
@@ -396,6 +420,7 @@ export class FailureFeatures {
     this.closedAt = Number.NEGATIVE_INFINITY;
     this.openings = 0;
     this.openingsAt = Number.NaN;
+    this.regimes.reset();
     this.write(this.clock());
   }
 
@@ -488,6 +513,13 @@ export class FailureFeatures {
     // The tracker marks the voice connected on any success, also of a call sent before the refusal (calls overlap):
     // that says nothing of the upstream since, so a refusal counts until a call sent after it is served.
     f[I.disconnected] = !stats.isConnected || this.unreachableFrom !== Number.POSITIVE_INFINITY ? 1 : 0;
+    // The regime filter's forecast against the heuristic's, on the log-odds scale (the heuristic is the offset).
+    f[I.regimeLogOdds] = clamp(
+      (logit(this.regimes.failureProbability(now)) - logit(stats.heuristicFailureProbability)) /
+        REGIME_LOG_ODDS_SCALE,
+      RATIO_MIN,
+      RATIO_MAX,
+    );
   }
 
   /**
@@ -519,7 +551,12 @@ export class FailureFeatures {
       }
       const budget = signals.requestBudget();
       if (budget !== undefined && !(budget.resetAt !== undefined && now >= budget.resetAt)) {
-        const left = budget.remaining - signals.inFlight();
+        const from = budget.startedAt;
+        const uncounted =
+          from !== undefined && signals.inFlightSince !== undefined
+            ? signals.inFlightSince(from)
+            : signals.inFlight();
+        const left = budget.remaining - uncounted;
         if (Number.isFinite(left)) scarcity = left > 0 ? Math.exp(-left / QUOTA_SCALE) : 1;
       }
     }
@@ -533,6 +570,12 @@ export class FailureFeatures {
     const std = Math.sqrt(this.residualVariance);
     return normalTail((this.logCeiling - this.logFast) / (std > MIN_RESIDUAL_STD ? std : MIN_RESIDUAL_STD));
   }
+}
+
+/** log(p / (1 − p)) of p clamped to [REGIME_EPSILON, 1 − REGIME_EPSILON] (NaN counts as 0.5). */
+function logit(p: number): number {
+  const q = Number.isNaN(p) ? 0.5 : clamp(p, REGIME_EPSILON, 1 - REGIME_EPSILON);
+  return Math.log(q / (1 - q));
 }
 
 /** min(n, 10) / 10 of a count (NaN or negative counts as 0). */

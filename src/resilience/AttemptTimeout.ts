@@ -101,6 +101,13 @@ export class AttemptTimeout {
     return adaptiveTimeoutMs(learned.value, adaptive.multiplier, adaptive.minMs, configured);
   }
 
+  /** Attempts still under a deadline that started after `t` (epoch ms). */
+  startedAfter(t: number): number {
+    let count = 0;
+    for (const queue of this.queues.values()) count += queue.startedAfter(t);
+    return count;
+  }
+
   /** When the oldest attempt still under a deadline started (epoch ms); undefined when none is. */
   oldestStartedAt(): number | undefined {
     let oldest: number | undefined;

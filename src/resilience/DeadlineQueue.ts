@@ -97,6 +97,13 @@ export class DeadlineQueue {
     return this.head === null ? undefined : this.head.at - this.durationMs;
   }
 
+  /** Pending deadlines whose calls started after `t` (walks back from the newest: O(their count)). */
+  startedAfter(t: number): number {
+    let count = 0;
+    for (let d = this.tail; d !== null && d.at - this.durationMs > t; d = d.prev) count++;
+    return count;
+  }
+
   private unlink(deadline: Deadline): void {
     const { prev, next } = deadline;
     if (prev === null) this.head = next;

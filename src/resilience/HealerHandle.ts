@@ -32,6 +32,10 @@ export class HealerHandle implements PipelineHandle {
     return this.timeout.oldestStartedAt();
   }
 
+  attemptsStartedAfter(t: number): number {
+    return this.timeout.startedAfter(t);
+  }
+
   hasFallback(): boolean {
     return this.chain.any();
   }

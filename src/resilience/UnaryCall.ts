@@ -130,7 +130,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     }
     const guard = this.loop.guard;
     const pending = isRich
-      ? richAttempt(first.raw, state, this.loop.services.voice, args[0])
+      ? richAttempt(first.raw, state, this.loop.services.voice, args[0], start)
       : (first.raw as PromiseLike<unknown>);
     const deadlines = guard.deadlinesOf(state, model, start);
     return new FirstAttempt(
@@ -205,7 +205,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
       if (voice.attemptSucceeded(end - attemptStart, UNREAD_RESPONSE, end)) {
         services.learnLatency(state, end - attemptStart, model);
       }
-      voice.usage.responseHeaders(state.path, args[0], value, end);
+      voice.usage.responseHeaders(state.path, args[0], value, end, attemptStart);
       // The call counts now, when its response arrived (a stream's too: it is handed to the
       // caller now, read or not; its later events are recorded as they come).
       voice.callEnded(state.cells, 'success', (end - start) / 1000, end);

@@ -47,7 +47,7 @@ export class UnaryRun implements AttemptRun {
   attempt(current: Attempt, attemptStart: number): Promise<unknown> {
     const raw = current.raw;
     const pending = this.rich
-      ? richAttempt(raw, this.state, this.calls.loop.services.voice, this.args[0])
+      ? richAttempt(raw, this.state, this.calls.loop.services.voice, this.args[0], attemptStart)
       : (raw as PromiseLike<unknown>);
     const guard = this.calls.loop.guard;
     return guard.protect(

@@ -44,6 +44,8 @@ export interface StreamUsageObserver {
 interface StoredBudget {
   remaining: number;
   resetAt: number | undefined;
+  /** When the attempt whose response carried it started (epoch ms); undefined when not known. */
+  startedAt: number | undefined;
 }
 
 /** One model of the voice: its series and its latest rate-limit budgets. */
@@ -109,8 +111,17 @@ export class UsageMeter {
     private readonly host: UsageMeterHost,
   ) {}
 
-  /** The request budget of the latest rate-limit headers read (any model of the voice): the predictor reads it. */
-  get requestBudget(): { readonly remaining: number; readonly resetAt: number | undefined } | undefined {
+  /**
+   * The request budget of the rate-limit headers read last (any model of the voice), or of the attempt started
+   * last when attempts overlap: the predictor reads it.
+   */
+  get requestBudget():
+    | {
+        readonly remaining: number;
+        readonly resetAt: number | undefined;
+        readonly startedAt: number | undefined;
+      }
+    | undefined {
     return this.latestRequests;
   }
 
@@ -129,7 +140,10 @@ export class UsageMeter {
     if (reading !== undefined) {
       const slot = this.record(this.voice, requestModel, reading, latencyMs / 1000);
       const limits = (result as { metadata?: { rateLimits?: RateLimitReading } }).metadata?.rateLimits;
-      if (limits !== undefined) this.storeLimits(slot, limits, this.host.clock());
+      if (limits !== undefined) {
+        const now = this.host.clock();
+        this.storeLimits(slot, limits, now, now - latencyMs);
+      }
     }
     if (listened) this.emit(this.voice, method, requestModel, reading, latencyMs / 1000, undefined);
   }
@@ -162,7 +176,7 @@ export class UsageMeter {
         if (reading !== undefined) {
           const slot = this.record(this.voice, requestModel, reading, first === 0 ? 0 : (now - first) / 1000);
           const limits = (final as { rateLimits?: RateLimitReading } | undefined)?.rateLimits;
-          if (limits !== undefined) this.storeLimits(slot, limits, now);
+          if (limits !== undefined) this.storeLimits(slot, limits, now, startedAt);
         }
         const duration = (now - (startedAt ?? (first === 0 ? now : first))) / 1000;
         this.emit(this.voice, method, requestModel, reading, duration, undefined);
@@ -170,8 +184,17 @@ export class UsageMeter {
     };
   }
 
-  /** Response headers of an attempt: the rate-limit budgets they carry, kept for the next scrape. */
-  headers(method: string, request: unknown, headers: HeaderSource, now = this.host.clock()): void {
+  /**
+   * Response headers of an attempt: the rate-limit budgets they carry, kept for the next scrape. `startedAt`: when
+   * the attempt started (epoch ms), if known: the provider counted the requests it had received by then.
+   */
+  headers(
+    method: string,
+    request: unknown,
+    headers: HeaderSource,
+    now = this.host.clock(),
+    startedAt?: number,
+  ): void {
     if (!this.host.settings.enabled) return;
     const slot = this.slot(this.voice, modelOf(request));
     // The gauges are scraped every few seconds: at most one read per model every HEADER_READ_MS.
@@ -179,7 +202,7 @@ export class UsageMeter {
     slot.headersReadAt = now;
     const reading = readRateLimits(headers, now);
     if (reading === undefined) return;
-    this.storeLimits(slot, reading, now);
+    this.storeLimits(slot, reading, now, startedAt);
     if (this.provider === undefined && headers.get('anthropic-ratelimit-requests-remaining') !== null) {
       this.provider = 'anthropic';
     }
@@ -189,11 +212,17 @@ export class UsageMeter {
    * The rate-limit headers of `response` (anything with `headers.get`), if due: the throttle is
    * checked before the response's headers are touched. `now`: the caller's clock reading.
    */
-  responseHeaders(method: string, request: unknown, response: unknown, now: number): void {
+  responseHeaders(
+    method: string,
+    request: unknown,
+    response: unknown,
+    now: number,
+    startedAt?: number,
+  ): void {
     if (!this.host.settings.enabled) return;
     if (now - this.slot(this.voice, modelOf(request)).headersReadAt < HEADER_READ_MS) return;
     const headers = headersOf(response);
-    if (headers !== undefined) this.headers(method, request, headers, now);
+    if (headers !== undefined) this.headers(method, request, headers, now, startedAt);
   }
 
   /** A failed attempt (for operation records: `error.type` is the category). */
@@ -292,9 +321,17 @@ export class UsageMeter {
     return slot;
   }
 
-  private storeLimits(slot: ModelSlot, reading: RateLimitReading, now: number): void {
-    if (reading.requests !== undefined) slot.requests = this.latestRequests = stored(reading.requests, now);
-    if (reading.tokens !== undefined) slot.tokens = stored(reading.tokens, now);
+  private storeLimits(slot: ModelSlot, reading: RateLimitReading, now: number, startedAt?: number): void {
+    if (reading.requests !== undefined) {
+      const budget = stored(reading.requests, now, startedAt);
+      slot.requests = budget;
+      // Attempts overlap: the answer to one sent earlier may arrive after one sent later, and count fewer requests.
+      const latest = this.latestRequests;
+      if (!(latest?.startedAt !== undefined && startedAt !== undefined && latest.startedAt > startedAt)) {
+        this.latestRequests = budget;
+      }
+    }
+    if (reading.tokens !== undefined) slot.tokens = stored(reading.tokens, now, startedAt);
   }
 
   private emit(
@@ -326,10 +363,11 @@ export class UsageMeter {
   }
 }
 
-function stored(budget: RateLimitBudget, now: number): StoredBudget {
+function stored(budget: RateLimitBudget, now: number, startedAt: number | undefined): StoredBudget {
   return {
     remaining: budget.remaining,
     resetAt: budget.resetSeconds === undefined ? undefined : now + budget.resetSeconds * 1000,
+    startedAt: startedAt !== undefined && Number.isFinite(startedAt) ? startedAt : undefined,
   };
 }
 

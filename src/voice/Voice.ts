@@ -35,6 +35,8 @@ export interface PipelineHandle {
   inFlight(): number;
   /** When the oldest attempt in flight started (epoch ms), for the predictor; undefined when none. */
   oldestAttemptStartedAt?(): number | undefined;
+  /** Attempts in flight under a deadline that started after `t` (epoch ms), for the predictor. */
+  attemptsStartedAfter?(t: number): number;
   hasFallback(): boolean;
   /** A method that may be answered with its last good value (not a dialogue method) has one. */
   canSubstitute(): boolean;

@@ -13,6 +13,7 @@ import {
   type FailureFeaturesOptions,
   type RequestBudget,
 } from '../../src/prediction/FailureFeatures.js';
+import { RegimeFilter } from '../../src/prediction/RegimeFilter.js';
 
 const read = (f: FailureFeatures, name: FailureFeatureName): number => f.vector[FEATURE_INDEX[name]]!;
 
@@ -56,6 +57,16 @@ function signals(): CallPathSignals & {
       return this.budget;
     },
   };
+}
+
+/** Signals that also say which calls in flight started when (the call path's deadline queues do). */
+function timedSignals(): ReturnType<typeof signals> & { started: number[] } {
+  const s = signals();
+  const started: number[] = [];
+  return Object.assign(s, {
+    started,
+    inFlightSince: (t: number): number => started.filter((at) => at > t).length,
+  });
 }
 
 describe('FailureFeatures', () => {
@@ -337,6 +348,21 @@ describe('FailureFeatures', () => {
     expect(read(features, 'quotaScarcity')).toBe(0);
   });
 
+  it('counts only the calls started after the call whose headers gave the budget as missing from it', () => {
+    const s = timedSignals();
+    const { features } = voice(() => 0, { signals: s });
+    // Three calls in flight; the budget came with the answer to a call started at 200 ms, after two of them.
+    s.started.push(100, 150, 250);
+    s.calls = 3;
+    s.budget = { remaining: 3, resetAt: 60_000, startedAt: 200 };
+    features.refresh(300);
+    expect(read(features, 'quotaScarcity')).toBeCloseTo(Math.exp(-1), 12);
+    // A reading whose call's start is unknown: every call in flight is missing from it.
+    s.budget = { remaining: 3, resetAt: 60_000 };
+    features.refresh(300);
+    expect(read(features, 'quotaScarcity')).toBe(1);
+  });
+
   it('holds Retry-After until it runs out, ramping down over its last second, and remembers when it was asked', () => {
     let now = 0;
     const { features, record } = voice(() => now);
@@ -461,16 +487,63 @@ describe('FailureFeatures', () => {
     expect(read(features, 'breakerOpenings')).toBeLessThan(0.01);
   });
 
+  it('feeds the regime filter every outcome but 429s, and reads its forecast against the heuristic', () => {
+    let now = 0;
+    const { tracker, features, record } = voice(() => now);
+    for (let i = 0; i < 200; i++) {
+      now += 500;
+      record(true, undefined, 300);
+    }
+    // Long healthy: the filter expects fewer failures than the heuristic's floor of 0.1.
+    expect(read(features, 'regimeLogOdds')).toBeLessThan(0);
+    const filter = features.regimes.failureProbability(now);
+    now += 500;
+    record(false, 'rate_limited', 50, 1_000);
+    expect(features.regimes.failureProbability(now)).toBeCloseTo(filter, 3);
+    for (let i = 0; i < 3; i++) {
+      now += 500;
+      record(false, 'network', 20);
+    }
+    const p = features.regimes.failureProbability(now);
+    expect(p).toBeGreaterThan(0.5);
+    const h = tracker.heuristicFailureProbability;
+    const logit = (q: number): number => Math.log(q / (1 - q));
+    expect(read(features, 'regimeLogOdds')).toBeCloseTo(
+      Math.max(-1, Math.min(2, (logit(p) - logit(h)) / 4)),
+      12,
+    );
+  });
+
+  it('does not feed the regime filter a success of a call sent before the last refused connection', () => {
+    let now = 0;
+    const { features, record } = voice(() => now);
+    for (let i = 0; i < 100; i++) {
+      now += 500;
+      record(true, undefined, 300);
+    }
+    now += 500;
+    record(false, 'network', 20); // sent at now − 20
+    now += 1;
+    const before = features.regimes.failureProbability(now);
+    record(true, undefined, 600); // sent 600 ms ago: before the refusal
+    expect(features.regimes.failureProbability(now)).toBe(before);
+    now += 1;
+    record(true, undefined, 1); // sent after the refusal, and served
+    expect(features.regimes.failureProbability(now)).toBeLessThan(before);
+  });
+
   it('forgets what it recorded on reset', () => {
     const fresh = Array.from(voice().features.vector);
     const { tracker, features, record } = voice();
     for (let i = 0; i < 20; i++) record(i % 3 === 0, 'timeout', 100 * i, i % 4 === 0 ? 5_000 : undefined);
     features.reset();
-    // What remains comes from the tracker (streaks), which the features do not own.
+    // What remains comes from the tracker (streaks, and the heuristic regimeLogOdds is read against), which the
+    // features do not own; the regime filter itself starts over.
     const own = FAILURE_FEATURE_NAMES.filter(
-      (n) => n !== 'consecutiveFailures' && n !== 'consecutiveSuccesses',
+      (n) => n !== 'consecutiveFailures' && n !== 'consecutiveSuccesses' && n !== 'regimeLogOdds',
     );
     for (const name of own) expect(read(features, name), name).toBe(fresh[FEATURE_INDEX[name]]);
+    expect(features.regimes.failureProbability(0)).toBe(new RegimeFilter().failureProbability(0));
     expect(read(features, 'consecutiveFailures')).toBe(Math.min(tracker.consecutiveFailures, 10) / 10);
   });
 

@@ -48,4 +48,38 @@ describe('call-path signals reach the predictor features', () => {
     expect(last()[FEATURE_INDEX.quotaScarcity]).toBe(0);
     expect(last()[FEATURE_INDEX.inFlightAgeZScore]).toBe(0);
   });
+
+  it('the budget of the attempt started last, less only the attempts started after it', () => {
+    let now = T0;
+    const brain = learningBrain(() => now);
+    const record = vi.spyOn(FailureFeatures.prototype, 'record');
+    const voice = brain.voice('openai');
+    const started: number[] = [];
+    voice.attach({
+      inFlight: () => started.length,
+      oldestAttemptStartedAt: () => (started.length > 0 ? Math.min(...started) : undefined),
+      attemptsStartedAfter: (t) => started.filter((at) => at > t).length,
+      hasFallback: () => false,
+      canSubstitute: () => false,
+      reconnect: () => Promise.resolve(),
+    });
+    const last = (): Float64Array => record.mock.results.at(-1)!.value as Float64Array;
+    const budget = (remaining: number): Headers =>
+      new Headers({
+        'x-ratelimit-remaining-requests': String(remaining),
+        'x-ratelimit-reset-requests': '30s',
+      });
+    // Attempts started at T0 + 1 s and + 2 s are in flight; the answer to one started at + 1.5 s says 2 left.
+    started.push(T0 + 1_000, T0 + 2_000);
+    now = T0 + 3_000;
+    voice.usage.headers('chat.completions.create', { model: 'gpt-5.4' }, budget(2), now, T0 + 1_500);
+    expect(voice.usage.requestBudget?.startedAt).toBe(T0 + 1_500);
+    // A later answer to an attempt started earlier counted fewer requests: the budget stays.
+    now += 200;
+    voice.usage.headers('chat.completions.create', { model: 'gpt-5.4' }, budget(5), now, T0 + 500);
+    expect(voice.usage.requestBudget?.remaining).toBe(2);
+    voice.attemptSucceeded(900, { content: { text: 'ok' } });
+    // Only the attempt started at + 2 s is missing from the 2: one left.
+    expect(last()[FEATURE_INDEX.quotaScarcity]).toBeCloseTo(Math.exp(-0.5), 12);
+  });
 });

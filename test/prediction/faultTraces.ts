@@ -559,6 +559,11 @@ export function replay(trace: Trace, options: ReplayOptions = {}): Replay {
       return oldest;
     },
     requestBudget: () => budget,
+    inFlightSince: (t) => {
+      let count = 0;
+      for (const call of inFlight) if (call.startMs > t) count++;
+      return count;
+    },
   };
   const features =
     options.features?.(tracker, clock, signals) ?? new FailureFeatures(tracker, { clock, signals });
@@ -590,7 +595,12 @@ export function replay(trace: Trace, options: ReplayOptions = {}): Replay {
         ...(options.keepFeatures === true ? { features: call.features } : {}),
       });
       predictor.learn(call.features, call.prior, failed);
-      if (call.result.requestBudget !== undefined) budget = call.result.requestBudget;
+      // As the usage meter keeps it: the reading of the call started last (a later answer to an earlier call counted
+      // fewer requests), with when that call started.
+      const reading = call.result.requestBudget;
+      if (reading !== undefined && !(budget?.startedAt !== undefined && budget.startedAt > call.startMs)) {
+        budget = { ...reading, startedAt: call.startMs };
+      }
       features.record(!failed, category, latencyMs, now, retryAfterMs);
     }
   };

@@ -6,6 +6,22 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 describe('DeadlineQueue', () => {
+  it('counts the pending deadlines whose calls started after a time', () => {
+    const time = new VirtualClock();
+    const queue = new DeadlineQueue(1_000, time.clock, time);
+    const at = [100, 200, 300, 400];
+    const deadlines = at.map((t) => queue.add(() => undefined, t));
+    expect(queue.startedAfter(0)).toBe(4);
+    expect(queue.startedAfter(200)).toBe(2);
+    expect(queue.startedAfter(400)).toBe(0);
+    queue.cancel(deadlines[3]!);
+    expect(queue.startedAfter(200)).toBe(1);
+    queue.cancel(deadlines[0]!);
+    expect(queue.startedAfter(50)).toBe(2);
+    for (const d of deadlines) queue.cancel(d);
+    expect(queue.startedAfter(0)).toBe(0);
+  });
+
   it('expires a deadline that is not cancelled, once, not before it passes, and then refuses to cancel it', async () => {
     const time = new VirtualClock();
     const queue = new DeadlineQueue(20, time.clock, time);

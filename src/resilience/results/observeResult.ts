@@ -56,7 +56,8 @@ export function observeHelper(helper: object, o: Observation): void {
   // Connected: the rate-limit headers of the helper's own response, when it exposes one.
   on('connect', () => {
     const headers = helperHeadersOf(helper);
-    if (headers !== undefined) o.pipeline.voice.usage.headers(o.state.path, o.request, headers);
+    if (headers !== undefined)
+      o.pipeline.voice.usage.headers(o.state.path, o.request, headers, undefined, o.attemptStart);
   });
   on('end', () => observer.ended(false));
   on('abort', () => observer.ended(true));

@@ -14,6 +14,7 @@ export function richAttempt(
   state: MethodState,
   voice: Voice,
   request: unknown,
+  attemptStart?: number,
 ): PromiseLike<unknown> {
   const { asResponse, withResponse } = raw as { asResponse?: unknown; withResponse?: unknown };
   if (state.schema === undefined && typeof asResponse === 'function') {
@@ -24,7 +25,7 @@ export function richAttempt(
       .call(raw)
       .then(({ data, response }) => {
         const headers = headersOf(response);
-        if (headers !== undefined) voice.usage.headers(state.path, request, headers);
+        if (headers !== undefined) voice.usage.headers(state.path, request, headers, undefined, attemptStart);
         return data;
       });
   }

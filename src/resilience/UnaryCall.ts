@@ -6,22 +6,15 @@ import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FirstAttempt, type FirstAttemptHost } from './FirstAttempt.js';
 import { InterceptedStream } from './InterceptedStream.js';
 import type { MethodState } from './MethodState.js';
-import { RichPromise, Winner } from './results/RichPromise.js';
+import { Winner, type RichPromise } from './results/RichPromise.js';
+import { RichCall, type ObservationOf } from './RichCall.js';
+export type { ObservationOf } from './RichCall.js';
 import { richAttempt } from './results/richAttempt.js';
-import type { Observation } from './results/StreamObserver.js';
 import { needsObserving, observeResult } from './results/observeResult.js';
 import { isAsyncIterable, isPlainIterator } from './resultShapes.js';
 import { UnaryRun, type UnaryHost } from './UnaryRun.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
-
-/** How a handed-back SDK object (stream, page, helper) of a call reports to its voice. */
-export type ObservationOf = (
-  state: MethodState,
-  start: number,
-  attemptStart: number,
-  breaker: VoiceBreaker,
-  request?: unknown,
-) => Observation;
+import type { Voice } from '../voice/Voice.js';
 
 /** Time a call waited out a cool-down before its first attempt (started at `start`), if it did. */
 const cooledMs = (wait: CallWait | undefined, start: number): number | undefined =>
@@ -38,7 +31,8 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     readonly loop: AttemptLoop,
     private readonly limit: ConcurrencyLimit,
     private readonly clock: Clock,
-    private readonly observation: ObservationOf,
+    /** How a handed-back SDK object of a call reports to its voice. */
+    readonly observationOf: ObservationOf,
     /** A method whose stale last-good value may stand in for it has one now. */
     private readonly lastGood: (state: MethodState) => void,
   ) {}
@@ -54,21 +48,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     model: string | undefined,
     wait?: CallWait,
   ): object {
-    let counted = false;
-    const voice = this.loop.services.voice;
-    const rich = new RichPromise(first.raw as object, (value, winner) => {
-      if (needsObserving(value)) {
-        return observeResult(
-          value,
-          this.observation(state, wait?.since ?? start, winner.attemptStart, breaker, args[0]),
-        );
-      }
-      // The parsed body, read once (then and withResponse may both ask): its usage, with the
-      // attempt's latency to its response (no clock reading of its own).
-      if (!counted) voice.usage.unary(state.path, args[0], value, winner.latencyMs);
-      counted = true;
-      return value;
-    });
+    const rich = new RichCall(first.raw as object, this, state, args, wait?.since ?? start, breaker);
     this.run(owner, state, args, first, start, breaker, model, rich, wait);
     return rich.proxy;
   }
@@ -151,6 +131,11 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     ).promise;
   }
 
+  /** The voice the calls report to. */
+  get voice(): Voice {
+    return this.loop.services.voice;
+  }
+
   /** Voice name (first attempts name it in their timeout errors). */
   get name(): string {
     return this.loop.services.name;
@@ -216,7 +201,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
         // A stream arriving through a promise: retried until its first chunk.
         return new InterceptedStream(this.loop, owner, state, args, value, start, breaker, attempt);
       }
-      return observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]));
+      return observeResult(value, this.observationOf(state, start, attemptStart, breaker, args[0]));
     }
     state.lastGood = value;
     if (state.defensiveOk) this.lastGood(state);
@@ -226,7 +211,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     voice.usage.unary(state.path, args[0], value, end - attemptStart);
     voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
     return needsObserving(value)
-      ? observeResult(value, this.observation(state, start, attemptStart, breaker, args[0]))
+      ? observeResult(value, this.observationOf(state, start, attemptStart, breaker, args[0]))
       : value;
   }
 }

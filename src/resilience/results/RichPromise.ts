@@ -3,12 +3,6 @@ import { servedMember, Winner } from './Winner.js';
 
 export { Winner } from './Winner.js';
 
-/**
- * Turns what the caller receives into its observed form (streams, pages); values pass as they are.
- * `winner`: the attempt that produced it (its start, and its latency to the response).
- */
-export type Observe = (value: unknown, winner: Winner) => unknown;
-
 type Fulfilled = ((value: unknown) => unknown) | null | undefined;
 type Rejected = ((reason: unknown) => unknown) | null | undefined;
 
@@ -55,12 +49,19 @@ export class RichPromise implements ProxyHandler<object> {
   /** Other members called before the outcome was known. */
   private waiting: (() => void)[] | undefined;
 
-  constructor(
-    private readonly first: object,
-    private readonly observe: Observe,
-  ) {
+  constructor(private readonly first: object) {
     // This object is the proxy's handler (its `get` trap below): no handler object per call.
     this.proxy = new Proxy(first, this);
+  }
+
+  /**
+   * Turns what the caller receives into its observed form (streams, pages); values pass as they
+   * are. `winner`: the attempt that produced it (its start, and its latency to the response). The
+   * call path's subclass observes and meters (a method, not a closure per call).
+   */
+  protected observe(value: unknown, winner: Winner): unknown {
+    void winner;
+    return value;
   }
 
   /** The call's outcome: the winner, or a promise of it (the attempt loop's, after a failure). */

@@ -4,17 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { RichPromise, Winner } from '../../../src/resilience/results/RichPromise.js';
 import { FakeApiPromise } from '../../support/FakeApiPromise.js';
 
-const observeAsIs = (value: unknown): unknown => value;
 const won = (raw: unknown, latencyMs = 0): Winner => new Winner(raw, false, undefined, 0, latencyMs);
 
 describe('RichPromise', () => {
   it('observes the winner’s data with the winner itself: its start and its latency to the response', async () => {
     const first = new FakeApiPromise();
     const seen: Winner[] = [];
-    const rich = new RichPromise(first, (value, winner) => {
-      seen.push(winner);
-      return value;
-    });
+    class Observed extends RichPromise {
+      protected override observe(value: unknown, winner: Winner): unknown {
+        seen.push(winner);
+        return value;
+      }
+    }
+    const rich = new Observed(first);
     const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
     first.settle.resolve({ id: 7 });
     const winner = won(first, 42);
@@ -26,7 +28,7 @@ describe('RichPromise', () => {
 
   it('awaited before the outcome: gets the first attempt’s data once it wins, asking its parse once', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first, observeAsIs);
+    const rich = new RichPromise(first);
     const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
     first.settle.resolve({ id: 1 });
     rich.settle(won(first));
@@ -38,7 +40,7 @@ describe('RichPromise', () => {
   it('the first attempt lost and a retry won: the caller gets the retry’s data, not the first’s', async () => {
     const first = new FakeApiPromise();
     const second = new FakeApiPromise();
-    const rich = new RichPromise(first, observeAsIs);
+    const rich = new RichPromise(first);
     const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
     first.settle.reject(new Error('500'));
     second.settle.resolve({ id: 2 });
@@ -48,7 +50,7 @@ describe('RichPromise', () => {
 
   it('the winner’s response arrived but its body does not parse: the caller gets the parse error', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first, observeAsIs);
+    const rich = new RichPromise(first);
     rich.settle(won(first));
     first.settle.reject(new SyntaxError('bad json'));
     await expect(rich.proxy as PromiseLike<unknown>).rejects.toThrow('bad json');
@@ -56,7 +58,7 @@ describe('RichPromise', () => {
 
   it('nothing served the call: then, catch and withResponse all get the call’s error', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first, observeAsIs) as RichPromise & { proxy: FakeApiPromise };
+    const rich = new RichPromise(first) as RichPromise & { proxy: FakeApiPromise };
     const early = rich.proxy.withResponse();
     const failure = new Error('circuit open');
     rich.settle(Promise.reject(failure));
@@ -67,7 +69,7 @@ describe('RichPromise', () => {
 
   it('a fallback served the call: then gives its answer; withResponse gives it a response', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first, observeAsIs) as RichPromise & { proxy: FakeApiPromise };
+    const rich = new RichPromise(first) as RichPromise & { proxy: FakeApiPromise };
     const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
     rich.settle(new Winner(undefined, true, 'from fallback', 0, 0));
     await expect(awaited).resolves.toBe('from fallback');
@@ -78,7 +80,7 @@ describe('RichPromise', () => {
 
   it('withResponse asked before the outcome runs on the winner once it is known', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first, observeAsIs) as RichPromise & { proxy: FakeApiPromise };
+    const rich = new RichPromise(first) as RichPromise & { proxy: FakeApiPromise };
     const pending = rich.proxy.withResponse();
     first.settle.resolve({ id: 3 });
     rich.settle(won(first));

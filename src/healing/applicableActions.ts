@@ -162,7 +162,8 @@ function configUpdate(
 /**
  * The actions that make sense for a pattern on one voice, at most one variant per action type, in the order of
  * HealingActionTypeSchema. Recovery needs none (it credits instead); resonance never routes to a fallback, so the
- * healthy voices are not stampeded (docs/architecture.md, Patterns, prediction, healing).
+ * healthy voices are not stampeded; where the route is offered backoff is not (docs/architecture.md, Patterns,
+ * prediction, healing).
  */
 export function applicableActions(
   patternType: PatternType,

@@ -162,7 +162,8 @@ function configUpdate(
 /**
  * The actions that make sense for a pattern on one voice, at most one variant per action type, in the order of
  * HealingActionTypeSchema. Recovery needs none (it credits instead); resonance never routes to a fallback, so the
- * healthy voices are not stampeded (docs/architecture.md, Patterns, prediction, healing).
+ * healthy voices are not stampeded; where the route is offered backoff is not (docs/architecture.md, Patterns,
+ * prediction, healing).
  */
 export function applicableActions(
   patternType: PatternType,
@@ -172,13 +173,16 @@ export function applicableActions(
 ): ApplicableAction[] {
   if (patternType === 'recovery') return [];
   const out: ApplicableAction[] = [];
-  const retry = retryStrategy(patternType, category);
-  if (retry !== undefined) out.push(retry);
-  if (
+  const routable =
     context.hasFallback &&
     patternType !== 'resonance' &&
-    (category === undefined || CATEGORY_POLICY[category].fallback)
-  ) {
+    (category === undefined || CATEGORY_POLICY[category].fallback);
+  const retry = retryStrategy(patternType, category);
+  // A call that can fall back waits at most `retry.maxWaitWithFallbackMs` for its retries in all: longer delays
+  // within that budget only push the retries they keep towards it (docs/architecture.md, Patterns, prediction,
+  // healing). Where the route can serve, backoff is not offered.
+  if (retry !== undefined && !(routable && retry.variant === 'backoff')) out.push(retry);
+  if (routable) {
     const p99 = context.latencyP99Ms;
     out.push(
       p99 !== undefined && p99 > 0 && Number.isFinite(p99)

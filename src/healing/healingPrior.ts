@@ -29,6 +29,8 @@ export const NEUTRAL_PRIOR: PseudoCounts = Object.freeze({ successes: 1, failure
  * api_change → api_adaptation, or fallback when a method or import is gone; degradation and resonance →
  * retry_strategy (resonance's backoff is the shared one); recovery → nothing. One addition: a degradation that is
  * a latency drift alone has nothing to retry, so it favours fallback (route, the probes under an adaptive timeout).
+ * The favoured action may not be offered (backoff is not where a route is: applicableActions); the policy then draws
+ * among the actions that are.
  */
 export function favouredAction(
   patternType: PatternType,

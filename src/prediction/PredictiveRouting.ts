@@ -59,9 +59,10 @@ export class PredictiveRouting {
     const mine = this.routes.get(tuning);
     const held = mine !== undefined && tuning.routeToFallbackUntil === mine.until;
     if (mine !== undefined && !held) {
-      // The healer took the route over (or it ended): its probe share is the configured one.
+      // The healer took the route over (or it ended): its probe share is the configured one, not the share this
+      // prediction last set (a healing route taken while predictive routing was on kept that share to its end).
       this.routes.delete(tuning);
-      if (tuning.routeToFallbackUntil <= now) tuning.probeShare = this.probeShare;
+      tuning.probeShare = this.probeShare;
     }
     const share = canRoute ? this.routedShare(p) : 0;
     if (share === 0) {

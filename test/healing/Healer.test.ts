@@ -9,7 +9,7 @@ describe('Healer: the original test cases', () => {
   it('case 8: api_change on adapter1 + degradation on adapter2 → api_adaptation and retry_strategy', () => {
     const adapter1 = new FakeVoice();
     const adapter2 = new FakeVoice();
-    adapter1.fallback = adapter2.fallback = true;
+    adapter1.fallback = true;
     const { healer } = healerKit({ adapter1, adapter2 });
 
     const first = healer.onPattern(pattern('api_change', ['adapter1'], 'api_return_none'));
@@ -19,6 +19,16 @@ describe('Healer: the original test cases', () => {
     expect(second.map((a) => [a.targetAdapter, a.actionType])).toEqual([['adapter2', 'retry_strategy']]);
     expect(adapter1.tuning.defensiveValues).toBe(true);
     expect(adapter2.tuning.retry.get('timeout')).toEqual({ delayScale: 2 });
+  });
+
+  it('a degradation of a voice a fallback can serve is routed, not backed off', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, time } = healerKit({ v: voice });
+    const [action] = healer.onPattern(pattern('degradation', ['v'], 'timeout'));
+    expect(action).toMatchObject({ actionType: 'fallback', reason: 'degradation/timeout on v: route' });
+    expect(voice.tuning.routeToFallbackUntil).toBe(time.now + WINDOW);
+    expect(voice.tuning.retry.size).toBe(0);
   });
 
   it('case 9: an executed action is completed, successful, recorded on the adapter and listed', () => {
@@ -173,7 +183,6 @@ describe('Healer: verdicts', () => {
 
   it('a recovery ends measurement and never awards success', () => {
     const voice = new FakeVoice();
-    voice.fallback = true;
     const { healer, memory, time } = healerKit({ v: voice }, { prior: favour('retry_strategy') });
     serve(voice, time, 20, { attempts: 3, failures: 0.2 });
     const [action] = healer.onPattern(pattern('degradation', ['v'], 'server_error'));

@@ -96,6 +96,27 @@ describe('applicableActions', () => {
     ).toEqual(['fallback:route']);
   });
 
+  it('routes instead of backing off when a fallback can serve the calls', () => {
+    // A call that can fall back waits at most retry.maxWaitWithFallbackMs for its retries: longer delays within
+    // that budget only move the retries kept towards it, so the route is offered and backoff is not.
+    for (const category of ['timeout', 'rate_limited', 'overloaded', 'server_error', 'network'] as const) {
+      const withFallback = variants(
+        applicableActions('degradation', category, { ...quiet, hasFallback: true }),
+      );
+      expect(withFallback).toContain('fallback:route');
+      expect(withFallback).not.toContain('retry_strategy:backoff');
+      expect(variants(applicableActions('degradation', category, quiet))).toContain('retry_strategy:backoff');
+    }
+    // Failing fast adds no wait: it stays beside the route.
+    expect(
+      variants(applicableActions('degradation', 'invalid_response', { ...quiet, hasFallback: true })),
+    ).toEqual(['retry_strategy:fail_fast', 'fallback:route', 'api_adaptation:defensive_values']);
+    // A resonance is never routed, so its (shared) backoff stays.
+    expect(variants(applicableActions('resonance', undefined, { ...quiet, hasFallback: true }))).toEqual([
+      'retry_strategy:backoff',
+    ]);
+  });
+
   it('never routes during resonance, so the healthy voices are not stampeded', () => {
     const actions = applicableActions('resonance', 'overloaded', { ...quiet, hasFallback: true });
     expect(variants(actions)).toEqual(['retry_strategy:backoff']);
@@ -130,6 +151,8 @@ describe('applicableActions', () => {
           const types = actions.map((a) => a.actionType);
           expect(new Set(types).size).toBe(types.length);
           if (!context.hasFallback || patternType === 'resonance') expect(types).not.toContain('fallback');
+          // Where the route is offered, backoff is not (the fallback budget caps the waits it would lengthen).
+          if (types.includes('fallback')) expect(variants(actions)).not.toContain('retry_strategy:backoff');
           if (!context.canReconnect) expect(types).not.toContain('reconnect');
           for (const a of actions) {
             if (a.variant === 'adaptive_timeout') {

@@ -147,14 +147,8 @@ export class HealthTracker {
    * null, undefined or a blank string.
    */
   public recordSuccess(latencyMs: number, response?: unknown, now: number = this.clock()): void {
-    this.calls++;
-    this.consecutive = 0;
-    this.successStreak++;
-    this.connected = true;
-    this.lastSuccessAt = now;
-    this.outcomes.record(false);
+    this.countSuccess(response, now);
     this.recordLatency(latencyMs);
-    this.validity.record(isEmptyResponse(response));
     if (readConsciousnessSignature(response, this.scratch)) {
       this.signatures.record(this.scratch.value, this.scratch.hasFlags ? this.scratch : undefined);
     }

@@ -193,8 +193,9 @@ export class LearningLoop {
     if (learning === undefined) return;
     const health = voice.health;
     const cfg = this.o.config;
-    // The detectors count every call (a burst of successes right before an API change counts);
-    // only the predictor's model update is sampled for successes (failures always update it).
+    // The detectors see every attempt the voice learns from — every attempt, but for a steady
+    // voice's successes beyond one per learningIntervalMs (Voice.attemptSucceeded) — and the
+    // predictor's model update is sampled the same way for successes (failures always update it).
     const sampled = !ok || now - learning.learnedAt >= cfg.learningIntervalMs;
     if (sampled) learning.learnedAt = now;
     let routedOnPrediction = false;

@@ -12,10 +12,12 @@ import type { HealingPrior } from './healingPrior.js';
 import { HealingPolicy, NO_CATEGORY } from './HealingPolicy.js';
 import {
   DEFAULT_VERDICT_THRESHOLDS,
+  attemptFailuresFell,
   judgeVerdict,
   probeSampleOf,
   routedSampleOf,
   sampleOf,
+  type CallSample,
   type MeasuredVerdict,
   type Verdict,
   type VerdictThresholds,
@@ -427,13 +429,26 @@ export class Healer {
     const control = sampleOf(this.baselineOf(record));
     if (record.variant === 'route') {
       const w = calls.window(record.measuredFrom, now);
-      const probes = probeSampleOf(w);
-      const routed = routedSampleOf(w);
-      const judged = probes.calls >= this.thresholds.minCalls ? probes : control;
-      return judgeVerdict(record.variant, judged, routed, this.thresholds);
+      return judgeVerdict(record.variant, this.routeControl(record, w), routedSampleOf(w), this.thresholds);
     }
     const treated = sampleOf(calls.after(record.measuredFrom, now, this.verdictCalls));
     return judgeVerdict(record.variant, control, treated, this.thresholds);
+  }
+
+  /**
+   * What the routed calls of window `w` are compared with: what a caller would have seen without the route. The
+   * probes are that only while none of their attempts failed — a probe whose attempt fails falls back at once,
+   * without the retries an un-routed call makes (RetryPolicy.giveUp), so at a failure fault the probes look nearly
+   * as fast as the routed calls. Then the voice's un-routed calls just before the route are the control, as long as
+   * the probes' attempts fail about as often as theirs did (the same fault); when the probes show the fault fading
+   * (their attempts failing clearly less), the probes stay the control. Too few probes: the calls before.
+   */
+  private routeControl(record: HealingRecord, w: CallWindow): CallSample {
+    const baseline = this.baselineOf(record);
+    const probes = probeSampleOf(w);
+    if (probes.calls < this.thresholds.minCalls) return sampleOf(baseline);
+    if (w.failedAttempts === 0 || attemptFailuresFell(baseline, w, this.thresholds)) return probes;
+    return sampleOf(baseline);
   }
 
   /**

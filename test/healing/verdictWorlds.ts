@@ -162,6 +162,58 @@ const rateLimitStorm: VerdictWorld = {
   },
 };
 
+/** Delays before the 2nd and 3rd attempt of a call on the primary (its retry schedule). */
+const RETRY_DELAYS_MS = [100, 200];
+
+/**
+ * A 5xx burst: each attempt fails fast (30 ms) with probability 0.8; a call makes up to 3 attempts with its retry
+ * delays, then a healthy fallback answers (100 ms). Under a route a probe is served as the pipeline serves it
+ * (RetryPolicy.giveUp): a failed attempt falls back at once, without the retries — so the probes look nearly as
+ * fast as the routed calls, while a caller without the route would have waited out the retries.
+ */
+const failureBurst: VerdictWorld = {
+  name: '5xx burst, routing helps',
+  right: 'fallback',
+  candidates: ['fallback'],
+  pattern: ['degradation', ['v'], 'server_error'],
+  fallback: true,
+  consecutiveFailures: 3,
+  start(_t0, random) {
+    return {
+      call: (t, tuning) => {
+        const probe = tuning.routeToFallbackUntil > t;
+        let latencyMs = 0;
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          latencyMs += jitter(random, 30);
+          if (random() >= 0.8) {
+            return {
+              outcome: 'success',
+              latencyMs,
+              attempts: attempt,
+              rateLimited: 0,
+              failedAttempts: attempt - 1,
+            };
+          }
+          if (probe || attempt === 3) {
+            latencyMs += jitter(random, FALLBACK_LATENCY_MS);
+            return {
+              outcome: 'fallback',
+              latencyMs,
+              attempts: attempt,
+              rateLimited: 0,
+              failedAttempts: attempt,
+            };
+          }
+          latencyMs += RETRY_DELAYS_MS[attempt - 1]!;
+        }
+        throw new Error('unreachable');
+      },
+      reconnect: () => undefined,
+      recovered: () => false,
+    };
+  },
+};
+
 /** A 500 outage with no retries to save (one attempt per call) that ends by itself 0–40 s after it was noticed. */
 const hopelessOutage: VerdictWorld = {
   name: 'outage nothing helps, ends by itself',
@@ -199,6 +251,7 @@ const hopelessOutage: VerdictWorld = {
 export const VERDICT_WORLDS: readonly VerdictWorld[] = [
   staleConnection,
   latencyDrift,
+  failureBurst,
   rateLimitStorm,
   hopelessOutage,
 ];

@@ -137,7 +137,8 @@ function releaseSharedBackoff(handle: VoiceHandle): void {
  * Heals voices (docs/architecture.md, Patterns, prediction, healing): on a pattern it picks an applicable action per affected voice with a
  * {@link HealingPolicy}, turns the knob on the voice's tuning and records the action. {@link Healer.observe}
  * judges each action by what it changed for calls ({@link judgeVerdict}: the first calls under it against the
- * voice's calls just before it, or a route's routed calls against its probes), counts the verdict in memory and
+ * voice's calls just before it, or a route's routed calls against its probes — against the calls before it when a
+ * probe failed at a lasting fault), counts the verdict in memory and
  * reverts what did not help. Knobs live as long as their pattern: when it ends ({@link Healer.patternEnded}, or a
  * recovery) measurement stops — a recovery never awards success — what did not win is reverted at once, and what
  * won decays back after one outcome window.
@@ -420,9 +421,9 @@ export class Healer {
   }
 
   /**
-   * The verdict on the calls made under the action until `now`. A route compares its routed calls with its
-   * probes (the untouched path, at the same fault by construction) when there are probes enough; every other
-   * action the first calls under it with the voice's calls just before it.
+   * The verdict on the calls made under the action until `now`. A route compares its routed calls with what a
+   * caller would have seen without it ({@link Healer.routeControl}); every other action the first calls under it
+   * with the voice's calls just before it.
    */
   private measure(record: HealingRecord, now: number): MeasuredVerdict {
     const calls = record.handle.calls;

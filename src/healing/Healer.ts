@@ -17,6 +17,7 @@ import {
   probeSampleOf,
   routedSampleOf,
   sampleOf,
+  unroutedSampleOf,
   type CallSample,
   type MeasuredVerdict,
   type Verdict,
@@ -442,14 +443,22 @@ export class Healer {
    * without the retries an un-routed call makes (RetryPolicy.giveUp), so at a failure fault the probes look nearly
    * as fast as the routed calls. Then the voice's un-routed calls just before the route are the control, as long as
    * the probes' attempts fail about as often as theirs did (the same fault); when the probes show the fault fading
-   * (their attempts failing clearly less), the probes stay the control. Too few probes: the calls before.
+   * (their attempts failing clearly less), the probes stay the control. Too few probes: the calls before. "The
+   * calls before" are the latest made while no route was on (neither routed calls nor probes of an earlier route).
    */
   private routeControl(record: HealingRecord, w: CallWindow): CallSample {
-    const baseline = this.baselineOf(record);
+    // Un-routed calls only: a route taken again right after one was reverted would be compared with its own kind.
+    const baseline = record.handle.calls.before(
+      record.actedAt,
+      this.verdictCalls,
+      this.outcomeWindowMs,
+      true,
+    );
+    const before = unroutedSampleOf(baseline);
     const probes = probeSampleOf(w);
-    if (probes.calls < this.thresholds.minCalls) return sampleOf(baseline);
+    if (probes.calls < this.thresholds.minCalls) return before;
     if (w.failedAttempts === 0 || attemptFailuresFell(baseline, w, this.thresholds)) return probes;
-    return sampleOf(baseline);
+    return before;
   }
 
   /**

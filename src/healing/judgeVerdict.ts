@@ -158,6 +158,19 @@ export function attemptFailuresFell(
   return binomialAtMost(now.failedAttempts, now.attempts, was) < 0.05;
 }
 
+/** The sample of a window's calls made while no route was on: neither routed nor probes. */
+export function unroutedSampleOf(w: CallWindow): CallSample {
+  return sample(
+    w.calls - w.routed - w.probes,
+    w.failures - w.probeFailures,
+    0,
+    w.latencySumMs - w.routedLatencySumMs - w.probeLatencySumMs,
+    w.latencySquaresMs2 - w.routedLatencySquaresMs2 - w.probeLatencySquaresMs2,
+    0,
+    0,
+  );
+}
+
 /** A verdict with the change of its deciding quantity. */
 export interface MeasuredVerdict {
   readonly verdict: Verdict;

@@ -141,6 +141,26 @@ describe('Healer: verdicts', () => {
     expect(voice.tuning.routeToFallbackUntil).toBeGreaterThan(time.now);
   });
 
+  it('judges a route taken again right after one was reverted against the un-routed calls before both', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
+    serve(voice, time, 20, { latencyMs: 450, attempts: 3, fallbacks: 1 });
+    // An earlier route's calls are the latest: routed (100 ms) and failed probes (130 ms), no un-routed call.
+    for (let i = 0; i < 3; i++) {
+      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
+      serve(voice, time, 9, { latencyMs: 100, routed: true });
+    }
+    healer.onPattern(pattern('degradation', ['v'], 'server_error'));
+    for (let i = 0; i < 10; i++) {
+      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
+      serve(voice, time, 9, { latencyMs: 100, routed: true });
+    }
+    const [done] = healer.observe();
+    expect(done).toMatchObject({ actionType: 'fallback', success: true });
+    expect(done?.lessonsLearned[0]).toMatch(/helped.*latency 450 ms → 100 ms.* over 20 \/ 90 calls/);
+  });
+
   it('judges a route against its probes when they find the failure fault faded', () => {
     const voice = new FakeVoice();
     voice.fallback = true;

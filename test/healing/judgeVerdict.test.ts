@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { attemptFailuresFell, binomialAtMost } from '../../src/healing/judgeVerdict.js';
-import { EMPTY_WINDOW, type CallWindow } from '../../src/voice/CallTally.js';
+import {
+  attemptFailuresFell,
+  binomialAtMost,
+  meanOf,
+  unroutedSampleOf,
+} from '../../src/healing/judgeVerdict.js';
+import { CallTally, EMPTY_WINDOW, type CallWindow } from '../../src/voice/CallTally.js';
 
 const attempts = (n: number, failed: number): CallWindow => ({
   ...EMPTY_WINDOW,
@@ -31,5 +36,28 @@ describe('attemptFailuresFell', () => {
     expect(attemptFailuresFell(attempts(60, 48), attempts(10, 7))).toBe(false); // less than 25 % lower
     expect(attemptFailuresFell(attempts(60, 0), attempts(10, 5))).toBe(false); // rose
     expect(attemptFailuresFell(EMPTY_WINDOW, attempts(10, 0))).toBe(false); // nothing to compare
+  });
+});
+
+describe('the un-routed history of a voice', () => {
+  it('leaves routed calls and probes out, and reads back until enough un-routed calls', () => {
+    const tally = new CallTally();
+    const t0 = 1_000_000;
+    // 10 un-routed calls of 400 ms, then 20 of a route: 18 routed (100 ms), 2 probes (130 ms).
+    for (let i = 0; i < 10; i++) tally.callEnded(t0 + i * 100 + 400, 400, 'fallback', false, false);
+    for (let i = 0; i < 20; i++) {
+      const start = t0 + 1_000 + i * 100;
+      const probe = i % 10 === 0;
+      const latency = probe ? 130 : 100;
+      tally.callEnded(start + latency, latency, 'fallback', !probe, probe);
+    }
+    const end = t0 + 3_000;
+    const all = tally.before(end, 10, 30_000);
+    expect(all.calls).toBe(10); // the latest 10 calls, all of the route
+    expect(all.routedLatencySumMs).toBeGreaterThan(0);
+    const unrouted = tally.before(end, 10, 30_000, true);
+    expect(unroutedSampleOf(unrouted).calls).toBe(10);
+    expect(meanOf(unroutedSampleOf(unrouted), 'latency')).toBe(400);
+    expect(meanOf(unroutedSampleOf(all), 'latency')).toBe(0); // none un-routed among the latest
   });
 });

@@ -443,8 +443,10 @@ export class Healer {
    * without the retries an un-routed call makes (RetryPolicy.giveUp), so at a failure fault the probes look nearly
    * as fast as the routed calls. Then the voice's un-routed calls just before the route are the control, as long as
    * the probes' attempts fail about as often as theirs did (the same fault); when the probes show the fault fading
-   * (their attempts failing clearly less), the probes stay the control. Too few probes: the calls before. "The
-   * calls before" are the latest made while no route was on (neither routed calls nor probes of an earlier route).
+   * (their attempts failing clearly less), the probes stay the control; so they do when the calls before are not
+   * at the fault (none of their attempts failed: a route was on from the fault's start) or fewer than 3. Too few
+   * probes: the calls before. "The calls before" are the latest made while no route was on
+   * (neither routed calls nor probes of an earlier route).
    */
   private routeControl(record: HealingRecord, w: CallWindow): CallSample {
     // Un-routed calls only: a route taken again right after one was reverted would be compared with its own kind.
@@ -458,7 +460,8 @@ export class Healer {
     const probes = probeSampleOf(w);
     if (probes.calls < this.thresholds.minCalls) return before;
     if (w.failedAttempts === 0 || attemptFailuresFell(baseline, w, this.thresholds)) return probes;
-    return before;
+    // Un-routed calls none of whose attempts failed predate the fault (a route was on from its start).
+    return baseline.failedAttempts > 0 && before.calls >= this.thresholds.minCalls ? before : probes;
   }
 
   /**

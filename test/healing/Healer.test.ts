@@ -161,6 +161,21 @@ describe('Healer: verdicts', () => {
     expect(done?.lessonsLearned[0]).toMatch(/helped.*latency 450 ms → 100 ms.* over 20 \/ 90 calls/);
   });
 
+  it('judges a route against its probes when no un-routed call saw the fault (routed from its start)', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
+    serve(voice, time, 20, { latencyMs: 10 }); // healthy: none of these attempts failed
+    healer.onPattern(pattern('degradation', ['v'], 'server_error'));
+    for (let i = 0; i < 10; i++) {
+      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
+      serve(voice, time, 9, { latencyMs: 100, routed: true });
+    }
+    const [done] = healer.observe();
+    // Not "10 ms → 100 ms" against healthy calls from before the fault: the probes are the control.
+    expect(done?.lessonsLearned[0]).toMatch(/latency 130 ms → 100 ms.* over 10 \/ 90 calls/);
+  });
+
   it('judges a route against its probes when they find the failure fault faded', () => {
     const voice = new FakeVoice();
     voice.fallback = true;

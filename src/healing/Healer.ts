@@ -12,10 +12,13 @@ import type { HealingPrior } from './healingPrior.js';
 import { HealingPolicy, NO_CATEGORY } from './HealingPolicy.js';
 import {
   DEFAULT_VERDICT_THRESHOLDS,
+  attemptFailuresFell,
   judgeVerdict,
   probeSampleOf,
   routedSampleOf,
   sampleOf,
+  unroutedSampleOf,
+  type CallSample,
   type MeasuredVerdict,
   type Verdict,
   type VerdictThresholds,
@@ -135,7 +138,8 @@ function releaseSharedBackoff(handle: VoiceHandle): void {
  * Heals voices (docs/architecture.md, Patterns, prediction, healing): on a pattern it picks an applicable action per affected voice with a
  * {@link HealingPolicy}, turns the knob on the voice's tuning and records the action. {@link Healer.observe}
  * judges each action by what it changed for calls ({@link judgeVerdict}: the first calls under it against the
- * voice's calls just before it, or a route's routed calls against its probes), counts the verdict in memory and
+ * voice's calls just before it, or a route's routed calls against its probes — against the calls before it when a
+ * probe failed at a lasting fault), counts the verdict in memory and
  * reverts what did not help. Knobs live as long as their pattern: when it ends ({@link Healer.patternEnded}, or a
  * recovery) measurement stops — a recovery never awards success — what did not win is reverted at once, and what
  * won decays back after one outcome window.
@@ -418,22 +422,46 @@ export class Healer {
   }
 
   /**
-   * The verdict on the calls made under the action until `now`. A route compares its routed calls with its
-   * probes (the untouched path, at the same fault by construction) when there are probes enough; every other
-   * action the first calls under it with the voice's calls just before it.
+   * The verdict on the calls made under the action until `now`. A route compares its routed calls with what a
+   * caller would have seen without it ({@link Healer.routeControl}); every other action the first calls under it
+   * with the voice's calls just before it.
    */
   private measure(record: HealingRecord, now: number): MeasuredVerdict {
     const calls = record.handle.calls;
     const control = sampleOf(this.baselineOf(record));
     if (record.variant === 'route') {
       const w = calls.window(record.measuredFrom, now);
-      const probes = probeSampleOf(w);
-      const routed = routedSampleOf(w);
-      const judged = probes.calls >= this.thresholds.minCalls ? probes : control;
-      return judgeVerdict(record.variant, judged, routed, this.thresholds);
+      return judgeVerdict(record.variant, this.routeControl(record, w), routedSampleOf(w), this.thresholds);
     }
     const treated = sampleOf(calls.after(record.measuredFrom, now, this.verdictCalls));
     return judgeVerdict(record.variant, control, treated, this.thresholds);
+  }
+
+  /**
+   * What the routed calls of window `w` are compared with: what a caller would have seen without the route. The
+   * probes are that only while none of their attempts failed — a probe whose attempt fails falls back at once,
+   * without the retries an un-routed call makes (RetryPolicy.giveUp), so at a failure fault the probes look nearly
+   * as fast as the routed calls. Then the voice's un-routed calls just before the route are the control, as long as
+   * the probes' attempts fail about as often as theirs did (the same fault); when the probes show the fault fading
+   * (their attempts failing clearly less), the probes stay the control; so they do when the calls before are not
+   * at the fault (none of their attempts failed: a route was on from the fault's start) or fewer than 3. Too few
+   * probes: the calls before. "The calls before" are the latest made while no route was on
+   * (neither routed calls nor probes of an earlier route).
+   */
+  private routeControl(record: HealingRecord, w: CallWindow): CallSample {
+    // Un-routed calls only: a route taken again right after one was reverted would be compared with its own kind.
+    const baseline = record.handle.calls.before(
+      record.actedAt,
+      this.verdictCalls,
+      this.outcomeWindowMs,
+      true,
+    );
+    const before = unroutedSampleOf(baseline);
+    const probes = probeSampleOf(w);
+    if (probes.calls < this.thresholds.minCalls) return before;
+    if (w.failedAttempts === 0 || attemptFailuresFell(baseline, w, this.thresholds)) return probes;
+    // Un-routed calls none of whose attempts failed predate the fault (a route was on from its start).
+    return baseline.failedAttempts > 0 && before.calls >= this.thresholds.minCalls ? before : probes;
   }
 
   /**

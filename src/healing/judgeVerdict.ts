@@ -126,6 +126,51 @@ export function routedSampleOf(w: CallWindow): CallSample {
   );
 }
 
+/** Probability of at most `k` successes in `n` trials of probability `p` (summed in log space: no underflow). */
+export function binomialAtMost(k: number, n: number, p: number): number {
+  if (k >= n || p <= 0) return 1;
+  if (k < 0) return 0;
+  if (p >= 1) return 0;
+  let log = n * Math.log1p(-p);
+  const odds = Math.log(p / (1 - p));
+  let total = Math.exp(log);
+  for (let i = 0; i < k; i++) {
+    log += Math.log((n - i) / (i + 1)) + odds;
+    total += Math.exp(log);
+  }
+  return Math.min(1, total);
+}
+
+/**
+ * Whether a voice's upstream attempts failed clearly less often in `now` than in `before` — the fault changed in
+ * between: the share fell by the minimum relative effect, and so few of `now`'s attempts failed that at `before`'s
+ * share it would happen in under 5 % of samples (an exact binomial tail: `now` is often a handful of probes).
+ */
+export function attemptFailuresFell(
+  before: CallWindow,
+  now: CallWindow,
+  thresholds: VerdictThresholds = DEFAULT_VERDICT_THRESHOLDS,
+): boolean {
+  if (before.attempts === 0 || now.attempts === 0) return false;
+  const was = before.failedAttempts / before.attempts;
+  const is = now.failedAttempts / now.attempts;
+  if (relativeChange(was, is) < thresholds.minRelativeEffect) return false;
+  return binomialAtMost(now.failedAttempts, now.attempts, was) < 0.05;
+}
+
+/** The sample of a window's calls made while no route was on: neither routed nor probes. */
+export function unroutedSampleOf(w: CallWindow): CallSample {
+  return sample(
+    w.calls - w.routed - w.probes,
+    w.failures - w.probeFailures,
+    0,
+    w.latencySumMs - w.routedLatencySumMs - w.probeLatencySumMs,
+    w.latencySquaresMs2 - w.routedLatencySquaresMs2 - w.probeLatencySquaresMs2,
+    0,
+    0,
+  );
+}
+
 /** A verdict with the change of its deciding quantity. */
 export interface MeasuredVerdict {
   readonly verdict: Verdict;

@@ -33,6 +33,9 @@ export interface CallWindow {
   readonly rateLimited: number;
   /** Calls sent to a fallback before trying this voice (predictive or healing route). */
   readonly routed: number;
+  /** Sum of the routed calls' latencies (ms), and of their squares (ms²). */
+  readonly routedLatencySumMs: number;
+  readonly routedLatencySquaresMs2: number;
   /** Calls started while a route was on that still went to this voice (the untouched path). */
   readonly probes: number;
   readonly probeFailures: number;
@@ -53,13 +56,15 @@ export const EMPTY_WINDOW: CallWindow = Object.freeze({
   failedAttempts: 0,
   rateLimited: 0,
   routed: 0,
+  routedLatencySumMs: 0,
+  routedLatencySquaresMs2: 0,
   probes: 0,
   probeFailures: 0,
   probeLatencySumMs: 0,
   probeLatencySquaresMs2: 0,
 });
 
-const FIELDS = 13;
+const FIELDS = 15;
 const CALLS = 0;
 const FAILURES = 1;
 const LATENCY = 2;
@@ -73,6 +78,8 @@ const FALLBACKS = 9;
 const LATENCY_SQ = 10;
 const PROBE_LATENCY_SQ = 11;
 const FAILED_ATTEMPTS = 12;
+const ROUTED_LATENCY = 13;
+const ROUTED_LATENCY_SQ = 14;
 
 /** Options of a {@link CallTally}. */
 export interface CallTallyOptions {
@@ -124,7 +131,11 @@ export class CallTally {
     const failed = outcome === 'failure';
     if (failed) d[base + FAILURES]! += 1;
     else if (outcome === 'fallback') d[base + FALLBACKS]! += 1;
-    if (routed) d[base + ROUTED]! += 1;
+    if (routed) {
+      d[base + ROUTED]! += 1;
+      d[base + ROUTED_LATENCY]! += latencyMs;
+      d[base + ROUTED_LATENCY_SQ]! += latencyMs * latencyMs;
+    }
     if (probe) {
       d[base + PROBES]! += 1;
       d[base + PROBE_LATENCY]! += latencyMs;
@@ -168,8 +179,9 @@ export class CallTally {
    * `maxMs`) until `maxCalls` calls, stopping early at two clean buckets in a row (calls, no failed attempt, no
    * failed or fallen-back call) once a troubled one was seen — the calls from before the fault began would make it
    * look milder than it is. A voice with no trouble at all (a latency drift) gets its latest `maxCalls` calls.
+   * `unrouted`: only calls made while no route was on (neither routed nor probes) count towards `maxCalls`.
    */
-  before(to: number, maxCalls: number, maxMs: number): CallWindow {
+  before(to: number, maxCalls: number, maxMs: number, unrouted = false): CallWindow {
     const sums = new Float64Array(FIELDS);
     const last = Math.ceil(to / this.bucketMs) - 1;
     const first = Math.max(Math.floor((to - maxMs) / this.bucketMs), last - this.buckets + 1);
@@ -179,7 +191,8 @@ export class CallTally {
     let clean = 0;
     let from = last + 1;
     let fromBeforePrevious = from;
-    for (let index = last; index >= first && sums[CALLS]! < maxCalls; index--) {
+    const counted = (): number => (unrouted ? sums[CALLS]! - sums[ROUTED]! - sums[PROBES]! : sums[CALLS]!);
+    for (let index = last; index >= first && counted() < maxCalls; index--) {
       bucket.fill(0);
       this.addBucket(index, bucket);
       if (bucket[CALLS]! === 0 && bucket[ATTEMPTS]! === 0) continue;
@@ -261,6 +274,8 @@ function windowOf(s: Float64Array, from: number, to: number): CallWindow {
     failedAttempts: s[FAILED_ATTEMPTS]!,
     rateLimited: s[RATE_LIMITED]!,
     routed: s[ROUTED]!,
+    routedLatencySumMs: s[ROUTED_LATENCY]!,
+    routedLatencySquaresMs2: s[ROUTED_LATENCY_SQ]!,
     probes: s[PROBES]!,
     probeFailures: s[PROBE_FAILURES]!,
     probeLatencySumMs: s[PROBE_LATENCY]!,

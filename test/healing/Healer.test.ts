@@ -122,6 +122,75 @@ describe('Healer: verdicts', () => {
     expect(voice.tuning.routeToFallbackUntil).toBeGreaterThan(time.now);
   });
 
+  it('judges a route at a failure fault against the calls just before it: a failed probe skips the retries', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
+    // Before the route: every call retried the failing voice 3 times, then the fallback answered (450 ms).
+    serve(voice, time, 20, { latencyMs: 450, attempts: 3, fallbacks: 1 });
+    healer.onPattern(pattern('degradation', ['v'], 'server_error'));
+    // Under it a probe that fails falls back after its one attempt (RetryPolicy.giveUp): 130 ms, near the
+    // routed calls' 100 ms — the probes are not what a caller would have seen without the route.
+    for (let i = 0; i < 10; i++) {
+      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
+      serve(voice, time, 9, { latencyMs: 100, routed: true });
+    }
+    const [done] = healer.observe();
+    expect(done).toMatchObject({ actionType: 'fallback', success: true });
+    expect(done?.lessonsLearned[0]).toMatch(/helped.*latency 450 ms → 100 ms.* over 20 \/ 90 calls/);
+    expect(voice.tuning.routeToFallbackUntil).toBeGreaterThan(time.now);
+  });
+
+  it('judges a route taken again right after one was reverted against the un-routed calls before both', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
+    serve(voice, time, 20, { latencyMs: 450, attempts: 3, fallbacks: 1 });
+    // An earlier route's calls are the latest: routed (100 ms) and failed probes (130 ms), no un-routed call.
+    for (let i = 0; i < 3; i++) {
+      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
+      serve(voice, time, 9, { latencyMs: 100, routed: true });
+    }
+    healer.onPattern(pattern('degradation', ['v'], 'server_error'));
+    for (let i = 0; i < 10; i++) {
+      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
+      serve(voice, time, 9, { latencyMs: 100, routed: true });
+    }
+    const [done] = healer.observe();
+    expect(done).toMatchObject({ actionType: 'fallback', success: true });
+    expect(done?.lessonsLearned[0]).toMatch(/helped.*latency 450 ms → 100 ms.* over 20 \/ 90 calls/);
+  });
+
+  it('judges a route against its probes when no un-routed call saw the fault (routed from its start)', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
+    serve(voice, time, 20, { latencyMs: 10 }); // healthy: none of these attempts failed
+    healer.onPattern(pattern('degradation', ['v'], 'server_error'));
+    for (let i = 0; i < 10; i++) {
+      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
+      serve(voice, time, 9, { latencyMs: 100, routed: true });
+    }
+    const [done] = healer.observe();
+    // Not "10 ms → 100 ms" against healthy calls from before the fault: the probes are the control.
+    expect(done?.lessonsLearned[0]).toMatch(/latency 130 ms → 100 ms.* over 10 \/ 90 calls/);
+  });
+
+  it('judges a route against its probes when they find the failure fault faded', () => {
+    const voice = new FakeVoice();
+    voice.fallback = true;
+    const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
+    serve(voice, time, 20, { latencyMs: 450, attempts: 3, fallbacks: 1 });
+    healer.onPattern(pattern('degradation', ['v'], 'server_error'));
+    // 1 probe in 10 still fails (the voice failed every attempt before): the fault faded, the probes are the control.
+    serve(voice, time, 10, { latencyMs: 100, attempts: 1, fallbacks: 0.1, probe: true });
+    serve(voice, time, 40, { latencyMs: 100, routed: true });
+    const [done] = healer.observe();
+    expect(done).toMatchObject({ actionType: 'fallback', success: false });
+    expect(done?.lessonsLearned[0]).toMatch(/changed nothing.*latency 100 ms → 100 ms.* over 10 \/ 40 calls/);
+    expect(voice.tuning.routeToFallbackUntil).toBe(0);
+  });
+
   it('renews a route that won while its pattern lasts', () => {
     const voice = new FakeVoice();
     voice.fallback = true;

@@ -27,6 +27,8 @@ export interface VerdictWorld {
   readonly pattern: Parameters<typeof pattern>;
   /** A healthy fallback voice exists (calls can be routed). */
   readonly fallback: boolean;
+  /** How long the fallback takes to answer (ms). Default 100. */
+  readonly fallbackLatencyMs?: number;
   /** Consecutive failures the voice reports (reconnect is applicable beyond 5). */
   readonly consecutiveFailures: number;
   /** Starts a fresh fault at `t0` (ms); `random` is the world's own noise. */
@@ -162,6 +164,69 @@ const rateLimitStorm: VerdictWorld = {
   },
 };
 
+/** Delays before the 2nd and 3rd attempt of a call on the primary (its retry schedule). */
+const RETRY_DELAYS_MS = [100, 200];
+
+/**
+ * A 5xx burst: each attempt fails fast (30 ms) with probability 0.8; a call makes up to 3 attempts with its retry
+ * delays, then a healthy fallback answers (in `fallbackMs`). Under a route a probe is served as the pipeline serves
+ * it (RetryPolicy.giveUp): a failed attempt falls back at once, without the retries — so the probes look nearly as
+ * fast as the routed calls, while a caller without the route would have waited out the retries.
+ */
+function failureBurst(name: string, right: HealingActionType | undefined, fallbackMs: number): VerdictWorld {
+  return {
+    name,
+    right,
+    candidates: ['fallback'],
+    pattern: ['degradation', ['v'], 'server_error'],
+    fallback: true,
+    fallbackLatencyMs: fallbackMs,
+    consecutiveFailures: 3,
+    start(_t0, random) {
+      return {
+        call: (t, tuning) => {
+          const probe = tuning.routeToFallbackUntil > t;
+          let latencyMs = 0;
+          for (let attempt = 1; attempt <= 3; attempt++) {
+            latencyMs += jitter(random, 30);
+            if (random() >= 0.8) {
+              const failedAttempts = attempt - 1;
+              return { outcome: 'success', latencyMs, attempts: attempt, rateLimited: 0, failedAttempts };
+            }
+            if (probe || attempt === 3) {
+              latencyMs += jitter(random, fallbackMs);
+              return {
+                outcome: 'fallback',
+                latencyMs,
+                attempts: attempt,
+                rateLimited: 0,
+                failedAttempts: attempt,
+              };
+            }
+            latencyMs += RETRY_DELAYS_MS[attempt - 1]!;
+          }
+          throw new Error('unreachable');
+        },
+        reconnect: () => undefined,
+        recovered: () => false,
+      };
+    },
+  };
+}
+
+/** The 5xx burst with a fast fallback: routing spares the callers the retries. */
+const failureBurstFastFallback = failureBurst('5xx burst, routing helps', 'fallback', FALLBACK_LATENCY_MS);
+
+/**
+ * The 5xx burst with a fallback as slow as the retries it spares (600 ms): routing changes nothing a caller sees,
+ * though the probes, falling back at once, look as slow as the routed calls as well.
+ */
+const failureBurstSlowFallback = failureBurst(
+  '5xx burst, slow fallback, routing changes nothing',
+  undefined,
+  600,
+);
+
 /** A 500 outage with no retries to save (one attempt per call) that ends by itself 0–40 s after it was noticed. */
 const hopelessOutage: VerdictWorld = {
   name: 'outage nothing helps, ends by itself',
@@ -199,6 +264,8 @@ const hopelessOutage: VerdictWorld = {
 export const VERDICT_WORLDS: readonly VerdictWorld[] = [
   staleConnection,
   latencyDrift,
+  failureBurstFastFallback,
+  failureBurstSlowFallback,
   rateLimitStorm,
   hopelessOutage,
 ];
@@ -258,7 +325,7 @@ export async function judgeOnce(
     const tuning = voice.tuning;
     const routeOn = tuning.routeToFallbackUntil > t;
     if (routeOn && random() >= tuning.probeShare) {
-      const latencyMs = jitter(random, FALLBACK_LATENCY_MS);
+      const latencyMs = jitter(random, world.fallbackLatencyMs ?? FALLBACK_LATENCY_MS);
       record(
         t,
         { outcome: 'fallback', latencyMs, attempts: 0, rateLimited: 0, failedAttempts: 0 },

@@ -105,8 +105,20 @@ describe('healing knobs on the call path', () => {
     const tuning = infrastructure.voice('google').tuning;
     tuning.routeToFallbackUntil = infrastructure.clock() + 60_000;
     tuning.touch();
+    const start = infrastructure.clock();
     expect((await voice.sendMessage()).content.text).toBe('fallback');
     expect(primaryCalls).toBe(1);
+    // The tally counts it as a probe that fell back after one failed attempt: faster than an un-routed call would
+    // have been (it skipped the retries), which is why a route's verdict at a failure fault is not taken on probes.
+    const w = infrastructure.voice('google').calls.window(start - 1_000, infrastructure.clock() + 1_000);
+    expect(w).toMatchObject({
+      calls: 1,
+      probes: 1,
+      fallbacks: 1,
+      probeFailures: 0,
+      attempts: 1,
+      failedAttempts: 1,
+    });
   });
 
   it('tells the healer whether defensive values could serve: never for dialogue methods', async () => {

@@ -213,7 +213,8 @@ describe('probe gate', () => {
   it('calls arriving while the probe is out wait for it: its 429 sends them to the fallback', async () => {
     const { a, log, probe, wrapped, probing } = await probeOut('pg6');
     const arriving = Promise.all([0, 1, 2].map(() => wrapped.sendMessage(ask)));
-    expect(a.shared!.cooldownGate.waiting).toBe(3);
+    // A call arriving in the cool-down's last millisecond reaches the gate a moment later.
+    await until(() => a.shared!.cooldownGate.waiting === 3, 'the arriving calls held behind the probe');
     expect(log).toEqual(['start 1']);
     probe.resolve(5);
     expect(texts([...(await probing), ...(await arriving)])).toEqual(Array(4).fill('fallback'));
@@ -263,7 +264,9 @@ describe('probe gate', () => {
     const waiting = [0, 1].map(() => collect(wrapped.streamMessage(ask)));
     await until(() => log.includes('start 2'), 'the probe stream is out');
     const arriving = collect(wrapped.streamMessage(ask));
-    expect(a.shared!.cooldownGate.waiting).toBe(2);
+    // The other waiting stream and the arriving one are held behind the probe (a stream arriving in
+    // the cool-down's last millisecond reaches the gate a moment later).
+    await until(() => a.shared!.cooldownGate.waiting === 2, 'both streams held behind the probe');
     expect(log).toEqual(['start 1', 'end 1', 'start 2']);
     probe.resolve(5);
     expect(await Promise.all([...waiting, arriving])).toEqual(Array(3).fill('fallback'));
@@ -295,7 +298,7 @@ describe('probe gate', () => {
     const waitingKept = waiting[(probeIndex + 2) % 3]!.call;
     const arrivingAbort = new AbortController();
     const arrivingHeld = wrapped.sendMessage(ask, { signal: arrivingAbort.signal });
-    expect(a.shared!.cooldownGate.waiting).toBe(3);
+    await until(() => a.shared!.cooldownGate.waiting === 3, 'the arriving call held behind the probe');
     const reasons = [new Error('caller gave up (waited)'), new Error('caller gave up (arrived)')];
     waitingAbort.abort(reasons[0]);
     arrivingAbort.abort(reasons[1]);

@@ -3,7 +3,24 @@ import { Healer } from '../../src/healing/Healer.js';
 import { createSeededRandom } from '../../src/lab/seededRandom.js';
 import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { PatternMemory } from '../../src/memory/PatternMemory.js';
-import { FakeVoice, T0, WINDOW, favour, healerKit, pattern, serve } from './healingTestKit.js';
+import {
+  FakeVoice,
+  T0,
+  WINDOW,
+  favour,
+  healerKit,
+  pattern,
+  serve,
+  type ManualClock,
+} from './healingTestKit.js';
+
+/** `rounds` of a route's traffic at a 5xx fault: a failed probe (falls back after its one attempt, 130 ms) and 9 routed calls (100 ms). */
+function serveUnderRoute(voice: FakeVoice, time: ManualClock, rounds: number): void {
+  for (let i = 0; i < rounds; i++) {
+    serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
+    serve(voice, time, 9, { latencyMs: 100, routed: true });
+  }
+}
 
 describe('Healer: the original test cases', () => {
   it('case 8: api_change on adapter1 + degradation on adapter2 → api_adaptation and retry_strategy', () => {
@@ -131,10 +148,7 @@ describe('Healer: verdicts', () => {
     healer.onPattern(pattern('degradation', ['v'], 'server_error'));
     // Under it a probe that fails falls back after its one attempt (RetryPolicy.giveUp): 130 ms, near the
     // routed calls' 100 ms — the probes are not what a caller would have seen without the route.
-    for (let i = 0; i < 10; i++) {
-      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
-      serve(voice, time, 9, { latencyMs: 100, routed: true });
-    }
+    serveUnderRoute(voice, time, 10);
     const [done] = healer.observe();
     expect(done).toMatchObject({ actionType: 'fallback', success: true });
     expect(done?.lessonsLearned[0]).toMatch(/helped.*latency 450 ms → 100 ms.* over 20 \/ 90 calls/);
@@ -147,15 +161,9 @@ describe('Healer: verdicts', () => {
     const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
     serve(voice, time, 20, { latencyMs: 450, attempts: 3, fallbacks: 1 });
     // An earlier route's calls are the latest: routed (100 ms) and failed probes (130 ms), no un-routed call.
-    for (let i = 0; i < 3; i++) {
-      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
-      serve(voice, time, 9, { latencyMs: 100, routed: true });
-    }
+    serveUnderRoute(voice, time, 3);
     healer.onPattern(pattern('degradation', ['v'], 'server_error'));
-    for (let i = 0; i < 10; i++) {
-      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
-      serve(voice, time, 9, { latencyMs: 100, routed: true });
-    }
+    serveUnderRoute(voice, time, 10);
     const [done] = healer.observe();
     expect(done).toMatchObject({ actionType: 'fallback', success: true });
     expect(done?.lessonsLearned[0]).toMatch(/helped.*latency 450 ms → 100 ms.* over 20 \/ 90 calls/);
@@ -167,10 +175,7 @@ describe('Healer: verdicts', () => {
     const { healer, time } = healerKit({ v: voice }, { prior: favour('fallback') });
     serve(voice, time, 20, { latencyMs: 10 }); // healthy: none of these attempts failed
     healer.onPattern(pattern('degradation', ['v'], 'server_error'));
-    for (let i = 0; i < 10; i++) {
-      serve(voice, time, 1, { latencyMs: 130, attempts: 1, fallbacks: 1, probe: true });
-      serve(voice, time, 9, { latencyMs: 100, routed: true });
-    }
+    serveUnderRoute(voice, time, 10);
     const [done] = healer.observe();
     // Not "10 ms → 100 ms" against healthy calls from before the fault: the probes are the control.
     expect(done?.lessonsLearned[0]).toMatch(/latency 130 ms → 100 ms.* over 10 \/ 90 calls/);

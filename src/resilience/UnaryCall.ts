@@ -8,7 +8,6 @@ import { InterceptedStream } from './InterceptedStream.js';
 import type { MethodState } from './MethodState.js';
 import { Winner, type RichPromise } from './results/RichPromise.js';
 import { RichCall, type ObservationOf } from './RichCall.js';
-export type { ObservationOf } from './RichCall.js';
 import { richAttempt } from './results/richAttempt.js';
 import { needsObserving, observeResult } from './results/observeResult.js';
 import { isAsyncIterable, isPlainIterator } from './resultShapes.js';

@@ -4,11 +4,12 @@ import type { Attempt, CallWait } from './CallServices.js';
 import type { Deadline, DeadlineQueue } from './DeadlineQueue.js';
 import type { MethodState } from './MethodState.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
+import { SETTLE } from './results/RichPromise.js';
 import { Winner } from './results/Winner.js';
 
 /** Takes a call's outcome: the winner, or a promise of it (a rich promise settles itself from it). */
 export interface Settler {
-  settle(outcome: unknown): void;
+  [SETTLE](outcome: unknown): void;
 }
 
 /** What a first attempt hands on when it settles. */
@@ -141,7 +142,7 @@ export class FirstAttempt implements Deadline {
   }
 
   private finish(outcome: unknown): void {
-    if (this.settler !== undefined) this.settler.settle(outcome);
+    if (this.settler !== undefined) this.settler[SETTLE](outcome);
     else this.resolve!(outcome);
   }
 }

@@ -6,7 +6,8 @@ import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FirstAttempt, type FirstAttemptHost } from './FirstAttempt.js';
 import { InterceptedStream } from './InterceptedStream.js';
 import type { MethodState } from './MethodState.js';
-import { Winner, type RichPromise } from './results/RichPromise.js';
+import { SETTLE, Winner, type RichPromise } from './results/RichPromise.js';
+import { richClass } from './results/richClass.js';
 import { RichCall, type ObservationOf } from './RichCall.js';
 import { richAttempt } from './results/richAttempt.js';
 import { needsObserving, observeResult } from './results/observeResult.js';
@@ -47,9 +48,11 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     model: string | undefined,
     wait?: CallWait,
   ): object {
-    const rich = new RichCall(first.raw as object, this, state, args, wait?.since ?? start, breaker);
+    const raw = first.raw as object;
+    const Rich = richClass(RichCall, Object.getPrototypeOf(raw) as object);
+    const rich = new Rich(raw, this, state, args, wait?.since ?? start, breaker);
     this.run(owner, state, args, first, start, breaker, model, rich, wait);
-    return rich.proxy;
+    return rich;
   }
 
   /**
@@ -104,7 +107,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
         start,
       );
       if (rich === undefined) return outcome;
-      rich.settle(outcome);
+      rich[SETTLE](outcome);
       return undefined;
     }
     const guard = this.loop.guard;

@@ -116,8 +116,8 @@ export function isPlainIterator(value: AsyncIterable<unknown>): boolean {
 }
 
 /**
- * What the proxy of a rich result (the caller's object for an SDK's APIPromise, held or not)
- * answers for this key: a function giving a promise that settles (never rejects) once the call's
+ * What a rich result (the caller's object for an SDK's APIPromise, held or not) answers for this
+ * key: a method giving a promise that settles (never rejects) once the call's
  * outcome is known — reading nothing of its response.
  */
 export const SETTLED: unique symbol = Symbol('settled');
@@ -133,7 +133,9 @@ export class Unadopted {
   /** Settles (never rejects) once the call's outcome is known, reading nothing of its response. */
   settled(): PromiseLike<unknown> {
     const settled = (this.result as { [SETTLED]?: unknown })[SETTLED];
-    return typeof settled === 'function' ? (settled as () => PromiseLike<unknown>)() : Promise.resolve();
+    return typeof settled === 'function'
+      ? (settled as () => PromiseLike<unknown>).call(this.result)
+      : Promise.resolve();
   }
 }
 

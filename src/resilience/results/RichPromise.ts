@@ -3,10 +3,10 @@ import { servedMember, Winner } from './Winner.js';
 
 export { Winner } from './Winner.js';
 
-type Fulfilled = ((value: unknown) => unknown) | null | undefined;
-type Rejected = ((reason: unknown) => unknown) | null | undefined;
-
-const CONSUMERS = new Set<string | symbol>(['then', 'catch', 'finally']);
+/** Takes a call's outcome: the winner, or a promise of it (the attempt loop's, after a failure). */
+export const SETTLE: unique symbol = Symbol('settle');
+/** Turns what the caller receives into its observed form (see `RichPromise[OBSERVE]`). */
+export const OBSERVE: unique symbol = Symbol('observe');
 
 /** Where the first attempt's data, asked for early, stands. */
 const enum Early {
@@ -17,41 +17,92 @@ const enum Early {
 }
 
 /**
- * What the caller gets for a method that returned a rich promise (an SDK's APIPromise or
- * PagePromise): an object with the same members as the first attempt's promise. `then`
- * resolves through the attempt loop (retries, fallbacks); any other method — `withResponse()`,
- * `asResponse()`, `parse()` — is called on the winning attempt's own promise, so the caller gets
- * `{ data, response }` of the attempt that succeeded. Async iteration (auto-pagination) runs the
- * promise's own iterator against this object, so the first page comes through the loop too.
- *
- * The call path hands the outcome over with `settle` — at once from the first attempt's own
- * callback in the common case, so awaiting this object costs no promise hop of ours beyond the
- * SDK's. When the caller awaits before the outcome is known, the first attempt's data is asked
- * for at once, alongside the attempt (the SDK memoises it: the same data the caller would get
- * unwrapped), and handed over when that attempt is the winner.
+ * The resolving functions of the promise being constructed: one executor for every rich promise,
+ * not a closure per call.
  */
-export class RichPromise implements ProxyHandler<object> {
-  /** The object handed to the caller. */
-  readonly proxy: object;
-  /** The call's outcome, once known; `failure` when nothing could serve it. */
-  private winner: Winner | undefined;
-  private failure: { readonly error: unknown } | undefined;
-  /** `then`, asked by every `await`: kept apart from the other members' map. */
-  private thenFn: ((onFulfilled?: unknown, onRejected?: unknown) => unknown) | undefined;
-  private functions: Map<string | symbol, (...args: unknown[]) => unknown> | undefined;
-  /** The winner's data (what awaiting the SDK's promise gives), and how to settle it. */
-  private dataPromise: Promise<unknown> | undefined;
-  private resolveData: ((value: unknown) => void) | undefined;
-  private rejectData: ((error: unknown) => void) | undefined;
-  /** The first attempt's data, asked for early (see above). */
-  private early = Early.NotAsked;
-  private earlyValue: unknown;
-  /** Other members called before the outcome was known. */
-  private waiting: (() => void)[] | undefined;
+let nextResolve: ((value: unknown) => void) | undefined;
+let nextReject: ((error: unknown) => void) | undefined;
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  nextResolve = resolve;
+  nextReject = reject;
+}
 
-  constructor(private readonly first: object) {
-    // This object is the proxy's handler (its `get` trap below): no handler object per call.
-    this.proxy = new Proxy(first, this);
+/**
+ * What the caller gets for a method that returned a rich promise (an SDK's APIPromise or
+ * PagePromise): a promise of the call's data that has the first attempt's members. Each SDK class
+ * gets a subclass of this one whose prototype chain holds the SDK's (`instanceof APIPromise`
+ * holds; see `richClass`): its members — `withResponse()`, `asResponse()`, `parse()` — are called
+ * on the winning attempt's own promise, so the caller gets `{ data, response }` of the attempt
+ * that succeeded; async iteration (auto-pagination) runs the SDK's own iterator, which awaits
+ * this promise, so the first page comes through the attempt loop too.
+ *
+ * The data is read only when the caller asks for it (`then`, `catch`, `finally`): an `asResponse()`
+ * finds the body unread. When the caller asks before the outcome is known, the first attempt's
+ * data is asked for at once, alongside the attempt (the SDK memoises it: the same data the caller
+ * would get unwrapped), and handed over when that attempt is the winner. A native promise, not a
+ * Proxy: awaiting it costs no trap, and no closure per call.
+ */
+export class RichPromise extends Promise<unknown> {
+  /** `then` derives plain promises, as the SDKs' own `then` does. */
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  readonly #first: object;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
+  /** The call's outcome, once known; `failure` when nothing could serve it. */
+  #winner: Winner | undefined;
+  #failure: { readonly error: unknown } | undefined;
+  /** Whether the caller asked for the data (then, catch, finally). */
+  #asked = false;
+  /** The first attempt's data, asked for early (see above). */
+  #early = Early.NotAsked;
+  #earlyValue: unknown;
+  /** Other members called, or settlement watched, before the outcome was known. */
+  #waiting: (() => void)[] | undefined;
+
+  constructor(first: object) {
+    super(capture);
+    this.#resolve = nextResolve!;
+    this.#reject = nextReject!;
+    this.#first = first;
+  }
+
+  /** A member of the SDK's promise (`withResponse`, `asResponse`, …) called on `rich`: answered by the winner. */
+  static member(rich: RichPromise, prop: string | symbol, args: unknown[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const run = (): void => {
+        const failure = rich.#failure;
+        if (failure !== undefined) reject(failure.error);
+        else {
+          try {
+            resolve(rich.#consume(rich.#winner!, prop, args));
+          } catch (err) {
+            reject(err);
+          }
+        }
+      };
+      if (rich.#winner !== undefined || rich.#failure !== undefined) run();
+      else (rich.#waiting ??= []).push(run);
+    });
+  }
+
+  override then<R1 = unknown, R2 = never>(
+    onfulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    if (!this.#asked) this.#ask();
+    return super.then(onfulfilled, onrejected);
+  }
+
+  override catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<unknown> {
+    return this.then(undefined, onrejected);
+  }
+
+  override finally(onfinally?: (() => void) | null): Promise<unknown> {
+    if (!this.#asked) this.#ask();
+    return super.finally(onfinally);
   }
 
   /**
@@ -59,162 +110,112 @@ export class RichPromise implements ProxyHandler<object> {
    * are. `winner`: the attempt that produced it (its start, and its latency to the response). The
    * call path's subclass observes and meters (a method, not a closure per call).
    */
-  protected observe(value: unknown, winner: Winner): unknown {
+  [OBSERVE](value: unknown, winner: Winner): unknown {
     void winner;
     return value;
   }
 
   /** The call's outcome: the winner, or a promise of it (the attempt loop's, after a failure). */
-  settle(outcome: unknown): void {
+  [SETTLE](outcome: unknown): void {
     if (isThenable(outcome)) {
       outcome.then(
-        (w) => this.won(w as Winner),
-        (error: unknown) => this.lost(error),
+        (w) => this.#won(w as Winner),
+        (error: unknown) => this.#lost(error),
       );
-    } else this.won(outcome as Winner);
-  }
-
-  /** The proxy's get trap. */
-  get(target: object, prop: string | symbol): unknown {
-    const value: unknown = Reflect.get(target, prop, target);
-    if (typeof value !== 'function') return prop === SETTLED ? () => this.outcomeKnown() : value;
-    if (prop === 'then') {
-      return (this.thenFn ??= (onFulfilled?: unknown, onRejected?: unknown) =>
-        this.data().then(onFulfilled as Fulfilled, onRejected as Rejected));
-    }
-    const functions = (this.functions ??= new Map());
-    let fn = functions.get(prop);
-    if (fn !== undefined) return fn;
-    if (CONSUMERS.has(prop)) {
-      fn = (...args: unknown[]) => {
-        const data = this.data();
-        return (data[prop as 'then'] as (...a: unknown[]) => unknown).apply(data, args);
-      };
-    } else if (prop === Symbol.asyncIterator) {
-      // The promise's own iterator (`const page = await this; …`) against the proxy.
-      const proxy = this.proxy;
-      fn = () => (value as () => unknown).call(proxy);
-    } else {
-      fn = (...args: unknown[]) => this.consume(prop, args);
-    }
-    functions.set(prop, fn);
-    return fn;
+    } else this.#won(outcome as Winner);
   }
 
   /** Settles once the call's outcome is known (a probe gate watches it), reading no body. */
-  private outcomeKnown(): Promise<void> {
+  [SETTLED](): Promise<void> {
     return new Promise((resolve) => {
-      if (this.winner !== undefined || this.failure !== undefined) resolve();
-      else (this.waiting ??= []).push(resolve);
+      if (this.#winner !== undefined || this.#failure !== undefined) resolve();
+      else (this.#waiting ??= []).push(resolve);
     });
   }
 
-  private won(winner: Winner): void {
-    this.winner = winner;
-    if (this.resolveData !== undefined) this.deliverData(winner);
-    this.wake();
+  #won(winner: Winner): void {
+    this.#winner = winner;
+    if (this.#asked) this.#deliver(winner);
+    this.#wake();
   }
 
-  private lost(error: unknown): void {
-    this.failure = { error };
-    this.rejectData?.(error);
-    this.wake();
+  #lost(error: unknown): void {
+    this.#failure = { error };
+    if (this.#asked) this.#reject(error);
+    this.#wake();
   }
 
-  private wake(): void {
-    const waiting = this.waiting;
+  #wake(): void {
+    const waiting = this.#waiting;
     if (waiting === undefined) return;
-    this.waiting = undefined;
+    this.#waiting = undefined;
     for (const run of waiting) run();
   }
 
-  /** The winner's data (what awaiting the SDK's promise gives), computed once. */
-  private data(): Promise<unknown> {
-    if (this.dataPromise !== undefined) return this.dataPromise;
-    const promise = new Promise((resolve, reject) => {
-      this.resolveData = resolve;
-      this.rejectData = reject;
-    });
-    this.dataPromise = promise;
-    if (this.failure !== undefined) this.rejectData!(this.failure.error);
-    else if (this.winner !== undefined) this.deliverData(this.winner);
-    else this.askEarly();
-    return promise;
+  /** The caller asked for the data: settled now if the outcome is known, else asked for early. */
+  #ask(): void {
+    this.#asked = true;
+    if (this.#failure !== undefined) this.#reject(this.#failure.error);
+    else if (this.#winner !== undefined) this.#deliver(this.#winner);
+    else this.#askEarly();
   }
 
   /** Asks the first attempt's promise for its data now (memoised by the SDK), not after the outcome. */
-  private askEarly(): void {
-    if (this.early !== Early.NotAsked) return;
-    this.early = Early.Pending;
+  #askEarly(): void {
+    this.#early = Early.Pending;
+    const first = this.#first;
     try {
-      (this.first as PromiseLike<unknown>).then(
+      (first as PromiseLike<unknown>).then(
         (value) => {
-          this.early = Early.Parsed;
-          this.earlyValue = value;
-          const winner = this.winner;
-          if (winner !== undefined && winner.raw === this.first && !winner.served) this.deliverData(winner);
+          this.#early = Early.Parsed;
+          this.#earlyValue = value;
+          const winner = this.#winner;
+          if (winner !== undefined && winner.raw === first && !winner.served) this.#deliver(winner);
         },
         // The first attempt failed or was not the winner: the outcome says what the caller gets.
         () => {
-          this.early = Early.Failed;
+          this.#early = Early.Failed;
         },
       );
     } catch {
-      this.early = Early.Failed;
+      this.#early = Early.Failed;
     }
   }
 
-  /** Settles the data promise from the winner: its answer, or its own promise's data, observed. */
-  private deliverData(winner: Winner): void {
-    const resolve = this.resolveData!;
-    const reject = this.rejectData!;
+  /** Settles this promise from the winner: its answer, or its own promise's data, observed. */
+  #deliver(winner: Winner): void {
     if (winner.served) {
-      resolve(winner.value);
+      this.#resolve(winner.value);
       return;
     }
-    if (winner.raw === this.first) {
+    if (winner.raw === this.#first) {
       // Not there yet: its own callback delivers it.
-      if (this.early === Early.Pending) return;
-      if (this.early === Early.Parsed) {
-        this.resolveObserved(this.earlyValue, winner);
+      if (this.#early === Early.Pending) return;
+      if (this.#early === Early.Parsed) {
+        this.#resolveObserved(this.#earlyValue, winner);
         return;
       }
     }
     try {
-      (winner.raw as PromiseLike<unknown>).then((value) => this.resolveObserved(value, winner), reject);
+      (winner.raw as PromiseLike<unknown>).then(
+        (value) => this.#resolveObserved(value, winner),
+        (error: unknown) => this.#reject(error),
+      );
     } catch (err) {
-      reject(err);
+      this.#reject(err);
     }
   }
 
-  private resolveObserved(value: unknown, winner: Winner): void {
+  #resolveObserved(value: unknown, winner: Winner): void {
     try {
       // Observed once: streams and pages come back as observed proxies, plain data as it is.
-      this.resolveData!(this.observe(value, winner));
+      this.#resolve(this[OBSERVE](value, winner));
     } catch (err) {
-      this.rejectData!(err);
+      this.#reject(err);
     }
   }
 
-  /** Another member of the promise (`withResponse`, `asResponse`, …), called on the winner. */
-  private consume(prop: string | symbol, args: unknown[]): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const run = (): void => {
-        if (this.failure !== undefined) reject(this.failure.error);
-        else {
-          try {
-            resolve(this.consumeWinner(this.winner!, prop, args));
-          } catch (err) {
-            reject(err);
-          }
-        }
-      };
-      if (this.winner !== undefined || this.failure !== undefined) run();
-      else (this.waiting ??= []).push(run);
-    });
-  }
-
-  private consumeWinner(w: Winner, prop: string | symbol, args: unknown[]): unknown {
+  #consume(w: Winner, prop: string | symbol, args: unknown[]): unknown {
     if (w.served) return servedMember(w.raw, w.value, prop, args);
     const own = (w.raw as Record<string | symbol, unknown>)[prop];
     if (typeof own !== 'function') throw new TypeError(`${String(prop)} is not a function`);
@@ -222,7 +223,7 @@ export class RichPromise implements ProxyHandler<object> {
     if (prop !== 'withResponse') return result;
     return Promise.resolve(result).then((r) => {
       const rec = r as { data?: unknown };
-      const data = this.observe(rec.data, w);
+      const data = this[OBSERVE](rec.data, w);
       return data === rec.data ? r : { ...rec, data };
     });
   }

@@ -4,6 +4,7 @@ import { MethodLatency } from '../../../src/resilience/AttemptTimeout.js';
 import { FirstAttempt, type FirstAttemptHost } from '../../../src/resilience/FirstAttempt.js';
 import type { MethodState } from '../../../src/resilience/MethodState.js';
 import { Winner } from '../../../src/resilience/results/Winner.js';
+import { SETTLE } from '../../../src/resilience/results/RichPromise.js';
 import type { VoiceBreaker } from '../../../src/resilience/VoiceBreaker.js';
 import { withConsciousness } from '../../../src/wrap/withConsciousness.js';
 import { freshInfrastructure, message } from '../../support/fixtures.js';
@@ -39,7 +40,7 @@ function first(
   pending: Promise<unknown>,
   b = breaker(),
   rich = false,
-  settler?: { settle(o: unknown): void },
+  settler?: { [SETTLE](o: unknown): void },
 ) {
   return new FirstAttempt(
     h,
@@ -77,7 +78,7 @@ describe('FirstAttempt bookkeeping that throws', () => {
     const { host: h } = host({ won: broken });
     const raw = Promise.resolve('data');
     let outcome: unknown;
-    first(h, raw, breaker(), true, { settle: (o) => (outcome = o) });
+    first(h, raw, breaker(), true, { [SETTLE]: (o: unknown) => (outcome = o) });
     await raw;
     await new Promise((r) => setImmediate(r));
     expect(outcome).toBeInstanceOf(Winner);

@@ -1,89 +1,151 @@
 // The rich promise handed back for an SDK's APIPromise: the outcome it is given decides what
 // every consumption gets, whether the caller asks before or after it is known.
 import { describe, expect, it } from 'vitest';
-import { RichPromise, Winner } from '../../../src/resilience/results/RichPromise.js';
+import { OBSERVE, RichPromise, SETTLE, Winner } from '../../../src/resilience/results/RichPromise.js';
+import { richClass } from '../../../src/resilience/results/richClass.js';
+import { SETTLED } from '../../../src/resilience/resultShapes.js';
 import { FakeApiPromise } from '../../support/FakeApiPromise.js';
 
 const won = (raw: unknown, latencyMs = 0): Winner => new Winner(raw, false, undefined, 0, latencyMs);
+
+/** What the caller holds: the rich promise, with the SDK promise's members. */
+type Held = RichPromise & FakeApiPromise;
+
+function richOf(first: FakeApiPromise): Held {
+  const Rich = richClass(RichPromise, FakeApiPromise.prototype);
+  return new Rich(first) as Held;
+}
 
 describe('RichPromise', () => {
   it('observes the winner’s data with the winner itself: its start and its latency to the response', async () => {
     const first = new FakeApiPromise();
     const seen: Winner[] = [];
     class Observed extends RichPromise {
-      protected override observe(value: unknown, winner: Winner): unknown {
+      override [OBSERVE](value: unknown, winner: Winner): unknown {
         seen.push(winner);
         return value;
       }
     }
-    const rich = new Observed(first);
-    const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
+    const rich = new (richClass(Observed, FakeApiPromise.prototype))(first);
+    const awaited = rich.then((v) => v);
     first.settle.resolve({ id: 7 });
     const winner = won(first, 42);
-    rich.settle(winner);
+    rich[SETTLE](winner);
     await expect(awaited).resolves.toEqual({ id: 7 });
     expect(seen).toEqual([winner]);
     expect(seen[0]!.latencyMs).toBe(42);
   });
 
+  it('is an instance of the SDK promise’s class and of Promise, with its members and its name', () => {
+    const rich = richOf(new FakeApiPromise());
+    expect(rich).toBeInstanceOf(FakeApiPromise);
+    // A native promise underneath, whatever the SDK's class is: awaiting it runs no trap.
+    expect(Promise.prototype.then.call(rich, () => undefined)).toBeInstanceOf(Promise);
+    expect(typeof rich.withResponse).toBe('function');
+    expect(typeof rich.asResponse).toBe('function');
+    expect(rich.constructor.name).toBe('FakeApiPromise');
+    // One class per SDK class: the next call's promise shares it.
+    expect(Object.getPrototypeOf(richOf(new FakeApiPromise()))).toBe(Object.getPrototypeOf(rich));
+  });
+
   it('awaited before the outcome: gets the first attempt’s data once it wins, asking its parse once', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first);
-    const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
+    const rich = richOf(first);
+    const awaited = rich.then((v) => v);
     first.settle.resolve({ id: 1 });
-    rich.settle(won(first));
+    rich[SETTLE](won(first));
     await expect(awaited).resolves.toEqual({ id: 1 });
-    await expect(rich.proxy as PromiseLike<unknown>).resolves.toEqual({ id: 1 });
+    await expect(rich).resolves.toEqual({ id: 1 });
     expect(first.parses).toBe(1);
+  });
+
+  it('reads no data until asked: only asResponse() used, the body is never parsed', async () => {
+    const first = new FakeApiPromise();
+    const rich = richOf(first);
+    rich[SETTLE](won(first));
+    first.settle.resolve({ id: 4 });
+    await expect(rich.asResponse()).resolves.toBe('raw response');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(first.parses).toBe(0);
+    expect(first.rawReads).toBe(1);
   });
 
   it('the first attempt lost and a retry won: the caller gets the retry’s data, not the first’s', async () => {
     const first = new FakeApiPromise();
     const second = new FakeApiPromise();
-    const rich = new RichPromise(first);
-    const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
+    const rich = richOf(first);
+    const awaited = rich.then((v) => v);
     first.settle.reject(new Error('500'));
     second.settle.resolve({ id: 2 });
-    rich.settle(Promise.resolve(won(second)));
+    rich[SETTLE](Promise.resolve(won(second)));
     await expect(awaited).resolves.toEqual({ id: 2 });
+  });
+
+  it('the first attempt never settles and a retry won: the caller gets the retry’s data', async () => {
+    const first = new FakeApiPromise();
+    const second = new FakeApiPromise();
+    const rich = richOf(first);
+    const awaited = rich.then((v) => v);
+    second.settle.resolve({ id: 5 });
+    rich[SETTLE](won(second));
+    await expect(awaited).resolves.toEqual({ id: 5 });
   });
 
   it('the winner’s response arrived but its body does not parse: the caller gets the parse error', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first);
-    rich.settle(won(first));
+    const rich = richOf(first);
+    rich[SETTLE](won(first));
     first.settle.reject(new SyntaxError('bad json'));
-    await expect(rich.proxy as PromiseLike<unknown>).rejects.toThrow('bad json');
+    await expect(rich).rejects.toThrow('bad json');
   });
 
-  it('nothing served the call: then, catch and withResponse all get the call’s error', async () => {
+  it('nothing served the call: then, catch, finally and withResponse all get the call’s error', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first) as RichPromise & { proxy: FakeApiPromise };
-    const early = rich.proxy.withResponse();
+    const rich = richOf(first);
+    const early = rich.withResponse();
     const failure = new Error('circuit open');
-    rich.settle(Promise.reject(failure));
+    rich[SETTLE](Promise.reject(failure));
     await expect(early).rejects.toBe(failure);
-    await expect(rich.proxy as PromiseLike<unknown>).rejects.toBe(failure);
-    await expect(rich.proxy.withResponse()).rejects.toBe(failure);
+    await expect(rich).rejects.toBe(failure);
+    await expect(rich.catch((e: unknown) => e)).resolves.toBe(failure);
+    let finalised = false;
+    await expect(rich.finally(() => (finalised = true))).rejects.toBe(failure);
+    expect(finalised).toBe(true);
+    await expect(rich.withResponse()).rejects.toBe(failure);
+  });
+
+  it('a call that failed with nobody asking for its data leaves no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const rich = richOf(new FakeApiPromise());
+      rich[SETTLE](Promise.reject(new Error('nobody listens')));
+      await expect(rich[SETTLED]()).resolves.toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
   });
 
   it('a fallback served the call: then gives its answer; withResponse gives it a response', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first) as RichPromise & { proxy: FakeApiPromise };
-    const awaited = (rich.proxy as PromiseLike<unknown>).then((v) => v);
-    rich.settle(new Winner(undefined, true, 'from fallback', 0, 0));
+    const rich = richOf(first);
+    const awaited = rich.then((v) => v);
+    rich[SETTLE](new Winner(undefined, true, 'from fallback', 0, 0));
     await expect(awaited).resolves.toBe('from fallback');
-    const { data, response } = (await rich.proxy.withResponse()) as { data: unknown; response: unknown };
+    const { data, response } = (await rich.withResponse()) as { data: unknown; response: unknown };
     expect(data).toBe('from fallback');
     expect(response).toBeInstanceOf(Response);
   });
 
   it('withResponse asked before the outcome runs on the winner once it is known', async () => {
     const first = new FakeApiPromise();
-    const rich = new RichPromise(first) as RichPromise & { proxy: FakeApiPromise };
-    const pending = rich.proxy.withResponse();
+    const rich = richOf(first);
+    const pending = rich.withResponse();
     first.settle.resolve({ id: 3 });
-    rich.settle(won(first));
+    rich[SETTLE](won(first));
     await expect(pending).resolves.toEqual({ data: { id: 3 }, response: 'response' });
   });
 });

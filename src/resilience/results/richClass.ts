@@ -1,0 +1,92 @@
+import { RichPromise } from './RichPromise.js';
+
+type RichConstructor<C extends RichPromise, A extends unknown[]> = new (first: object, ...rest: A) => C;
+
+const classes = new WeakMap<object, WeakMap<object, unknown>>();
+
+/**
+ * The class of what the caller gets for an SDK promise whose prototype is `sdk`: a subclass of
+ * `base` whose prototype chain runs through `sdk`'s, so that `instanceof APIPromise` (or
+ * `PagePromise`) holds as unwrapped. Each function member of the SDK's chain (`asResponse`,
+ * `withResponse`, `parse`, `_thenUnwrap`, …) is answered by the call's winning attempt; `then`,
+ * `catch`, `finally` and this library's own symbol-keyed members are `base`'s. The SDK's async
+ * iterator (a page promise's auto-pagination) is kept: it awaits the promise it is called on.
+ * Built once per SDK class and base.
+ */
+export function richClass<C extends RichPromise, A extends unknown[]>(
+  base: RichConstructor<C, A>,
+  sdk: object,
+): RichConstructor<C, A> {
+  let ofBase = classes.get(base);
+  if (ofBase === undefined) classes.set(base, (ofBase = new WeakMap()));
+  let made = ofBase.get(sdk) as RichConstructor<C, A> | undefined;
+  if (made === undefined) {
+    made = build(base, sdk);
+    ofBase.set(sdk, made);
+  }
+  return made;
+}
+
+function build<C extends RichPromise, A extends unknown[]>(
+  base: RichConstructor<C, A>,
+  sdk: object,
+): RichConstructor<C, A> {
+  const Rich = class extends (base as unknown as new (...args: unknown[]) => RichPromise) {};
+  const own = Rich.prototype as unknown as Record<string | symbol, unknown>;
+  Object.setPrototypeOf(own, sdk);
+  for (const key of sdkMembers(sdk)) {
+    Object.defineProperty(own, key, {
+      value: answeredByWinner(key),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+  // The base's own members last: they win over an SDK member of the same name (then, catch, finally).
+  for (const proto of chainOf(base.prototype, Promise.prototype).reverse()) {
+    for (const key of Reflect.ownKeys(proto)) {
+      if (key === 'constructor') continue;
+      Object.defineProperty(own, key, Object.getOwnPropertyDescriptor(proto, key)!);
+    }
+  }
+  const sdkName = (sdk as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof sdkName === 'string') Object.defineProperty(Rich, 'name', { value: sdkName });
+  return Rich as unknown as RichConstructor<C, A>;
+}
+
+/** Keys of the function members along `sdk`'s chain, up to Promise's (or Object's) prototype. */
+function sdkMembers(sdk: object): Set<string | symbol> {
+  const keys = new Set<string | symbol>();
+  for (const proto of chainOf(sdk, Promise.prototype)) {
+    if (proto === Object.prototype) break;
+    for (const key of Reflect.ownKeys(proto)) {
+      if (key === 'constructor' || key === Symbol.asyncIterator) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(proto, key)!;
+      if (typeof descriptor.value === 'function') keys.add(key);
+    }
+  }
+  return keys;
+}
+
+/** The prototypes from `from` up to, not including, `until` (or the end of the chain). */
+function chainOf(from: object, until: object): object[] {
+  const chain: object[] = [];
+  for (
+    let proto: object | null = from;
+    proto !== null && proto !== until;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    chain.push(proto);
+  }
+  return chain;
+}
+
+function answeredByWinner(key: string | symbol): (...args: unknown[]) => unknown {
+  const member = function (this: RichPromise, ...args: unknown[]): unknown {
+    return RichPromise.member(this, key, args);
+  };
+  Object.defineProperty(member, 'name', {
+    value: typeof key === 'string' ? key : `[${key.description ?? ''}]`,
+  });
+  return member;
+}

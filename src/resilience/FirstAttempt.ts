@@ -37,6 +37,8 @@ export class FirstAttempt implements Deadline {
   private expired = false;
   /** The caller's promise of a unary call (undefined when a settler takes the outcome). */
   readonly promise: Promise<unknown> | undefined;
+  /** The attempt waits on its parsed data, not its response (a rich promise the caller awaited first). */
+  read = false;
   private resolve: ((outcome: unknown) => void) | undefined;
 
   constructor(
@@ -49,7 +51,8 @@ export class FirstAttempt implements Deadline {
     readonly breaker: VoiceBreaker,
     readonly model: string | undefined,
     readonly rich: boolean,
-    pending: PromiseLike<unknown>,
+    /** What the attempt waits on; undefined: `listen` is called later (a rich promise's first consumption). */
+    pending: PromiseLike<unknown> | undefined,
     private readonly deadlines: DeadlineQueue | undefined,
     private readonly check: AttemptCheck,
     /** Takes what `won` gives, or the promise `lost` gives; undefined: `promise` settles with it. */
@@ -64,12 +67,21 @@ export class FirstAttempt implements Deadline {
           })
         : undefined;
     deadlines?.insert(this, start);
-    pending.then(
-      (value) => this.settled(value),
-      (err: unknown) => {
-        if (this.inTime()) this.failed(err);
-      },
-    );
+    if (pending !== undefined) this.listen(pending);
+  }
+
+  /** Waits on what the attempt gives: its value, a rich promise's response, or its data (`read`). */
+  listen(pending: PromiseLike<unknown>): void {
+    try {
+      pending.then(
+        (value) => this.settled(value),
+        (err: unknown) => {
+          if (this.inTime()) this.failed(err);
+        },
+      );
+    } catch (err) {
+      if (this.inTime()) this.failed(err);
+    }
   }
 
   /** The deadline passed first: the attempt's request is aborted and the call moves on. */
@@ -96,7 +108,9 @@ export class FirstAttempt implements Deadline {
     } catch (err) {
       // Our bookkeeping failed (a breaker, a meter, a listener): the call succeeded all the same,
       // and the caller gets its result rather than a promise that never settles.
-      outcome = this.rich ? new Winner(this.attempt.raw, false, undefined, this.start, 0) : checked;
+      outcome = this.rich
+        ? new Winner(this.attempt.raw, false, this.read ? checked : undefined, this.start, 0, this.read)
+        : checked;
       this.tell(err);
     }
     this.finish(outcome);

@@ -1,5 +1,7 @@
+import type { FirstAttempt } from './FirstAttempt.js';
 import type { MethodState } from './MethodState.js';
-import { OBSERVE, RichPromise, type Winner } from './results/RichPromise.js';
+import { CONSUMED, OBSERVE, RichPromise, type Winner } from './results/RichPromise.js';
+import { richAttempt } from './results/richAttempt.js';
 import type { Observation } from './results/StreamObserver.js';
 import { needsObserving, observeResult } from './results/observeResult.js';
 import type { VoiceBreaker } from './VoiceBreaker.js';
@@ -22,11 +24,29 @@ export interface RichCallHost {
   readonly voice: Voice;
 }
 
+/** Rich calls whose first attempt waits for the caller's first consumption, oldest first. */
+let undecided: RichCall | undefined;
+let lastUndecided: RichCall | undefined;
+let flushScheduled = false;
+
+/** At the end of the turn, calls nobody consumed yet wait on their responses (nothing is read). */
+function flush(): void {
+  flushScheduled = false;
+  while (undecided !== undefined) undecided[CONSUMED](false);
+}
+
 /**
  * A rich promise of the call path: what the caller receives is observed (streams and pages come
  * back as observed proxies) and the parsed body's usage is read once — `then` and `withResponse`
  * may both ask — with the winning attempt's latency to its response (no clock reading of its own).
  * The caller gets an instance of `richClass(RichCall, <the SDK promise's prototype>)`.
+ *
+ * What its first attempt waits on is chosen by the caller's first consumption (`CONSUMED`): a
+ * caller awaiting the data (nearly every caller: `await create()` asks within the same turn) has
+ * the attempt wait on the SDK's own parse — one chain, the data the caller would get unwrapped —
+ * unless the voice's rate-limit headers are due to be read; any other member first (`asResponse()`,
+ * `withResponse()`), or no consumption by the end of the turn, has it wait on the HTTP response
+ * (`richAttempt`), leaving the body unread.
  */
 export class RichCall extends RichPromise {
   readonly #calls: RichCallHost;
@@ -36,6 +56,10 @@ export class RichCall extends RichPromise {
   readonly #since: number;
   readonly #breaker: VoiceBreaker;
   #counted = false;
+  /** The first attempt, until the caller's first consumption says what it waits on. */
+  #attempt: FirstAttempt | undefined;
+  #prev: RichCall | undefined;
+  #next: RichCall | undefined;
 
   constructor(
     first: object,
@@ -51,6 +75,41 @@ export class RichCall extends RichPromise {
     this.#args = args;
     this.#since = since;
     this.#breaker = breaker;
+  }
+
+  /** The first attempt is under way: it listens once the caller consumes, or at the end of the turn. */
+  awaitConsumption(attempt: FirstAttempt): void {
+    this.#attempt = attempt;
+    this.#prev = lastUndecided;
+    if (lastUndecided === undefined) undecided = this;
+    else lastUndecided.#next = this;
+    lastUndecided = this;
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  }
+
+  override [CONSUMED](data: boolean): boolean {
+    const attempt = this.#attempt;
+    if (attempt === undefined) return false;
+    this.#attempt = undefined;
+    const prev = this.#prev;
+    const next = this.#next;
+    if (prev === undefined) undecided = next;
+    else prev.#next = next;
+    if (next === undefined) lastUndecided = prev;
+    else next.#prev = prev;
+    this.#prev = this.#next = undefined;
+    const raw = attempt.attempt.raw;
+    const voice = this.#calls.voice;
+    if (data && !voice.usage.headersDue(this.#args[0], attempt.start)) {
+      attempt.read = true;
+      attempt.listen(raw as PromiseLike<unknown>);
+      return true;
+    }
+    attempt.listen(richAttempt(raw, this.#state, voice, this.#args[0], attempt.start));
+    return false;
   }
 
   override [OBSERVE](value: unknown, winner: Winner): unknown {

@@ -6,10 +6,9 @@ import type { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { FirstAttempt, type FirstAttemptHost } from './FirstAttempt.js';
 import { InterceptedStream } from './InterceptedStream.js';
 import type { MethodState } from './MethodState.js';
-import { SETTLE, Winner, type RichPromise } from './results/RichPromise.js';
+import { SETTLE, Winner } from './results/RichPromise.js';
 import { richClass } from './results/richClass.js';
 import { RichCall, type ObservationOf } from './RichCall.js';
-import { richAttempt } from './results/richAttempt.js';
 import { needsObserving, observeResult } from './results/observeResult.js';
 import { isAsyncIterable, isPlainIterator } from './resultShapes.js';
 import { UnaryRun, type UnaryHost } from './UnaryRun.js';
@@ -85,7 +84,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     start: number,
     breaker: VoiceBreaker,
     model: string | undefined,
-    rich: RichPromise | undefined,
+    rich: RichCall | undefined,
     wait: CallWait | undefined,
   ): Promise<unknown> | undefined {
     this.limit.inFlight += 1;
@@ -111,11 +110,8 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
       return undefined;
     }
     const guard = this.loop.guard;
-    const pending = isRich
-      ? richAttempt(first.raw, state, this.loop.services.voice, args[0], start)
-      : (first.raw as PromiseLike<unknown>);
     const deadlines = guard.deadlinesOf(state, model, start);
-    return new FirstAttempt(
+    const attempt = new FirstAttempt(
       this,
       owner,
       state,
@@ -125,12 +121,15 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
       breaker,
       model,
       isRich,
-      pending,
+      // A rich promise's attempt waits on what the caller consumes first (`RichCall`).
+      isRich ? undefined : (first.raw as PromiseLike<unknown>),
       deadlines,
       guard.check,
       rich,
       wait,
-    ).promise;
+    );
+    rich?.awaitConsumption(attempt);
+    return attempt.promise;
   }
 
   /** The voice the calls report to. */
@@ -148,7 +147,20 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     try {
       const { owner, state, args, attempt, start, breaker, model, rich, wait } = call;
       const since = wait?.since ?? start;
-      return this.winner(owner, state, args, attempt.raw, value, since, start, breaker, model, rich, 1);
+      return this.winner(
+        owner,
+        state,
+        args,
+        attempt.raw,
+        value,
+        since,
+        start,
+        breaker,
+        model,
+        rich,
+        1,
+        call.read,
+      );
     } finally {
       this.limit.inFlight -= 1;
       this.limit.pump();
@@ -184,6 +196,8 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     model: string | undefined,
     rich: boolean,
     attempt: number,
+    /** A rich promise's attempt that waited on its data: `value` is that data, not the response. */
+    read = false,
   ): unknown {
     const services = this.loop.services;
     const voice = services.voice;
@@ -192,11 +206,12 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
       if (voice.attemptSucceeded(end - attemptStart, UNREAD_RESPONSE, end)) {
         services.learnLatency(state, end - attemptStart, model);
       }
-      voice.usage.responseHeaders(state.path, args[0], value, end, attemptStart);
+      // Read with the data, the rate-limit headers were not due (`RichCall`).
+      if (!read) voice.usage.responseHeaders(state.path, args[0], value, end, attemptStart);
       // The call counts now, when its response arrived (a stream's too: it is handed to the
       // caller now, read or not; its later events are recorded as they come).
       voice.callEnded(state.cells, 'success', (end - start) / 1000, end);
-      return new Winner(raw, false, undefined, attemptStart, end - attemptStart);
+      return new Winner(raw, false, read ? value : undefined, attemptStart, end - attemptStart, read);
     }
     if (isAsyncIterable(value)) {
       if (isPlainIterator(value)) {

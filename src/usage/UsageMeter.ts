@@ -208,6 +208,14 @@ export class UsageMeter {
     }
   }
 
+  /** Whether the rate-limit headers of a response to `request` would be read now (see `HEADER_READ_MS`). */
+  headersDue(request: unknown, now: number): boolean {
+    return (
+      this.host.settings.enabled &&
+      now - this.slot(this.voice, modelOf(request)).headersReadAt >= HEADER_READ_MS
+    );
+  }
+
   /**
    * The rate-limit headers of `response` (anything with `headers.get`), if due: the throttle is
    * checked before the response's headers are touched. `now`: the caller's clock reading.

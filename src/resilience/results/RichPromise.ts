@@ -7,6 +7,8 @@ export { Winner } from './Winner.js';
 export const SETTLE: unique symbol = Symbol('settle');
 /** Turns what the caller receives into its observed form (see `RichPromise[OBSERVE]`). */
 export const OBSERVE: unique symbol = Symbol('observe');
+/** The caller's first consumption: its data (`then`) or another member (see `RichPromise[CONSUMED]`). */
+export const CONSUMED: unique symbol = Symbol('consumed');
 
 /** Where the first attempt's data, asked for early, stands. */
 const enum Early {
@@ -71,6 +73,7 @@ export class RichPromise extends Promise<unknown> {
 
   /** A member of the SDK's promise (`withResponse`, `asResponse`, …) called on `rich`: answered by the winner. */
   static member(rich: RichPromise, prop: string | symbol, args: unknown[]): Promise<unknown> {
+    rich[CONSUMED](false);
     return new Promise((resolve, reject) => {
       const run = (): void => {
         const failure = rich.#failure;
@@ -115,6 +118,17 @@ export class RichPromise extends Promise<unknown> {
     return value;
   }
 
+  /**
+   * The caller consumes this promise: `data` for its data (then, catch, finally), else another
+   * member. Answers whether the first attempt now waits on its own data (and hands it over with
+   * its outcome: `Winner.read`); if not, the data is asked for alongside the attempt. The call
+   * path's subclass decides there what its first attempt waits on.
+   */
+  [CONSUMED](data: boolean): boolean {
+    void data;
+    return false;
+  }
+
   /** The call's outcome: the winner, or a promise of it (the attempt loop's, after a failure). */
   [SETTLE](outcome: unknown): void {
     if (isThenable(outcome)) {
@@ -157,7 +171,7 @@ export class RichPromise extends Promise<unknown> {
     this.#asked = true;
     if (this.#failure !== undefined) this.#reject(this.#failure.error);
     else if (this.#winner !== undefined) this.#deliver(this.#winner);
-    else this.#askEarly();
+    else if (!this[CONSUMED](true)) this.#askEarly();
   }
 
   /** Asks the first attempt's promise for its data now (memoised by the SDK), not after the outcome. */
@@ -186,6 +200,10 @@ export class RichPromise extends Promise<unknown> {
   #deliver(winner: Winner): void {
     if (winner.served) {
       this.#resolve(winner.value);
+      return;
+    }
+    if (winner.read) {
+      this.#resolveObserved(winner.value, winner);
       return;
     }
     if (winner.raw === this.#first) {

@@ -19,6 +19,8 @@ export class Winner {
     readonly attemptStart: number,
     /** How long the winning attempt took to its response (ms; 0 when not measured, as for a fallback's answer). */
     readonly latencyMs: number,
+    /** The attempt waited on its own data (the caller asked for it first): `value` is that data. */
+    readonly read = false,
   ) {}
 }
 

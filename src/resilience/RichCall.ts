@@ -25,14 +25,16 @@ export interface RichCallHost {
 }
 
 /** Rich calls whose first attempt waits for the caller's first consumption, oldest first. */
-let undecided: RichCall | undefined;
-let lastUndecided: RichCall | undefined;
-let flushScheduled = false;
+const undecided: { head: RichCall | undefined; tail: RichCall | undefined; flushing: boolean } = {
+  head: undefined,
+  tail: undefined,
+  flushing: false,
+};
 
 /** At the end of the turn, calls nobody consumed yet wait on their responses (nothing is read). */
 function flush(): void {
-  flushScheduled = false;
-  while (undecided !== undefined) undecided[CONSUMED](false);
+  undecided.flushing = false;
+  while (undecided.head !== undefined) undecided.head[CONSUMED](false);
 }
 
 /**
@@ -80,12 +82,13 @@ export class RichCall extends RichPromise {
   /** The first attempt is under way: it listens once the caller consumes, or at the end of the turn. */
   awaitConsumption(attempt: FirstAttempt): void {
     this.#attempt = attempt;
-    this.#prev = lastUndecided;
-    if (lastUndecided === undefined) undecided = this;
-    else lastUndecided.#next = this;
-    lastUndecided = this;
-    if (!flushScheduled) {
-      flushScheduled = true;
+    const tail = undecided.tail;
+    this.#prev = tail;
+    if (tail === undefined) undecided.head = this;
+    else tail.#next = this;
+    undecided.tail = this;
+    if (!undecided.flushing) {
+      undecided.flushing = true;
       setImmediate(flush);
     }
   }
@@ -96,9 +99,9 @@ export class RichCall extends RichPromise {
     this.#attempt = undefined;
     const prev = this.#prev;
     const next = this.#next;
-    if (prev === undefined) undecided = next;
+    if (prev === undefined) undecided.head = next;
     else prev.#next = next;
-    if (next === undefined) lastUndecided = prev;
+    if (next === undefined) undecided.tail = prev;
     else next.#prev = prev;
     this.#prev = this.#next = undefined;
     const raw = attempt.attempt.raw;

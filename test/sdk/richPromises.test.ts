@@ -87,6 +87,24 @@ describe('openai APIPromise: withResponse() and asResponse() through the wrapper
     expect(signature.voiceStability).toBe(1);
   });
 
+  it('awaited, then asResponse(): the response as the unwrapped call leaves it, of the same request', async () => {
+    const lab = await startLab();
+    const plainPromise = lab.openai().chat.completions.create(CHAT_PARAMS);
+    await plainPromise;
+    const plain = await plainPromise.asResponse();
+    const { wrapped } = wrap(lab.openai());
+    // Two calls: the first reads the voice's rate-limit headers, the second only its data.
+    for (let i = 0; i < 2; i++) {
+      const ours = wrapped.chat.completions.create(CHAT_PARAMS);
+      const data = await ours;
+      const response = await ours.asResponse();
+      expect(response.status).toBe(plain.status);
+      expect(response.bodyUsed).toBe(plain.bodyUsed);
+      expect(response.headers.get('x-request-id')).toBe(data._request_id);
+    }
+    expect(await lab.count(CHAT)).toBe(3);
+  });
+
   it('the data keeps its _request_id', async () => {
     const lab = await startLab();
     const { wrapped } = wrap(lab.openai());

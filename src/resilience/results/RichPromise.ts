@@ -131,7 +131,8 @@ export class RichPromise extends Promise<unknown> {
 
   /** The call's outcome: the winner, or a promise of it (the attempt loop's, after a failure). */
   [SETTLE](outcome: unknown): void {
-    if (isThenable(outcome)) {
+    if (outcome instanceof Winner) this.#won(outcome);
+    else if (isThenable(outcome)) {
       outcome.then(
         (w) => this.#won(w as Winner),
         (error: unknown) => this.#lost(error),

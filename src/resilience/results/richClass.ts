@@ -3,6 +3,8 @@ import { RichPromise } from './RichPromise.js';
 type RichConstructor<C extends RichPromise, A extends unknown[]> = new (first: object, ...rest: A) => C;
 
 const classes = new WeakMap<object, WeakMap<object, unknown>>();
+/** Nearly every call asks for the same class as the call before: answered without the maps. */
+let last: { base: object; sdk: object; made: unknown } | undefined;
 
 /**
  * The class of what the caller gets for an SDK promise whose prototype is `sdk`: a subclass of
@@ -17,6 +19,7 @@ export function richClass<C extends RichPromise, A extends unknown[]>(
   base: RichConstructor<C, A>,
   sdk: object,
 ): RichConstructor<C, A> {
+  if (last !== undefined && last.sdk === sdk && last.base === base) return last.made as RichConstructor<C, A>;
   let ofBase = classes.get(base);
   if (ofBase === undefined) classes.set(base, (ofBase = new WeakMap()));
   let made = ofBase.get(sdk) as RichConstructor<C, A> | undefined;
@@ -24,6 +27,7 @@ export function richClass<C extends RichPromise, A extends unknown[]>(
     made = build(base, sdk);
     ofBase.set(sdk, made);
   }
+  last = { base, sdk, made };
   return made;
 }
 

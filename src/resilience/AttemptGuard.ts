@@ -77,15 +77,17 @@ export class AttemptGuard {
     });
   }
 
-  /** The deadline queue of a method's (and model's) attempt timeout now (undefined: none). */
+  /**
+   * The deadline queue of a method's (and model's) attempt timeout now (undefined: none):
+   * recomputed at most every TIMEOUT_REFRESH_MS while the method's calls name one model.
+   */
   deadlinesOf(state: MethodState, model: string | undefined, now: number): DeadlineQueue | undefined {
-    if (model === undefined && now < state.timeoutRefreshAt) return state.deadlines;
+    if (now < state.timeoutRefreshAt && model === state.deadlinesModel) return state.deadlines;
     const ms = this.timeout.durationMs(state.latency, model);
     const deadlines = ms === undefined ? undefined : this.timeout.queue(ms);
-    if (model === undefined) {
-      state.deadlines = deadlines;
-      state.timeoutRefreshAt = now + TIMEOUT_REFRESH_MS;
-    }
+    state.deadlines = deadlines;
+    state.deadlinesModel = model;
+    state.timeoutRefreshAt = now + TIMEOUT_REFRESH_MS;
     return deadlines;
   }
 

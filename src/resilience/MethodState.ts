@@ -44,9 +44,11 @@ export interface MethodState {
   readonly latency: MethodLatency;
   /**
    * The deadline queue of the method's attempt timeout as last computed (undefined: no timeout;
-   * its `durationMs` is the timeout), and when it is next recomputed.
+   * its `durationMs` is the timeout), the request model it was computed for, and when it is next
+   * recomputed.
    */
   deadlines: DeadlineQueue | undefined;
+  deadlinesModel: string | undefined;
   timeoutRefreshAt: number;
   /**
    * Attempts per call for a client that retries by itself: its configured `maxRetries + 1`

@@ -179,6 +179,7 @@ export function withConsciousness<T extends object>(
       richPrototype: undefined,
       latency: methodLatency(path),
       deadlines: undefined,
+      deadlinesModel: undefined,
       timeoutRefreshAt: 0,
       optionsIndex: undefined,
       clientAttempts: clientAttempts(client),

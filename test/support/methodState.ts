@@ -24,6 +24,7 @@ export function methodState(overrides: Partial<MethodState> = {}): MethodState {
     richPrototype: undefined,
     latency: new MethodLatency(),
     deadlines: undefined,
+    deadlinesModel: undefined,
     timeoutRefreshAt: 0,
     clientAttempts: undefined,
     optionsIndex: undefined,

@@ -53,6 +53,8 @@ function build<C extends RichPromise, A extends unknown[]>(
       Object.defineProperty(own, key, Object.getOwnPropertyDescriptor(proto, key)!);
     }
   }
+  // `then` derives plain promises; a data property, read on every `then` without a getter call.
+  Object.defineProperty(Rich, Symbol.species, { value: Promise, configurable: true });
   const sdkName = (sdk as { constructor?: { name?: unknown } }).constructor?.name;
   if (typeof sdkName === 'string') Object.defineProperty(Rich, 'name', { value: sdkName });
   return Rich as unknown as RichConstructor<C, A>;

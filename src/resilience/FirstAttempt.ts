@@ -15,8 +15,10 @@ export interface Settler {
 /** What a first attempt hands on when it settles. */
 export interface FirstAttemptHost {
   readonly name: string;
-  /** The attempt won (its value checked, the breaker told): what the caller gets. */
-  won(call: FirstAttempt, value: unknown): unknown;
+  /** The time now (epoch ms): when an attempt's success is counted and recorded. */
+  now(): number;
+  /** The attempt won at `end` (its value checked, the breaker told): what the caller gets. */
+  won(call: FirstAttempt, value: unknown, end: number): unknown;
   /** The attempt failed (the breaker counted it): the rest of the call (retries, fallbacks). */
   lost(call: FirstAttempt, err: unknown): Promise<unknown>;
   /** Bookkeeping of the call threw `err` (the call ends all the same). */
@@ -103,8 +105,9 @@ export class FirstAttempt implements Deadline {
     }
     let outcome: unknown;
     try {
-      this.breaker.succeeded();
-      outcome = this.host.won(this, checked);
+      const end = this.host.now();
+      this.breaker.succeeded(end);
+      outcome = this.host.won(this, checked, end);
     } catch (err) {
       // Our bookkeeping failed (a breaker, a meter, a listener): the call succeeded all the same,
       // and the caller gets its result rather than a promise that never settles.

@@ -42,14 +42,20 @@ export class RollingWindowBreaker implements IBreaker {
   /** A call succeeded. */
   success(state: CircuitState): void {
     if (state === CircuitState.HalfOpen) this.reset();
-    this.bucket().successes += 1;
+    this.bucket(this.now()).successes += 1;
+  }
+
+  /** A call succeeded while closed, at `now` (the caller's clock reading, saving one). */
+  countSuccess(now: number): void {
+    this.bucket(now).successes += 1;
   }
 
   /** A call failed: true when the breaker must open. */
   failure(state: CircuitState): boolean {
-    this.bucket().failures += 1;
+    const now = this.now();
+    this.bucket(now).failures += 1;
     if (state !== CircuitState.Closed) return true;
-    const oldest = Math.floor(this.now() / this.bucketMs) - this.buckets.length + 1;
+    const oldest = Math.floor(now / this.bucketMs) - this.buckets.length + 1;
     let failures = 0;
     let total = 0;
     for (const b of this.buckets) {
@@ -60,8 +66,8 @@ export class RollingWindowBreaker implements IBreaker {
     return total >= this.volumeThreshold && (failures / total) * 100 > this.thresholdPercentage;
   }
 
-  private bucket(): Bucket {
-    const period = Math.floor(this.now() / this.bucketMs);
+  private bucket(now: number): Bucket {
+    const period = Math.floor(now / this.bucketMs);
     const b = this.buckets[period % this.buckets.length]!;
     if (b.period !== period) {
       b.period = period;

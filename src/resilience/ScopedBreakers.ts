@@ -1,4 +1,5 @@
 import { systemScheduler, type Scheduler } from '../clock/Scheduler.js';
+import type { Clock } from '../clock/Clock.js';
 import { classifyError } from '../classify/classifyError.js';
 import type { Classifier } from '../classify/Classification.js';
 import { CATEGORY_POLICY } from '../vocabulary/ErrorCategory.js';
@@ -34,6 +35,7 @@ export class ScopedBreakers {
     readonly classifiers: readonly Classifier[];
     readonly maxBreakers: number;
     readonly scheduler: Scheduler;
+    readonly clock: Clock;
   }): ScopedBreakers {
     const { classifiers, name, voice, maxBreakers } = parts;
     return new ScopedBreakers(
@@ -49,6 +51,7 @@ export class ScopedBreakers {
           'the least recently used closed breaker is dropped to make room',
         ),
       parts.scheduler,
+      parts.clock,
     );
   }
 
@@ -61,6 +64,8 @@ export class ScopedBreakers {
     private readonly evicted?: () => void,
     /** The timers of the breakers (isolation after rejected credentials). */
     private readonly scheduler: Scheduler = systemScheduler,
+    /** The breakers' rolling-window time. */
+    private readonly clock: Clock = Date.now,
   ) {}
 
   /** The breaker of an operation (and model). */
@@ -71,7 +76,7 @@ export class ScopedBreakers {
     let breaker = this.scopes.get(key);
     if (breaker === undefined) {
       if (this.scopes.size >= this.maxScopes) this.evict();
-      breaker = new VoiceBreaker(this.options, this.countsAgainst, this.scheduler);
+      breaker = new VoiceBreaker(this.options, this.countsAgainst, this.scheduler, this.clock);
       breaker.onTransition(() => this.recompute());
       this.scopes.set(key, breaker);
     } else {

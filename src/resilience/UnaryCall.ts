@@ -142,8 +142,13 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     return this.loop.services.name;
   }
 
-  /** A first attempt won: recorded, and its slot released. */
-  won(call: FirstAttempt, value: unknown): unknown {
+  /** The time now (epoch ms). */
+  now(): number {
+    return this.clock();
+  }
+
+  /** A first attempt won at `end`: recorded, and its slot released. */
+  won(call: FirstAttempt, value: unknown, end: number): unknown {
     try {
       const { owner, state, args, attempt, start, breaker, model, rich, wait } = call;
       const since = wait?.since ?? start;
@@ -160,6 +165,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
         rich,
         1,
         call.read,
+        end,
       );
     } finally {
       this.limit.inFlight -= 1;
@@ -198,10 +204,11 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     attempt: number,
     /** A rich promise's attempt that waited on its data: `value` is that data, not the response. */
     read = false,
+    /** When the attempt's success was counted (the caller's clock reading, saving one). */
+    end = this.clock(),
   ): unknown {
     const services = this.loop.services;
     const voice = services.voice;
-    const end = this.clock();
     if (rich) {
       if (voice.attemptSucceeded(end - attemptStart, UNREAD_RESPONSE, end)) {
         services.learnLatency(state, end - attemptStart, model);

@@ -4,6 +4,7 @@ import { RollingWindowBreaker } from './RollingWindowBreaker.js';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { CircuitState } from '../vocabulary/CircuitState.js';
 import type { BreakerOptions } from './BreakerOptions.js';
+import type { Clock } from '../clock/Clock.js';
 
 /** Decides, for a rejected attempt, whether it counts against the breaker. */
 export type BreakerErrorFilter = (err: unknown) => boolean;
@@ -14,9 +15,10 @@ export type BreakerErrorFilter = (err: unknown) => boolean;
  * rolling window once the window holds `volumeThreshold` calls), used through its public API only:
  * already-started attempts are fed to `execute`, transitions come from its events. No timers:
  * cockatiel compares timestamps, so a dropped breaker is simply garbage (opossum kept an interval
- * or a listener on a shared clock per breaker). Those timestamps are `Date.now()`: cockatiel takes
- * no clock, so the half-open time after an opening is on the wall clock (vitest's fake timers
- * move it); only the isolation after rejected credentials is a timer, the scheduler's.
+ * or a listener on a shared clock per breaker). The rolling window runs on the pipeline's clock (a
+ * success counts at the time its call recorded); cockatiel takes no clock, so the half-open time
+ * after an opening is on the wall clock, `Date.now()` (vitest's fake timers move it); only the
+ * isolation after rejected credentials is a timer, the scheduler's.
  */
 export class VoiceBreaker {
   private readonly policy: CircuitBreakerPolicy;
@@ -32,12 +34,15 @@ export class VoiceBreaker {
     private readonly options: BreakerOptions,
     countsAgainst: BreakerErrorFilter,
     private readonly scheduler: Scheduler = systemScheduler,
+    /** The rolling window's time (the pipeline's clock: a success is counted at its recorded end). */
+    private readonly clock: Clock = Date.now,
   ) {
     this.window = new RollingWindowBreaker(
       options.errorThresholdPercentage,
       options.volumeThreshold,
       options.rollingCountTimeoutMs,
       options.rollingCountBuckets,
+      clock,
     );
     this.policy = circuitBreaker(
       handleWhen((err) => countsAgainst(err)),
@@ -76,10 +81,10 @@ export class VoiceBreaker {
   /**
    * Counts a successful attempt while closed — what cockatiel's `execute` does on success in the
    * closed state (`breaker.success(Closed)` on its IBreaker, which is ours), without its two
-   * async frames per call.
+   * async frames per call. `now`: the caller's clock reading, if it has one.
    */
-  succeeded(): void {
-    if (this.policy.state === CockatielState.Closed) this.window.success(CockatielState.Closed);
+  succeeded(now?: number): void {
+    if (this.policy.state === CockatielState.Closed) this.window.countSuccess(now ?? this.clock());
     else void this.track(Promise.resolve());
   }
 

@@ -24,6 +24,7 @@ function host(overrides: Partial<FirstAttemptHost> = {}) {
   const told: unknown[] = [];
   const h: FirstAttemptHost = {
     name: 'v',
+    now: () => 0,
     won: (_call, value) => value,
     lost: (_call, err) => Promise.reject(err),
     unrecorded: (_call, err) => told.push(err),

@@ -80,13 +80,13 @@ export function startAttempt(
   state: MethodState,
   args: unknown[],
 ): Attempt {
-  // Request options exist on the SDKs' resource methods (client.chat.completions.create), not
-  // on the client's own methods (withOptions(options) must not get a signal merged in).
-  if (!ownsRetries || state.kind === 'helper' || !state.path.includes('.')) {
-    return new StartedAttempt(fn.apply(owner, args), undefined);
-  }
+  if (!ownsRetries || state.kind === 'helper') return new StartedAttempt(fn.apply(owner, args), undefined);
   let index = state.optionsIndex;
-  if (index === undefined) index = state.optionsIndex = requestOptionsIndex(fn);
+  if (index === undefined) {
+    // Request options exist on the SDKs' resource methods (client.chat.completions.create), not
+    // on the client's own methods (withOptions(options) must not get a signal merged in).
+    index = state.optionsIndex = state.path.includes('.') ? requestOptionsIndex(fn) : -1;
+  }
   if (index < 0) return new StartedAttempt(fn.apply(owner, args), undefined);
   const controller = new AbortController();
   return new StartedAttempt(fn.apply(owner, attemptArgs(args, index, controller.signal)), controller);

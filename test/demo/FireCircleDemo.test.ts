@@ -29,8 +29,8 @@ const PATTERN_TYPES = ['degradation', 'api_change', 'resonance', 'recovery'] as 
 const WARM_UP_STEP_MS = 1_000;
 
 /**
- * The run on `time`: the breakers read `Date.now()` (cockatiel takes no clock, see VoiceBreaker),
- * so `Date` follows it too, and they open and half-open on the run's time like everything else.
+ * The run on `time`: a breaker's half-open time reads `Date.now()` (cockatiel takes no clock, see
+ * VoiceBreaker), so `Date` follows it too, and breakers half-open on the run's time like everything else.
  */
 function drive(
   time: VirtualClock,

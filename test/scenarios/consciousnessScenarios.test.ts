@@ -34,8 +34,6 @@ afterEach(() => {
 
 describe('the consciousness layer over the wrapper (simulated time)', () => {
   it('raises degradation on a latency ramp before the breaker opens', async () => {
-    // Date stands still (the breaker's clock) until the outage starts, then moves past the window.
-    vi.useFakeTimers({ toFake: ['Date'] });
     const { clock, brain, events } = simulatedBrain();
     // 40 calls at ~200 ms, then latency climbs steadily; from call 100 the provider times out.
     const voice = withConsciousness(
@@ -47,14 +45,14 @@ describe('the consciousness layer over the wrapper (simulated time)', () => {
       {
         infrastructure: brain,
         retry: { ...quickRetry, maxAttempts: 1 },
-        // The breaker's rolling window reads Date.now: 1 s here, so the healthy calls leave it.
-        breaker: { rollingCountTimeoutMs: 1000 },
+        // The breaker's rolling window runs on the simulated clock: 30 s holds the last six or
+        // seven calls, so the timeouts (4.5 s apart) push the healthy calls out of it.
+        breaker: { rollingCountTimeoutMs: 30_000 },
         fallbackValue: msg('silence'),
       },
       { sleep: clock.sleep },
     );
     for (let i = 0; i < 130; i++) {
-      if (i === 100) vi.advanceTimersByTime(1200);
       await voice.sendMessage(msg());
       await settled(); // what the call's patterns set off runs after it
       clock.advance(500);

@@ -18,10 +18,7 @@ const enum Early {
   Failed,
 }
 
-/**
- * The resolving functions of the promise being constructed: one executor for every rich promise,
- * not a closure per call.
- */
+/** The resolving functions of the promise being constructed: one executor, not a closure per call. */
 let nextResolve: ((value: unknown) => void) | undefined;
 let nextReject: ((error: unknown) => void) | undefined;
 function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
@@ -31,33 +28,30 @@ function capture(resolve: (value: unknown) => void, reject: (error: unknown) => 
 
 /**
  * What the caller gets for a method that returned a rich promise (an SDK's APIPromise or
- * PagePromise): a promise of the call's data that has the first attempt's members. Each SDK class
- * gets a subclass of this one whose prototype chain holds the SDK's (`instanceof APIPromise`
- * holds; see `richClass`): its members — `withResponse()`, `asResponse()`, `parse()` — are called
- * on the winning attempt's own promise, so the caller gets `{ data, response }` of the attempt
- * that succeeded; async iteration (auto-pagination) runs the SDK's own iterator, which awaits
- * this promise, so the first page comes through the attempt loop too.
+ * PagePromise): a thenable of the call's data with the first attempt's members. Each SDK class
+ * gets a subclass of this one whose prototype chain runs through the SDK's (`instanceof APIPromise`
+ * and `instanceof Promise` hold; see `richClass`): its members — `withResponse()`, `asResponse()`,
+ * `parse()` — are called on the winning attempt's own promise, so the caller gets
+ * `{ data, response }` of the attempt that succeeded; async iteration (auto-pagination) runs the
+ * SDK's own iterator, which awaits this object, so the first page comes through the attempt loop
+ * too.
  *
- * The data is read only when the caller asks for it (`then`, `catch`, `finally`): an `asResponse()`
- * finds the body unread. When the caller asks before the outcome is known, the first attempt's
- * data is asked for at once, alongside the attempt (the SDK memoises it: the same data the caller
- * would get unwrapped), and handed over when that attempt is the winner. A native promise, not a
- * Proxy: awaiting it costs no trap, and no closure per call.
+ * The data is read only when the caller asks for it (`then`, `catch`, `finally`, answered by a
+ * native promise of the data made then): an `asResponse()` finds the body unread. When the caller
+ * asks before the outcome is known, the first attempt's data is asked for at once, alongside the
+ * attempt (the SDK memoises it: the same data the caller would get unwrapped), and handed over when
+ * that attempt is the winner — unless that attempt waits on its data itself (`CONSUMED`). A plain
+ * object, not a Proxy nor a promise: making one costs no trap, no closure and no promise per call.
  */
-export class RichPromise extends Promise<unknown> {
-  /** `then` derives plain promises, as the SDKs' own `then` does. */
-  static override get [Symbol.species](): PromiseConstructor {
-    return Promise;
-  }
-
+export class RichPromise {
   readonly #first: object;
-  readonly #resolve: (value: unknown) => void;
-  readonly #reject: (error: unknown) => void;
+  /** The promise of the data, made when the caller first asks for it, and how to settle it. */
+  #data: Promise<unknown> | undefined;
+  #resolve: ((value: unknown) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
   /** The call's outcome, once known; `failure` when nothing could serve it. */
   #winner: Winner | undefined;
   #failure: { readonly error: unknown } | undefined;
-  /** Whether the caller asked for the data (then, catch, finally). */
-  #asked = false;
   /** The first attempt's data, asked for early (see above). */
   #early = Early.NotAsked;
   #earlyValue: unknown;
@@ -65,9 +59,6 @@ export class RichPromise extends Promise<unknown> {
   #waiting: (() => void)[] | undefined;
 
   constructor(first: object) {
-    super(capture);
-    this.#resolve = nextResolve!;
-    this.#reject = nextReject!;
     this.#first = first;
   }
 
@@ -91,21 +82,19 @@ export class RichPromise extends Promise<unknown> {
     });
   }
 
-  override then<R1 = unknown, R2 = never>(
+  then<R1 = unknown, R2 = never>(
     onfulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    if (!this.#asked) this.#ask();
-    return super.then(onfulfilled, onrejected);
+    return (this.#data ?? this.#ask()).then(onfulfilled, onrejected);
   }
 
-  override catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<unknown> {
-    return this.then(undefined, onrejected);
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<unknown> {
+    return (this.#data ?? this.#ask()).catch(onrejected);
   }
 
-  override finally(onfinally?: (() => void) | null): Promise<unknown> {
-    if (!this.#asked) this.#ask();
-    return super.finally(onfinally);
+  finally(onfinally?: (() => void) | null): Promise<unknown> {
+    return (this.#data ?? this.#ask()).finally(onfinally);
   }
 
   /**
@@ -150,13 +139,13 @@ export class RichPromise extends Promise<unknown> {
 
   #won(winner: Winner): void {
     this.#winner = winner;
-    if (this.#asked) this.#deliver(winner);
+    if (this.#data !== undefined) this.#deliver(winner);
     this.#wake();
   }
 
   #lost(error: unknown): void {
     this.#failure = { error };
-    if (this.#asked) this.#reject(error);
+    if (this.#data !== undefined) this.#reject!(error);
     this.#wake();
   }
 
@@ -167,12 +156,16 @@ export class RichPromise extends Promise<unknown> {
     for (const run of waiting) run();
   }
 
-  /** The caller asked for the data: settled now if the outcome is known, else asked for early. */
-  #ask(): void {
-    this.#asked = true;
-    if (this.#failure !== undefined) this.#reject(this.#failure.error);
+  /** The caller asked for the data: its promise, settled now if the outcome is known, else asked for early. */
+  #ask(): Promise<unknown> {
+    const data = new Promise(capture);
+    this.#data = data;
+    this.#resolve = nextResolve;
+    this.#reject = nextReject;
+    if (this.#failure !== undefined) this.#reject!(this.#failure.error);
     else if (this.#winner !== undefined) this.#deliver(this.#winner);
     else if (!this[CONSUMED](true)) this.#askEarly();
+    return data;
   }
 
   /** Asks the first attempt's promise for its data now (memoised by the SDK), not after the outcome. */
@@ -200,7 +193,7 @@ export class RichPromise extends Promise<unknown> {
   /** Settles this promise from the winner: its answer, or its own promise's data, observed. */
   #deliver(winner: Winner): void {
     if (winner.served) {
-      this.#resolve(winner.value);
+      this.#resolve!(winner.value);
       return;
     }
     if (winner.read) {
@@ -218,19 +211,19 @@ export class RichPromise extends Promise<unknown> {
     try {
       (winner.raw as PromiseLike<unknown>).then(
         (value) => this.#resolveObserved(value, winner),
-        (error: unknown) => this.#reject(error),
+        (error: unknown) => this.#reject!(error),
       );
     } catch (err) {
-      this.#reject(err);
+      this.#reject!(err);
     }
   }
 
   #resolveObserved(value: unknown, winner: Winner): void {
     try {
       // Observed once: streams and pages come back as observed proxies, plain data as it is.
-      this.#resolve(this[OBSERVE](value, winner));
+      this.#resolve!(this[OBSERVE](value, winner));
     } catch (err) {
-      this.#reject(err);
+      this.#reject!(err);
     }
   }
 

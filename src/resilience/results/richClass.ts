@@ -47,14 +47,12 @@ function build<C extends RichPromise, A extends unknown[]>(
     });
   }
   // The base's own members last: they win over an SDK member of the same name (then, catch, finally).
-  for (const proto of chainOf(base.prototype, Promise.prototype).reverse()) {
+  for (const proto of chainOf(base.prototype, Object.prototype).reverse()) {
     for (const key of Reflect.ownKeys(proto)) {
       if (key === 'constructor') continue;
       Object.defineProperty(own, key, Object.getOwnPropertyDescriptor(proto, key)!);
     }
   }
-  // `then` derives plain promises; a data property, read on every `then` without a getter call.
-  Object.defineProperty(Rich, Symbol.species, { value: Promise, configurable: true });
   const sdkName = (sdk as { constructor?: { name?: unknown } }).constructor?.name;
   if (typeof sdkName === 'string') Object.defineProperty(Rich, 'name', { value: sdkName });
   return Rich as unknown as RichConstructor<C, A>;
@@ -64,7 +62,6 @@ function build<C extends RichPromise, A extends unknown[]>(
 function sdkMembers(sdk: object): Set<string | symbol> {
   const keys = new Set<string | symbol>();
   for (const proto of chainOf(sdk, Promise.prototype)) {
-    if (proto === Object.prototype) break;
     for (const key of Reflect.ownKeys(proto)) {
       if (key === 'constructor' || key === Symbol.asyncIterator) continue;
       const descriptor = Object.getOwnPropertyDescriptor(proto, key)!;
@@ -74,12 +71,12 @@ function sdkMembers(sdk: object): Set<string | symbol> {
   return keys;
 }
 
-/** The prototypes from `from` up to, not including, `until` (or the end of the chain). */
+/** The prototypes from `from` up to, not including, `until` (or Object's prototype, or the end of the chain). */
 function chainOf(from: object, until: object): object[] {
   const chain: object[] = [];
   for (
     let proto: object | null = from;
-    proto !== null && proto !== until;
+    proto !== null && proto !== until && proto !== Object.prototype;
     proto = Object.getPrototypeOf(proto)
   ) {
     chain.push(proto);

@@ -39,13 +39,27 @@ describe('RichPromise', () => {
   it('is an instance of the SDK promise’s class and of Promise, with its members and its name', () => {
     const rich = richOf(new FakeApiPromise());
     expect(rich).toBeInstanceOf(FakeApiPromise);
-    // A native promise underneath, whatever the SDK's class is: awaiting it runs no trap.
-    expect(Promise.prototype.then.call(rich, () => undefined)).toBeInstanceOf(Promise);
     expect(typeof rich.withResponse).toBe('function');
     expect(typeof rich.asResponse).toBe('function');
     expect(rich.constructor.name).toBe('FakeApiPromise');
     // One class per SDK class: the next call's promise shares it.
     expect(Object.getPrototypeOf(richOf(new FakeApiPromise()))).toBe(Object.getPrototypeOf(rich));
+  });
+
+  it('over a Promise subclass: instanceof it and Promise, tagged as a promise, its own members answered', async () => {
+    class SdkPromise extends Promise<unknown> {
+      parse(): string {
+        return 'own parse';
+      }
+    }
+    const first = new FakeApiPromise();
+    const rich = new (richClass(RichPromise, SdkPromise.prototype))(first) as RichPromise & SdkPromise;
+    expect(rich).toBeInstanceOf(SdkPromise);
+    expect(rich).toBeInstanceOf(Promise);
+    expect(Object.prototype.toString.call(rich)).toBe('[object Promise]');
+    const parsed = rich.parse() as unknown as Promise<unknown>;
+    rich[SETTLE](new Winner({ parse: () => 'the winner’s parse' }, false, undefined, 0, 0));
+    await expect(parsed).resolves.toBe('the winner’s parse');
   });
 
   it('awaited before the outcome: gets the first attempt’s data once it wins, asking its parse once', async () => {

@@ -10,6 +10,16 @@ export const OBSERVE: unique symbol = Symbol('observe');
 /** The caller's first consumption: its data (`then`) or another member (see `RichPromise[CONSUMED]`). */
 export const CONSUMED: unique symbol = Symbol('consumed');
 
+type Fulfilled = ((value: unknown) => unknown) | null | undefined;
+type Rejected = ((reason: unknown) => unknown) | null | undefined;
+
+/** Whether the data was delivered. */
+const enum Delivered {
+  Not,
+  Value,
+  Error,
+}
+
 /** Where the first attempt's data, asked for early, stands. */
 const enum Early {
   NotAsked,
@@ -45,7 +55,20 @@ function capture(resolve: (value: unknown) => void, reject: (error: unknown) => 
  */
 export class RichPromise {
   readonly #first: object;
-  /** The promise of the data, made when the caller first asks for it, and how to settle it. */
+  /** Whether the data was asked for (of the first attempt, or of the winner once known). */
+  #asked = false;
+  /** The data once delivered (`Delivered.Value`) or failed (`Delivered.Error`). */
+  #delivered = Delivered.Not;
+  #result: unknown;
+  /**
+   * The first caller's `then` while the outcome is unknown — nearly every caller: `await` — as its
+   * handlers and the resolving functions of the promise it got: one promise per call.
+   */
+  #onFulfilled: Fulfilled;
+  #onRejected: Rejected;
+  #thenResolve: ((value: unknown) => void) | undefined;
+  #thenReject: ((error: unknown) => void) | undefined;
+  /** The promise of the data for every other consumption, made when first needed, and how to settle it. */
   #data: Promise<unknown> | undefined;
   #resolve: ((value: unknown) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
@@ -86,15 +109,25 @@ export class RichPromise {
     onfulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return (this.#data ?? this.#ask()).then(onfulfilled, onrejected);
+    if (this.#thenResolve === undefined && this.#data === undefined && this.#outcomeUnknown()) {
+      // Settled later from the outcome's own callback, never within this call: as a promise's `then`.
+      const promise = new Promise(capture);
+      this.#thenResolve = nextResolve;
+      this.#thenReject = nextReject;
+      this.#onFulfilled = onfulfilled as Fulfilled;
+      this.#onRejected = onrejected as Rejected;
+      if (!this.#asked) this.#ask();
+      return promise as Promise<R1 | R2>;
+    }
+    return this.#dataPromise().then(onfulfilled, onrejected);
   }
 
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<unknown> {
-    return (this.#data ?? this.#ask()).catch(onrejected);
+    return this.then(undefined, onrejected);
   }
 
   finally(onfinally?: (() => void) | null): Promise<unknown> {
-    return (this.#data ?? this.#ask()).finally(onfinally);
+    return this.#dataPromise().finally(onfinally);
   }
 
   /**
@@ -137,15 +170,19 @@ export class RichPromise {
     });
   }
 
+  #outcomeUnknown(): boolean {
+    return this.#winner === undefined && this.#failure === undefined;
+  }
+
   #won(winner: Winner): void {
     this.#winner = winner;
-    if (this.#data !== undefined) this.#deliver(winner);
+    if (this.#asked) this.#deliver(winner);
     this.#wake();
   }
 
   #lost(error: unknown): void {
     this.#failure = { error };
-    if (this.#data !== undefined) this.#reject!(error);
+    if (this.#asked) this.#fail(error);
     this.#wake();
   }
 
@@ -156,16 +193,63 @@ export class RichPromise {
     for (const run of waiting) run();
   }
 
-  /** The caller asked for the data: its promise, settled now if the outcome is known, else asked for early. */
-  #ask(): Promise<unknown> {
+  /** The promise of the data for a consumption other than the first caller's `then`. */
+  #dataPromise(): Promise<unknown> {
+    if (this.#data !== undefined) return this.#data;
     const data = new Promise(capture);
     this.#data = data;
     this.#resolve = nextResolve;
     this.#reject = nextReject;
-    if (this.#failure !== undefined) this.#reject!(this.#failure.error);
+    if (this.#delivered === Delivered.Value) this.#resolve!(this.#result);
+    else if (this.#delivered === Delivered.Error) this.#reject!(this.#result);
+    else if (!this.#asked) this.#ask();
+    return data;
+  }
+
+  /** The data is asked for: delivered now if the outcome is known, else asked of the first attempt. */
+  #ask(): void {
+    this.#asked = true;
+    if (this.#failure !== undefined) this.#fail(this.#failure.error);
     else if (this.#winner !== undefined) this.#deliver(this.#winner);
     else if (!this[CONSUMED](true)) this.#askEarly();
-    return data;
+  }
+
+  /** The data is there: to the first caller's `then` and to the data promise. */
+  #fulfil(value: unknown): void {
+    if (this.#delivered !== Delivered.Not) return;
+    this.#delivered = Delivered.Value;
+    this.#result = value;
+    this.#resolve?.(value);
+    const resolve = this.#thenResolve;
+    if (resolve === undefined) return;
+    const handler = this.#onFulfilled;
+    if (typeof handler !== 'function') resolve(value);
+    else {
+      try {
+        resolve(handler(value));
+      } catch (err) {
+        this.#thenReject!(err);
+      }
+    }
+  }
+
+  /** The data cannot be had: the error to the first caller's `then` and to the data promise. */
+  #fail(error: unknown): void {
+    if (this.#delivered !== Delivered.Not) return;
+    this.#delivered = Delivered.Error;
+    this.#result = error;
+    this.#reject?.(error);
+    const reject = this.#thenReject;
+    if (reject === undefined) return;
+    const handler = this.#onRejected;
+    if (typeof handler !== 'function') reject(error);
+    else {
+      try {
+        this.#thenResolve!(handler(error));
+      } catch (err) {
+        reject(err);
+      }
+    }
   }
 
   /** Asks the first attempt's promise for its data now (memoised by the SDK), not after the outcome. */
@@ -193,7 +277,7 @@ export class RichPromise {
   /** Settles this promise from the winner: its answer, or its own promise's data, observed. */
   #deliver(winner: Winner): void {
     if (winner.served) {
-      this.#resolve!(winner.value);
+      this.#fulfil(winner.value);
       return;
     }
     if (winner.read) {
@@ -211,19 +295,19 @@ export class RichPromise {
     try {
       (winner.raw as PromiseLike<unknown>).then(
         (value) => this.#resolveObserved(value, winner),
-        (error: unknown) => this.#reject!(error),
+        (error: unknown) => this.#fail(error),
       );
     } catch (err) {
-      this.#reject!(err);
+      this.#fail(err);
     }
   }
 
   #resolveObserved(value: unknown, winner: Winner): void {
     try {
       // Observed once: streams and pages come back as observed proxies, plain data as it is.
-      this.#resolve!(this[OBSERVE](value, winner));
+      this.#fulfil(this[OBSERVE](value, winner));
     } catch (err) {
-      this.#reject!(err);
+      this.#fail(err);
     }
   }
 

@@ -154,6 +154,46 @@ describe('RichPromise', () => {
     expect(response).toBeInstanceOf(Response);
   });
 
+  it('then behaves as a promise’s: handlers chained, thrown, returning thenables, called after then returns', async () => {
+    const first = new FakeApiPromise();
+    const rich = richOf(first);
+    let called = false;
+    const doubled = rich.then((v) => {
+      called = true;
+      return Promise.resolve((v as { id: number }).id * 2);
+    });
+    const second = rich.then((v) => v);
+    const thrown = rich.then(() => {
+      throw new Error('handler threw');
+    });
+    const passed = rich.then();
+    first.settle.resolve({ id: 21 });
+    rich[SETTLE](won(first));
+    expect(called).toBe(false);
+    await expect(doubled).resolves.toBe(42);
+    await expect(second).resolves.toEqual({ id: 21 });
+    await expect(thrown).rejects.toThrow('handler threw');
+    await expect(passed).resolves.toEqual({ id: 21 });
+    // Asked after the data was delivered: the same data, in a later turn.
+    let late = false;
+    const after = rich.then((v) => {
+      late = true;
+      return v;
+    });
+    expect(late).toBe(false);
+    await expect(after).resolves.toEqual({ id: 21 });
+    expect(first.parses).toBe(1);
+  });
+
+  it('a failed call: onRejected recovers it, no handler passes the error on', async () => {
+    const rich = richOf(new FakeApiPromise());
+    const recovered = rich.then(undefined, (e) => `recovered from ${(e as Error).message}`);
+    const passedOn = rich.then((v) => v);
+    rich[SETTLE](Promise.reject(new Error('down')));
+    await expect(recovered).resolves.toBe('recovered from down');
+    await expect(passedOn).rejects.toThrow('down');
+  });
+
   it('withResponse asked before the outcome runs on the winner once it is known', async () => {
     const first = new FakeApiPromise();
     const rich = richOf(first);

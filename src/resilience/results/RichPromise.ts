@@ -1,4 +1,5 @@
 import { isThenable, SETTLED } from '../resultShapes.js';
+import { ASK, ASKED, DataThenable, FAIL, FULFIL, KNOWN } from './DataThenable.js';
 import { servedMember, Winner } from './Winner.js';
 
 export { Winner } from './Winner.js';
@@ -10,16 +11,6 @@ export const OBSERVE: unique symbol = Symbol('observe');
 /** The caller's first consumption: its data (`then`) or another member (see `RichPromise[CONSUMED]`). */
 export const CONSUMED: unique symbol = Symbol('consumed');
 
-type Fulfilled = ((value: unknown) => unknown) | null | undefined;
-type Rejected = ((reason: unknown) => unknown) | null | undefined;
-
-/** Whether the data was delivered. */
-const enum Delivered {
-  Not,
-  Value,
-  Error,
-}
-
 /** Where the first attempt's data, asked for early, stands. */
 const enum Early {
   NotAsked,
@@ -28,17 +19,9 @@ const enum Early {
   Failed,
 }
 
-/** The resolving functions of the promise being constructed: one executor, not a closure per call. */
-let nextResolve: ((value: unknown) => void) | undefined;
-let nextReject: ((error: unknown) => void) | undefined;
-function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-  nextResolve = resolve;
-  nextReject = reject;
-}
-
 /**
  * What the caller gets for a method that returned a rich promise (an SDK's APIPromise or
- * PagePromise): a thenable of the call's data with the first attempt's members. Each SDK class
+ * PagePromise): a thenable of the call's data (`DataThenable`) with the first attempt's members. Each SDK class
  * gets a subclass of this one whose prototype chain runs through the SDK's (`instanceof APIPromise`
  * and `instanceof Promise` hold; see `richClass`): its members — `withResponse()`, `asResponse()`,
  * `parse()` — are called on the winning attempt's own promise, so the caller gets
@@ -46,32 +29,15 @@ function capture(resolve: (value: unknown) => void, reject: (error: unknown) => 
  * SDK's own iterator, which awaits this object, so the first page comes through the attempt loop
  * too.
  *
- * The data is read only when the caller asks for it (`then`, `catch`, `finally`, answered by a
- * native promise of the data made then): an `asResponse()` finds the body unread. When the caller
+ * The data is read only when the caller asks for it (`then`, `catch`, `finally`): an
+ * `asResponse()` finds the body unread. When the caller
  * asks before the outcome is known, the first attempt's data is asked for at once, alongside the
  * attempt (the SDK memoises it: the same data the caller would get unwrapped), and handed over when
  * that attempt is the winner — unless that attempt waits on its data itself (`CONSUMED`). A plain
  * object, not a Proxy nor a promise: making one costs no trap, no closure and no promise per call.
  */
-export class RichPromise {
+export class RichPromise extends DataThenable {
   readonly #first: object;
-  /** Whether the data was asked for (of the first attempt, or of the winner once known). */
-  #asked = false;
-  /** The data once delivered (`Delivered.Value`) or failed (`Delivered.Error`). */
-  #delivered = Delivered.Not;
-  #result: unknown;
-  /**
-   * The first caller's `then` while the outcome is unknown — nearly every caller: `await` — as its
-   * handlers and the resolving functions of the promise it got: one promise per call.
-   */
-  #onFulfilled: Fulfilled;
-  #onRejected: Rejected;
-  #thenResolve: ((value: unknown) => void) | undefined;
-  #thenReject: ((error: unknown) => void) | undefined;
-  /** The promise of the data for every other consumption, made when first needed, and how to settle it. */
-  #data: Promise<unknown> | undefined;
-  #resolve: ((value: unknown) => void) | undefined;
-  #reject: ((error: unknown) => void) | undefined;
   /** The call's outcome, once known; `failure` when nothing could serve it. */
   #winner: Winner | undefined;
   #failure: { readonly error: unknown } | undefined;
@@ -82,6 +48,7 @@ export class RichPromise {
   #waiting: (() => void)[] | undefined;
 
   constructor(first: object) {
+    super();
     this.#first = first;
   }
 
@@ -103,31 +70,6 @@ export class RichPromise {
       if (rich.#winner !== undefined || rich.#failure !== undefined) run();
       else (rich.#waiting ??= []).push(run);
     });
-  }
-
-  then<R1 = unknown, R2 = never>(
-    onfulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    if (this.#thenResolve === undefined && this.#data === undefined && this.#outcomeUnknown()) {
-      // Settled later from the outcome's own callback, never within this call: as a promise's `then`.
-      const promise = new Promise(capture);
-      this.#thenResolve = nextResolve;
-      this.#thenReject = nextReject;
-      this.#onFulfilled = onfulfilled as Fulfilled;
-      this.#onRejected = onrejected as Rejected;
-      if (!this.#asked) this.#ask();
-      return promise as Promise<R1 | R2>;
-    }
-    return this.#dataPromise().then(onfulfilled, onrejected);
-  }
-
-  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<unknown> {
-    return this.then(undefined, onrejected);
-  }
-
-  finally(onfinally?: (() => void) | null): Promise<unknown> {
-    return this.#dataPromise().finally(onfinally);
   }
 
   /**
@@ -170,19 +112,19 @@ export class RichPromise {
     });
   }
 
-  #outcomeUnknown(): boolean {
-    return this.#winner === undefined && this.#failure === undefined;
+  protected override [KNOWN](): boolean {
+    return this.#winner !== undefined || this.#failure !== undefined;
   }
 
   #won(winner: Winner): void {
     this.#winner = winner;
-    if (this.#asked) this.#deliver(winner);
+    if (this[ASKED]) this.#deliver(winner);
     this.#wake();
   }
 
   #lost(error: unknown): void {
     this.#failure = { error };
-    if (this.#asked) this.#fail(error);
+    if (this[ASKED]) this[FAIL](error);
     this.#wake();
   }
 
@@ -193,63 +135,11 @@ export class RichPromise {
     for (const run of waiting) run();
   }
 
-  /** The promise of the data for a consumption other than the first caller's `then`. */
-  #dataPromise(): Promise<unknown> {
-    if (this.#data !== undefined) return this.#data;
-    const data = new Promise(capture);
-    this.#data = data;
-    this.#resolve = nextResolve;
-    this.#reject = nextReject;
-    if (this.#delivered === Delivered.Value) this.#resolve!(this.#result);
-    else if (this.#delivered === Delivered.Error) this.#reject!(this.#result);
-    else if (!this.#asked) this.#ask();
-    return data;
-  }
-
   /** The data is asked for: delivered now if the outcome is known, else asked of the first attempt. */
-  #ask(): void {
-    this.#asked = true;
-    if (this.#failure !== undefined) this.#fail(this.#failure.error);
+  protected override [ASK](): void {
+    if (this.#failure !== undefined) this[FAIL](this.#failure.error);
     else if (this.#winner !== undefined) this.#deliver(this.#winner);
     else if (!this[CONSUMED](true)) this.#askEarly();
-  }
-
-  /** The data is there: to the first caller's `then` and to the data promise. */
-  #fulfil(value: unknown): void {
-    if (this.#delivered !== Delivered.Not) return;
-    this.#delivered = Delivered.Value;
-    this.#result = value;
-    this.#resolve?.(value);
-    const resolve = this.#thenResolve;
-    if (resolve === undefined) return;
-    const handler = this.#onFulfilled;
-    if (typeof handler !== 'function') resolve(value);
-    else {
-      try {
-        resolve(handler(value));
-      } catch (err) {
-        this.#thenReject!(err);
-      }
-    }
-  }
-
-  /** The data cannot be had: the error to the first caller's `then` and to the data promise. */
-  #fail(error: unknown): void {
-    if (this.#delivered !== Delivered.Not) return;
-    this.#delivered = Delivered.Error;
-    this.#result = error;
-    this.#reject?.(error);
-    const reject = this.#thenReject;
-    if (reject === undefined) return;
-    const handler = this.#onRejected;
-    if (typeof handler !== 'function') reject(error);
-    else {
-      try {
-        this.#thenResolve!(handler(error));
-      } catch (err) {
-        reject(err);
-      }
-    }
   }
 
   /** Asks the first attempt's promise for its data now (memoised by the SDK), not after the outcome. */
@@ -277,7 +167,7 @@ export class RichPromise {
   /** Settles this promise from the winner: its answer, or its own promise's data, observed. */
   #deliver(winner: Winner): void {
     if (winner.served) {
-      this.#fulfil(winner.value);
+      this[FULFIL](winner.value);
       return;
     }
     if (winner.read) {
@@ -295,19 +185,19 @@ export class RichPromise {
     try {
       (winner.raw as PromiseLike<unknown>).then(
         (value) => this.#resolveObserved(value, winner),
-        (error: unknown) => this.#fail(error),
+        (error: unknown) => this[FAIL](error),
       );
     } catch (err) {
-      this.#fail(err);
+      this[FAIL](err);
     }
   }
 
   #resolveObserved(value: unknown, winner: Winner): void {
     try {
       // Observed once: streams and pages come back as observed proxies, plain data as it is.
-      this.#fulfil(this[OBSERVE](value, winner));
+      this[FULFIL](this[OBSERVE](value, winner));
     } catch (err) {
-      this.#fail(err);
+      this[FAIL](err);
     }
   }
 

@@ -100,6 +100,9 @@ export class UsageMeter {
   private readonly byLabel = new Map<string, ModelSlot>();
   private readonly foreign = new Map<string, ModelSlot>();
   private readonly prices = new Map<string, ModelPrice | null>();
+  /** The model priced last, and its price (undefined: none), answered without the map. */
+  private lastPriceModel: string | undefined;
+  private lastPrice: ModelPrice | undefined;
   private warned = false;
   private latestRequests: StoredBudget | undefined;
   private lastModel: string | undefined;
@@ -286,8 +289,14 @@ export class UsageMeter {
   private priceFor(model: string | undefined): ModelPrice | undefined {
     const table = this.host.settings.prices;
     if (model === undefined || table === undefined) return undefined;
+    // A voice usually talks to one model: its price answers without a map lookup.
+    if (model === this.lastPriceModel) return this.lastPrice;
     const cached = this.prices.get(model);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached !== undefined) {
+      this.lastPriceModel = model;
+      this.lastPrice = cached ?? undefined;
+      return this.lastPrice;
+    }
     const price = priceOf(table, model);
     if (this.prices.size < PRICE_CACHE_LIMIT) this.prices.set(model, price ?? null);
     return price;

@@ -70,8 +70,9 @@ export function usageOfBlock(u: Fields, owner: Fields): TokenUsage | undefined {
 }
 
 function providerOfShape(owner: Fields, u: Fields): string | undefined {
-  if (isAnthropic(u, owner)) return 'anthropic';
+  // OpenAI's objects name themselves (`object`), Anthropic's messages do not: asked first.
   if (owner.object === 'chat.completion' || owner.object === 'response') return 'openai';
+  if (isAnthropic(u, owner)) return 'anthropic';
   return undefined;
 }
 

@@ -86,40 +86,32 @@ export abstract class DataThenable {
 
   /** The data is there: to the first caller's `then` and to the data promise (once). */
   protected [FULFIL](value: unknown): void {
-    if (this.#delivered !== Delivered.Not) return;
-    this.#delivered = Delivered.Value;
-    this.#result = value;
-    this.#resolve?.(value);
-    const resolve = this.#thenResolve;
-    if (resolve === undefined) return;
-    const handler = this.#onFulfilled;
-    if (typeof handler !== 'function') resolve(value);
-    else {
-      try {
-        resolve(handler(value));
-      } catch (err) {
-        this.#thenReject!(err);
-      }
-    }
+    this.#settle(Delivered.Value, value);
   }
 
   /** The data cannot be had: the error to the first caller's `then` and to the data promise (once). */
   protected [FAIL](error: unknown): void {
+    this.#settle(Delivered.Error, error);
+  }
+
+  #settle(how: Delivered.Value | Delivered.Error, result: unknown): void {
     if (this.#delivered !== Delivered.Not) return;
-    this.#delivered = Delivered.Error;
-    this.#result = error;
-    this.#reject?.(error);
-    const reject = this.#thenReject;
-    if (reject === undefined) return;
-    const handler = this.#onRejected;
-    if (typeof handler !== 'function') reject(error);
-    else {
+    this.#delivered = how;
+    this.#result = result;
+    const ok = how === Delivered.Value;
+    if (ok) this.#resolve?.(result);
+    else this.#reject?.(result);
+    const resolve = this.#thenResolve;
+    if (resolve === undefined) return;
+    const handler = ok ? this.#onFulfilled : this.#onRejected;
+    if (typeof handler === 'function') {
       try {
-        this.#thenResolve!(handler(error));
+        resolve(handler(result));
       } catch (err) {
-        reject(err);
+        this.#thenReject!(err);
       }
-    }
+    } else if (ok) resolve(result);
+    else this.#thenReject!(result);
   }
 
   #ask(): void {

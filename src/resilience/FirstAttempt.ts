@@ -77,13 +77,34 @@ export class FirstAttempt implements Deadline {
     try {
       pending.then(
         (value) => this.settled(value),
-        (err: unknown) => {
-          if (this.inTime()) this.failed(err);
-        },
+        (err: unknown) => this.rejected(err),
       );
     } catch (err) {
-      if (this.inTime()) this.failed(err);
+      this.rejected(err);
     }
+  }
+
+  /**
+   * The attempt's promise rejected. Waiting on its data, the attempt succeeded all the same if its
+   * response arrived (a body that does not parse, cut mid-way): as when it waits on its response
+   * (`richAttempt`, no response schema), the call counts that response and the caller gets the
+   * SDK's error from reading it — not a retry.
+   */
+  private rejected(err: unknown): void {
+    const raw = this.attempt.raw as { asResponse?: unknown };
+    if (this.read && this.state.schema === undefined && typeof raw.asResponse === 'function') {
+      this.read = false;
+      try {
+        (raw.asResponse as () => PromiseLike<unknown>).call(raw).then(
+          (response) => this.settled(response),
+          () => this.rejected(err),
+        );
+        return;
+      } catch {
+        // No response to be had: the attempt failed with `err`.
+      }
+    }
+    if (this.inTime()) this.failed(err);
   }
 
   /** The deadline passed first: the attempt's request is aborted and the call moves on. */

@@ -105,6 +105,29 @@ describe('openai APIPromise: withResponse() and asResponse() through the wrapper
     expect(await lab.count(CHAT)).toBe(3);
   });
 
+  it('a body that does not parse: the caller gets the SDK’s error from one request, awaited or not', async () => {
+    const malformed = { kind: 'malformed_json', rate: 1 } as const;
+    const lab = await startLab({ plan: (n) => (n === 2 || n === 4 ? [malformed] : undefined) });
+    const plain = lab.openai();
+    await plain.chat.completions.create(CHAT_PARAMS);
+    const unwrapped = await plain.chat.completions.create(CHAT_PARAMS).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(unwrapped).toBeInstanceOf(Error);
+    const { wrapped } = wrap(lab.openai());
+    // The first call reads the voice's rate-limit headers; the second, awaited, only its data.
+    await wrapped.chat.completions.create(CHAT_PARAMS);
+    const ours = await wrapped.chat.completions.create(CHAT_PARAMS).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(ours).toBeInstanceOf((unwrapped as Error).constructor);
+    expect((ours as Error).message).toBe((unwrapped as Error).message);
+    // No retry of a response that arrived: as many requests as unwrapped.
+    expect(await lab.count(CHAT)).toBe(4);
+  });
+
   it('the data keeps its _request_id', async () => {
     const lab = await startLab();
     const { wrapped } = wrap(lab.openai());

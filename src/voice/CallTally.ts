@@ -104,6 +104,10 @@ export class CallTally {
   private readonly latencies = new Float64Array(LATENCY_RING);
   private readonly latencyAt = new Float64Array(LATENCY_RING);
   private latencyCount = 0;
+  /** The bucket slot() answered last: its time range [lastFrom, lastTo) and its offset in `data`. */
+  private lastFrom = Number.POSITIVE_INFINITY;
+  private lastTo = Number.NEGATIVE_INFINITY;
+  private lastBase = 0;
 
   /** Creates an empty tally; throws a RangeError on an invalid option. */
   constructor(options: CallTallyOptions = {}) {
@@ -249,15 +253,23 @@ export class CallTally {
 
   /** Offset of the bucket holding time `at` (cleared when it held an older bucket), or -1 when `at` is too old. */
   private slot(at: number): number {
+    // Nearly every record falls in the bucket of the record before: answered without the division
+    // and the floating-point modulo (bucket indices of epoch times are beyond small integers).
+    if (at >= this.lastFrom && at < this.lastTo) return this.lastBase;
     if (!Number.isFinite(at)) return -1;
     const index = Math.floor(at / this.bucketMs);
     const slot = index % this.buckets;
     const held = this.slotOf[slot]!;
-    if (held === index) return slot * FIELDS;
     if (held > index) return -1;
-    this.slotOf[slot] = index;
-    this.data.fill(0, slot * FIELDS, slot * FIELDS + FIELDS);
-    return slot * FIELDS;
+    if (held !== index) {
+      this.slotOf[slot] = index;
+      this.data.fill(0, slot * FIELDS, slot * FIELDS + FIELDS);
+    }
+    // Only slot() reuses a slot, and it moves this cache along when it does.
+    this.lastFrom = index * this.bucketMs;
+    this.lastTo = this.lastFrom + this.bucketMs;
+    this.lastBase = slot * FIELDS;
+    return this.lastBase;
   }
 }
 

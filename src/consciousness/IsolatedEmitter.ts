@@ -5,6 +5,27 @@ import type { InfrastructureEvents } from '../voice/CallEvents.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
+/** Whether each event has a listener (see `IsolatedEmitter.listens`). */
+class Listened implements Record<keyof InfrastructureEvents, boolean> {
+  failure = false;
+  circuit = false;
+  healing = false;
+  pattern = false;
+  prediction = false;
+  signature = false;
+  operation = false;
+
+  clear(): void {
+    for (const event of EVENTS) this[event] = false;
+  }
+}
+
+const EVENTS: readonly (keyof InfrastructureEvents)[] = Object.keys(new Listened()) as never;
+
+function isEvent(event: string | symbol): event is keyof InfrastructureEvents {
+  return typeof event === 'string' && (EVENTS as readonly string[]).includes(event);
+}
+
 /**
  * An event emitter whose listeners cannot hurt the emitter: events are emitted from the call path
  * (a breaker opening, a success closing it), so a listener that throws, or returns a promise
@@ -17,8 +38,11 @@ export abstract class IsolatedEmitter extends EventEmitter<InfrastructureEvents>
   /** Listeners that failed at least once (logged once each; the count goes on). */
   private readonly failedListeners = new WeakSet<Listener>();
   private failures = 0;
-  /** Events with at least one listener, kept by the emitter's own add/remove events. */
-  private readonly listened = new Set<string | symbol>();
+  /**
+   * Events with at least one listener, kept by the emitter's own add/remove events: an object of
+   * fixed shape, so that asking costs one property read (a Set lookup hashed the name, twice a call).
+   */
+  private readonly listened = new Listened();
 
   constructor() {
     super();
@@ -31,7 +55,7 @@ export abstract class IsolatedEmitter extends EventEmitter<InfrastructureEvents>
    * for events whose payload is only built when somebody listens).
    */
   listens(event: keyof InfrastructureEvents): boolean {
-    return this.listened.has(event);
+    return this.listened[event];
   }
 
   override removeAllListeners(event?: keyof InfrastructureEvents): this {
@@ -40,15 +64,19 @@ export abstract class IsolatedEmitter extends EventEmitter<InfrastructureEvents>
       // Removing every listener removed the two that keep `listened` too.
       this.listened.clear();
       this.trackListeners();
+    } else if (isEvent(event)) {
+      this.listened[event] = false;
     }
     return this;
   }
 
   private trackListeners(): void {
     const self = this as unknown as EventEmitter;
-    self.on('newListener', (event: string | symbol) => this.listened.add(event));
+    self.on('newListener', (event: string | symbol) => {
+      if (isEvent(event)) this.listened[event] = true;
+    });
     self.on('removeListener', (event: string | symbol) => {
-      if (self.listenerCount(event) === 0) this.listened.delete(event);
+      if (isEvent(event) && self.listenerCount(event) === 0) this.listened[event] = false;
     });
   }
 

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { redactSecrets } from '../classify/redactSecrets.js';
 import type { ConsciousnessLogger } from '../logging/createLogger.js';
-import type { InfrastructureEvents } from '../voice/CallEvents.js';
+import type { InfrastructureEvents, Listening } from '../voice/CallEvents.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
-/** Whether each event has a listener (see `IsolatedEmitter.listens`). */
-class Listened implements Record<keyof InfrastructureEvents, boolean> {
+/** Whether each event has a listener (see `IsolatedEmitter.listening`). */
+class Listened implements Listening {
   failure = false;
   circuit = false;
   healing = false;
@@ -40,7 +40,7 @@ export abstract class IsolatedEmitter extends EventEmitter<InfrastructureEvents>
   private failures = 0;
   /**
    * Events with at least one listener, kept by the emitter's own add/remove events: an object of
-   * fixed shape, so that asking costs one property read (a Set lookup hashed the name, twice a call).
+   * fixed shape, so that the call path's question (`listening.signature`) is one property read.
    */
   private readonly listened = new Listened();
 
@@ -56,6 +56,14 @@ export abstract class IsolatedEmitter extends EventEmitter<InfrastructureEvents>
    */
   listens(event: keyof InfrastructureEvents): boolean {
     return this.listened[event];
+  }
+
+  /**
+   * Whether each event has a listener, kept up to date (read-only): what the call path reads on
+   * every call, by a fixed name (`listening.operation`) — cheaper than `listens(event)`.
+   */
+  get listening(): Listening {
+    return this.listened;
   }
 
   override removeAllListeners(event?: keyof InfrastructureEvents): this {

@@ -26,8 +26,8 @@ export interface UsageMeterHost {
   readonly metrics: InfrastructureMetrics;
   /** Options (price table, model cap). */
   readonly settings: UsageSettings;
-  /** Whether anybody listens for operation records (records are only built then). */
-  hasOperationListeners(): boolean;
+  /** Whether anybody listens for operation records (records are only built then); kept up to date by the host. */
+  readonly listening: { readonly operation: boolean };
   /** Hands an operation record to the listeners. */
   operation(record: OperationRecord): void;
 }
@@ -137,7 +137,7 @@ export class UsageMeter {
   unary(method: string, request: unknown, result: unknown, latencyMs: number): void {
     if (!this.host.settings.enabled) return;
     const reading = readUsage(result);
-    const listened = this.host.hasOperationListeners();
+    const listened = this.host.listening.operation;
     if (reading === undefined && !listened) return;
     const requestModel = modelOf(request) ?? reading?.requestModel;
     if (reading !== undefined) {
@@ -158,7 +158,7 @@ export class UsageMeter {
    */
   stream(method: string, request: unknown, startedAt?: number): StreamUsageObserver | undefined {
     if (!this.host.settings.enabled) return undefined;
-    if (reportsNoUsage(method, request) && !this.host.hasOperationListeners()) return undefined;
+    if (reportsNoUsage(method, request) && !this.host.listening.operation) return undefined;
     const clock = this.host.clock;
     const reader = new StreamUsageReader();
     let first = 0;
@@ -238,7 +238,7 @@ export class UsageMeter {
 
   /** A failed attempt (for operation records: `error.type` is the category). */
   failed(method: string, category: string, latencyMs: number, request?: unknown): void {
-    if (!this.host.settings.enabled || !this.host.hasOperationListeners()) return;
+    if (!this.host.settings.enabled || !this.host.listening.operation) return;
     this.emit(this.voice, method, modelOf(request), undefined, latencyMs / 1000, category);
   }
 
@@ -359,7 +359,7 @@ export class UsageMeter {
     durationSeconds: number,
     errorType: string | undefined,
   ): void {
-    if (!this.host.hasOperationListeners()) return;
+    if (!this.host.listening.operation) return;
     const usage: TokenUsage | undefined = reading?.usage;
     this.host.operation({
       adapter,

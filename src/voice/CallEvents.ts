@@ -62,3 +62,6 @@ export interface InfrastructureEvents {
   /** Every upstream operation with its models and token usage (built only while somebody listens). */
   operation: [OperationRecord];
 }
+
+/** Whether each event has a listener, by event name (the brain keeps it up to date). */
+export type Listening = Readonly<Record<keyof InfrastructureEvents, boolean>>;

@@ -16,7 +16,7 @@ import type { CooldownGate } from './CooldownGate.js';
 import { answeringModel } from '../usage/answeringModel.js';
 import { UsageMeter } from '../usage/UsageMeter.js';
 import { DEFAULT_USAGE_SETTINGS, type UsageSettings } from '../usage/UsageOptions.js';
-import type { HealingEvent, InfrastructureEvents } from './CallEvents.js';
+import type { HealingEvent, InfrastructureEvents, Listening } from './CallEvents.js';
 import type { CallOutcome as CallOutcomeLabel, FallbackKind } from '../vocabulary/CallOutcome.js';
 import { OVERFLOW_LABEL_VALUE } from '../metrics/metricNames.js';
 import type { CapName } from '../vocabulary/CapName.js';
@@ -57,8 +57,8 @@ export interface VoiceHost {
     exceeded(cap: CapName, limit: number, detail: Record<string, unknown>, fallback: string): void;
   };
   emit<K extends keyof InfrastructureEvents>(event: K, ...args: InfrastructureEvents[K]): boolean;
-  /** Whether `event` has a listener (cheaper than listenerCount; asked on every call). */
-  listens(event: keyof InfrastructureEvents): boolean;
+  /** Whether each event has a listener (kept up to date; read on every call, by a fixed name). */
+  readonly listening: Listening;
   learnAlias(adapter: string, method: string, alias: string): void;
   learnedAlias(adapter: string, method: string): string | undefined;
   /** A cool-down this instance observed (shared with other instances when sharing is on). */
@@ -101,6 +101,8 @@ export class Voice {
   /** When the voice last learned from a success, and the least time between two (see attemptSucceeded). */
   private learnedAt = Number.NEGATIVE_INFINITY;
   private readonly learningIntervalMs: number;
+  /** Whether each of the brain's events has a listener (the host keeps it up to date). */
+  private readonly listening: Listening;
   private readonly methodCells = new Map<string, MethodMetrics>();
   /** Cells of the methods beyond the cap (method label `other`). */
   private overflowCells: MethodMetrics | undefined;
@@ -127,12 +129,13 @@ export class Voice {
     });
     this.metrics = registry.forAdapter(name);
     this.learningIntervalMs = host.config?.learningIntervalMs ?? DEFAULT_LEARNING_INTERVAL_MS;
+    this.listening = host.listening;
     this.usage = new UsageMeter(name, {
       clock: host.clock,
       logger,
       metrics: registry,
       settings: host.usageSettings ?? DEFAULT_USAGE_SETTINGS,
-      hasOperationListeners: () => host.listens('operation'),
+      listening: host.listening,
       operation: (record) => host.emit('operation', record),
     });
   }
@@ -471,6 +474,6 @@ export class Voice {
 
   private emitSignature(): void {
     // Snapshots allocate: only build one when somebody listens.
-    if (this.host.listens('signature')) this.host.emit('signature', this.health.snapshot());
+    if (this.listening.signature) this.host.emit('signature', this.health.snapshot());
   }
 }

@@ -14,6 +14,8 @@ describe('listens: payloads built only while somebody listens', () => {
     expect(infrastructure.listens('signature')).toBe(true);
     expect(infrastructure.listens('operation')).toBe(true);
     expect(infrastructure.listens('failure')).toBe(false);
+    // The call path's form of the same question.
+    expect(infrastructure.listening).toMatchObject({ signature: true, operation: true, failure: false });
     infrastructure.off('signature', a);
     expect(infrastructure.listens('signature')).toBe(true);
     infrastructure.off('signature', b);
@@ -21,6 +23,7 @@ describe('listens: payloads built only while somebody listens', () => {
     expect(infrastructure.listens('operation')).toBe(true);
     infrastructure.removeAllListeners('operation');
     expect(infrastructure.listens('operation')).toBe(false);
+    expect(infrastructure.listening.operation).toBe(false);
     infrastructure.once('circuit', a);
     infrastructure.removeAllListeners();
     expect(infrastructure.listens('circuit')).toBe(false);

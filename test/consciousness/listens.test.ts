@@ -34,7 +34,14 @@ describe('listens: payloads built only while somebody listens', () => {
 
   it('a signature listener added after calls began gets every later call, and none once removed', async () => {
     const { infrastructure } = freshInfrastructure();
-    const wrapped = withConsciousness({ async ping() { return 'pong'; } }, { infrastructure, name: 'v' });
+    const wrapped = withConsciousness(
+      {
+        async ping() {
+          return 'pong';
+        },
+      },
+      { infrastructure, name: 'v' },
+    );
     await wrapped.ping();
     const seen: number[] = [];
     const listener = (s: { totalCalls: number }): void => void seen.push(s.totalCalls);

@@ -52,6 +52,24 @@ export function roundRatios(
   return ratios;
 }
 
+/**
+ * The overhead ratio of the mean costs over all rounds (rounds of equal call counts: total time
+ * over total calls), undefined when the hand-built stack was not slower than bare. Unlike the
+ * medians it counts the rounds in which a variant paid for its own periodic work — opossum's
+ * latency arrays bring an old-generation collection every few rounds — and also the rounds a
+ * noisy machine slowed down.
+ */
+export function amortizedRatio(
+  bare: readonly number[],
+  hand: readonly number[],
+  wrapped: readonly number[],
+): number | undefined {
+  const mean = (values: readonly number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
+  if (bare.length === 0 || hand.length === 0 || wrapped.length === 0) return undefined;
+  const span = mean(hand) - mean(bare);
+  return span > 0 ? (mean(wrapped) - mean(bare)) / span : undefined;
+}
+
 /** A number with a fixed count of decimals, or `n/a` when it is not finite. */
 export function fixed(value: number, decimals = 1): string {
   return Number.isFinite(value) ? value.toFixed(decimals) : 'n/a';

@@ -11,7 +11,7 @@ import {
   type RateLimitBudget,
   type RateLimitReading,
 } from './readRateLimits.js';
-import { readUsage } from './readUsage.js';
+import { readUsage, readUsageInto, UsageScratch } from './readUsage.js';
 import { StreamUsageReader } from './StreamUsageReader.js';
 import type { TokenUsage, UsageReading } from './TokenUsage.js';
 import type { UsageSettings } from './UsageOptions.js';
@@ -107,6 +107,8 @@ export class UsageMeter {
   private latestRequests: StoredBudget | undefined;
   private lastModel: string | undefined;
   private lastSlot: ModelSlot | undefined;
+  /** What `unary` reads a result into while no operation record keeps it. */
+  private readonly scratch = new UsageScratch();
 
   constructor(
     /** Voice name. */
@@ -136,8 +138,13 @@ export class UsageMeter {
   /** A successful unary attempt: its result's usage (and Fire Circle reply rate limits) recorded. */
   unary(method: string, request: unknown, result: unknown, latencyMs: number): void {
     if (!this.host.settings.enabled) return;
-    const reading = readUsage(result);
     const listened = this.host.listening.operation;
+    // An operation record keeps its reading: a fresh one then; otherwise the meter's own, reused.
+    const reading = listened
+      ? readUsage(result)
+      : readUsageInto(result, this.scratch)
+        ? this.scratch
+        : undefined;
     if (reading === undefined && !listened) return;
     const requestModel = modelOf(request) ?? reading?.requestModel;
     if (reading !== undefined) {

@@ -10,63 +10,71 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** Token counts written in place (see `UsageScratch`). */
+class Counts implements TokenUsage {
+  input = 0;
+  output = 0;
+  cachedInput = 0;
+  cacheWrite = 0;
+  reasoning = 0;
+}
+
 /** OpenAI chat completions: `prompt_tokens` (cached ones included) and `completion_tokens`. */
-function chatUsage(u: Fields): TokenUsage {
-  return {
-    input: count(u.prompt_tokens),
-    output: count(u.completion_tokens),
-    cachedInput: count(fields(u.prompt_tokens_details)?.cached_tokens),
-    cacheWrite: 0,
-    reasoning: count(fields(u.completion_tokens_details)?.reasoning_tokens),
-  };
+function chatUsage(u: Fields, t: Counts): void {
+  t.input = count(u.prompt_tokens);
+  t.output = count(u.completion_tokens);
+  t.cachedInput = count(fields(u.prompt_tokens_details)?.cached_tokens);
+  t.cacheWrite = 0;
+  t.reasoning = count(fields(u.completion_tokens_details)?.reasoning_tokens);
 }
 
 /** OpenAI Responses API: `input_tokens` (cached ones included) and `output_tokens`, with details. */
-function responsesUsage(u: Fields): TokenUsage {
-  return {
-    input: count(u.input_tokens),
-    output: count(u.output_tokens),
-    cachedInput: count(fields(u.input_tokens_details)?.cached_tokens),
-    cacheWrite: 0,
-    reasoning: count(fields(u.output_tokens_details)?.reasoning_tokens),
-  };
+function responsesUsage(u: Fields, t: Counts): void {
+  t.input = count(u.input_tokens);
+  t.output = count(u.output_tokens);
+  t.cachedInput = count(fields(u.input_tokens_details)?.cached_tokens);
+  t.cacheWrite = 0;
+  t.reasoning = count(fields(u.output_tokens_details)?.reasoning_tokens);
 }
 
 /** Anthropic: `input_tokens` excludes the cache reads and writes, so the three are added up. */
-function anthropicUsage(u: Fields): TokenUsage {
+function anthropicUsage(u: Fields, t: Counts): void {
   const cachedInput = count(u.cache_read_input_tokens);
   const cacheWrite = count(u.cache_creation_input_tokens);
-  return {
-    input: count(u.input_tokens) + cachedInput + cacheWrite,
-    output: count(u.output_tokens),
-    cachedInput,
-    cacheWrite,
-    reasoning: 0,
-  };
+  t.input = count(u.input_tokens) + cachedInput + cacheWrite;
+  t.output = count(u.output_tokens);
+  t.cachedInput = cachedInput;
+  t.cacheWrite = cacheWrite;
+  t.reasoning = 0;
 }
 
 /** Fire Circle reply metadata (`metadata.usage`, written by the reference adapters): already normalised. */
-function metadataUsage(u: Fields): TokenUsage {
-  return {
-    input: count(u.inputTokens),
-    output: count(u.outputTokens),
-    cachedInput: count(u.cachedInputTokens),
-    cacheWrite: count(u.cacheWriteTokens),
-    reasoning: count(u.reasoningTokens),
-  };
+function metadataUsage(u: Fields, t: Counts): void {
+  t.input = count(u.inputTokens);
+  t.output = count(u.outputTokens);
+  t.cachedInput = count(u.cachedInputTokens);
+  t.cacheWrite = count(u.cacheWriteTokens);
+  t.reasoning = count(u.reasoningTokens);
 }
 
 function isAnthropic(u: Fields, owner: Fields): boolean {
   return owner.type === 'message' || 'cache_read_input_tokens' in u || 'cache_creation_input_tokens' in u;
 }
 
+/** Writes the usage block `u`, in whichever provider's shape it has, into `t`; false when it is not one. */
+function readBlock(u: Fields, owner: Fields, t: Counts): boolean {
+  if (typeof u.prompt_tokens === 'number' || typeof u.completion_tokens === 'number') chatUsage(u, t);
+  else if (typeof u.input_tokens === 'number' || typeof u.output_tokens === 'number') {
+    if (isAnthropic(u, owner)) anthropicUsage(u, t);
+    else responsesUsage(u, t);
+  } else return false;
+  return true;
+}
+
 /** The usage block `u` in whichever provider's shape it has; undefined when it is not one. */
 export function usageOfBlock(u: Fields, owner: Fields): TokenUsage | undefined {
-  if (typeof u.prompt_tokens === 'number' || typeof u.completion_tokens === 'number') return chatUsage(u);
-  if (typeof u.input_tokens === 'number' || typeof u.output_tokens === 'number') {
-    return isAnthropic(u, owner) ? anthropicUsage(u) : responsesUsage(u);
-  }
-  return undefined;
+  const t = new Counts();
+  return readBlock(u, owner, t) ? t : undefined;
 }
 
 function providerOfShape(owner: Fields, u: Fields): string | undefined {
@@ -77,31 +85,52 @@ function providerOfShape(owner: Fields, u: Fields): string | undefined {
 }
 
 /**
+ * A usage reading written in place, call after call: what a usage meter reads a result into when
+ * nothing keeps the reading (no operation listener), saving two objects per call. Its `provider`
+ * is not read (only operation records name it).
+ */
+export class UsageScratch implements UsageReading {
+  readonly usage = new Counts();
+  responseModel: string | undefined = undefined;
+  requestModel: string | undefined = undefined;
+  provider: string | undefined = undefined;
+}
+
+/**
+ * Reads the usage `result` reports into `into` (see `readUsage`); false when it carries none.
+ * `withProvider`: also name the provider (from the reply metadata, or the result's wire shape).
+ */
+export function readUsageInto(result: unknown, into: UsageScratch, withProvider = false): boolean {
+  try {
+    const owner = fields(result);
+    if (owner === undefined) return false;
+    const metadata = fields(owner.metadata);
+    const fromMetadata = metadata === undefined ? undefined : fields(metadata.usage);
+    if (fromMetadata !== undefined) {
+      metadataUsage(fromMetadata, into.usage);
+      into.responseModel = text(metadata!.responseModel);
+      into.requestModel = text(metadata!.model);
+      into.provider = withProvider ? text(metadata!.provider) : undefined;
+      return true;
+    }
+    const u = fields(owner.usage);
+    if (u === undefined || !readBlock(u, owner, into.usage)) return false;
+    into.responseModel = text(owner.model);
+    into.requestModel = undefined;
+    into.provider = withProvider ? providerOfShape(owner, u) : undefined;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The token usage a unary result reports, read without changing it: an OpenAI chat completion,
  * a Responses API response, an Anthropic message, or a Fire Circle reply whose `metadata.usage`
  * the reference adapters filled in. Undefined when the result carries none. Pure; never throws
  * on odd shapes (getters are not expected on SDK results, but a throwing one is caught).
  */
 export function readUsage(result: unknown): UsageReading | undefined {
-  try {
-    const owner = fields(result);
-    if (owner === undefined) return undefined;
-    const metadata = fields(owner.metadata);
-    const fromMetadata = metadata === undefined ? undefined : fields(metadata.usage);
-    if (fromMetadata !== undefined) {
-      return {
-        usage: metadataUsage(fromMetadata),
-        responseModel: text(metadata!.responseModel),
-        requestModel: text(metadata!.model),
-        provider: text(metadata!.provider),
-      };
-    }
-    const u = fields(owner.usage);
-    if (u === undefined) return undefined;
-    const usage = usageOfBlock(u, owner);
-    if (usage === undefined) return undefined;
-    return { usage, responseModel: text(owner.model), provider: providerOfShape(owner, u) };
-  } catch {
-    return undefined;
-  }
+  const reading = new UsageScratch();
+  return readUsageInto(result, reading, true) ? reading : undefined;
 }

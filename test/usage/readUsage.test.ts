@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readUsage } from '../../src/usage/readUsage.js';
+import { readUsage, readUsageInto, UsageScratch } from '../../src/usage/readUsage.js';
 import { StreamUsageReader } from '../../src/usage/StreamUsageReader.js';
 
 describe('readUsage', () => {
@@ -107,6 +107,69 @@ describe('readUsage', () => {
         for (const n of Object.values(reading.usage)) expect(n).toBeGreaterThanOrEqual(0);
       }),
     );
+  });
+});
+
+describe('readUsageInto: one reading reused call after call', () => {
+  const shapes: Record<string, unknown> = {
+    chat: {
+      object: 'chat.completion',
+      model: 'gpt-4o',
+      usage: {
+        prompt_tokens: 120,
+        completion_tokens: 40,
+        prompt_tokens_details: { cached_tokens: 100 },
+        completion_tokens_details: { reasoning_tokens: 12 },
+      },
+    },
+    responses: { object: 'response', model: 'gpt-4.1', usage: { input_tokens: 5, output_tokens: 2 } },
+    anthropic: {
+      type: 'message',
+      model: 'claude',
+      usage: {
+        input_tokens: 10,
+        output_tokens: 7,
+        cache_read_input_tokens: 300,
+        cache_creation_input_tokens: 50,
+      },
+    },
+    metadata: {
+      content: { text: 'hi' },
+      metadata: {
+        provider: 'deepseek',
+        model: 'deepseek-chat',
+        responseModel: 'deepseek-chat-v3',
+        usage: {
+          inputTokens: 9,
+          outputTokens: 3,
+          cachedInputTokens: 1,
+          cacheWriteTokens: 2,
+          reasoningTokens: 4,
+        },
+      },
+    },
+    none: { usage: { total: 3 } },
+  };
+
+  it('reads each shape after any other exactly as a fresh reading does (nothing left over)', () => {
+    const names = Object.keys(shapes);
+    for (const first of names) {
+      for (const second of names) {
+        const scratch = new UsageScratch();
+        readUsageInto(shapes[first], scratch);
+        const found = readUsageInto(shapes[second], scratch);
+        const fresh = readUsage(shapes[second]);
+        expect(found, `${first} then ${second}`).toBe(fresh !== undefined);
+        if (fresh === undefined) continue;
+        expect({ ...scratch.usage }, `${first} then ${second}`).toEqual({ ...fresh.usage });
+        expect(scratch.responseModel).toBe(fresh.responseModel);
+        expect(scratch.requestModel).toBe(fresh.requestModel);
+        // The provider is named only when asked for.
+        expect(scratch.provider).toBeUndefined();
+        readUsageInto(shapes[second], scratch, true);
+        expect(scratch.provider).toBe(fresh.provider);
+      }
+    }
   });
 });
 

@@ -65,6 +65,8 @@ export class ConcurrencyLimit {
 
   /** Wakes waiting calls while the limit has room for them. */
   pump(): void {
+    // Nearly every call ends with nobody waiting: no limit to look up.
+    if (this.waiting.length === 0) return;
     const limit = this.limit() ?? Number.POSITIVE_INFINITY;
     while (this.waiting.length > 0 && this.attempting + this.reserved < limit) {
       this.reserved += 1;

@@ -19,22 +19,37 @@ class Counts implements TokenUsage {
   reasoning = 0;
 }
 
-/** OpenAI chat completions: `prompt_tokens` (cached ones included) and `completion_tokens`. */
-function chatUsage(u: Fields, t: Counts): void {
-  t.input = count(u.prompt_tokens);
-  t.output = count(u.completion_tokens);
-  t.cachedInput = count(fields(u.prompt_tokens_details)?.cached_tokens);
-  t.cacheWrite = 0;
-  t.reasoning = count(fields(u.completion_tokens_details)?.reasoning_tokens);
+/** The field names of OpenAI's two usage shapes (cached tokens are part of the input in both). */
+interface OpenAIFields {
+  readonly input: string;
+  readonly output: string;
+  readonly inputDetails: string;
+  readonly outputDetails: string;
 }
 
-/** OpenAI Responses API: `input_tokens` (cached ones included) and `output_tokens`, with details. */
-function responsesUsage(u: Fields, t: Counts): void {
-  t.input = count(u.input_tokens);
-  t.output = count(u.output_tokens);
-  t.cachedInput = count(fields(u.input_tokens_details)?.cached_tokens);
+/** Chat completions: `prompt_tokens` and `completion_tokens`, with details. */
+const CHAT: OpenAIFields = {
+  input: 'prompt_tokens',
+  output: 'completion_tokens',
+  inputDetails: 'prompt_tokens_details',
+  outputDetails: 'completion_tokens_details',
+};
+
+/** The Responses API: `input_tokens` and `output_tokens`, with details. */
+const RESPONSES: OpenAIFields = {
+  input: 'input_tokens',
+  output: 'output_tokens',
+  inputDetails: 'input_tokens_details',
+  outputDetails: 'output_tokens_details',
+};
+
+/** OpenAI usage in either shape (`names`). */
+function openaiUsage(u: Fields, t: Counts, names: OpenAIFields): void {
+  t.input = count(u[names.input]);
+  t.output = count(u[names.output]);
+  t.cachedInput = count(fields(u[names.inputDetails])?.cached_tokens);
   t.cacheWrite = 0;
-  t.reasoning = count(fields(u.output_tokens_details)?.reasoning_tokens);
+  t.reasoning = count(fields(u[names.outputDetails])?.reasoning_tokens);
 }
 
 /** Anthropic: `input_tokens` excludes the cache reads and writes, so the three are added up. */
@@ -63,10 +78,10 @@ function isAnthropic(u: Fields, owner: Fields): boolean {
 
 /** Writes the usage block `u`, in whichever provider's shape it has, into `t`; false when it is not one. */
 function readBlock(u: Fields, owner: Fields, t: Counts): boolean {
-  if (typeof u.prompt_tokens === 'number' || typeof u.completion_tokens === 'number') chatUsage(u, t);
+  if (typeof u.prompt_tokens === 'number' || typeof u.completion_tokens === 'number') openaiUsage(u, t, CHAT);
   else if (typeof u.input_tokens === 'number' || typeof u.output_tokens === 'number') {
     if (isAnthropic(u, owner)) anthropicUsage(u, t);
-    else responsesUsage(u, t);
+    else openaiUsage(u, t, RESPONSES);
   } else return false;
   return true;
 }

@@ -3,6 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { readUsage, readUsageInto, UsageScratch } from '../../src/usage/readUsage.js';
 import { StreamUsageReader } from '../../src/usage/StreamUsageReader.js';
 
+/** A Fire Circle reply whose metadata carries the usage (the reference adapters write it). */
+const REPLY = {
+  content: { text: 'hi' },
+  metadata: {
+    provider: 'deepseek',
+    model: 'deepseek-chat',
+    responseModel: 'deepseek-chat-v3',
+    usage: { inputTokens: 9, outputTokens: 3, cachedInputTokens: 1, cacheWriteTokens: 2, reasoningTokens: 4 },
+  },
+};
+
 describe('readUsage', () => {
   it('reads an OpenAI chat completion with cached and reasoning tokens', () => {
     const completion = {
@@ -67,23 +78,8 @@ describe('readUsage', () => {
   });
 
   it('reads a Fire Circle reply whose metadata carries the usage', () => {
-    const reply = {
-      content: { text: 'hi' },
-      metadata: {
-        provider: 'deepseek',
-        model: 'deepseek-chat',
-        responseModel: 'deepseek-chat-v3',
-        usage: {
-          inputTokens: 9,
-          outputTokens: 3,
-          cachedInputTokens: 0,
-          cacheWriteTokens: 0,
-          reasoningTokens: 0,
-        },
-      },
-    };
-    expect(readUsage(reply)).toEqual({
-      usage: { input: 9, output: 3, cachedInput: 0, cacheWrite: 0, reasoning: 0 },
+    expect(readUsage(REPLY)).toEqual({
+      usage: { input: 9, output: 3, cachedInput: 1, cacheWrite: 2, reasoning: 4 },
       responseModel: 'deepseek-chat-v3',
       requestModel: 'deepseek-chat',
       provider: 'deepseek',
@@ -133,21 +129,7 @@ describe('readUsageInto: one reading reused call after call', () => {
         cache_creation_input_tokens: 50,
       },
     },
-    metadata: {
-      content: { text: 'hi' },
-      metadata: {
-        provider: 'deepseek',
-        model: 'deepseek-chat',
-        responseModel: 'deepseek-chat-v3',
-        usage: {
-          inputTokens: 9,
-          outputTokens: 3,
-          cachedInputTokens: 1,
-          cacheWriteTokens: 2,
-          reasoningTokens: 4,
-        },
-      },
-    },
+    metadata: REPLY,
     none: { usage: { total: 3 } },
   };
 

@@ -50,17 +50,9 @@ export abstract class IsolatedEmitter extends EventEmitter<InfrastructureEvents>
   }
 
   /**
-   * Whether `event` has a listener: what `listenerCount(event) > 0` says, answered from a set kept
-   * up to date by EventEmitter's public `newListener` / `removeListener` events (asked on every call
-   * for events whose payload is only built when somebody listens).
-   */
-  listens(event: keyof InfrastructureEvents): boolean {
-    return this.listened[event];
-  }
-
-  /**
-   * Whether each event has a listener, kept up to date (read-only): what the call path reads on
-   * every call, by a fixed name (`listening.operation`) — cheaper than `listens(event)`.
+   * Whether each event has a listener (read-only), kept up to date by EventEmitter's public
+   * `newListener` / `removeListener` events: what the call path reads on every call, by a fixed
+   * name (`listening.signature`), for events whose payload is only built when somebody listens.
    */
   get listening(): Listening {
     return this.listened;
@@ -72,8 +64,6 @@ export abstract class IsolatedEmitter extends EventEmitter<InfrastructureEvents>
       // Removing every listener removed the two that keep `listened` too.
       this.listened.clear();
       this.trackListeners();
-    } else if (isEvent(event)) {
-      this.listened[event] = false;
     }
     return this;
   }

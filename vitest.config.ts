@@ -15,11 +15,12 @@ export const E2E_TESTS = [
   'test/demo/FireCircleDemo.test.ts',
   'test/demo/demoCli.test.ts',
   'test/lab/cli.test.ts',
-  // Child processes: exit behaviour, signals, stderr, heap measurements.
+  // Child processes: exit behaviour, signals, stderr, heap measurements, optimised code across collections.
   'test/logging/redaction.test.ts',
   'test/memory/MemoryAutosave.test.ts',
   'test/memory/safeMemory.test.ts',
   'test/resilience/promptExit.test.ts',
+  'test/resilience/shapesAcrossGc.test.ts',
   'test/wrap/methodCap.test.ts',
   'test/wrap/perRequestWraps.test.ts',
   // The provider emulator, scripted servers and the metrics server over loopback HTTP.

@@ -1,3 +1,4 @@
+import { keepShape } from '../base/keepShape.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import type { AttemptCheck } from './AttemptGuard.js';
 import type { Attempt, CallWait } from './CallServices.js';
@@ -184,3 +185,25 @@ export class FirstAttempt implements Deadline {
     else this.resolve!(outcome);
   }
 }
+
+// One attempt of placeholders, kept (see `keepShape`): objects for the records, and fractional
+// milliseconds for its start and, as `DeadlineQueue.insert` writes it, its deadline.
+const PLACEHOLDER = {} as never;
+keepShape(
+  new FirstAttempt(
+    PLACEHOLDER,
+    PLACEHOLDER,
+    PLACEHOLDER,
+    [],
+    PLACEHOLDER,
+    0.5,
+    PLACEHOLDER,
+    undefined,
+    false,
+    undefined,
+    undefined,
+    PLACEHOLDER,
+    PLACEHOLDER,
+    undefined,
+  ),
+).at = 0.5;

@@ -1,3 +1,4 @@
+import { keepShape } from '../base/keepShape.js';
 import { recordFailure } from '../errors/failureOf.js';
 import { StreamInterruptedError } from '../errors/StreamInterruptedError.js';
 import type { AttemptLoop } from './AttemptLoop.js';
@@ -162,3 +163,6 @@ export class InterceptedStream<T = unknown> implements AsyncIterableIterator<T>,
     throw error;
   }
 }
+
+// One stream of placeholders, kept (see `keepShape`; fractional milliseconds).
+keepShape(new InterceptedStream({} as never, undefined, {} as never, [], {} as never, 0.5, {} as never));

@@ -79,6 +79,15 @@ export class RichCall extends RichPromise {
     this.#breaker = breaker;
   }
 
+  /** An instance of `Rich` (a subclass) made of placeholders, for `keepShape` (fractional milliseconds). */
+  static sample(
+    this: void,
+    Rich: new (...args: ConstructorParameters<typeof RichCall>) => RichCall,
+  ): RichCall {
+    const placeholder = {} as never;
+    return new Rich(placeholder, placeholder, placeholder, [], 0.5, placeholder);
+  }
+
   /** The first attempt is under way: it listens once the caller consumes, or at the end of the turn. */
   awaitConsumption(attempt: FirstAttempt): void {
     this.#attempt = attempt;

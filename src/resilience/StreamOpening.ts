@@ -1,3 +1,4 @@
+import { keepShape } from '../base/keepShape.js';
 import { UNREAD_RESPONSE } from '../health/HealthTracker.js';
 import type { Classification } from '../classify/Classification.js';
 import { InvalidResponseError } from '../errors/InvalidResponseError.js';
@@ -141,3 +142,6 @@ function failingStream(err: unknown): AsyncIterable<never> {
     [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(err) }),
   };
 }
+
+// One opening of placeholders, kept (see `keepShape`; fractional milliseconds).
+keepShape(new StreamOpening({} as never, undefined, {} as never, [], 0.5, {} as never, {} as never));

@@ -48,7 +48,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     wait?: CallWait,
   ): object {
     const raw = first.raw as object;
-    const Rich = richClass(RichCall, Object.getPrototypeOf(raw) as object);
+    const Rich = richClass(RichCall, Object.getPrototypeOf(raw) as object, RichCall.sample);
     const rich = new Rich(raw, this, state, args, wait?.since ?? start, breaker);
     this.run(owner, state, args, first, start, breaker, model, rich, wait);
     return rich;

@@ -1,3 +1,4 @@
+import { keepShape } from '../base/keepShape.js';
 import type { Attempt } from './CallServices.js';
 import type { MethodState } from './MethodState.js';
 /**
@@ -50,6 +51,10 @@ export function attemptArgs(args: readonly unknown[], index: number, signal: Abo
   return copy;
 }
 
+// The request options of a call that gave none, kept (see `keepShape`): the objects made by the spread
+// above get their shape from transitions that a full collection frees when no call is in flight.
+keepShape(attemptArgs([{}], 1, new AbortController().signal));
+
 /** The model a request names (`body.model`), for per-model breakers and timeouts. */
 export function requestModel(args: readonly unknown[]): string | undefined {
   const body = args[0];
@@ -68,6 +73,8 @@ class StartedAttempt implements Attempt {
     readonly controller: AbortController | undefined,
   ) {}
 }
+// One kept, so that its shape outlives full collections (see `keepShape`).
+keepShape(new StartedAttempt(undefined, undefined));
 
 /**
  * Calls the method for one attempt. With `ownsRetries` (the client retries by itself), SDK

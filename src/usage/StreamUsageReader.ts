@@ -1,3 +1,4 @@
+import { keepShape } from '../base/keepShape.js';
 import { usageOfBlock } from './readUsage.js';
 import type { TokenUsage, UsageReading } from './TokenUsage.js';
 
@@ -75,3 +76,6 @@ export class StreamUsageReader {
     }
   }
 }
+
+// One reader kept, so that its shape outlives full collections (see `keepShape`).
+keepShape(new StreamUsageReader());

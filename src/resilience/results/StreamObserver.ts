@@ -1,3 +1,4 @@
+import { keepShape } from '../../base/keepShape.js';
 import { UNREAD_RESPONSE } from '../../health/HealthTracker.js';
 import { recordFailure } from '../../errors/failureOf.js';
 import { StreamInterruptedError } from '../../errors/StreamInterruptedError.js';
@@ -110,3 +111,6 @@ export class StreamObserver {
     });
   }
 }
+
+// One observer of placeholders kept, so that its shape outlives full collections (see `keepShape`).
+keepShape(new StreamObserver({} as never, false));

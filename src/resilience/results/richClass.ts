@@ -1,3 +1,4 @@
+import { keepShape } from '../../base/keepShape.js';
 import { RichPromise } from './RichPromise.js';
 
 type RichConstructor<C extends RichPromise, A extends unknown[]> = new (first: object, ...rest: A) => C;
@@ -13,11 +14,13 @@ let last: { base: object; sdk: object; made: unknown } | undefined;
  * `withResponse`, `parse`, `_thenUnwrap`, …) is answered by the call's winning attempt; `then`,
  * `catch`, `finally` and this library's own symbol-keyed members are `base`'s. The SDK's async
  * iterator (a page promise's auto-pagination) is kept: it awaits the promise it is called on.
- * Built once per SDK class and base.
+ * Built once per SDK class and base; `sample` makes an instance of placeholders, kept so that the
+ * class's instance shape outlives full garbage collections (see `keepShape`).
  */
 export function richClass<C extends RichPromise, A extends unknown[]>(
   base: RichConstructor<C, A>,
   sdk: object,
+  sample: (made: RichConstructor<C, A>) => C,
 ): RichConstructor<C, A> {
   if (last !== undefined && last.sdk === sdk && last.base === base) return last.made as RichConstructor<C, A>;
   let ofBase = classes.get(base);
@@ -25,6 +28,7 @@ export function richClass<C extends RichPromise, A extends unknown[]>(
   let made = ofBase.get(sdk) as RichConstructor<C, A> | undefined;
   if (made === undefined) {
     made = build(base, sdk);
+    keepShape(sample(made));
     ofBase.set(sdk, made);
   }
   last = { base, sdk, made };

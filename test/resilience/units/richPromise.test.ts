@@ -7,12 +7,14 @@ import { SETTLED } from '../../../src/resilience/resultShapes.js';
 import { FakeApiPromise } from '../../support/FakeApiPromise.js';
 
 const won = (raw: unknown, latencyMs = 0): Winner => new Winner(raw, false, undefined, 0, latencyMs);
+/** The instance `richClass` keeps of each class it builds. */
+const sample = <C extends RichPromise>(Rich: new (first: object) => C): C => new Rich({});
 
 /** What the caller holds: the rich promise, with the SDK promise's members. */
 type Held = RichPromise & FakeApiPromise;
 
 function richOf(first: FakeApiPromise): Held {
-  const Rich = richClass(RichPromise, FakeApiPromise.prototype);
+  const Rich = richClass(RichPromise, FakeApiPromise.prototype, sample);
   return new Rich(first) as Held;
 }
 
@@ -26,7 +28,7 @@ describe('RichPromise', () => {
         return value;
       }
     }
-    const rich = new (richClass(Observed, FakeApiPromise.prototype))(first);
+    const rich = new (richClass(Observed, FakeApiPromise.prototype, sample))(first);
     const awaited = rich.then((v) => v);
     first.settle.resolve({ id: 7 });
     const winner = won(first, 42);
@@ -53,7 +55,8 @@ describe('RichPromise', () => {
       }
     }
     const first = new FakeApiPromise();
-    const rich = new (richClass(RichPromise, SdkPromise.prototype))(first) as RichPromise & SdkPromise;
+    const rich = new (richClass(RichPromise, SdkPromise.prototype, sample))(first) as RichPromise &
+      SdkPromise;
     expect(rich).toBeInstanceOf(SdkPromise);
     expect(rich).toBeInstanceOf(Promise);
     expect(Object.prototype.toString.call(rich)).toBe('[object Promise]');

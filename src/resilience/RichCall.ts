@@ -1,3 +1,4 @@
+import { keepShape } from '../base/keepShape.js';
 import type { FirstAttempt } from './FirstAttempt.js';
 import type { MethodState } from './MethodState.js';
 import { CONSUMED, OBSERVE, RichPromise, type Winner } from './results/RichPromise.js';
@@ -41,7 +42,7 @@ function flush(): void {
  * A rich promise of the call path: what the caller receives is observed (streams and pages come
  * back as observed proxies) and the parsed body's usage is read once — `then` and `withResponse`
  * may both ask — with the winning attempt's latency to its response (no clock reading of its own).
- * The caller gets an instance of `richClass(RichCall, <the SDK promise's prototype>)`.
+ * The caller gets an instance of `richClass(<the SDK promise's prototype>)` in front of it.
  *
  * What its first attempt waits on is chosen by the caller's first consumption (`CONSUMED`): a
  * caller awaiting the data (nearly every caller: `await create()` asks within the same turn) has
@@ -51,17 +52,18 @@ function flush(): void {
  * (`richAttempt`), leaving the body unread.
  */
 export class RichCall extends RichPromise {
-  readonly #calls: RichCallHost;
-  readonly #state: MethodState;
-  readonly #args: unknown[];
+  // Declared and assigned in the constructor (see `DataThenable`).
+  declare private readonly calls: RichCallHost;
+  declare private readonly state: MethodState;
+  declare private readonly args: unknown[];
   /** When the call started (its first attempt, or what it waited before). */
-  readonly #since: number;
-  readonly #breaker: VoiceBreaker;
-  #counted = false;
+  declare private readonly since: number;
+  declare private readonly breaker: VoiceBreaker;
+  declare private counted: boolean;
   /** The first attempt, until the caller's first consumption says what it waits on. */
-  #attempt: FirstAttempt | undefined;
-  #prev: RichCall | undefined;
-  #next: RichCall | undefined;
+  declare private attempt: FirstAttempt | undefined;
+  declare private prev: RichCall | undefined;
+  declare private next: RichCall | undefined;
 
   constructor(
     first: object,
@@ -72,29 +74,24 @@ export class RichCall extends RichPromise {
     breaker: VoiceBreaker,
   ) {
     super(first);
-    this.#calls = calls;
-    this.#state = state;
-    this.#args = args;
-    this.#since = since;
-    this.#breaker = breaker;
-  }
-
-  /** An instance of `Rich` (a subclass) made of placeholders, for `keepShape` (fractional milliseconds). */
-  static sample(
-    this: void,
-    Rich: new (...args: ConstructorParameters<typeof RichCall>) => RichCall,
-  ): RichCall {
-    const placeholder = {} as never;
-    return new Rich(placeholder, placeholder, placeholder, [], 0.5, placeholder);
+    this.calls = calls;
+    this.state = state;
+    this.args = args;
+    this.since = since;
+    this.breaker = breaker;
+    this.counted = false;
+    this.attempt = undefined;
+    this.prev = undefined;
+    this.next = undefined;
   }
 
   /** The first attempt is under way: it listens once the caller consumes, or at the end of the turn. */
   awaitConsumption(attempt: FirstAttempt): void {
-    this.#attempt = attempt;
+    this.attempt = attempt;
     const tail = undecided.tail;
-    this.#prev = tail;
+    this.prev = tail;
     if (tail === undefined) undecided.head = this;
-    else tail.#next = this;
+    else tail.next = this;
     undecided.tail = this;
     if (!undecided.flushing) {
       undecided.flushing = true;
@@ -103,24 +100,24 @@ export class RichCall extends RichPromise {
   }
 
   override [CONSUMED](data: boolean): boolean {
-    const attempt = this.#attempt;
+    const attempt = this.attempt;
     if (attempt === undefined) return false;
-    this.#attempt = undefined;
-    const prev = this.#prev;
-    const next = this.#next;
+    this.attempt = undefined;
+    const prev = this.prev;
+    const next = this.next;
     if (prev === undefined) undecided.head = next;
-    else prev.#next = next;
+    else prev.next = next;
     if (next === undefined) undecided.tail = prev;
-    else next.#prev = prev;
-    this.#prev = this.#next = undefined;
+    else next.prev = prev;
+    this.prev = this.next = undefined;
     const raw = attempt.attempt.raw;
-    const voice = this.#calls.voice;
-    if (data && !voice.usage.headersDue(this.#args[0], attempt.start)) {
+    const voice = this.calls.voice;
+    if (data && !voice.usage.headersDue(this.args[0], attempt.start)) {
       attempt.read = true;
       attempt.listen(raw as PromiseLike<unknown>);
       return true;
     }
-    attempt.listen(richAttempt(raw, this.#state, voice, this.#args[0], attempt.start));
+    attempt.listen(richAttempt(raw, this.state, voice, this.args[0], attempt.start));
     return false;
   }
 
@@ -128,19 +125,17 @@ export class RichCall extends RichPromise {
     if (needsObserving(value)) {
       return observeResult(
         value,
-        this.#calls.observationOf(
-          this.#state,
-          this.#since,
-          winner.attemptStart,
-          this.#breaker,
-          this.#args[0],
-        ),
+        this.calls.observationOf(this.state, this.since, winner.attemptStart, this.breaker, this.args[0]),
       );
     }
-    if (!this.#counted) {
-      this.#counted = true;
-      this.#calls.voice.usage.unary(this.#state.path, this.#args[0], value, winner.latencyMs);
+    if (!this.counted) {
+      this.counted = true;
+      this.calls.voice.usage.unary(this.state.path, this.args[0], value, winner.latencyMs);
     }
     return value;
   }
 }
+
+// One call of placeholders, kept, so that its shape outlives full collections (see `keepShape`;
+// fractional milliseconds).
+keepShape(new RichCall({}, {} as never, {} as never, [], 0.5, {} as never));

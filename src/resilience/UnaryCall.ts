@@ -48,10 +48,9 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     wait?: CallWait,
   ): object {
     const raw = first.raw as object;
-    const Rich = richClass(RichCall, Object.getPrototypeOf(raw) as object, RichCall.sample);
-    const rich = new Rich(raw, this, state, args, wait?.since ?? start, breaker);
-    this.run(owner, state, args, first, start, breaker, model, rich, wait);
-    return rich;
+    const call = new RichCall(raw, this, state, args, wait?.since ?? start, breaker);
+    this.run(owner, state, args, first, start, breaker, model, call, wait);
+    return new (richClass(Object.getPrototypeOf(raw) as object))(call);
   }
 
   /**

@@ -37,19 +37,25 @@ const enum Early {
  * object, not a Proxy nor a promise: making one costs no trap, no closure and no promise per call.
  */
 export class RichPromise extends DataThenable {
-  readonly #first: object;
+  // Declared and assigned in the constructor (see `DataThenable`).
+  declare private readonly first: object;
   /** The call's outcome, once known; `failure` when nothing could serve it. */
-  #winner: Winner | undefined;
-  #failure: { readonly error: unknown } | undefined;
+  declare private winner: Winner | undefined;
+  declare private failure: { readonly error: unknown } | undefined;
   /** The first attempt's data, asked for early (see above). */
-  #early = Early.NotAsked;
-  #earlyValue: unknown;
+  declare private early: Early;
+  declare private earlyValue: unknown;
   /** Other members called, or settlement watched, before the outcome was known. */
-  #waiting: (() => void)[] | undefined;
+  declare private waiting: (() => void)[] | undefined;
 
   constructor(first: object) {
     super();
-    this.#first = first;
+    this.first = first;
+    this.winner = undefined;
+    this.failure = undefined;
+    this.early = Early.NotAsked;
+    this.earlyValue = undefined;
+    this.waiting = undefined;
   }
 
   /** A member of the SDK's promise (`withResponse`, `asResponse`, …) called on `rich`: answered by the winner. */
@@ -57,18 +63,18 @@ export class RichPromise extends DataThenable {
     rich[CONSUMED](false);
     return new Promise((resolve, reject) => {
       const run = (): void => {
-        const failure = rich.#failure;
+        const failure = rich.failure;
         if (failure !== undefined) reject(failure.error);
         else {
           try {
-            resolve(rich.#consume(rich.#winner!, prop, args));
+            resolve(rich.consume(rich.winner!, prop, args));
           } catch (err) {
             reject(err);
           }
         }
       };
-      if (rich.#winner !== undefined || rich.#failure !== undefined) run();
-      else (rich.#waiting ??= []).push(run);
+      if (rich.winner !== undefined || rich.failure !== undefined) run();
+      else (rich.waiting ??= []).push(run);
     });
   }
 
@@ -95,96 +101,96 @@ export class RichPromise extends DataThenable {
 
   /** The call's outcome: the winner, or a promise of it (the attempt loop's, after a failure). */
   [SETTLE](outcome: unknown): void {
-    if (outcome instanceof Winner) this.#won(outcome);
+    if (outcome instanceof Winner) this.won(outcome);
     else if (isThenable(outcome)) {
       outcome.then(
-        (w) => this.#won(w as Winner),
-        (error: unknown) => this.#lost(error),
+        (w) => this.won(w as Winner),
+        (error: unknown) => this.lost(error),
       );
-    } else this.#won(outcome as Winner);
+    } else this.won(outcome as Winner);
   }
 
   /** Settles once the call's outcome is known (a probe gate watches it), reading no body. */
   [SETTLED](): Promise<void> {
     return new Promise((resolve) => {
-      if (this.#winner !== undefined || this.#failure !== undefined) resolve();
-      else (this.#waiting ??= []).push(resolve);
+      if (this.winner !== undefined || this.failure !== undefined) resolve();
+      else (this.waiting ??= []).push(resolve);
     });
   }
 
   protected override [KNOWN](): boolean {
-    return this.#winner !== undefined || this.#failure !== undefined;
+    return this.winner !== undefined || this.failure !== undefined;
   }
 
-  #won(winner: Winner): void {
-    this.#winner = winner;
-    if (this[ASKED]) this.#deliver(winner);
-    this.#wake();
+  private won(winner: Winner): void {
+    this.winner = winner;
+    if (this[ASKED]) this.deliver(winner);
+    this.wake();
   }
 
-  #lost(error: unknown): void {
-    this.#failure = { error };
+  private lost(error: unknown): void {
+    this.failure = { error };
     if (this[ASKED]) this[FAIL](error);
-    this.#wake();
+    this.wake();
   }
 
-  #wake(): void {
-    const waiting = this.#waiting;
+  private wake(): void {
+    const waiting = this.waiting;
     if (waiting === undefined) return;
-    this.#waiting = undefined;
+    this.waiting = undefined;
     for (const run of waiting) run();
   }
 
   /** The data is asked for: delivered now if the outcome is known, else asked of the first attempt. */
   protected override [ASK](): void {
-    if (this.#failure !== undefined) this[FAIL](this.#failure.error);
-    else if (this.#winner !== undefined) this.#deliver(this.#winner);
-    else if (!this[CONSUMED](true)) this.#askEarly();
+    if (this.failure !== undefined) this[FAIL](this.failure.error);
+    else if (this.winner !== undefined) this.deliver(this.winner);
+    else if (!this[CONSUMED](true)) this.askEarly();
   }
 
   /** Asks the first attempt's promise for its data now (memoised by the SDK), not after the outcome. */
-  #askEarly(): void {
-    this.#early = Early.Pending;
-    const first = this.#first;
+  private askEarly(): void {
+    this.early = Early.Pending;
+    const first = this.first;
     try {
       (first as PromiseLike<unknown>).then(
         (value) => {
-          this.#early = Early.Parsed;
-          this.#earlyValue = value;
-          const winner = this.#winner;
-          if (winner !== undefined && winner.raw === first && !winner.served) this.#deliver(winner);
+          this.early = Early.Parsed;
+          this.earlyValue = value;
+          const winner = this.winner;
+          if (winner !== undefined && winner.raw === first && !winner.served) this.deliver(winner);
         },
         // The first attempt failed or was not the winner: the outcome says what the caller gets.
         () => {
-          this.#early = Early.Failed;
+          this.early = Early.Failed;
         },
       );
     } catch {
-      this.#early = Early.Failed;
+      this.early = Early.Failed;
     }
   }
 
   /** Settles this promise from the winner: its answer, or its own promise's data, observed. */
-  #deliver(winner: Winner): void {
+  private deliver(winner: Winner): void {
     if (winner.served) {
       this[FULFIL](winner.value);
       return;
     }
     if (winner.read) {
-      this.#resolveObserved(winner.value, winner);
+      this.resolveObserved(winner.value, winner);
       return;
     }
-    if (winner.raw === this.#first) {
+    if (winner.raw === this.first) {
       // Not there yet: its own callback delivers it.
-      if (this.#early === Early.Pending) return;
-      if (this.#early === Early.Parsed) {
-        this.#resolveObserved(this.#earlyValue, winner);
+      if (this.early === Early.Pending) return;
+      if (this.early === Early.Parsed) {
+        this.resolveObserved(this.earlyValue, winner);
         return;
       }
     }
     try {
       (winner.raw as PromiseLike<unknown>).then(
-        (value) => this.#resolveObserved(value, winner),
+        (value) => this.resolveObserved(value, winner),
         (error: unknown) => this[FAIL](error),
       );
     } catch (err) {
@@ -192,7 +198,7 @@ export class RichPromise extends DataThenable {
     }
   }
 
-  #resolveObserved(value: unknown, winner: Winner): void {
+  private resolveObserved(value: unknown, winner: Winner): void {
     try {
       // Observed once: streams and pages come back as observed proxies, plain data as it is.
       this[FULFIL](this[OBSERVE](value, winner));
@@ -201,7 +207,7 @@ export class RichPromise extends DataThenable {
     }
   }
 
-  #consume(w: Winner, prop: string | symbol, args: unknown[]): unknown {
+  private consume(w: Winner, prop: string | symbol, args: unknown[]): unknown {
     if (w.served) return servedMember(w.raw, w.value, prop, args);
     const own = (w.raw as Record<string | symbol, unknown>)[prop];
     if (typeof own !== 'function') throw new TypeError(`${String(prop)} is not a function`);

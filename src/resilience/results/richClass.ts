@@ -1,65 +1,90 @@
 import { keepShape } from '../../base/keepShape.js';
+import { SETTLED } from '../resultShapes.js';
 import { RichPromise } from './RichPromise.js';
 
-type RichConstructor<C extends RichPromise, A extends unknown[]> = new (first: object, ...rest: A) => C;
+/** What the caller gets for a call of a rich promise: an object in front of the call (`RichPromise`). */
+export type RichFront = new (call: RichPromise) => object;
 
-const classes = new WeakMap<object, WeakMap<object, unknown>>();
-/** Nearly every call asks for the same class as the call before: answered without the maps. */
-let last: { base: object; sdk: object; made: unknown } | undefined;
+const classes = new WeakMap<object, RichFront>();
+/** Nearly every call asks for the same class as the call before: answered without the map. */
+let last: { sdk: object; made: RichFront } | undefined;
 
 /**
- * The class of what the caller gets for an SDK promise whose prototype is `sdk`: a subclass of
- * `base` whose prototype chain runs through `sdk`'s, so that `instanceof APIPromise` (or
- * `PagePromise`) holds as unwrapped. Each function member of the SDK's chain (`asResponse`,
- * `withResponse`, `parse`, `_thenUnwrap`, …) is answered by the call's winning attempt; `then`,
- * `catch`, `finally` and this library's own symbol-keyed members are `base`'s. The SDK's async
- * iterator (a page promise's auto-pagination) is kept: it awaits the promise it is called on.
- * Built once per SDK class and base; `sample` makes an instance of placeholders, kept so that the
- * class's instance shape outlives full garbage collections (see `keepShape`).
+ * The class of what the caller gets for an SDK promise whose prototype is `sdk`: an object in
+ * front of the call (a `RichPromise`, which it holds in a private field, out of the caller's
+ * sight), whose prototype chain runs through `sdk`'s, so that `instanceof APIPromise` (or
+ * `PagePromise`) and `instanceof Promise` hold as unwrapped. `then`, `catch` and `finally` are the
+ * call's; each other function member of the SDK's chain (`asResponse`, `withResponse`, `parse`,
+ * `_thenUnwrap`, …) is answered by the call's winning attempt. The SDK's async iterator (a page
+ * promise's auto-pagination) is kept: it awaits the object it is called on. Built once per SDK
+ * class; one instance of placeholders is kept, so that the class's instance shape outlives full
+ * garbage collections (see `keepShape`).
+ *
+ * A front and its call, rather than one object: the call is a chain of three classes
+ * (`DataThenable`, `RichPromise`, `RichCall`) whose fields the caller must not see, and V8 builds
+ * an instance of a class chain with private fields at about two and a half times the cost of a
+ * one-field front plus a chain with plain fields (about 45 against 18 ns in isolation) — on every call.
  */
-export function richClass<C extends RichPromise, A extends unknown[]>(
-  base: RichConstructor<C, A>,
-  sdk: object,
-  sample: (made: RichConstructor<C, A>) => C,
-): RichConstructor<C, A> {
-  if (last !== undefined && last.sdk === sdk && last.base === base) return last.made as RichConstructor<C, A>;
-  let ofBase = classes.get(base);
-  if (ofBase === undefined) classes.set(base, (ofBase = new WeakMap()));
-  let made = ofBase.get(sdk) as RichConstructor<C, A> | undefined;
+export function richClass(sdk: object): RichFront {
+  if (last !== undefined && last.sdk === sdk) return last.made;
+  let made = classes.get(sdk);
   if (made === undefined) {
-    made = build(base, sdk);
-    keepShape(sample(made));
-    ofBase.set(sdk, made);
+    made = build(sdk);
+    keepShape(new made({} as RichPromise));
+    classes.set(sdk, made);
   }
-  last = { base, sdk, made };
+  last = { sdk, made };
   return made;
 }
 
-function build<C extends RichPromise, A extends unknown[]>(
-  base: RichConstructor<C, A>,
-  sdk: object,
-): RichConstructor<C, A> {
-  const Rich = class extends (base as unknown as new (...args: unknown[]) => RichPromise) {};
+function build(sdk: object): RichFront {
+  class Rich {
+    readonly #call: RichPromise;
+
+    constructor(call: RichPromise) {
+      this.#call = call;
+    }
+
+    /** The call behind a front of this class. */
+    static callOf(rich: Rich): RichPromise {
+      return rich.#call;
+    }
+
+    then(
+      onfulfilled?: ((value: unknown) => unknown) | null,
+      onrejected?: ((reason: unknown) => unknown) | null,
+    ): Promise<unknown> {
+      return this.#call.then(onfulfilled, onrejected);
+    }
+
+    catch(onrejected?: ((reason: unknown) => unknown) | null): Promise<unknown> {
+      return this.#call.catch(onrejected);
+    }
+
+    finally(onfinally?: (() => void) | null): Promise<unknown> {
+      return this.#call.finally(onfinally);
+    }
+
+    /** Settles once the call's outcome is known, reading no body (see `RichPromise[SETTLED]`). */
+    [SETTLED](): Promise<void> {
+      return this.#call[SETTLED]();
+    }
+  }
   const own = Rich.prototype as unknown as Record<string | symbol, unknown>;
   Object.setPrototypeOf(own, sdk);
   for (const key of sdkMembers(sdk)) {
+    // The front's own members (then, catch, finally) win over the SDK's of the same name.
+    if (Object.prototype.hasOwnProperty.call(own, key)) continue;
     Object.defineProperty(own, key, {
-      value: answeredByWinner(key),
+      value: answeredByWinner(key, Rich.callOf),
       writable: true,
       configurable: true,
       enumerable: false,
     });
   }
-  // The base's own members last: they win over an SDK member of the same name (then, catch, finally).
-  for (const proto of chainOf(base.prototype, Object.prototype).reverse()) {
-    for (const key of Reflect.ownKeys(proto)) {
-      if (key === 'constructor') continue;
-      Object.defineProperty(own, key, Object.getOwnPropertyDescriptor(proto, key)!);
-    }
-  }
   const sdkName = (sdk as { constructor?: { name?: unknown } }).constructor?.name;
   if (typeof sdkName === 'string') Object.defineProperty(Rich, 'name', { value: sdkName });
-  return Rich as unknown as RichConstructor<C, A>;
+  return Rich;
 }
 
 /** Keys of the function members along `sdk`'s chain, up to Promise's (or Object's) prototype. */
@@ -88,9 +113,12 @@ function chainOf(from: object, until: object): object[] {
   return chain;
 }
 
-function answeredByWinner(key: string | symbol): (...args: unknown[]) => unknown {
-  const member = function (this: RichPromise, ...args: unknown[]): unknown {
-    return RichPromise.member(this, key, args);
+function answeredByWinner<F>(
+  key: string | symbol,
+  callOf: (rich: F) => RichPromise,
+): (this: F, ...args: unknown[]) => unknown {
+  const member = function (this: F, ...args: unknown[]): unknown {
+    return RichPromise.member(callOf(this), key, args);
   };
   Object.defineProperty(member, 'name', {
     value: typeof key === 'string' ? key : `[${key.description ?? ''}]`,

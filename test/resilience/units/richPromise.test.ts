@@ -7,15 +7,13 @@ import { SETTLED } from '../../../src/resilience/resultShapes.js';
 import { FakeApiPromise } from '../../support/FakeApiPromise.js';
 
 const won = (raw: unknown, latencyMs = 0): Winner => new Winner(raw, false, undefined, 0, latencyMs);
-/** The instance `richClass` keeps of each class it builds. */
-const sample = <C extends RichPromise>(Rich: new (first: object) => C): C => new Rich({});
 
-/** What the caller holds: the rich promise, with the SDK promise's members. */
-type Held = RichPromise & FakeApiPromise;
+/** What the caller holds: the front of a call, with the SDK promise's members. */
+type Held = Promise<unknown> & FakeApiPromise & { [SETTLED](): Promise<void> };
 
-function richOf(first: FakeApiPromise): Held {
-  const Rich = richClass(RichPromise, FakeApiPromise.prototype, sample);
-  return new Rich(first) as Held;
+/** A call whose first attempt is `first` (its outcome given through `call[SETTLE]`), and the caller's front of it. */
+function richOf(first: FakeApiPromise, call: RichPromise = new RichPromise(first)): [Held, RichPromise] {
+  return [new (richClass(FakeApiPromise.prototype))(call) as Held, call];
 }
 
 describe('RichPromise', () => {
@@ -28,24 +26,26 @@ describe('RichPromise', () => {
         return value;
       }
     }
-    const rich = new (richClass(Observed, FakeApiPromise.prototype, sample))(first);
+    const [rich, call] = richOf(first, new Observed(first));
     const awaited = rich.then((v) => v);
     first.settle.resolve({ id: 7 });
     const winner = won(first, 42);
-    rich[SETTLE](winner);
+    call[SETTLE](winner);
     await expect(awaited).resolves.toEqual({ id: 7 });
     expect(seen).toEqual([winner]);
     expect(seen[0]!.latencyMs).toBe(42);
   });
 
   it('is an instance of the SDK promise’s class and of Promise, with its members and its name', () => {
-    const rich = richOf(new FakeApiPromise());
+    const [rich] = richOf(new FakeApiPromise());
     expect(rich).toBeInstanceOf(FakeApiPromise);
+    // The call behind it is out of the caller's sight: no own property, string- or symbol-keyed.
+    expect(Reflect.ownKeys(rich)).toEqual([]);
     expect(typeof rich.withResponse).toBe('function');
     expect(typeof rich.asResponse).toBe('function');
     expect(rich.constructor.name).toBe('FakeApiPromise');
     // One class per SDK class: the next call's promise shares it.
-    expect(Object.getPrototypeOf(richOf(new FakeApiPromise()))).toBe(Object.getPrototypeOf(rich));
+    expect(Object.getPrototypeOf(richOf(new FakeApiPromise())[0])).toBe(Object.getPrototypeOf(rich));
   });
 
   it('over a Promise subclass: instanceof it and Promise, tagged as a promise, its own members answered', async () => {
@@ -55,22 +55,22 @@ describe('RichPromise', () => {
       }
     }
     const first = new FakeApiPromise();
-    const rich = new (richClass(RichPromise, SdkPromise.prototype, sample))(first) as RichPromise &
-      SdkPromise;
+    const call = new RichPromise(first);
+    const rich = new (richClass(SdkPromise.prototype))(call) as SdkPromise;
     expect(rich).toBeInstanceOf(SdkPromise);
     expect(rich).toBeInstanceOf(Promise);
     expect(Object.prototype.toString.call(rich)).toBe('[object Promise]');
     const parsed = rich.parse() as unknown as Promise<unknown>;
-    rich[SETTLE](new Winner({ parse: () => 'the winner’s parse' }, false, undefined, 0, 0));
+    call[SETTLE](new Winner({ parse: () => 'the winner’s parse' }, false, undefined, 0, 0));
     await expect(parsed).resolves.toBe('the winner’s parse');
   });
 
   it('awaited before the outcome: gets the first attempt’s data once it wins, asking its parse once', async () => {
     const first = new FakeApiPromise();
-    const rich = richOf(first);
+    const [rich, call] = richOf(first);
     const awaited = rich.then((v) => v);
     first.settle.resolve({ id: 1 });
-    rich[SETTLE](won(first));
+    call[SETTLE](won(first));
     await expect(awaited).resolves.toEqual({ id: 1 });
     await expect(rich).resolves.toEqual({ id: 1 });
     expect(first.parses).toBe(1);
@@ -78,8 +78,8 @@ describe('RichPromise', () => {
 
   it('reads no data until asked: only asResponse() used, the body is never parsed', async () => {
     const first = new FakeApiPromise();
-    const rich = richOf(first);
-    rich[SETTLE](won(first));
+    const [rich, call] = richOf(first);
+    call[SETTLE](won(first));
     first.settle.resolve({ id: 4 });
     await expect(rich.asResponse()).resolves.toBe('raw response');
     await new Promise((resolve) => setImmediate(resolve));
@@ -90,38 +90,38 @@ describe('RichPromise', () => {
   it('the first attempt lost and a retry won: the caller gets the retry’s data, not the first’s', async () => {
     const first = new FakeApiPromise();
     const second = new FakeApiPromise();
-    const rich = richOf(first);
+    const [rich, call] = richOf(first);
     const awaited = rich.then((v) => v);
     first.settle.reject(new Error('500'));
     second.settle.resolve({ id: 2 });
-    rich[SETTLE](Promise.resolve(won(second)));
+    call[SETTLE](Promise.resolve(won(second)));
     await expect(awaited).resolves.toEqual({ id: 2 });
   });
 
   it('the first attempt never settles and a retry won: the caller gets the retry’s data', async () => {
     const first = new FakeApiPromise();
     const second = new FakeApiPromise();
-    const rich = richOf(first);
+    const [rich, call] = richOf(first);
     const awaited = rich.then((v) => v);
     second.settle.resolve({ id: 5 });
-    rich[SETTLE](won(second));
+    call[SETTLE](won(second));
     await expect(awaited).resolves.toEqual({ id: 5 });
   });
 
   it('the winner’s response arrived but its body does not parse: the caller gets the parse error', async () => {
     const first = new FakeApiPromise();
-    const rich = richOf(first);
-    rich[SETTLE](won(first));
+    const [rich, call] = richOf(first);
+    call[SETTLE](won(first));
     first.settle.reject(new SyntaxError('bad json'));
     await expect(rich).rejects.toThrow('bad json');
   });
 
   it('nothing served the call: then, catch, finally and withResponse all get the call’s error', async () => {
     const first = new FakeApiPromise();
-    const rich = richOf(first);
+    const [rich, call] = richOf(first);
     const early = rich.withResponse();
     const failure = new Error('circuit open');
-    rich[SETTLE](Promise.reject(failure));
+    call[SETTLE](Promise.reject(failure));
     await expect(early).rejects.toBe(failure);
     await expect(rich).rejects.toBe(failure);
     await expect(rich.catch((e: unknown) => e)).resolves.toBe(failure);
@@ -136,8 +136,8 @@ describe('RichPromise', () => {
     const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const rich = richOf(new FakeApiPromise());
-      rich[SETTLE](Promise.reject(new Error('nobody listens')));
+      const [rich, call] = richOf(new FakeApiPromise());
+      call[SETTLE](Promise.reject(new Error('nobody listens')));
       await expect(rich[SETTLED]()).resolves.toBeUndefined();
       await new Promise((resolve) => setTimeout(resolve, 10));
     } finally {
@@ -148,9 +148,9 @@ describe('RichPromise', () => {
 
   it('a fallback served the call: then gives its answer; withResponse gives it a response', async () => {
     const first = new FakeApiPromise();
-    const rich = richOf(first);
+    const [rich, call] = richOf(first);
     const awaited = rich.then((v) => v);
-    rich[SETTLE](new Winner(undefined, true, 'from fallback', 0, 0));
+    call[SETTLE](new Winner(undefined, true, 'from fallback', 0, 0));
     await expect(awaited).resolves.toBe('from fallback');
     const { data, response } = (await rich.withResponse()) as { data: unknown; response: unknown };
     expect(data).toBe('from fallback');
@@ -159,7 +159,7 @@ describe('RichPromise', () => {
 
   it('then behaves as a promise’s: handlers chained, thrown, returning thenables, called after then returns', async () => {
     const first = new FakeApiPromise();
-    const rich = richOf(first);
+    const [rich, call] = richOf(first);
     let called = false;
     const doubled = rich.then((v) => {
       called = true;
@@ -171,7 +171,7 @@ describe('RichPromise', () => {
     });
     const passed = rich.then();
     first.settle.resolve({ id: 21 });
-    rich[SETTLE](won(first));
+    call[SETTLE](won(first));
     expect(called).toBe(false);
     await expect(doubled).resolves.toBe(42);
     await expect(second).resolves.toEqual({ id: 21 });
@@ -189,20 +189,20 @@ describe('RichPromise', () => {
   });
 
   it('a failed call: onRejected recovers it, no handler passes the error on', async () => {
-    const rich = richOf(new FakeApiPromise());
+    const [rich, call] = richOf(new FakeApiPromise());
     const recovered = rich.then(undefined, (e) => `recovered from ${(e as Error).message}`);
     const passedOn = rich.then((v) => v);
-    rich[SETTLE](Promise.reject(new Error('down')));
+    call[SETTLE](Promise.reject(new Error('down')));
     await expect(recovered).resolves.toBe('recovered from down');
     await expect(passedOn).rejects.toThrow('down');
   });
 
   it('withResponse asked before the outcome runs on the winner once it is known', async () => {
     const first = new FakeApiPromise();
-    const rich = richOf(first);
+    const [rich, call] = richOf(first);
     const pending = rich.withResponse();
     first.settle.resolve({ id: 3 });
-    rich[SETTLE](won(first));
+    call[SETTLE](won(first));
     await expect(pending).resolves.toEqual({ data: { id: 3 }, response: 'response' });
   });
 });

@@ -1,7 +1,7 @@
 import { keepShape } from '../base/keepShape.js';
 import type { FirstAttempt } from './FirstAttempt.js';
 import type { MethodState } from './MethodState.js';
-import { CONSUMED, OBSERVE, RichPromise, type Winner } from './results/RichPromise.js';
+import { RichPromise, type RichObserver, type Winner } from './results/RichPromise.js';
 import { richAttempt } from './results/richAttempt.js';
 import type { Observation } from './results/StreamObserver.js';
 import { needsObserving, observeResult } from './results/observeResult.js';
@@ -35,54 +35,41 @@ const undecided: { head: RichCall | undefined; tail: RichCall | undefined; flush
 /** At the end of the turn, calls nobody consumed yet wait on their responses (nothing is read). */
 function flush(): void {
   undecided.flushing = false;
-  while (undecided.head !== undefined) undecided.head[CONSUMED](false);
+  while (undecided.head !== undefined) undecided.head.consumed(false);
 }
 
 /**
- * A rich promise of the call path: what the caller receives is observed (streams and pages come
- * back as observed proxies) and the parsed body's usage is read once — `then` and `withResponse`
- * may both ask — with the winning attempt's latency to its response (no clock reading of its own).
- * The caller gets an instance of `richClass(<the SDK promise's prototype>)` in front of it.
+ * A rich promise's call on the call path (its `promise`, which the caller's front holds): what the
+ * caller receives is observed (streams and pages come back as observed proxies) and the parsed
+ * body's usage is read once — `then` and `withResponse` may both ask — with the winning attempt's
+ * latency to its response (no clock reading of its own).
  *
- * What its first attempt waits on is chosen by the caller's first consumption (`CONSUMED`): a
+ * What its first attempt waits on is chosen by the caller's first consumption (`consumed`): a
  * caller awaiting the data (nearly every caller: `await create()` asks within the same turn) has
  * the attempt wait on the SDK's own parse — one chain, the data the caller would get unwrapped —
  * unless the voice's rate-limit headers are due to be read; any other member first (`asResponse()`,
  * `withResponse()`), or no consumption by the end of the turn, has it wait on the HTTP response
  * (`richAttempt`), leaving the body unread.
  */
-export class RichCall extends RichPromise {
-  // Declared and assigned in the constructor (see `DataThenable`).
-  declare private readonly calls: RichCallHost;
-  declare private readonly state: MethodState;
-  declare private readonly args: unknown[];
-  /** When the call started (its first attempt, or what it waited before). */
-  declare private readonly since: number;
-  declare private readonly breaker: VoiceBreaker;
-  declare private counted: boolean;
+export class RichCall implements RichObserver {
+  /** The promise the caller's front holds (see `richClass`); the first attempt settles it. */
+  readonly promise: RichPromise;
+  private counted = false;
   /** The first attempt, until the caller's first consumption says what it waits on. */
-  declare private attempt: FirstAttempt | undefined;
-  declare private prev: RichCall | undefined;
-  declare private next: RichCall | undefined;
+  private attempt: FirstAttempt | undefined = undefined;
+  private prev: RichCall | undefined = undefined;
+  private next: RichCall | undefined = undefined;
 
   constructor(
     first: object,
-    calls: RichCallHost,
-    state: MethodState,
-    args: unknown[],
-    since: number,
-    breaker: VoiceBreaker,
+    private readonly calls: RichCallHost,
+    private readonly state: MethodState,
+    private readonly args: unknown[],
+    /** When the call started (its first attempt, or what it waited before). */
+    private readonly since: number,
+    private readonly breaker: VoiceBreaker,
   ) {
-    super(first);
-    this.calls = calls;
-    this.state = state;
-    this.args = args;
-    this.since = since;
-    this.breaker = breaker;
-    this.counted = false;
-    this.attempt = undefined;
-    this.prev = undefined;
-    this.next = undefined;
+    this.promise = new RichPromise(first, this);
   }
 
   /** The first attempt is under way: it listens once the caller consumes, or at the end of the turn. */
@@ -99,7 +86,7 @@ export class RichCall extends RichPromise {
     }
   }
 
-  override [CONSUMED](data: boolean): boolean {
+  consumed(data: boolean): boolean {
     const attempt = this.attempt;
     if (attempt === undefined) return false;
     this.attempt = undefined;
@@ -121,7 +108,7 @@ export class RichCall extends RichPromise {
     return false;
   }
 
-  override [OBSERVE](value: unknown, winner: Winner): unknown {
+  observe(value: unknown, winner: Winner): unknown {
     if (needsObserving(value)) {
       return observeResult(
         value,

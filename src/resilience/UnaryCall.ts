@@ -50,7 +50,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
     const raw = first.raw as object;
     const call = new RichCall(raw, this, state, args, wait?.since ?? start, breaker);
     this.run(owner, state, args, first, start, breaker, model, call, wait);
-    return new (richClass(Object.getPrototypeOf(raw) as object))(call);
+    return new (richClass(Object.getPrototypeOf(raw) as object))(call.promise);
   }
 
   /**
@@ -105,7 +105,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
         start,
       );
       if (rich === undefined) return outcome;
-      rich[SETTLE](outcome);
+      rich.promise[SETTLE](outcome);
       return undefined;
     }
     const guard = this.loop.guard;
@@ -124,7 +124,7 @@ export class UnaryCalls implements FirstAttemptHost, UnaryHost {
       isRich ? undefined : (first.raw as PromiseLike<unknown>),
       deadlines,
       guard.check,
-      rich,
+      rich?.promise,
       wait,
     );
     rich?.awaitConsumption(attempt);

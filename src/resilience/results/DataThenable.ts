@@ -1,12 +1,10 @@
-/** Asks for the data (see `DataThenable[ASK]`). */
-export const ASK: unique symbol = Symbol('ask');
-/** Whether the data would be delivered within the asking call (see `DataThenable[KNOWN]`). */
-export const KNOWN: unique symbol = Symbol('known');
-/** Delivers the data, or the error instead of it (see `DataThenable[FULFIL]`). */
-export const FULFIL: unique symbol = Symbol('fulfil');
-export const FAIL: unique symbol = Symbol('fail');
-/** Whether the data was asked for (see `DataThenable[ASKED]`). */
-export const ASKED: unique symbol = Symbol('asked');
+/** What a `DataThenable` asks of its owner. */
+export interface DataOwner {
+  /** Asks for the data, to be handed over through `fulfil` or `fail`. Called once. */
+  askForData(): void;
+  /** Whether asking now could deliver the data within the asking call (then: not the one-promise path). */
+  dataKnown(): boolean;
+}
 
 type Fulfilled = ((value: unknown) => unknown) | null | undefined;
 type Rejected = ((reason: unknown) => unknown) | null | undefined;
@@ -27,52 +25,35 @@ function capture(resolve: (value: unknown) => void, reject: (error: unknown) => 
 }
 
 /**
- * A thenable of data read only when asked for: `then`, `catch` and `finally` ask for it once
- * (`ASK`, the subclass's) and answer as a promise's would. The first `then` while the data is not
- * known — nearly every caller: one `await` — gets one promise, settled with its handler's result
- * when the data arrives (never within the `then` call); every other consumption gets a native
- * promise of the data, made when first needed. Symbol-keyed hooks, so that no SDK member a
- * subclass also carries is shadowed.
+ * A thenable of data read only when asked for: `then`, `catch` and `finally` ask its owner for it
+ * once (`askForData`) and answer as a promise's would. The first `then` while the data is not known
+ * — nearly every caller: one `await` — gets one promise, settled with its handler's result when
+ * the data arrives (never within the `then` call); every other consumption gets a native promise
+ * of the data, made when first needed.
+ *
+ * A class of its own that its owner holds, not a base class: V8 builds an instance of a derived
+ * class several times slower than one of a class without `extends` when the class's `name` was
+ * redefined, as esbuild's `keepNames` (tsx's transform) does to every class (12 against 49 ns for
+ * a chain of three, in isolation) — and one is made on every call.
  */
-export abstract class DataThenable {
-  // Fields are declared (`declare`) and assigned in the constructors along this class chain, not
-  // defined as class fields: V8 builds an instance of a chain of classes with field definitions
-  // (private ones above all) at about twice the cost, on every call (see `richClass`).
-  /** Whether the data was asked for. */
-  declare private asked: boolean;
-  declare private delivered: Delivered;
-  declare private result: unknown;
+export class DataThenable {
+  private asked = false;
+  private delivered = Delivered.Not;
+  private result: unknown = undefined;
   /** The first caller's `then`: its handlers and the resolving functions of the promise it got. */
-  declare private onFulfilled: Fulfilled;
-  declare private onRejected: Rejected;
-  declare private thenResolve: ((value: unknown) => void) | undefined;
-  declare private thenReject: ((error: unknown) => void) | undefined;
+  private onFulfilled: Fulfilled = undefined;
+  private onRejected: Rejected = undefined;
+  private thenResolve: ((value: unknown) => void) | undefined = undefined;
+  private thenReject: ((error: unknown) => void) | undefined = undefined;
   /** The promise of the data for every other consumption, and how to settle it. */
-  declare private data: Promise<unknown> | undefined;
-  declare private resolve: ((value: unknown) => void) | undefined;
-  declare private reject: ((error: unknown) => void) | undefined;
+  private data: Promise<unknown> | undefined = undefined;
+  private resolve: ((value: unknown) => void) | undefined = undefined;
+  private reject: ((error: unknown) => void) | undefined = undefined;
 
-  constructor() {
-    this.asked = false;
-    this.delivered = Delivered.Not;
-    this.result = undefined;
-    this.onFulfilled = undefined;
-    this.onRejected = undefined;
-    this.thenResolve = undefined;
-    this.thenReject = undefined;
-    this.data = undefined;
-    this.resolve = undefined;
-    this.reject = undefined;
-  }
-
-  /** Asks for the data, to be handed over through `FULFIL` or `FAIL`. Called once. */
-  protected abstract [ASK](): void;
-
-  /** Whether asking now could deliver the data within the asking call (then: not the one-promise path). */
-  protected abstract [KNOWN](): boolean;
+  constructor(private readonly owner: DataOwner) {}
 
   /** Whether the data was asked for (by a consumption). */
-  protected get [ASKED](): boolean {
+  get askedFor(): boolean {
     return this.asked;
   }
 
@@ -80,7 +61,7 @@ export abstract class DataThenable {
     onfulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    if (this.thenResolve === undefined && this.data === undefined && !this[KNOWN]()) {
+    if (this.thenResolve === undefined && this.data === undefined && !this.owner.dataKnown()) {
       const promise = new Promise(capture);
       this.thenResolve = nextResolve;
       this.thenReject = nextReject;
@@ -101,12 +82,12 @@ export abstract class DataThenable {
   }
 
   /** The data is there: to the first caller's `then` and to the data promise (once). */
-  protected [FULFIL](value: unknown): void {
+  fulfil(value: unknown): void {
     this.settleWith(Delivered.Value, value);
   }
 
   /** The data cannot be had: the error to the first caller's `then` and to the data promise (once). */
-  protected [FAIL](error: unknown): void {
+  fail(error: unknown): void {
     this.settleWith(Delivered.Error, error);
   }
 
@@ -132,7 +113,7 @@ export abstract class DataThenable {
 
   private askOnce(): void {
     this.asked = true;
-    this[ASK]();
+    this.owner.askForData();
   }
 
   private dataPromise(): Promise<unknown> {

@@ -1,15 +1,32 @@
 import { isThenable, SETTLED } from '../resultShapes.js';
-import { ASK, ASKED, DataThenable, FAIL, FULFIL, KNOWN } from './DataThenable.js';
+import { DataThenable, type DataOwner } from './DataThenable.js';
 import { servedMember, Winner } from './Winner.js';
 
 export { Winner } from './Winner.js';
 
 /** Takes a call's outcome: the winner, or a promise of it (the attempt loop's, after a failure). */
 export const SETTLE: unique symbol = Symbol('settle');
-/** Turns what the caller receives into its observed form (see `RichPromise[OBSERVE]`). */
-export const OBSERVE: unique symbol = Symbol('observe');
-/** The caller's first consumption: its data (`then`) or another member (see `RichPromise[CONSUMED]`). */
-export const CONSUMED: unique symbol = Symbol('consumed');
+
+/** What a call does with what its caller receives and with its caller's first consumption (`RichCall`). */
+export interface RichObserver {
+  /**
+   * Turns what the caller receives into its observed form (streams, pages); values pass as they
+   * are. `winner`: the attempt that produced it (its start, and its latency to the response).
+   */
+  observe(value: unknown, winner: Winner): unknown;
+  /**
+   * The caller consumes the promise: `data` for its data (then, catch, finally), else another
+   * member. Answers whether the first attempt now waits on its own data (and hands it over with
+   * its outcome: `Winner.read`); if not, the data is asked for alongside the attempt.
+   */
+  consumed(data: boolean): boolean;
+}
+
+/** Values pass as they are; the first attempt waits on nothing of the caller's. */
+const UNOBSERVED: RichObserver = {
+  observe: (value) => value,
+  consumed: () => false,
+};
 
 /** Where the first attempt's data, asked for early, stands. */
 const enum Early {
@@ -20,47 +37,57 @@ const enum Early {
 }
 
 /**
- * What the caller gets for a method that returned a rich promise (an SDK's APIPromise or
- * PagePromise): a thenable of the call's data (`DataThenable`) with the first attempt's members. Each SDK class
- * gets a subclass of this one whose prototype chain runs through the SDK's (`instanceof APIPromise`
- * and `instanceof Promise` hold; see `richClass`): its members — `withResponse()`, `asResponse()`,
- * `parse()` — are called on the winning attempt's own promise, so the caller gets
+ * The call behind what the caller gets for a method that returned a rich promise (an SDK's
+ * APIPromise or PagePromise; the caller holds a front of it, see `richClass`): a thenable of the
+ * call's data (`DataThenable`) whose other members — `withResponse()`, `asResponse()`, `parse()`
+ * — are called on the winning attempt's own promise (`member`), so the caller gets
  * `{ data, response }` of the attempt that succeeded; async iteration (auto-pagination) runs the
- * SDK's own iterator, which awaits this object, so the first page comes through the attempt loop
+ * SDK's own iterator, which awaits the front, so the first page comes through the attempt loop
  * too.
  *
  * The data is read only when the caller asks for it (`then`, `catch`, `finally`): an
- * `asResponse()` finds the body unread. When the caller
- * asks before the outcome is known, the first attempt's data is asked for at once, alongside the
- * attempt (the SDK memoises it: the same data the caller would get unwrapped), and handed over when
- * that attempt is the winner — unless that attempt waits on its data itself (`CONSUMED`). A plain
- * object, not a Proxy nor a promise: making one costs no trap, no closure and no promise per call.
+ * `asResponse()` finds the body unread. When the caller asks before the outcome is known, the
+ * first attempt's data is asked for at once, alongside the attempt (the SDK memoises it: the same
+ * data the caller would get unwrapped), and handed over when that attempt is the winner — unless
+ * that attempt waits on its data itself (`RichObserver.consumed`). Plain objects, not a Proxy nor
+ * a promise: making one costs no trap, no closure and no promise per call.
  */
-export class RichPromise extends DataThenable {
-  // Declared and assigned in the constructor (see `DataThenable`).
-  declare private readonly first: object;
+export class RichPromise implements DataOwner {
+  private readonly data: DataThenable;
   /** The call's outcome, once known; `failure` when nothing could serve it. */
-  declare private winner: Winner | undefined;
-  declare private failure: { readonly error: unknown } | undefined;
+  private winner: Winner | undefined = undefined;
+  private failure: { readonly error: unknown } | undefined = undefined;
   /** The first attempt's data, asked for early (see above). */
-  declare private early: Early;
-  declare private earlyValue: unknown;
+  private early = Early.NotAsked;
+  private earlyValue: unknown = undefined;
   /** Other members called, or settlement watched, before the outcome was known. */
-  declare private waiting: (() => void)[] | undefined;
+  private waiting: (() => void)[] | undefined = undefined;
 
-  constructor(first: object) {
-    super();
-    this.first = first;
-    this.winner = undefined;
-    this.failure = undefined;
-    this.early = Early.NotAsked;
-    this.earlyValue = undefined;
-    this.waiting = undefined;
+  constructor(
+    private readonly first: object,
+    private readonly observer: RichObserver = UNOBSERVED,
+  ) {
+    this.data = new DataThenable(this);
+  }
+
+  then(
+    onfulfilled?: ((value: unknown) => unknown) | null,
+    onrejected?: ((reason: unknown) => unknown) | null,
+  ): Promise<unknown> {
+    return this.data.then(onfulfilled, onrejected);
+  }
+
+  catch(onrejected?: ((reason: unknown) => unknown) | null): Promise<unknown> {
+    return this.data.catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<unknown> {
+    return this.data.finally(onfinally);
   }
 
   /** A member of the SDK's promise (`withResponse`, `asResponse`, …) called on `rich`: answered by the winner. */
   static member(rich: RichPromise, prop: string | symbol, args: unknown[]): Promise<unknown> {
-    rich[CONSUMED](false);
+    rich.observer.consumed(false);
     return new Promise((resolve, reject) => {
       const run = (): void => {
         const failure = rich.failure;
@@ -76,27 +103,6 @@ export class RichPromise extends DataThenable {
       if (rich.winner !== undefined || rich.failure !== undefined) run();
       else (rich.waiting ??= []).push(run);
     });
-  }
-
-  /**
-   * Turns what the caller receives into its observed form (streams, pages); values pass as they
-   * are. `winner`: the attempt that produced it (its start, and its latency to the response). The
-   * call path's subclass observes and meters (a method, not a closure per call).
-   */
-  [OBSERVE](value: unknown, winner: Winner): unknown {
-    void winner;
-    return value;
-  }
-
-  /**
-   * The caller consumes this promise: `data` for its data (then, catch, finally), else another
-   * member. Answers whether the first attempt now waits on its own data (and hands it over with
-   * its outcome: `Winner.read`); if not, the data is asked for alongside the attempt. The call
-   * path's subclass decides there what its first attempt waits on.
-   */
-  [CONSUMED](data: boolean): boolean {
-    void data;
-    return false;
   }
 
   /** The call's outcome: the winner, or a promise of it (the attempt loop's, after a failure). */
@@ -118,19 +124,20 @@ export class RichPromise extends DataThenable {
     });
   }
 
-  protected override [KNOWN](): boolean {
+  /** Whether the outcome is known (the data can be delivered within the asking call). */
+  dataKnown(): boolean {
     return this.winner !== undefined || this.failure !== undefined;
   }
 
   private won(winner: Winner): void {
     this.winner = winner;
-    if (this[ASKED]) this.deliver(winner);
+    if (this.data.askedFor) this.deliver(winner);
     this.wake();
   }
 
   private lost(error: unknown): void {
     this.failure = { error };
-    if (this[ASKED]) this[FAIL](error);
+    if (this.data.askedFor) this.data.fail(error);
     this.wake();
   }
 
@@ -142,10 +149,10 @@ export class RichPromise extends DataThenable {
   }
 
   /** The data is asked for: delivered now if the outcome is known, else asked of the first attempt. */
-  protected override [ASK](): void {
-    if (this.failure !== undefined) this[FAIL](this.failure.error);
+  askForData(): void {
+    if (this.failure !== undefined) this.data.fail(this.failure.error);
     else if (this.winner !== undefined) this.deliver(this.winner);
-    else if (!this[CONSUMED](true)) this.askEarly();
+    else if (!this.observer.consumed(true)) this.askEarly();
   }
 
   /** Asks the first attempt's promise for its data now (memoised by the SDK), not after the outcome. */
@@ -173,7 +180,7 @@ export class RichPromise extends DataThenable {
   /** Settles this promise from the winner: its answer, or its own promise's data, observed. */
   private deliver(winner: Winner): void {
     if (winner.served) {
-      this[FULFIL](winner.value);
+      this.data.fulfil(winner.value);
       return;
     }
     if (winner.read) {
@@ -191,19 +198,19 @@ export class RichPromise extends DataThenable {
     try {
       (winner.raw as PromiseLike<unknown>).then(
         (value) => this.resolveObserved(value, winner),
-        (error: unknown) => this[FAIL](error),
+        (error: unknown) => this.data.fail(error),
       );
     } catch (err) {
-      this[FAIL](err);
+      this.data.fail(err);
     }
   }
 
   private resolveObserved(value: unknown, winner: Winner): void {
     try {
       // Observed once: streams and pages come back as observed proxies, plain data as it is.
-      this[FULFIL](this[OBSERVE](value, winner));
+      this.data.fulfil(this.observer.observe(value, winner));
     } catch (err) {
-      this[FAIL](err);
+      this.data.fail(err);
     }
   }
 
@@ -215,7 +222,7 @@ export class RichPromise extends DataThenable {
     if (prop !== 'withResponse') return result;
     return Promise.resolve(result).then((r) => {
       const rec = r as { data?: unknown };
-      const data = this[OBSERVE](rec.data, w);
+      const data = this.observer.observe(rec.data, w);
       return data === rec.data ? r : { ...rec, data };
     });
   }

@@ -20,10 +20,10 @@ let last: { sdk: object; made: RichFront } | undefined;
  * class; one instance of placeholders is kept, so that the class's instance shape outlives full
  * garbage collections (see `keepShape`).
  *
- * A front and its call, rather than one object: the call is a chain of three classes
- * (`DataThenable`, `RichPromise`, `RichCall`) whose fields the caller must not see, and V8 builds
- * an instance of a class chain with private fields at about two and a half times the cost of a
- * one-field front plus a chain with plain fields (about 45 against 18 ns in isolation) — on every call.
+ * A front and its call, rather than one object: the call's parts (`RichCall`, its `RichPromise`
+ * and that one's `DataThenable`) hold fields the caller must not see, and are plain classes
+ * without `extends` — instances of derived classes, with private fields or with a redefined
+ * `name` (esbuild's `keepNames`, which tsx applies), cost V8 several times more to build.
  */
 export function richClass(sdk: object): RichFront {
   if (last !== undefined && last.sdk === sdk) return last.made;

@@ -1,7 +1,7 @@
 // The rich promise handed back for an SDK's APIPromise: the outcome it is given decides what
 // every consumption gets, whether the caller asks before or after it is known.
 import { describe, expect, it } from 'vitest';
-import { OBSERVE, RichPromise, SETTLE, Winner } from '../../../src/resilience/results/RichPromise.js';
+import { RichPromise, SETTLE, Winner } from '../../../src/resilience/results/RichPromise.js';
 import { richClass } from '../../../src/resilience/results/richClass.js';
 import { SETTLED } from '../../../src/resilience/resultShapes.js';
 import { FakeApiPromise } from '../../support/FakeApiPromise.js';
@@ -20,13 +20,14 @@ describe('RichPromise', () => {
   it('observes the winner’s data with the winner itself: its start and its latency to the response', async () => {
     const first = new FakeApiPromise();
     const seen: Winner[] = [];
-    class Observed extends RichPromise {
-      override [OBSERVE](value: unknown, winner: Winner): unknown {
+    const observer = {
+      observe(value: unknown, winner: Winner): unknown {
         seen.push(winner);
         return value;
-      }
-    }
-    const [rich, call] = richOf(first, new Observed(first));
+      },
+      consumed: () => false,
+    };
+    const [rich, call] = richOf(first, new RichPromise(first, observer));
     const awaited = rich.then((v) => v);
     first.settle.resolve({ id: 7 });
     const winner = won(first, 42);

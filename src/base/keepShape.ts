@@ -29,3 +29,8 @@ export function keepShape<T extends object>(sample: T): T {
   kept.push(sample);
   return sample;
 }
+
+/** How many instances are kept (for tests: the number must stay bounded). */
+export function keptShapes(): number {
+  return kept.length;
+}

@@ -6,6 +6,13 @@ import { RichPromise } from './RichPromise.js';
 export type RichFront = new (call: RichPromise) => object;
 
 const classes = new WeakMap<object, RichFront>();
+/**
+ * SDK promise classes whose front keeps an instance (and so the class, and the SDK's prototype)
+ * alive for good: the first ones seen. A client making a new promise class per call must not
+ * grow the process; further fronts only lose their shape at full collections.
+ */
+export const MAX_KEPT_FRONTS = 16;
+let keptFronts = 0;
 /** Nearly every call asks for the same class as the call before: answered without the map. */
 let last: { sdk: object; made: RichFront } | undefined;
 
@@ -17,8 +24,8 @@ let last: { sdk: object; made: RichFront } | undefined;
  * call's; each other function member of the SDK's chain (`asResponse`, `withResponse`, `parse`,
  * `_thenUnwrap`, …) is answered by the call's winning attempt. The SDK's async iterator (a page
  * promise's auto-pagination) is kept: it awaits the object it is called on. Built once per SDK
- * class; one instance of placeholders is kept, so that the class's instance shape outlives full
- * garbage collections (see `keepShape`).
+ * class; for the first `MAX_KEPT_FRONTS` classes one instance of placeholders is kept, so that the
+ * class's instance shape outlives full garbage collections (see `keepShape`).
  *
  * A front and its call, rather than one object: the call's parts (`RichCall`, its `RichPromise`
  * and that one's `DataThenable`) hold fields the caller must not see, and are plain classes
@@ -30,7 +37,10 @@ export function richClass(sdk: object): RichFront {
   let made = classes.get(sdk);
   if (made === undefined) {
     made = build(sdk);
-    keepShape(new made({} as RichPromise));
+    if (keptFronts < MAX_KEPT_FRONTS) {
+      keptFronts += 1;
+      keepShape(new made({} as RichPromise));
+    }
     classes.set(sdk, made);
   }
   last = { sdk, made };

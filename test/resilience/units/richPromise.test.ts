@@ -2,7 +2,8 @@
 // every consumption gets, whether the caller asks before or after it is known.
 import { describe, expect, it } from 'vitest';
 import { RichPromise, SETTLE, Winner } from '../../../src/resilience/results/RichPromise.js';
-import { richClass } from '../../../src/resilience/results/richClass.js';
+import { MAX_KEPT_FRONTS, richClass } from '../../../src/resilience/results/richClass.js';
+import { keptShapes } from '../../../src/base/keepShape.js';
 import { SETTLED } from '../../../src/resilience/resultShapes.js';
 import { FakeApiPromise } from '../../support/FakeApiPromise.js';
 
@@ -47,6 +48,17 @@ describe('RichPromise', () => {
     expect(rich.constructor.name).toBe('FakeApiPromise');
     // One class per SDK class: the next call's promise shares it.
     expect(Object.getPrototypeOf(richOf(new FakeApiPromise())[0])).toBe(Object.getPrototypeOf(rich));
+  });
+
+  it('keeps an instance of a bounded number of front classes: a promise class per call does not grow the process', () => {
+    const before = keptShapes();
+    for (let i = 0; i < 10 * MAX_KEPT_FRONTS; i++) {
+      class PerCall extends Promise<unknown> {}
+      const front = new (richClass(PerCall.prototype))(new RichPromise(new FakeApiPromise()));
+      expect(front).toBeInstanceOf(PerCall);
+    }
+    expect(keptShapes() - before).toBeLessThanOrEqual(MAX_KEPT_FRONTS);
+    expect(keptShapes() - before).toBeGreaterThan(0);
   });
 
   it('over a Promise subclass: instanceof it and Promise, tagged as a promise, its own members answered', async () => {

@@ -48,16 +48,18 @@ export function richClass(sdk: object): RichFront {
 }
 
 function build(sdk: object): RichFront {
+  // The call behind a front of this class, for the SDK members below: set by the class's static
+  // block rather than kept as a static member, which the caller would see on `constructor`.
+  let callOf!: (rich: Rich) => RichPromise;
   class Rich {
     readonly #call: RichPromise;
 
-    constructor(call: RichPromise) {
-      this.#call = call;
+    static {
+      callOf = (rich) => rich.#call;
     }
 
-    /** The call behind a front of this class. */
-    static callOf(rich: Rich): RichPromise {
-      return rich.#call;
+    constructor(call: RichPromise) {
+      this.#call = call;
     }
 
     then(
@@ -86,7 +88,7 @@ function build(sdk: object): RichFront {
     // The front's own members (then, catch, finally) win over the SDK's of the same name.
     if (Object.prototype.hasOwnProperty.call(own, key)) continue;
     Object.defineProperty(own, key, {
-      value: answeredByWinner(key, Rich.callOf),
+      value: answeredByWinner(key, callOf),
       writable: true,
       configurable: true,
       enumerable: false,

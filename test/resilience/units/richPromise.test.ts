@@ -41,8 +41,10 @@ describe('RichPromise', () => {
   it('is an instance of the SDK promise’s class and of Promise, with its members and its name', () => {
     const [rich] = richOf(new FakeApiPromise());
     expect(rich).toBeInstanceOf(FakeApiPromise);
-    // The call behind it is out of the caller's sight: no own property, string- or symbol-keyed.
+    // The call behind it is out of the caller's sight: no own property, string- or symbol-keyed,
+    // and nothing on its class but a class's own (no static reaching the call).
     expect(Reflect.ownKeys(rich)).toEqual([]);
+    expect(Reflect.ownKeys(rich.constructor).sort()).toEqual(['length', 'name', 'prototype']);
     expect(typeof rich.withResponse).toBe('function');
     expect(typeof rich.asResponse).toBe('function');
     expect(rich.constructor.name).toBe('FakeApiPromise');

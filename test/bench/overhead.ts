@@ -31,6 +31,7 @@ import { MemoryStore } from '../../src/memory/MemoryStore.js';
 import { InfrastructureConsciousness } from '../../src/consciousness/InfrastructureConsciousness.js';
 import { BreakerOptionsSchema } from '../../src/resilience/BreakerOptions.js';
 import { withConsciousness } from '../../src/wrap/withConsciousness.js';
+import { RATE_LIMITED_RESPONSE, SdkApiPromise } from '../support/SdkApiPromise.js';
 import {
   amortizedRatio,
   fixed,
@@ -142,55 +143,17 @@ function contractAdapter(): ContractAdapter {
 
 const JSON_RESPONSE = new Response(null, { headers: { 'content-type': 'application/json' } });
 
-/**
- * The shape of an SDK's APIPromise (openai 6, @anthropic-ai/sdk 1): a Promise subclass whose
- * request is already under way, parsed on `then`, with `asResponse()` and `withResponse()`.
- */
-class FakeAPIPromise<T = number> extends Promise<T> {
-  private parsed: Promise<T> | undefined;
-  constructor(private readonly responsePromise: Promise<{ response: Response; body: T }>) {
-    super((resolve) => resolve(undefined as T));
-  }
-  static override get [Symbol.species](): PromiseConstructor {
-    return Promise;
-  }
-  asResponse(): Promise<Response> {
-    return this.responsePromise.then((p) => p.response);
-  }
-  async withResponse(): Promise<{ data: T; response: Response }> {
-    const [data, response] = await Promise.all([this.parse(), this.asResponse()]);
-    return { data, response };
-  }
-  parse(): Promise<T> {
-    return (this.parsed ??= this.responsePromise.then((p) => p.body));
-  }
-  override then<R1 = T, R2 = never>(
-    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    return this.parse().then(onfulfilled, onrejected);
-  }
-}
-
 /** An SDK-shaped client: `maxRetries`, `create(body, options)` returning an APIPromise-like object. */
 class FakeSdkClient {
   maxRetries = 2;
-  create(body: { n: number }, options?: { signal?: AbortSignal; maxRetries?: number }): FakeAPIPromise {
+  create(
+    body: { n: number },
+    options?: { signal?: AbortSignal; maxRetries?: number },
+  ): SdkApiPromise<number> {
     void options;
-    return new FakeAPIPromise(Promise.resolve({ response: JSON_RESPONSE, body: body.n }));
+    return new SdkApiPromise(Promise.resolve({ response: JSON_RESPONSE, body: body.n }));
   }
 }
-
-/** OpenAI's rate-limit headers, as every response carries them. */
-const RATE_LIMITED_RESPONSE = new Response(null, {
-  headers: {
-    'content-type': 'application/json',
-    'x-ratelimit-remaining-requests': '499',
-    'x-ratelimit-remaining-tokens': '29000',
-    'x-ratelimit-reset-requests': '120ms',
-    'x-ratelimit-reset-tokens': '6m0s',
-  },
-});
 
 /** A chat completion with its usage block, parsed afresh per call as an SDK does. */
 interface BenchCompletion {
@@ -204,9 +167,9 @@ class FakeUsageClient {
   create(
     body: { model: string; n: number },
     options?: { signal?: AbortSignal },
-  ): FakeAPIPromise<BenchCompletion> {
+  ): SdkApiPromise<BenchCompletion> {
     void options;
-    return new FakeAPIPromise(Promise.resolve({ response: RATE_LIMITED_RESPONSE, body: completionOf(body) }));
+    return new SdkApiPromise(Promise.resolve({ response: RATE_LIMITED_RESPONSE, body: completionOf(body) }));
   }
 }
 
